@@ -1,0 +1,155 @@
+//! DOM-level cleaning: non-content elements (scripts, forms controls, hidden nodes) and the
+//! `[[dom]]` rules of `selectors/_global.toml` plus a site or theme's `strip` selectors.
+//! In: a parsed document. Out: the same document with the matched elements detached.
+
+use super::Removals;
+use crate::dom;
+use crate::rules::DomRule;
+use ego_tree::{NodeId, NodeRef};
+use scraper::{ElementRef, Html, Node, Selector};
+
+/// An element holding more than this share of the page's text is never removed by a class
+/// rule: a wrapper named `post-share-wrap` around the whole article must survive.
+const PROTECT_SHARE: f64 = 0.5;
+
+/// Remove scripts, styles, form controls and other elements that never carry article text,
+/// and comments. Not counted as cleaner removals: they are not visible text.
+pub fn remove_non_content(html: &mut Html) {
+    let ids: Vec<NodeId> = html
+        .tree
+        .root()
+        .descendants()
+        .filter(|n| n.value().is_comment() || dom::is_tag(n, dom::NON_CONTENT_TAGS))
+        .map(|n| n.id())
+        .collect();
+    dom::detach_all(html, &ids);
+}
+
+/// Apply the DOM rules to the whole page (`strict` keeps the strict-only rules).
+pub fn apply_dom_rules(html: &mut Html, rules: &[DomRule], strict: bool, rm: &mut Removals) {
+    let total = body_chars(html);
+    let mut remove: Vec<(NodeId, usize)> = Vec::new();
+    {
+        let root = html.tree.root();
+        let mut stack: Vec<NodeRef<'_, Node>> = vec![root];
+        while let Some(node) = stack.pop() {
+            if let Some(rule_idx) = matching_rule(&node, rules, strict, total) {
+                remove.push((node.id(), rule_idx));
+                continue;
+            }
+            let mut kids: Vec<_> = node
+                .children()
+                .filter(|c| c.value().is_element() || c.id() == root.id())
+                .collect();
+            kids.reverse();
+            stack.extend(kids);
+        }
+    }
+    for (id, idx) in &remove {
+        if let (Some(node), Some(rule)) = (html.tree.get(*id), rules.get(*idx)) {
+            rm.add(&rule.id, || dom::inner_text(node));
+        }
+    }
+    let ids: Vec<NodeId> = remove.into_iter().map(|(id, _)| id).collect();
+    dom::detach_all(html, &ids);
+}
+
+/// Remove elements matching a site's or theme's `strip` selectors inside `scope` (or the
+/// whole page when `scope` is `None`), counted under `rule_id`.
+pub fn apply_strip(
+    html: &mut Html,
+    selectors: &[Selector],
+    scope: Option<NodeId>,
+    rule_id: &str,
+    rm: &mut Removals,
+) {
+    let mut ids = Vec::new();
+    for sel in selectors {
+        for el in html.select(sel) {
+            if scope.is_none_or(|s| dom::is_within(*el, s) && s != el.id()) {
+                ids.push(el.id());
+            }
+        }
+    }
+    for id in &ids {
+        if let Some(node) = html.tree.get(*id) {
+            if node.parent().is_some() {
+                rm.add(rule_id, || dom::inner_text(node));
+            }
+        }
+    }
+    dom::detach_all(html, &ids);
+}
+
+/// Remove the given nodes (e.g. from conditional cleaning), counted under `rule_id`.
+pub fn remove_nodes(html: &mut Html, ids: &[NodeId], rule_id: &str, rm: &mut Removals) {
+    for id in ids {
+        if let Some(node) = html.tree.get(*id) {
+            let t = dom::inner_text(node);
+            if !t.is_empty() {
+                rm.add(rule_id, || t);
+            }
+        }
+    }
+    dom::detach_all(html, ids);
+}
+
+fn body_chars(html: &Html) -> usize {
+    html.tree
+        .root()
+        .descendants()
+        .find(|n| dom::tag(n) == Some("body"))
+        .map(|b| dom::text_stats(b).chars)
+        .unwrap_or(0)
+}
+
+fn matching_rule(node: &NodeRef<'_, Node>, rules: &[DomRule], strict: bool, total: usize) -> Option<usize> {
+    let el = ElementRef::wrap(*node)?;
+    let name = el.value().name();
+    if matches!(name, "html" | "body" | "main" | "a") {
+        return None;
+    }
+    let cid = dom::class_id(node);
+    let mut tokens: Vec<&str> = Vec::new();
+    if !cid.is_empty() {
+        tokens = cid
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|t| !t.is_empty())
+            .collect();
+    }
+    let mut stats: Option<dom::TextStats> = None;
+    for (i, rule) in rules.iter().enumerate() {
+        if rule.strict_only && !strict {
+            continue;
+        }
+        let mut hit = rule.selectors.iter().any(|s| s.matches(&el));
+        if !hit && !cid.is_empty() {
+            let class_hit = rule.class_tokens.iter().any(|t| tokens.contains(&t.as_str()))
+                || rule.class_contains.iter().any(|c| cid.contains(c.as_str()));
+            hit = class_hit
+                && !rule
+                    .unless_class_contains
+                    .iter()
+                    .any(|u| cid.contains(u.as_str()));
+        }
+        if !hit {
+            continue;
+        }
+        let st = *stats.get_or_insert_with(|| dom::text_stats(*node));
+        if let Some(max) = rule.max_chars {
+            if st.chars > max {
+                continue;
+            }
+        }
+        if total > 0 && st.chars as f64 > total as f64 * PROTECT_SHARE {
+            continue;
+        }
+        if let Some(p) = &rule.text_pattern {
+            if !p.is_match(&dom::inner_text(*node)) {
+                continue;
+            }
+        }
+        return Some(i);
+    }
+    None
+}

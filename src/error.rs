@@ -1,0 +1,47 @@
+//! Typed errors of the library. Each variant carries the context a user needs to act on it
+//! (the file, the rule id, the reason); the CLI edge wraps them with `anyhow`.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong inside the library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input is empty after decoding.
+    #[error("empty page")]
+    EmptyPage,
+    /// The input looks like a binary file (image, PDF, archive), not HTML.
+    #[error("not HTML: the bytes look like a binary file")]
+    Binary,
+    /// The page parsed, but no article text could be found in it.
+    #[error("no article text found")]
+    NoContent,
+    /// A rule file could not be read.
+    #[error("cannot read rule file {path}: {source}")]
+    RuleIo {
+        /// The rule file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A rule file is not valid TOML or has unknown fields.
+    #[error("invalid rule file {path}: {message}")]
+    RuleParse {
+        /// The rule file.
+        path: PathBuf,
+        /// What the TOML parser said.
+        message: String,
+    },
+    /// A rule inside a file is invalid (bad CSS selector or regex).
+    #[error("invalid rule `{rule}` in {path}: {message}")]
+    RuleInvalid {
+        /// The rule file.
+        path: PathBuf,
+        /// The rule id or field.
+        rule: String,
+        /// What is wrong with it.
+        message: String,
+    },
+}
+
+/// Library result type.
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,751 @@
+//! Article metadata from the whole page, before any cleaning: JSON-LD, `<meta>` tags,
+//! microdata, `<time>`, bylines, the URL. Each value is taken from the most reliable source
+//! that has it; dates keep their source (`jsonld|meta|time|url|text`). In: the parsed page
+//! and its URL. Out: [`Metadata`]. The title is chosen later (it needs the content).
+
+use super::{authors, dates};
+use crate::dom;
+use crate::text::collapse_ws;
+use scraper::{ElementRef, Html, Selector};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// A byline or date element with more text than this is prose, not a byline.
+const MAX_BYLINE_CHARS: usize = 200;
+/// JSON-LD nesting deeper than this is not followed.
+const MAX_JSONLD_DEPTH: usize = 6;
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap_or_else(|_| panic!("constant selector `{s}`"))
+}
+
+static META: LazyLock<Selector> = LazyLock::new(|| sel("meta"));
+static JSONLD: LazyLock<Selector> = LazyLock::new(|| sel(r#"script[type="application/ld+json" i]"#));
+static TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
+static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
+static CANONICAL: LazyLock<Selector> = LazyLock::new(|| sel(r#"link[rel~="canonical" i]"#));
+static HTML_LANG: LazyLock<Selector> = LazyLock::new(|| sel("html[lang], html[xml\\:lang]"));
+static TIME: LazyLock<Selector> =
+    LazyLock::new(|| sel("time[datetime], [itemprop~=datePublished], [itemprop~=dateModified]"));
+static REL_AUTHOR: LazyLock<Selector> = LazyLock::new(|| {
+    sel(
+        r#"a[rel~="author"], [itemprop~="author"] [itemprop~="name"], [itemprop~="author"], .byline a, .author-name, .byline__name, .byline-name, [class*="byline"] [class*="author"], .author a, a.author, span.author, .entry-author a, .post-author a, [data-testid*=byline] a, .article-author"#,
+    )
+});
+static BYLINE: LazyLock<Selector> = LazyLock::new(|| {
+    sel(r#"[class*="byline" i], [class*="author" i], [rel~="author"], [itemprop~="author"]"#)
+});
+static DATE_TEXT: LazyLock<Selector> = LazyLock::new(|| {
+    sel(
+        r#"[class*="date" i], [class*="time" i], [class*="published" i], [class*="byline" i], [class*="meta" i], [id*="date" i]"#,
+    )
+});
+static BREADCRUMB: LazyLock<Selector> = LazyLock::new(|| {
+    sel(
+        r#"[itemtype*="BreadcrumbList"] [itemprop~="name"], [class*="breadcrumb" i] a, [class*="breadcrumb" i] li, [class*="breadcrumb" i] span, [id*="breadcrumb" i] a, nav[aria-label*="readcrumb"] a, .entry-crumbs .entry-crumb, .crumbs a"#,
+    )
+});
+
+/// JSON-LD `@type`s that describe an article.
+const ARTICLE_TYPES: &[&str] = &[
+    "newsarticle",
+    "article",
+    "blogposting",
+    "reportagenews",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "backgroundnewsarticle",
+    "reviewnewsarticle",
+    "livebloggosting",
+    "liveblogposting",
+    "report",
+    "scholarlyarticle",
+    "techarticle",
+    "socialmediaposting",
+    "posting",
+    "webpage",
+    "medicalwebpage",
+    "review",
+    "recipe",
+    "howto",
+];
+
+/// Metadata found on the page.
+#[derive(Debug, Default, Clone)]
+pub struct Metadata {
+    /// Titles by source: JSON-LD headline, og:title, twitter:title, the page's h1s, `<title>`.
+    pub jsonld_title: Option<String>,
+    /// og:title.
+    pub og_title: Option<String>,
+    /// twitter:title / dc.title / parsely-title.
+    pub other_meta_title: Option<String>,
+    /// Texts of the `<h1>` elements in document order.
+    pub h1s: Vec<String>,
+    /// `<title>`.
+    pub html_title: Option<String>,
+    /// Site name.
+    pub site_name: Option<String>,
+    /// Authors, normalised.
+    pub authors: Vec<String>,
+    /// Publication date and source.
+    pub published: Option<(String, &'static str)>,
+    /// Modification date and source.
+    pub modified: Option<(String, &'static str)>,
+    /// Language.
+    pub language: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Lead image.
+    pub image_url: Option<String>,
+    /// Canonical URL.
+    pub canonical_url: Option<String>,
+    /// Section.
+    pub section: Option<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Breadcrumbs.
+    pub breadcrumbs: Vec<String>,
+    /// The JSON-LD `articleBody`, when present (a fallback for the body).
+    pub jsonld_body: Option<String>,
+}
+
+/// Meta tag values by lowercased `name`/`property`/`itemprop`, in document order.
+struct Metas(HashMap<String, Vec<String>>);
+
+impl Metas {
+    fn collect(html: &Html) -> Self {
+        let mut map: HashMap<String, Vec<String>> = HashMap::new();
+        for m in html.select(&META) {
+            let e = m.value();
+            let Some(content) = e.attr("content").map(collapse_ws).filter(|c| !c.is_empty()) else {
+                continue;
+            };
+            for key in [
+                e.attr("property"),
+                e.attr("name"),
+                e.attr("itemprop"),
+                e.attr("http-equiv"),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                for k in key.split_whitespace() {
+                    map.entry(k.to_lowercase()).or_default().push(content.clone());
+                }
+            }
+        }
+        Metas(map)
+    }
+    fn first(&self, keys: &[&str]) -> Option<String> {
+        keys.iter()
+            .find_map(|k| self.0.get(*k).and_then(|v| v.first().cloned()))
+    }
+    fn all(&self, key: &str) -> Vec<String> {
+        self.0.get(key).cloned().unwrap_or_default()
+    }
+}
+
+/// Collect the metadata of a page. `url` resolves relative links and gives a date fallback;
+/// `content_language` is the HTTP header.
+pub fn extract(html: &Html, url: Option<&url::Url>, content_language: Option<&str>) -> Metadata {
+    let metas = Metas::collect(html);
+    let ld = JsonLd::collect(html);
+    let mut md = Metadata::default();
+    let now = chrono::Utc::now();
+
+    md.jsonld_title = ld
+        .article
+        .as_ref()
+        .and_then(|a| str_field(a, &["headline", "name", "alternativeHeadline"]));
+    md.og_title = metas.first(&["og:title"]);
+    md.other_meta_title = metas.first(&[
+        "twitter:title",
+        "dc.title",
+        "dcterms.title",
+        "parsely-title",
+        "sailthru.title",
+        "headline",
+    ]);
+    md.h1s = html
+        .select(&H1)
+        .map(|h| dom::inner_text(*h))
+        .filter(|t| !t.is_empty())
+        .collect();
+    md.html_title = html
+        .select(&TITLE)
+        .next()
+        .map(|t| collapse_ws(&t.text().collect::<String>()))
+        .filter(|t| !t.is_empty());
+
+    md.site_name = metas
+        .first(&[
+            "og:site_name",
+            "application-name",
+            "apple-mobile-web-app-title",
+            "twitter:app:name:iphone",
+        ])
+        .or_else(|| ld.publisher_name.clone());
+
+    // Authors: JSON-LD, then meta tags, then bylines in the page.
+    let mut raw_authors: Vec<String> = ld.authors.clone();
+    if raw_authors.is_empty() {
+        for key in [
+            "author",
+            "article:author",
+            "parsely-author",
+            "sailthru.author",
+            "dc.creator",
+            "dcterms.creator",
+            "citation_author",
+            "byl",
+            "twitter:creator",
+        ] {
+            let vals: Vec<String> = metas
+                .all(key)
+                .into_iter()
+                .filter(|v| !(v.starts_with("http") || v.starts_with('@') && key == "twitter:creator"))
+                .collect();
+            if !vals.is_empty() {
+                raw_authors = vals;
+                break;
+            }
+        }
+    }
+    if raw_authors.is_empty() {
+        raw_authors = html
+            .select(&REL_AUTHOR)
+            .map(|e| dom::inner_text(*e))
+            .filter(|t| !t.is_empty() && t.chars().count() <= MAX_BYLINE_CHARS)
+            .take(4)
+            .collect();
+    }
+    md.authors = authors::normalize_authors(&raw_authors);
+    if md.authors.is_empty() {
+        let bylines: Vec<String> = html
+            .select(&BYLINE)
+            .map(|e| dom::inner_text(*e))
+            .filter(|t| !t.is_empty() && t.chars().count() <= MAX_BYLINE_CHARS)
+            .filter(|t| {
+                t.to_lowercase().starts_with("by ")
+                    || t.starts_with("Von ")
+                    || t.starts_with("Por ")
+                    || t.starts_with("Par ")
+            })
+            .take(2)
+            .collect();
+        md.authors = authors::normalize_authors(&bylines);
+    }
+
+    // Dates.
+    let pick = |cands: Vec<(Option<String>, &'static str)>| -> Option<(String, &'static str)> {
+        cands.into_iter().find_map(|(v, src)| {
+            let d = dates::parse_date(v.as_deref()?)?;
+            dates::is_plausible(&d, now).then_some((d.iso, src))
+        })
+    };
+    md.published = pick(vec![
+        (
+            ld.article
+                .as_ref()
+                .and_then(|a| str_field(a, &["datePublished", "dateCreated", "uploadDate"])),
+            "jsonld",
+        ),
+        (
+            metas.first(&[
+                "article:published_time",
+                "article:published",
+                "og:article:published_time",
+                "datepublished",
+                "parsely-pub-date",
+                "sailthru.date",
+                "pubdate",
+                "publishdate",
+                "publish-date",
+                "publish_date",
+                "dc.date.issued",
+                "dc.date",
+                "dcterms.created",
+                "dcterms.issued",
+                "date",
+                "article.published",
+                "citation_publication_date",
+                "citation_date",
+                "originalpublicationdate",
+                "cxenseparse:recs:publishtime",
+                "dateCreated",
+                "datecreated",
+                "release_date",
+                "timestamp",
+            ]),
+            "meta",
+        ),
+        (time_value(html, true), "time"),
+    ])
+    .or_else(|| {
+        let d = url.and_then(|u| dates::date_from_url(u.as_str()))?;
+        dates::is_plausible(&d, now).then_some((d.iso, "url"))
+    })
+    .or_else(|| text_date(html, now).map(|d| (d, "text")));
+    md.modified = pick(vec![
+        (
+            ld.article.as_ref().and_then(|a| str_field(a, &["dateModified"])),
+            "jsonld",
+        ),
+        (
+            metas.first(&[
+                "article:modified_time",
+                "og:updated_time",
+                "datemodified",
+                "dcterms.modified",
+                "last-modified",
+                "article.updated",
+                "sailthru.lastmodified",
+            ]),
+            "meta",
+        ),
+        (time_value(html, false), "time"),
+    ]);
+
+    md.language = html
+        .select(&HTML_LANG)
+        .next()
+        .and_then(|h| h.value().attr("lang").or_else(|| h.value().attr("xml:lang")))
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .or_else(|| ld.article.as_ref().and_then(|a| str_field(a, &["inLanguage"])))
+        .or_else(|| metas.first(&["og:locale", "content-language", "language", "dc.language"]))
+        .or_else(|| content_language.map(|c| c.split(',').next().unwrap_or(c).trim().to_string()))
+        .and_then(|l| normalize_lang(&l));
+
+    md.description = metas
+        .first(&[
+            "og:description",
+            "description",
+            "twitter:description",
+            "dc.description",
+        ])
+        .or_else(|| ld.article.as_ref().and_then(|a| str_field(a, &["description"])));
+    md.image_url = metas
+        .first(&[
+            "og:image",
+            "og:image:url",
+            "og:image:secure_url",
+            "twitter:image",
+            "twitter:image:src",
+        ])
+        .or_else(|| ld.article.as_ref().and_then(|a| image_field(a.get("image")?)))
+        .and_then(|u| absolutize(url, &u));
+    md.canonical_url = html
+        .select(&CANONICAL)
+        .filter_map(|l| l.value().attr("href"))
+        .find_map(|h| absolutize(url, h))
+        .or_else(|| metas.first(&["og:url"]).and_then(|u| absolutize(url, &u)));
+    md.section = metas
+        .first(&[
+            "article:section",
+            "section",
+            "parsely-section",
+            "sailthru.section",
+        ])
+        .or_else(|| {
+            ld.article
+                .as_ref()
+                .and_then(|a| str_field(a, &["articleSection"]))
+        });
+    let mut tags = metas.all("article:tag");
+    if tags.is_empty() {
+        tags = ld.keywords.clone();
+    }
+    if tags.is_empty() {
+        if let Some(k) = metas.first(&["news_keywords", "keywords", "parsely-tags"]) {
+            tags = k
+                .split([',', ';'])
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect();
+        }
+    }
+    dedup(&mut tags);
+    md.tags = tags;
+    md.breadcrumbs = if ld.breadcrumbs.is_empty() {
+        dom_breadcrumbs(html)
+    } else {
+        ld.breadcrumbs.clone()
+    };
+    md.jsonld_body = ld.article.as_ref().and_then(|a| str_field(a, &["articleBody"]));
+    md
+}
+
+fn dedup(v: &mut Vec<String>) {
+    let mut seen = std::collections::HashSet::new();
+    v.retain(|t| seen.insert(t.to_lowercase()));
+}
+
+/// `en_US` → `en-US`; `en` stays; junk → None.
+fn normalize_lang(l: &str) -> Option<String> {
+    let l = l.trim().replace('_', "-");
+    let mut parts = l.split('-');
+    let primary = parts.next()?.to_lowercase();
+    if !(2..=3).contains(&primary.len()) || !primary.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    match parts.next() {
+        Some(region) if region.len() == 2 && region.chars().all(|c| c.is_ascii_alphabetic()) => {
+            Some(format!("{primary}-{}", region.to_uppercase()))
+        }
+        _ => Some(primary),
+    }
+}
+
+fn absolutize(base: Option<&url::Url>, href: &str) -> Option<String> {
+    let href = href.trim();
+    if href.is_empty() {
+        return None;
+    }
+    match url::Url::parse(href) {
+        Ok(u) if u.scheme() == "http" || u.scheme() == "https" => Some(u.to_string()),
+        Ok(_) => None,
+        Err(_) => base.and_then(|b| b.join(href).ok()).map(|u| u.to_string()),
+    }
+}
+
+fn time_value(html: &Html, published: bool) -> Option<String> {
+    let mut fallback = None;
+    for t in html.select(&TIME) {
+        let e = t.value();
+        let prop = e.attr("itemprop").unwrap_or("").to_lowercase();
+        let class = e.attr("class").unwrap_or("").to_lowercase();
+        let v = e
+            .attr("datetime")
+            .or_else(|| e.attr("content"))
+            .map(str::to_string);
+        let Some(v) = v else { continue };
+        let is_mod = prop.contains("modified")
+            || class.contains("updated") && !class.contains("published")
+            || class.contains("modified");
+        let is_pub = prop.contains("published")
+            || e.attr("pubdate").is_some()
+            || class.contains("published")
+            || class.contains("entry-date")
+            || class.contains("pub");
+        if published && is_pub || !published && is_mod {
+            return Some(v);
+        }
+        if published && !is_mod && fallback.is_none() {
+            fallback = Some(v);
+        }
+    }
+    fallback
+}
+
+fn text_date(html: &Html, now: chrono::DateTime<chrono::Utc>) -> Option<String> {
+    for e in html.select(&DATE_TEXT).take(200) {
+        let t = dom::inner_text(*e);
+        if t.is_empty() || t.chars().count() > MAX_BYLINE_CHARS {
+            continue;
+        }
+        if let Some(d) = dates::find_date_in_text(&t) {
+            if dates::is_plausible(&d, now) {
+                return Some(d.iso);
+            }
+        }
+    }
+    None
+}
+
+fn dom_breadcrumbs(html: &Html) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut seen_parent = None;
+    for e in html.select(&BREADCRUMB) {
+        // Only one breadcrumb trail: the first container that yields items.
+        let container = e.ancestors().find(|a| {
+            ElementRef::wrap(*a).is_some_and(|el| {
+                let c = dom::class_id(a);
+                c.contains("breadcrumb")
+                    || c.contains("crumbs")
+                    || el
+                        .value()
+                        .attr("itemtype")
+                        .is_some_and(|t| t.contains("BreadcrumbList"))
+                    || el.value().name() == "nav"
+            })
+        });
+        let cid = container.map(|c| c.id());
+        if seen_parent.is_some() && cid != seen_parent {
+            continue;
+        }
+        seen_parent = cid;
+        if e.children()
+            .any(|c| ElementRef::wrap(c).is_some_and(|el| matches!(el.value().name(), "a" | "span" | "li")))
+            && e.value().name() != "a"
+        {
+            continue;
+        }
+        let t = dom::inner_text(*e);
+        let t = t.trim_matches(|c: char| {
+            c == '›' || c == '»' || c == '>' || c == '/' || c == '|' || c.is_whitespace()
+        });
+        if t.is_empty() || t.chars().count() > 150 {
+            continue;
+        }
+        if out.last().is_none_or(|l| l != t) {
+            out.push(t.to_string());
+        }
+        if out.len() >= 8 {
+            break;
+        }
+    }
+    out
+}
+
+/// What JSON-LD says about the article.
+#[derive(Default)]
+struct JsonLd {
+    article: Option<Value>,
+    authors: Vec<String>,
+    publisher_name: Option<String>,
+    breadcrumbs: Vec<String>,
+    keywords: Vec<String>,
+}
+
+impl JsonLd {
+    fn collect(html: &Html) -> Self {
+        let mut objects = Vec::new();
+        for s in html.select(&JSONLD) {
+            let raw: String = s.text().collect();
+            let raw = raw
+                .trim()
+                .trim_start_matches("<!--")
+                .trim_end_matches("-->")
+                .trim();
+            let Ok(v) = serde_json::from_str::<Value>(raw) else {
+                continue;
+            };
+            flatten(v, &mut objects, 0);
+        }
+        let mut ld = JsonLd::default();
+        let mut best: Option<(usize, Value)> = None;
+        for o in &objects {
+            let types = types_of(o);
+            if types.iter().any(|t| t == "breadcrumblist") && ld.breadcrumbs.is_empty() {
+                ld.breadcrumbs = breadcrumb_names(o);
+            }
+            if let Some(rank) = types
+                .iter()
+                .filter_map(|t| ARTICLE_TYPES.iter().position(|a| a == t))
+                .min()
+            {
+                // Prefer real article types over WebPage; among equals the first.
+                let rank = if types.iter().any(|t| t == "webpage" || t == "medicalwebpage") && rank >= 14 {
+                    rank + 100
+                } else {
+                    rank.min(13)
+                };
+                if best.as_ref().is_none_or(|(r, _)| rank < *r) {
+                    best = Some((rank, o.clone()));
+                }
+            }
+        }
+        if let Some((_, a)) = best {
+            ld.authors = a
+                .get("author")
+                .or_else(|| a.get("creator"))
+                .map(names_of)
+                .unwrap_or_default();
+            ld.publisher_name = a.get("publisher").and_then(|p| names_of(p).into_iter().next());
+            ld.keywords = match a.get("keywords") {
+                Some(Value::String(s)) => s
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                Some(Value::Array(v)) => v
+                    .iter()
+                    .filter_map(|x| x.as_str())
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+                _ => Vec::new(),
+            };
+            if let Some(Value::Object(_)) = a.get("breadcrumb") {
+                if ld.breadcrumbs.is_empty() {
+                    ld.breadcrumbs = a.get("breadcrumb").map(breadcrumb_names).unwrap_or_default();
+                }
+            }
+            ld.article = Some(a);
+        }
+        if ld.publisher_name.is_none() {
+            ld.publisher_name = objects
+                .iter()
+                .find(|o| {
+                    types_of(o)
+                        .iter()
+                        .any(|t| t == "newsmediaorganization" || t == "organization" || t == "website")
+                })
+                .and_then(|o| str_field(o, &["name"]));
+        }
+        ld
+    }
+}
+
+fn flatten(v: Value, out: &mut Vec<Value>, depth: usize) {
+    if depth > MAX_JSONLD_DEPTH {
+        return;
+    }
+    match v {
+        Value::Array(items) => items.into_iter().for_each(|i| flatten(i, out, depth + 1)),
+        Value::Object(mut map) => {
+            if let Some(graph) = map.remove("@graph") {
+                flatten(graph, out, depth + 1);
+            }
+            if let Some(main) = map.get("mainEntity").cloned() {
+                if main.is_object() {
+                    flatten(main, out, depth + 1);
+                }
+            }
+            out.push(Value::Object(map));
+        }
+        _ => {}
+    }
+}
+
+fn types_of(v: &Value) -> Vec<String> {
+    match v.get("@type") {
+        Some(Value::String(s)) => vec![s.to_lowercase()],
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|t| t.as_str())
+            .map(str::to_lowercase)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn str_field(v: &Value, keys: &[&str]) -> Option<String> {
+    keys.iter().find_map(|k| match v.get(*k)? {
+        Value::String(s) => Some(collapse_ws(&decode_entities(s))).filter(|s| !s.is_empty()),
+        Value::Array(a) => a
+            .iter()
+            .find_map(|x| x.as_str())
+            .map(|s| collapse_ws(&decode_entities(s)))
+            .filter(|s| !s.is_empty()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    })
+}
+
+/// JSON-LD strings sometimes carry HTML entities; decode the common ones.
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let frag = Html::parse_fragment(s);
+    frag.root_element().text().collect()
+}
+
+fn names_of(v: &Value) -> Vec<String> {
+    match v {
+        Value::String(s) => vec![s.clone()],
+        Value::Array(a) => a.iter().flat_map(names_of).collect(),
+        Value::Object(_) => str_field(v, &["name"])
+            .or_else(|| {
+                let g = str_field(v, &["givenName"])?;
+                Some(match str_field(v, &["familyName"]) {
+                    Some(f) => format!("{g} {f}"),
+                    None => g,
+                })
+            })
+            .into_iter()
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn image_field(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Array(a) => a.iter().find_map(image_field),
+        Value::Object(_) => str_field(v, &["url", "contentUrl"]),
+        _ => None,
+    }
+}
+
+fn breadcrumb_names(v: &Value) -> Vec<String> {
+    let Some(Value::Array(items)) = v.get("itemListElement") else {
+        return Vec::new();
+    };
+    let mut items: Vec<&Value> = items.iter().collect();
+    items.sort_by_key(|i| {
+        i.get("position")
+            .and_then(|p| p.as_u64().or_else(|| p.as_str()?.parse().ok()))
+            .unwrap_or(0)
+    });
+    items
+        .into_iter()
+        .filter_map(|i| {
+            str_field(i, &["name"]).or_else(|| i.get("item").and_then(|it| str_field(it, &["name"])))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(html: &str) -> Metadata {
+        extract(
+            &Html::parse_document(html),
+            url::Url::parse("https://news.example.test/2021/05/03/story")
+                .ok()
+                .as_ref(),
+            None,
+        )
+    }
+
+    #[test]
+    fn jsonld_article_wins() {
+        let m = md(
+            r#"<html lang="en-us"><head><script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"Example News"},{"@type":"NewsArticle","headline":"A &amp; B","author":[{"@type":"Person","name":"Jane Doe"},{"@type":"Person","name":"John Roe"}],"datePublished":"2021-05-03T10:15:00+02:00","dateModified":"2021-05-04T08:00:00Z","keywords":"a, b"},{"@type":"BreadcrumbList","itemListElement":[{"@type":"ListItem","position":2,"name":"World"},{"@type":"ListItem","position":1,"name":"Home"}]}]}</script></head><body></body></html>"#,
+        );
+        assert_eq!(m.jsonld_title.as_deref(), Some("A & B"));
+        assert_eq!(m.authors, vec!["Jane Doe", "John Roe"]);
+        assert_eq!(
+            m.published,
+            Some(("2021-05-03T10:15:00+02:00".to_string(), "jsonld"))
+        );
+        assert_eq!(
+            m.modified,
+            Some(("2021-05-04T08:00:00+00:00".to_string(), "jsonld"))
+        );
+        assert_eq!(m.site_name.as_deref(), Some("Example News"));
+        assert_eq!(m.breadcrumbs, vec!["Home", "World"]);
+        assert_eq!(m.tags, vec!["a", "b"]);
+        assert_eq!(m.language.as_deref(), Some("en-US"));
+    }
+
+    #[test]
+    fn meta_tags_and_url_date() {
+        let m = md(
+            r#"<html><head><meta property="og:site_name" content="Site"><meta name="author" content="By Max Mustermann"><link rel="canonical" href="/2021/05/03/story"></head><body><p>x</p></body></html>"#,
+        );
+        assert_eq!(m.authors, vec!["Max Mustermann"]);
+        assert_eq!(m.published, Some(("2021-05-03".to_string(), "url")));
+        assert_eq!(
+            m.canonical_url.as_deref(),
+            Some("https://news.example.test/2021/05/03/story")
+        );
+        assert_eq!(m.language, None);
+    }
+
+    #[test]
+    fn rejects_future_dates() {
+        let m = md(
+            r#"<html><head><meta property="article:published_time" content="2999-01-01T00:00:00Z"></head><body><time datetime="2020-02-02">x</time></body></html>"#,
+        );
+        assert_eq!(m.published, Some(("2020-02-02".to_string(), "time")));
+    }
+}

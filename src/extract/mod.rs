@@ -1,0 +1,366 @@
+//! The extraction stage: `process()` turns one page's raw bytes into an [`Article`]:
+//! decode → parse → metadata → site/theme rules or readability scoring → clean → title,
+//! language. Pure and synchronous: no I/O, no global state besides the compiled rules.
+
+pub mod authors;
+pub mod dates;
+pub mod metadata;
+pub mod readability;
+pub mod render;
+pub mod title;
+
+use crate::clean::{self, Removals};
+use crate::decode;
+use crate::error::{Error, Result};
+use crate::model::{Article, Extraction, Page};
+use crate::rules::{Rules, SiteRule};
+use crate::text;
+use render::Block;
+use scraper::{ElementRef, Html};
+
+/// A body with fewer characters than this makes the strict pass retry leniently.
+const MIN_BODY_CHARS: usize = 250;
+/// A site/theme body selector that yields less than this falls back to scoring.
+const MIN_RULE_BODY_CHARS: usize = 200;
+
+/// Options of one `process` call.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Keep the removed texts in `extraction.explain`.
+    pub explain: bool,
+}
+
+/// Extract the article from one page. See the module documentation for the steps.
+pub fn process(page: &Page<'_>, rules: &Rules, opts: &Options) -> Result<Article> {
+    if page.bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Error::EmptyPage);
+    }
+    if decode::looks_binary(page.bytes) {
+        return Err(Error::Binary);
+    }
+    let decoded = decode::decode_html(page.bytes, page.content_type);
+    let url = page.url.and_then(|u| url::Url::parse(u).ok());
+    let html = Html::parse_document(&decoded.text);
+    let md = metadata::extract(&html, url.as_ref(), page.content_language);
+
+    let host = url.as_ref().and_then(|u| u.host_str()).map(str::to_lowercase);
+    let rule = host.as_deref().and_then(|h| rules.site_for_host(h)).or_else(|| {
+        rules
+            .themes
+            .iter()
+            .find(|t| t.fingerprint.iter().any(|s| html.select(s).next().is_some()))
+    });
+    let rule_title = rule.and_then(|r| first_text(&html, &r.title));
+    let rule_authors = rule.map(|r| all_texts(&html, &r.author)).unwrap_or_default();
+    let rule_date = rule.and_then(|r| rule_date(&html, &r.date));
+    let rule_crumbs = rule.map(|r| all_texts(&html, &r.breadcrumbs)).unwrap_or_default();
+
+    let mut body = extract_body(html, rules, rule, true, opts);
+    if body.chars < MIN_BODY_CHARS {
+        let retry = extract_body(Html::parse_document(&decoded.text), rules, rule, false, opts);
+        if retry.chars > body.chars {
+            body = retry;
+        }
+    }
+    let mut blocks = body.blocks;
+    let mut method = body.method;
+    if blocks.is_empty() {
+        if let Some(b) = &md.jsonld_body {
+            blocks = b
+                .split('\n')
+                .map(text::collapse_ws)
+                .filter(|l| !l.is_empty())
+                .map(|t| Block {
+                    chars: t.chars().count(),
+                    link_chars: 0,
+                    tag: "p".into(),
+                    links: 0,
+                    text: t,
+                })
+                .collect();
+            method = "jsonld".to_string();
+        }
+    }
+
+    let mut breadcrumbs = if rule_crumbs.is_empty() {
+        md.breadcrumbs.clone()
+    } else {
+        rule_crumbs
+    };
+    breadcrumbs.retain(|c| !c.is_empty());
+    let site_name = md.site_name.clone();
+    let title = title::choose(
+        &md,
+        rule_title,
+        site_name.as_deref(),
+        host.as_deref(),
+        &breadcrumbs,
+    );
+    let mut rm = body.removals;
+    if let Some(t) = &title {
+        // The headline repeated at the top of the body is not body text.
+        if let Some(pos) = blocks.iter().take(3).position(|b| title::same_title(&b.text, t)) {
+            let b = blocks.remove(pos);
+            rm.add("title.duplicate", || b.text);
+        }
+    }
+    let text = blocks
+        .iter()
+        .map(|b| b.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    if text.is_empty() {
+        return Err(Error::NoContent);
+    }
+
+    let mut authors = if rule_authors.is_empty() {
+        md.authors.clone()
+    } else {
+        authors::normalize_authors(&rule_authors)
+    };
+    if authors.is_empty() {
+        authors = md.authors.clone();
+    }
+    let (date_published, date_published_source) = match (md.published.clone(), rule_date) {
+        (Some((d, s)), _) if s != "url" && s != "text" => (Some(d), Some(s.to_string())),
+        (_, Some(d)) => (Some(d), Some("time".to_string())),
+        (Some((d, s)), None) => (Some(d), Some(s.to_string())),
+        (None, None) => (None, None),
+    };
+    let language = md.language.clone().or_else(|| detect_language(&text));
+    Ok(Article {
+        url: url.as_ref().map(|u| u.to_string()),
+        canonical_url: md.canonical_url.clone(),
+        site_name,
+        title,
+        text,
+        authors,
+        date_published,
+        date_published_source,
+        date_modified: md.modified.as_ref().map(|m| m.0.clone()),
+        date_modified_source: md.modified.as_ref().map(|m| m.1.to_string()),
+        language,
+        description: md.description.clone(),
+        image_url: md.image_url.clone(),
+        section: md.section.clone(),
+        tags: md.tags.clone(),
+        breadcrumbs,
+        extraction: Extraction {
+            method,
+            removed: rm.counts,
+            explain: rm.explain,
+            charset: format!("{} ({})", decoded.encoding.name(), decoded.source.as_str()),
+        },
+    })
+}
+
+/// The body found by one pass.
+struct Body {
+    blocks: Vec<Block>,
+    chars: usize,
+    method: String,
+    removals: Removals,
+}
+
+fn extract_body(
+    mut html: Html,
+    rules: &Rules,
+    rule: Option<&SiteRule>,
+    strict: bool,
+    opts: &Options,
+) -> Body {
+    let mut rm = Removals::new(opts.explain);
+    clean::elements::remove_non_content(&mut html);
+    if let Some(r) = rule {
+        let strip_id = format!("{}.strip", r.method);
+        clean::elements::apply_strip(&mut html, &r.strip, None, &strip_id, &mut rm);
+    }
+    clean::elements::apply_dom_rules(&mut html, &rules.dom, strict, &mut rm);
+
+    let mut method = "readability".to_string();
+    let mut roots = Vec::new();
+    if let Some(r) = rule {
+        if let Some(id) = best_match(&html, &r.body) {
+            roots = vec![id];
+            method = r.method.clone();
+        }
+    }
+    if roots.is_empty() {
+        if let Some(c) = readability::find_content(&html) {
+            roots = c.roots;
+        }
+    }
+    let (site_patterns, site_id) = match rule {
+        Some(r) => (r.strip_text.as_slice(), format!("{}.strip_text", r.method)),
+        None => (&[][..], String::new()),
+    };
+    let mut body = render_and_clean(&mut html, &roots, rules, site_patterns, &site_id, &mut rm);
+    if method != "readability" && body.1 < MIN_RULE_BODY_CHARS {
+        // The rule's body selector matched something too small: score the page instead.
+        if let Some(c) = readability::find_content(&html) {
+            body = render_and_clean(&mut html, &c.roots, rules, site_patterns, &site_id, &mut rm);
+            method = "readability".to_string();
+        }
+    }
+    Body {
+        blocks: body.0,
+        chars: body.1,
+        method,
+        removals: rm,
+    }
+}
+
+fn render_and_clean(
+    html: &mut Html,
+    roots: &[ego_tree::NodeId],
+    rules: &Rules,
+    site_patterns: &[regex::Regex],
+    site_id: &str,
+    rm: &mut Removals,
+) -> (Vec<Block>, usize) {
+    let junk = readability::conditional_clean(html, roots);
+    clean::elements::remove_nodes(html, &junk, "layout.conditional", rm);
+    let blocks = render::render(html, roots);
+    let blocks = clean::blocks::filter_blocks(blocks, &rules.block, site_patterns, site_id, rm);
+    let chars = blocks.iter().map(|b| b.chars).sum();
+    (blocks, chars)
+}
+
+/// Among all elements matching the selectors (tried in order), the one with the most text.
+fn best_match(html: &Html, selectors: &[scraper::Selector]) -> Option<ego_tree::NodeId> {
+    for s in selectors {
+        let best = html
+            .select(s)
+            .map(|e| (crate::dom::text_stats(*e).chars, e.id()))
+            .max_by_key(|(c, _)| *c);
+        if let Some((chars, id)) = best {
+            if chars > 0 {
+                return Some(id);
+            }
+        }
+    }
+    None
+}
+
+fn first_text(html: &Html, selectors: &[scraper::Selector]) -> Option<String> {
+    selectors.iter().find_map(|s| {
+        html.select(s)
+            .map(|e| crate::dom::inner_text(*e))
+            .find(|t| !t.is_empty())
+    })
+}
+
+fn all_texts(html: &Html, selectors: &[scraper::Selector]) -> Vec<String> {
+    for s in selectors {
+        let v: Vec<String> = html
+            .select(s)
+            .map(|e| crate::dom::inner_text(*e))
+            .filter(|t| !t.is_empty())
+            .collect();
+        if !v.is_empty() {
+            let mut out: Vec<String> = Vec::new();
+            for t in v {
+                if !out.contains(&t) {
+                    out.push(t);
+                }
+            }
+            return out;
+        }
+    }
+    Vec::new()
+}
+
+fn rule_date(html: &Html, selectors: &[scraper::Selector]) -> Option<String> {
+    let now = chrono::Utc::now();
+    selectors.iter().find_map(|s| {
+        html.select(s).find_map(|e: ElementRef<'_>| {
+            let raw = e
+                .value()
+                .attr("datetime")
+                .or_else(|| e.value().attr("content"))
+                .map(str::to_string);
+            let d = match raw {
+                Some(r) => dates::parse_date(&r),
+                None => dates::find_date_in_text(&crate::dom::inner_text(*e)),
+            }?;
+            dates::is_plausible(&d, now).then_some(d.iso)
+        })
+    })
+}
+
+/// Whatlang's ISO 639-3 codes mapped to the ISO 639-1 codes pages declare.
+const LANG_CODES: &[(&str, &str)] = &[
+    ("eng", "en"),
+    ("deu", "de"),
+    ("fra", "fr"),
+    ("spa", "es"),
+    ("por", "pt"),
+    ("ita", "it"),
+    ("nld", "nl"),
+    ("pol", "pl"),
+    ("rus", "ru"),
+    ("ukr", "uk"),
+    ("ces", "cs"),
+    ("slk", "sk"),
+    ("swe", "sv"),
+    ("dan", "da"),
+    ("nob", "no"),
+    ("fin", "fi"),
+    ("hun", "hu"),
+    ("ron", "ro"),
+    ("bul", "bg"),
+    ("hrv", "hr"),
+    ("srp", "sr"),
+    ("slv", "sl"),
+    ("ell", "el"),
+    ("tur", "tr"),
+    ("ara", "ar"),
+    ("heb", "he"),
+    ("pes", "fa"),
+    ("hin", "hi"),
+    ("ben", "bn"),
+    ("urd", "ur"),
+    ("jpn", "ja"),
+    ("cmn", "zh"),
+    ("kor", "ko"),
+    ("vie", "vi"),
+    ("tha", "th"),
+    ("ind", "id"),
+    ("lit", "lt"),
+    ("lav", "lv"),
+    ("est", "et"),
+    ("cat", "ca"),
+    ("epo", "eo"),
+    ("afr", "af"),
+    ("tam", "ta"),
+    ("tel", "te"),
+    ("mar", "mr"),
+    ("guj", "gu"),
+    ("kan", "kn"),
+    ("mal", "ml"),
+    ("pan", "pa"),
+    ("bel", "be"),
+    ("kat", "ka"),
+    ("hye", "hy"),
+    ("aze", "az"),
+    ("kaz", "kk"),
+    ("uzb", "uz"),
+    ("tgl", "tl"),
+];
+
+/// Detect the language of the body text when the page does not declare it.
+fn detect_language(text: &str) -> Option<String> {
+    let sample = text::truncate_chars(text, 4000);
+    let info = whatlang::detect(sample)?;
+    if !info.is_reliable() {
+        return None;
+    }
+    let code = info.lang().code();
+    Some(
+        LANG_CODES
+            .iter()
+            .find(|(l3, _)| *l3 == code)
+            .map(|(_, l1)| l1.to_string())
+            .unwrap_or_else(|| code.to_string()),
+    )
+}

@@ -1,0 +1,370 @@
+//! Main-content scoring in the manner of Mozilla Readability, over `scraper`'s DOM: score
+//! paragraphs by length and commas, propagate scores to ancestors, pick the best container,
+//! add related siblings, then prune containers that look like boilerplate ("conditional
+//! cleaning"). In: a parsed, pre-cleaned document. Out: the ids of the nodes whose text is
+//! the article, in document order. No text rendering here (see `render`).
+
+use crate::dom::{self, TextStats};
+use ego_tree::{NodeId, NodeRef};
+use regex::Regex;
+use scraper::{Html, Node};
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// A paragraph shorter than this (characters) is not scored: too little to be prose.
+const MIN_PARAGRAPH_CHARS: usize = 25;
+/// Each 100 characters of a paragraph add one point, up to this many.
+const MAX_LENGTH_POINTS: f64 = 3.0;
+/// Scores propagate this many ancestor levels up.
+const SCORE_LEVELS: usize = 5;
+/// Class/id weight for positive or negative hints.
+const CLASS_WEIGHT: f64 = 25.0;
+/// A sibling joins the article when it scores at least this share of the top candidate.
+const SIBLING_SHARE: f64 = 0.2;
+/// ...and at least this absolute score.
+const SIBLING_MIN_SCORE: f64 = 10.0;
+/// Sibling paragraphs longer than this join when their link density is low.
+const SIBLING_LONG_P: usize = 80;
+/// Link density under which a long sibling paragraph joins.
+const SIBLING_MAX_LINK_DENSITY: f64 = 0.25;
+/// Alternative candidates scoring at least this share of the top one vote for a common ancestor.
+const ALT_CANDIDATE_SHARE: f64 = 0.75;
+/// This many alternative candidates under one ancestor make it the top candidate.
+const MIN_ALT_VOTES: usize = 3;
+/// Conditional cleaning: containers with this many commas or more are kept as prose.
+const CLEAN_MIN_COMMAS: usize = 10;
+/// Conditional cleaning: link density limit for containers without positive class weight.
+const CLEAN_LINK_DENSITY: f64 = 0.2;
+/// Conditional cleaning: link density limit for containers with positive class weight.
+const CLEAN_LINK_DENSITY_POSITIVE: f64 = 0.5;
+/// Conditional cleaning: a container with less text than this and no single image goes.
+const CLEAN_MIN_CHARS: usize = 25;
+/// Conditional cleaning: a container with one embed and less text than this goes.
+const CLEAN_EMBED_CHARS: usize = 75;
+
+static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story|prose")
+        .expect("constant regex")
+});
+static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget|newsletter|subscribe|byline|author-bio|breadcrumb",
+    )
+    .expect("constant regex")
+});
+
+/// Class/id weight of an element: +25 per positive hint, -25 per negative one.
+pub fn class_weight(node: &NodeRef<'_, Node>) -> f64 {
+    let mut w = 0.0;
+    if let Some(e) = node.value().as_element() {
+        for v in [e.attr("class"), e.attr("id")].into_iter().flatten() {
+            let v = v.to_lowercase();
+            if NEGATIVE.is_match(&v) {
+                w -= CLASS_WEIGHT;
+            }
+            if POSITIVE.is_match(&v) {
+                w += CLASS_WEIGHT;
+            }
+        }
+    }
+    w
+}
+
+fn tag_score(tag: &str) -> f64 {
+    match tag {
+        "div" | "article" | "main" => 5.0,
+        "pre" | "td" | "blockquote" => 3.0,
+        "address" | "ol" | "ul" | "dl" | "dd" | "dt" | "li" | "form" => -3.0,
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
+        _ => 0.0,
+    }
+}
+
+/// Block children that stop a `div` from being scored as a paragraph.
+const DIV_BLOCK_CHILDREN: &[&str] = &[
+    "a",
+    "blockquote",
+    "dl",
+    "div",
+    "img",
+    "ol",
+    "p",
+    "pre",
+    "table",
+    "ul",
+    "section",
+    "article",
+    "figure",
+    "header",
+    "footer",
+    "aside",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+];
+
+fn is_scorable(node: &NodeRef<'_, Node>) -> bool {
+    match dom::tag(node) {
+        Some("p" | "pre" | "td") => true,
+        Some("div" | "section") => !node
+            .descendants()
+            .skip(1)
+            .any(|d| dom::is_tag(&d, DIV_BLOCK_CHILDREN) && !dom::is_tag(&d, &["a", "img"])),
+        _ => false,
+    }
+}
+
+/// The content found: the nodes to render, in document order.
+#[derive(Debug, Clone)]
+pub struct Content {
+    /// Root nodes of the article, in document order.
+    pub roots: Vec<NodeId>,
+    /// The top candidate (for diagnostics).
+    pub top: NodeId,
+}
+
+/// Find the article's nodes in the document, or `None` when nothing scores.
+pub fn find_content(html: &Html) -> Option<Content> {
+    let body = html
+        .tree
+        .root()
+        .descendants()
+        .find(|n| dom::tag(n) == Some("body"))?;
+    let mut scores: HashMap<NodeId, f64> = HashMap::new();
+    let mut order: Vec<NodeId> = Vec::new();
+    for node in body.descendants() {
+        if !is_scorable(&node) {
+            continue;
+        }
+        let st = dom::text_stats(node);
+        if st.chars < MIN_PARAGRAPH_CHARS {
+            continue;
+        }
+        let score = 1.0 + st.commas as f64 + (st.chars as f64 / 100.0).floor().min(MAX_LENGTH_POINTS);
+        for (level, anc) in node.ancestors().take(SCORE_LEVELS).enumerate() {
+            if anc.value().as_element().is_none() || dom::tag(&anc) == Some("html") {
+                break;
+            }
+            let entry = scores.entry(anc.id()).or_insert_with(|| {
+                order.push(anc.id());
+                tag_score(dom::tag(&anc).unwrap_or("")) + class_weight(&anc)
+            });
+            let divider = match level {
+                0 => 1.0,
+                1 => 2.0,
+                l => l as f64 * 3.0,
+            };
+            *entry += score / divider;
+        }
+    }
+    if scores.is_empty() {
+        return None;
+    }
+    // Scale by link density.
+    let mut ranked: Vec<(NodeId, f64)> = order
+        .iter()
+        .filter_map(|id| {
+            let node = html.tree.get(*id)?;
+            let ld = dom::text_stats(node).link_density();
+            Some((*id, scores.get(id).copied().unwrap_or(0.0) * (1.0 - ld)))
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+    for (id, s) in &ranked {
+        scores.insert(*id, *s);
+    }
+    let (mut top, top_score) = ranked[0];
+    let top_node = html.tree.get(top)?;
+
+    // Several strong candidates under one ancestor: that ancestor is the article.
+    let alternatives: Vec<NodeId> = ranked
+        .iter()
+        .skip(1)
+        .take(4)
+        .filter(|(_, s)| *s >= top_score * ALT_CANDIDATE_SHARE)
+        .map(|(id, _)| *id)
+        .collect();
+    if alternatives.len() >= MIN_ALT_VOTES {
+        for anc in top_node.ancestors() {
+            if dom::tag(&anc) == Some("body") || anc.value().as_element().is_none() {
+                break;
+            }
+            let votes = alternatives
+                .iter()
+                .filter(|a| html.tree.get(**a).is_some_and(|n| dom::is_within(n, anc.id())))
+                .count();
+            if votes >= MIN_ALT_VOTES {
+                top = anc.id();
+                break;
+            }
+        }
+    }
+    // Walk up while the parent scores better (the article wrapper holds more of it).
+    let mut cur = html.tree.get(top)?;
+    let mut last_score = scores.get(&top).copied().unwrap_or(0.0);
+    let threshold = last_score / 3.0;
+    while let Some(parent) = cur.parent() {
+        if dom::tag(&parent) == Some("body") || parent.value().as_element().is_none() {
+            break;
+        }
+        let Some(ps) = scores.get(&parent.id()).copied() else {
+            cur = parent;
+            continue;
+        };
+        if ps < threshold {
+            break;
+        }
+        if ps > last_score {
+            top = parent.id();
+            break;
+        }
+        last_score = ps;
+        cur = parent;
+    }
+    // An only child adds nothing: use its parent.
+    let mut node = html.tree.get(top)?;
+    while let Some(parent) = node.parent() {
+        if dom::tag(&parent) == Some("body") || parent.value().as_element().is_none() {
+            break;
+        }
+        let element_children = parent.children().filter(|c| c.value().is_element()).count();
+        if element_children != 1 {
+            break;
+        }
+        node = parent;
+    }
+    top = node.id();
+    let top_node = html.tree.get(top)?;
+    let top_score = scores.get(&top).copied().unwrap_or(top_score);
+
+    // Siblings that belong to the article.
+    let mut roots = Vec::new();
+    let Some(parent) = top_node.parent() else {
+        return Some(Content {
+            roots: vec![top],
+            top,
+        });
+    };
+    if dom::tag(&parent) == Some("body") || dom::tag(&parent).is_none() {
+        // Siblings directly under <body> are page chrome far more often than article.
+    }
+    let threshold = (top_score * SIBLING_SHARE).max(SIBLING_MIN_SCORE);
+    let top_class = dom::attr(&top_node, "class").unwrap_or("");
+    for sib in parent.children() {
+        if sib.id() == top {
+            roots.push(sib.id());
+            continue;
+        }
+        if !sib.value().is_element() {
+            continue;
+        }
+        let mut bonus = 0.0;
+        if !top_class.is_empty() && dom::attr(&sib, "class") == Some(top_class) {
+            bonus = top_score * SIBLING_SHARE;
+        }
+        let sib_score = scores.get(&sib.id()).copied();
+        let mut append = sib_score.is_some_and(|s| s + bonus >= threshold);
+        if !append && dom::tag(&sib) == Some("p") {
+            let st: TextStats = dom::text_stats(sib);
+            let ld = st.link_density();
+            if st.chars > SIBLING_LONG_P && ld < SIBLING_MAX_LINK_DENSITY {
+                append = true;
+            } else if st.chars > 0 && st.chars <= SIBLING_LONG_P && ld == 0.0 {
+                append = crate::text::ends_sentence(&dom::inner_text(sib));
+            }
+        }
+        if append {
+            roots.push(sib.id());
+        }
+    }
+    Some(Content { roots, top })
+}
+
+/// Readability's conditional cleaning: inside the chosen roots, find containers (div,
+/// section, table, lists, forms, asides, figures) that look like boilerplate rather than
+/// prose. Returns the ids to remove.
+pub fn conditional_clean(html: &Html, roots: &[NodeId]) -> Vec<NodeId> {
+    let mut remove = Vec::new();
+    for root in roots {
+        let Some(root) = html.tree.get(*root) else {
+            continue;
+        };
+        let mut stack: Vec<NodeRef<'_, Node>> = root.children().collect();
+        stack.reverse();
+        while let Some(node) = stack.pop() {
+            if !node.value().is_element() {
+                continue;
+            }
+            if should_remove(&node) {
+                remove.push(node.id());
+                continue;
+            }
+            let mut kids: Vec<_> = node.children().collect();
+            kids.reverse();
+            stack.extend(kids);
+        }
+    }
+    remove
+}
+
+const CLEAN_TAGS: &[&str] = &[
+    "div", "section", "table", "ul", "ol", "form", "aside", "fieldset", "header", "footer", "nav",
+];
+
+fn should_remove(node: &NodeRef<'_, Node>) -> bool {
+    let Some(tag) = dom::tag(node) else { return false };
+    if !CLEAN_TAGS.contains(&tag) {
+        return false;
+    }
+    // Code and data tables are content.
+    if tag == "table" && is_data_table(node) {
+        return false;
+    }
+    if node.ancestors().any(|a| dom::is_tag(&a, &["pre", "code"])) {
+        return false;
+    }
+    let weight = class_weight(node);
+    if weight < 0.0 {
+        return true;
+    }
+    let st = dom::text_stats(*node);
+    if st.commas >= CLEAN_MIN_COMMAS {
+        return false;
+    }
+    let p = dom::count_tags(*node, &["p"]) as f64;
+    let img = dom::count_tags(*node, &["img"]) as f64;
+    let li = dom::count_tags(*node, &["li"]) as f64 - 100.0;
+    let input = dom::count_tags(*node, &["input"]) as f64;
+    let headings = dom::count_tags(*node, &["h1", "h2", "h3", "h4", "h5", "h6"]);
+    let embeds = node
+        .descendants()
+        .filter(|d| dom::is_tag(d, &["object", "embed", "iframe"]))
+        .count();
+    let ld = st.link_density();
+    let is_list = tag == "ul" || tag == "ol";
+    // Heading-rich text sections are structure, not boilerplate.
+    if headings > 0 && st.chars > 0 && ld < CLEAN_LINK_DENSITY && p >= 1.0 {
+        return false;
+    }
+    (img > 1.0 && p / img < 0.5 && !node.ancestors().any(|a| dom::is_tag(&a, &["figure"])))
+        || (!is_list && li > p)
+        || input > (p / 3.0).floor()
+        || (!is_list && st.chars < CLEAN_MIN_CHARS && (img == 0.0 || img > 2.0) && headings == 0)
+        || (weight < CLASS_WEIGHT
+            && ld > CLEAN_LINK_DENSITY
+            && !(is_list && ld < CLEAN_LINK_DENSITY_POSITIVE && st.chars > 200))
+        || (weight >= CLASS_WEIGHT && ld > CLEAN_LINK_DENSITY_POSITIVE)
+        || ((embeds == 1 && st.chars < CLEAN_EMBED_CHARS) || embeds > 1)
+}
+
+fn is_data_table(node: &NodeRef<'_, Node>) -> bool {
+    if dom::attr(node, "role") == Some("presentation") {
+        return false;
+    }
+    node.descendants()
+        .any(|d| dom::is_tag(&d, &["caption", "th", "thead", "tfoot", "colgroup", "col"]))
+        || dom::count_tags(*node, &["tr"]) >= 3 && dom::count_tags(*node, &["table"]) == 0
+}

@@ -1,0 +1,140 @@
+//! Render the chosen article nodes to text blocks: one block per paragraph, heading, list
+//! item, quote or table row; `<br>` becomes a line break inside a block. Each block keeps
+//! the facts the cleaner needs (link share, tag, whether it is a heading). In: the document
+//! and the article roots. Out: `Vec<Block>`; no filtering here (see `crate::clean`).
+
+use crate::dom;
+use crate::text;
+use ego_tree::{NodeId, NodeRef};
+use scraper::{Html, Node};
+
+/// One rendered text block of the article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    /// The text, whitespace collapsed, `\n` for `<br>`.
+    pub text: String,
+    /// Characters of `text`.
+    pub chars: usize,
+    /// Characters inside links.
+    pub link_chars: usize,
+    /// Name of the innermost block element that produced it (`p`, `h2`, `li`, …).
+    pub tag: String,
+    /// Number of distinct links in the block.
+    pub links: usize,
+}
+
+impl Block {
+    /// Share of the block's characters that are link text.
+    pub fn link_ratio(&self) -> f64 {
+        if self.chars == 0 {
+            0.0
+        } else {
+            self.link_chars as f64 / self.chars as f64
+        }
+    }
+
+    /// True for `h1`–`h6`.
+    pub fn is_heading(&self) -> bool {
+        matches!(self.tag.as_str(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+    }
+}
+
+struct Renderer {
+    blocks: Vec<Block>,
+    buf: String,
+    link_chars: usize,
+    links: usize,
+    tags: Vec<String>,
+}
+
+/// Render the roots (in order) into blocks.
+pub fn render(html: &Html, roots: &[NodeId]) -> Vec<Block> {
+    let mut r = Renderer {
+        blocks: Vec::new(),
+        buf: String::new(),
+        link_chars: 0,
+        links: 0,
+        tags: vec!["div".to_string()],
+    };
+    for id in roots {
+        if let Some(node) = html.tree.get(*id) {
+            r.walk(node, false);
+            r.flush();
+        }
+    }
+    r.blocks
+}
+
+impl Renderer {
+    fn walk(&mut self, node: NodeRef<'_, Node>, in_link: bool) {
+        match node.value() {
+            Node::Text(t) => {
+                let before = self.buf.len();
+                self.buf.push_str(t);
+                if in_link {
+                    self.link_chars += text::collapse_ws(&self.buf[before..]).chars().count();
+                }
+            }
+            Node::Element(e) => {
+                let name = e.name();
+                if dom::NON_CONTENT_TAGS.contains(&name) {
+                    return;
+                }
+                if name == "br" {
+                    self.buf.push('\n');
+                    return;
+                }
+                if name == "img" {
+                    return;
+                }
+                let block = dom::BLOCK_TAGS.contains(&name);
+                if block {
+                    self.flush();
+                    self.tags.push(name.to_string());
+                }
+                let link = name == "a" && e.attr("href").is_some();
+                if link && !in_link {
+                    self.links += 1;
+                }
+                // Inline elements that sit between words need a space kept around them.
+                for child in node.children() {
+                    self.walk(child, in_link || link);
+                }
+                if block {
+                    self.flush();
+                    self.tags.pop();
+                } else if matches!(name, "td" | "th") {
+                    self.buf.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.buf.trim().is_empty() {
+            self.buf.clear();
+            self.link_chars = 0;
+            self.links = 0;
+            return;
+        }
+        let lines: Vec<String> = self
+            .buf
+            .split('\n')
+            .map(text::collapse_ws)
+            .filter(|l| !l.is_empty())
+            .collect();
+        let text = lines.join("\n");
+        let chars = text.chars().count();
+        self.blocks.push(Block {
+            chars,
+            link_chars: self.link_chars.min(chars),
+            tag: self.tags.last().cloned().unwrap_or_default(),
+            links: self.links,
+            text,
+        });
+        self.buf.clear();
+        self.link_chars = 0;
+        self.links = 0;
+    }
+}

@@ -1,0 +1,135 @@
+//! The contracts between stages: [`Page`] goes into [`crate::process`], [`Article`] comes out,
+//! and [`Record`] is what a sink writes (schema v1, one JSON object per line).
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Version of the record schema written in every record.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One page to process: the raw bytes as fetched or saved, plus what is known about where
+/// they came from.
+#[derive(Debug, Clone, Default)]
+pub struct Page<'a> {
+    /// Raw bytes, undecoded.
+    pub bytes: &'a [u8],
+    /// The page URL, when known (used for relative links, dates in URLs, site rules).
+    pub url: Option<&'a str>,
+    /// HTTP `Content-Type` header value, when known (its charset wins over `<meta>`).
+    pub content_type: Option<&'a str>,
+    /// HTTP `Content-Language` header value, when known.
+    pub content_language: Option<&'a str>,
+}
+
+/// A removed piece of text, reported by `--explain`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Removal {
+    /// The rule that removed it.
+    pub rule: String,
+    /// The removed text (shortened).
+    pub text: String,
+}
+
+/// How the article was found and what the cleaner removed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Extraction {
+    /// `site:<file>`, `theme:<name>` or `readability`.
+    pub method: String,
+    /// Number of removals per rule id.
+    pub removed: BTreeMap<String, u32>,
+    /// The removed texts, only with `--explain`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub explain: Option<Vec<Removal>>,
+    /// Encoding the page was decoded with and where that came from.
+    pub charset: String,
+}
+
+/// The result of [`crate::process`]: the article and its metadata.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    /// URL given with the page.
+    pub url: Option<String>,
+    /// `<link rel=canonical>` or `og:url`, absolute.
+    pub canonical_url: Option<String>,
+    /// Site name (`og:site_name`, JSON-LD publisher).
+    pub site_name: Option<String>,
+    /// The article title, without site suffix or breadcrumb.
+    pub title: Option<String>,
+    /// The cleaned article body: blocks separated by a blank line.
+    pub text: String,
+    /// Author names.
+    pub authors: Vec<String>,
+    /// Publication date, ISO 8601.
+    pub date_published: Option<String>,
+    /// Where the publication date came from: jsonld, meta, time, url or text.
+    pub date_published_source: Option<String>,
+    /// Modification date, ISO 8601.
+    pub date_modified: Option<String>,
+    /// Where the modification date came from.
+    pub date_modified_source: Option<String>,
+    /// Language code (`en`, `de`, `pt-BR` kept as given by the page).
+    pub language: Option<String>,
+    /// Meta description.
+    pub description: Option<String>,
+    /// Lead image.
+    pub image_url: Option<String>,
+    /// Section of the site.
+    pub section: Option<String>,
+    /// Tags / keywords.
+    pub tags: Vec<String>,
+    /// Breadcrumb trail, kept as data.
+    pub breadcrumbs: Vec<String>,
+    /// How it was extracted.
+    pub extraction: Extraction,
+}
+
+/// One output record (schema v1). `null` is written for unknown values, never `""`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// Stable id: hash of the canonical URL (or URL), else of the content.
+    pub id: String,
+    /// URL the page was fetched from or given with.
+    pub url: Option<String>,
+    /// Canonical URL declared by the page.
+    pub canonical_url: Option<String>,
+    /// Host of the canonical URL or URL, without `www.`.
+    pub source_domain: Option<String>,
+    /// Site name.
+    pub site_name: Option<String>,
+    /// Title.
+    pub title: Option<String>,
+    /// Cleaned article body.
+    pub text: String,
+    /// Authors.
+    pub authors: Vec<String>,
+    /// Publication date, ISO 8601.
+    pub date_published: Option<String>,
+    /// jsonld | meta | time | url | text.
+    pub date_published_source: Option<String>,
+    /// Modification date, ISO 8601.
+    pub date_modified: Option<String>,
+    /// jsonld | meta | time | url | text.
+    pub date_modified_source: Option<String>,
+    /// Language code.
+    pub language: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Lead image URL.
+    pub image_url: Option<String>,
+    /// Section.
+    pub section: Option<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Breadcrumb trail.
+    pub breadcrumbs: Vec<String>,
+    /// Words in `text`.
+    pub word_count: usize,
+    /// SHA-256 of `text`, hex (first 32 chars).
+    pub content_hash: String,
+    /// The file the page came from, when extracting files.
+    pub source_path: Option<String>,
+    /// How it was extracted and what was removed.
+    pub extraction: Extraction,
+    /// Schema version, currently 1.
+    pub schema_version: u32,
+}

@@ -1,0 +1,87 @@
+//! Small text utilities shared by the stages: whitespace collapsing, word counts and the
+//! character classes the heuristics look at. Pure functions on `&str`, no DOM here.
+
+/// Collapse every run of whitespace (including non-breaking and zero-width spaces) to one
+/// ASCII space and trim both ends.
+pub fn collapse_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.chars() {
+        if is_space(c) {
+            pending_space = !out.is_empty();
+        } else if c == '\u{200b}' || c == '\u{feff}' || c == '\u{ad}' {
+            // zero-width space, BOM and soft hyphen carry no text
+        } else {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// True for characters treated as spacing in page text.
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}' || c == '\u{2007}'
+}
+
+/// Number of words (runs of alphanumeric characters) in a text.
+pub fn word_count(s: &str) -> usize {
+    let mut n = 0;
+    let mut in_word = false;
+    for c in s.chars() {
+        let w = c.is_alphanumeric();
+        if w && !in_word {
+            n += 1;
+        }
+        in_word = w;
+    }
+    n
+}
+
+/// Number of characters (not bytes).
+pub fn char_len(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// Truncate to at most `max` characters on a char boundary.
+pub fn truncate_chars(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+/// True when the text ends like a sentence.
+pub fn ends_sentence(s: &str) -> bool {
+    matches!(
+        s.trim_end().chars().last(),
+        Some('.' | '!' | '?' | '…' | '"' | '”' | '»' | ':' | ')' | '。' | '！' | '？')
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collapses_all_spaces() {
+        assert_eq!(collapse_ws("  a\u{a0}\n b\t\tc  "), "a b c");
+        assert_eq!(collapse_ws("x\u{200b}y"), "xy");
+        assert_eq!(collapse_ws(""), "");
+    }
+
+    #[test]
+    fn counts_words() {
+        assert_eq!(word_count("Hello, wide world!"), 3);
+        assert_eq!(word_count("l'été 2021"), 3);
+    }
+
+    #[test]
+    fn truncates_on_char_boundary() {
+        assert_eq!(truncate_chars("été", 2), "ét");
+        assert_eq!(truncate_chars("ab", 5), "ab");
+    }
+}
