@@ -11,6 +11,12 @@ use scraper::{ElementRef, Html, Node, Selector};
 /// An element holding more than this share of the page's text is never removed by a class
 /// rule: a wrapper named `post-share-wrap` around the whole article must survive.
 const PROTECT_SHARE: f64 = 0.5;
+/// A paragraph at least this long is prose (for the protection below).
+const PROSE_P_CHARS: usize = 120;
+/// An element holding at least this many prose paragraphs...
+const PROTECT_MIN_PROSE: usize = 3;
+/// ...and at least this share of the page's prose paragraphs is article, not a widget.
+const PROTECT_PROSE_SHARE: f64 = 0.3;
 
 /// Remove scripts, styles, form controls and other elements that never carry article text,
 /// and comments. Not counted as cleaner removals: they are not visible text.
@@ -28,12 +34,13 @@ pub fn remove_non_content(html: &mut Html) {
 /// Apply the DOM rules to the whole page (`strict` keeps the strict-only rules).
 pub fn apply_dom_rules(html: &mut Html, rules: &[DomRule], strict: bool, rm: &mut Removals) {
     let total = body_chars(html);
+    let prose_total = prose_paragraphs(html.tree.root());
     let mut remove: Vec<(NodeId, usize)> = Vec::new();
     {
         let root = html.tree.root();
         let mut stack: Vec<NodeRef<'_, Node>> = vec![root];
         while let Some(node) = stack.pop() {
-            if let Some(rule_idx) = matching_rule(&node, rules, strict, total) {
+            if let Some(rule_idx) = matching_rule(&node, rules, strict, total, prose_total) {
                 remove.push((node.id(), rule_idx));
                 continue;
             }
@@ -103,7 +110,20 @@ fn body_chars(html: &Html) -> usize {
         .unwrap_or(0)
 }
 
-fn matching_rule(node: &NodeRef<'_, Node>, rules: &[DomRule], strict: bool, total: usize) -> Option<usize> {
+/// Number of prose paragraphs (`<p>` of at least [`PROSE_P_CHARS`]) under a node.
+fn prose_paragraphs(node: NodeRef<'_, Node>) -> usize {
+    node.descendants()
+        .filter(|d| dom::tag(d) == Some("p") && dom::text_stats(*d).chars >= PROSE_P_CHARS)
+        .count()
+}
+
+fn matching_rule(
+    node: &NodeRef<'_, Node>,
+    rules: &[DomRule],
+    strict: bool,
+    total: usize,
+    prose_total: usize,
+) -> Option<usize> {
     let el = ElementRef::wrap(*node)?;
     let name = el.value().name();
     if matches!(name, "html" | "body" | "main" | "a") {
@@ -143,6 +163,12 @@ fn matching_rule(node: &NodeRef<'_, Node>, rules: &[DomRule], strict: bool, tota
         }
         if total > 0 && st.chars as f64 > total as f64 * PROTECT_SHARE {
             continue;
+        }
+        if st.chars >= PROSE_P_CHARS * PROTECT_MIN_PROSE {
+            let prose = prose_paragraphs(*node);
+            if prose >= PROTECT_MIN_PROSE && prose as f64 >= prose_total as f64 * PROTECT_PROSE_SHARE {
+                continue;
+            }
         }
         if let Some(p) = &rule.text_pattern {
             if !p.is_match(&dom::inner_text(*node)) {

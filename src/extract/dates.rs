@@ -295,11 +295,15 @@ const ZONE_NAMES: &[(&str, i32)] = &[
     ("MDT", -360),
     ("PST", -480),
     ("PDT", -420),
+    ("BST", 60),
     ("CET", 60),
     ("CEST", 120),
     ("MEZ", 60),
     ("MESZ", 120),
 ];
+
+/// Zone abbreviations whose offset depends on daylight saving ("10:15 a.m. ET"): accepted, not resolved.
+const UNRESOLVED_ZONE_NAMES: &[&str] = &["ET", "CT", "MT", "PT"];
 
 /// Lower-cases `s` and strips the diacritics used by the supported languages.
 fn fold(s: &str) -> String {
@@ -358,8 +362,9 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
     let mut zones: Vec<&str> = ZONE_NAMES.iter().map(|(name, _)| *name).collect();
     zones.sort_by_key(|z| std::cmp::Reverse(z.len()));
     let zones = zones.join("|");
+    let unresolved = UNRESOLVED_ZONE_NAMES.join("|");
     let time = format!(
-        r"(?:(?:\s*(?i:,|\||at|um|à|a\s+las|às|alle|om|kl\.|-|–)\s*|\s+|T)(?P<h>[0-9]{{1,2}})[:h](?P<mi>[0-9]{{2}})(?::(?P<s>[0-9]{{2}})(?:[.,][0-9]{{1,9}})?)?(?:\s*(?P<ap>[AaPp])\.?\s?[Mm]\b\.?)?(?:\s*(?:Uhr|h)\b)?(?:\s*(?:(?:GMT|UTC)?(?P<tzo>[+-][0-9]{{1,2}}(?::?[0-9]{{2}})?)\b|(?P<tzn>{zones})\b))?)"
+        r"(?:(?:\s*(?i:,|\||at|um|à|a\s+las|às|alle|om|kl\.|-|–)\s*|\s+|T)(?P<h>[0-9]{{1,2}})[:h.](?P<mi>[0-9]{{2}})(?::(?P<s>[0-9]{{2}})(?:[.,][0-9]{{1,9}})?)?(?:\s*(?P<ap>[AaPp])\.?\s?[Mm]\b\.?)?(?:\s*(?:Uhr|h)\b)?(?:\s*(?:(?:GMT|UTC)?(?P<tzo>[+-][0-9]{{1,2}}(?::?[0-9]{{2}})?)\b|(?P<tzn>{zones})\b|(?:{unresolved})\b))?)"
     );
     let weekday = format!(r"(?:(?i:{weekdays})\b\.?,?\s*)?");
     let article = r"(?:(?i:le|el|am|on|den|il|em|op|dnia)\s+)?";
@@ -399,7 +404,7 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
 /// Leading label such as "Published:", "Posted on", "Mis à jour le".
 static LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^\s*(?i:(?:last\s+)?(?:published|updated|modified|posted|created|dated|date|veröffentlicht|aktualisiert|erstellt|stand|publiée|publié|mis\s+à\s+jour|publicada|publicado|actualizado|atualizado|pubblicato|aggiornato|opublikowano|zaktualizowano|gepubliceerd|bijgewerkt|geplaatst))\b(?:\s+(?i:on|at|am|le|el|em|il|op|in))?\s*[:\-–]?\s*",
+        r"^\s*(?i:(?:last\s+)?(?:published|updated|modified|posted|created|dated|date|veröffentlicht|aktualisiert|erstellt|stand|publiée|publié|mise?\s+à\s+jour|publicada|publicado|actualizado|atualizado|pubblicato|aggiornato|opublikowano|zaktualizowano|gepubliceerd|bijgewerkt|geplaatst))\b(?:\s+(?i:on|at|am|le|el|em|il|op|in))?\s*[:\-–]?\s*",
     )
     .unwrap()
 });
@@ -769,7 +774,19 @@ mod tests {
             parse_date("May 3, 2021, 10:15 AM EDT"),
             full("2021-05-03T10:15:00-04:00")
         );
+        assert_eq!(
+            parse_date("May 3, 2021 at 10:15 a.m. ET"),
+            local("2021-05-03T10:15:00")
+        );
         assert_eq!(parse_date("May 3, 2021 13:15 PM"), None);
+    }
+
+    #[test]
+    fn dotted_time_with_zone() {
+        assert_eq!(
+            parse_date("Thursday 6 May 2021 12.30 BST"),
+            full("2021-05-06T12:30:00+01:00")
+        );
     }
 
     #[test]

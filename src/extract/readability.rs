@@ -39,6 +39,9 @@ const CLEAN_LINK_DENSITY: f64 = 0.2;
 const CLEAN_LINK_DENSITY_POSITIVE: f64 = 0.5;
 /// Conditional cleaning: a container with less text than this and no single image goes.
 const CLEAN_MIN_CHARS: usize = 25;
+/// Conditional cleaning: a container with more than this share of the article's text is
+/// the article's own wrapper and stays.
+const CLEAN_PROTECT_SHARE: f64 = 0.5;
 /// Conditional cleaning: a container with one embed and less text than this goes.
 const CLEAN_EMBED_CHARS: usize = 75;
 
@@ -288,6 +291,12 @@ pub fn find_content(html: &Html) -> Option<Content> {
 /// prose. Returns the ids to remove.
 pub fn conditional_clean(html: &Html, roots: &[NodeId]) -> Vec<NodeId> {
     let mut remove = Vec::new();
+    let total: usize = roots
+        .iter()
+        .filter_map(|r| html.tree.get(*r))
+        .map(|r| dom::text_stats(r).chars)
+        .sum();
+    let protect = (total as f64 * CLEAN_PROTECT_SHARE) as usize;
     for root in roots {
         let Some(root) = html.tree.get(*root) else {
             continue;
@@ -298,7 +307,7 @@ pub fn conditional_clean(html: &Html, roots: &[NodeId]) -> Vec<NodeId> {
             if !node.value().is_element() {
                 continue;
             }
-            if should_remove(&node) {
+            if should_remove(&node, protect) {
                 remove.push(node.id());
                 continue;
             }
@@ -314,9 +323,14 @@ const CLEAN_TAGS: &[&str] = &[
     "div", "section", "table", "ul", "ol", "form", "aside", "fieldset", "header", "footer", "nav",
 ];
 
-fn should_remove(node: &NodeRef<'_, Node>) -> bool {
+fn should_remove(node: &NodeRef<'_, Node>, protect: usize) -> bool {
     let Some(tag) = dom::tag(node) else { return false };
     if !CLEAN_TAGS.contains(&tag) {
+        return false;
+    }
+    let st = dom::text_stats(*node);
+    // The wrapper of most of the article is the article, whatever its class says.
+    if st.chars > protect {
         return false;
     }
     // Code and data tables are content.
@@ -330,7 +344,6 @@ fn should_remove(node: &NodeRef<'_, Node>) -> bool {
     if weight < 0.0 {
         return true;
     }
-    let st = dom::text_stats(*node);
     if st.commas >= CLEAN_MIN_COMMAS {
         return false;
     }
