@@ -10,6 +10,9 @@ use regex::Regex;
 /// A paragraph at least this long is article prose; `only_edges` rules apply before the
 /// first and after the last such block.
 const PROSE_CHARS: usize = 150;
+/// The first and last this many blocks always count as edges (a standfirst may come
+/// before a byline or dateline).
+const EDGE_BLOCKS: usize = 3;
 
 /// Apply the block rules and a site's extra patterns (`site_id` names them).
 pub fn filter_blocks(
@@ -25,17 +28,20 @@ pub fn filter_blocks(
     let last_prose = blocks
         .iter()
         .rposition(|b| b.chars >= PROSE_CHARS && !b.is_heading());
-    let mut out = Vec::with_capacity(blocks.len());
+    let n = blocks.len();
+    let mut out = Vec::with_capacity(n);
     let mut dropping: Option<String> = None;
     for (i, b) in blocks.into_iter().enumerate() {
         if let Some(rule) = &dropping {
             rm.add(rule, || b.text.clone());
             continue;
         }
-        let at_edge = match (first_prose, last_prose) {
-            (Some(f), Some(l)) => i < f || i > l,
-            _ => true,
-        };
+        let at_edge = i < EDGE_BLOCKS
+            || i + EDGE_BLOCKS >= n
+            || match (first_prose, last_prose) {
+                (Some(f), Some(l)) => i < f || i > l,
+                _ => true,
+            };
         if let Some(p) = site_patterns.iter().find(|p| p.is_match(&b.text)) {
             let _ = p;
             rm.add(site_id, || b.text.clone());

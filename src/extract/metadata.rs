@@ -106,6 +106,8 @@ pub struct Metadata {
     pub tags: Vec<String>,
     /// Breadcrumbs.
     pub breadcrumbs: Vec<String>,
+    /// True when the breadcrumbs came from JSON-LD.
+    pub breadcrumbs_from_jsonld: bool,
     /// The JSON-LD `articleBody`, when present (a fallback for the body).
     pub jsonld_body: Option<String>,
 }
@@ -370,6 +372,7 @@ pub fn extract(html: &Html, url: Option<&url::Url>, content_language: Option<&st
     }
     dedup(&mut tags);
     md.tags = tags;
+    md.breadcrumbs_from_jsonld = !ld.breadcrumbs.is_empty();
     md.breadcrumbs = if ld.breadcrumbs.is_empty() {
         dom_breadcrumbs(html)
     } else {
@@ -384,20 +387,15 @@ fn dedup(v: &mut Vec<String>) {
     v.retain(|t| seen.insert(t.to_lowercase()));
 }
 
-/// `en_US` → `en-US`; `en` stays; junk → None.
+/// The primary language subtag, lowercase: `en_US` → `en`, `pt-BR` → `pt`; junk → None.
+/// One form whatever the source, so records group by language without a lookup table.
 fn normalize_lang(l: &str) -> Option<String> {
     let l = l.trim().replace('_', "-");
-    let mut parts = l.split('-');
-    let primary = parts.next()?.to_lowercase();
+    let primary = l.split('-').next()?.to_lowercase();
     if !(2..=3).contains(&primary.len()) || !primary.chars().all(|c| c.is_ascii_alphabetic()) {
         return None;
     }
-    match parts.next() {
-        Some(region) if region.len() == 2 && region.chars().all(|c| c.is_ascii_alphabetic()) => {
-            Some(format!("{primary}-{}", region.to_uppercase()))
-        }
-        _ => Some(primary),
-    }
+    Some(primary)
 }
 
 fn absolutize(base: Option<&url::Url>, href: &str) -> Option<String> {
@@ -724,7 +722,7 @@ mod tests {
         assert_eq!(m.site_name.as_deref(), Some("Example News"));
         assert_eq!(m.breadcrumbs, vec!["Home", "World"]);
         assert_eq!(m.tags, vec!["a", "b"]);
-        assert_eq!(m.language.as_deref(), Some("en-US"));
+        assert_eq!(m.language.as_deref(), Some("en"));
     }
 
     #[test]

@@ -23,6 +23,9 @@ const MIN_BODY_CHARS: usize = 250;
 /// A site/theme body selector that yields less than this falls back to scoring.
 const MIN_RULE_BODY_CHARS: usize = 200;
 
+/// The headline is looked for among this many leading blocks of the body.
+const TITLE_SEARCH_BLOCKS: usize = 5;
+
 /// Options of one `process` call.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
@@ -55,9 +58,31 @@ pub fn process(page: &Page<'_>, rules: &Rules, opts: &Options) -> Result<Article
     let rule_date = rule.and_then(|r| rule_date(&html, &r.date));
     let rule_crumbs = rule.map(|r| all_texts(&html, &r.breadcrumbs)).unwrap_or_default();
 
-    let mut body = extract_body(html, rules, rule, true, opts);
+    // JSON-LD states the whole trail; a theme's selectors often miss the unlinked last crumb.
+    let mut breadcrumbs = if md.breadcrumbs_from_jsonld || rule_crumbs.is_empty() {
+        md.breadcrumbs.clone()
+    } else {
+        rule_crumbs
+    };
+    breadcrumbs.retain(|c| !c.is_empty());
+    let site_name = md.site_name.clone();
+    let title = title::choose(
+        &md,
+        rule_title,
+        site_name.as_deref(),
+        host.as_deref(),
+        &breadcrumbs,
+    );
+
+    let pass = Pass {
+        rules,
+        rule,
+        title: title.as_deref(),
+        opts,
+    };
+    let mut body = extract_body(html, &pass, true);
     if body.chars < MIN_BODY_CHARS {
-        let retry = extract_body(Html::parse_document(&decoded.text), rules, rule, false, opts);
+        let retry = extract_body(Html::parse_document(&decoded.text), &pass, false);
         if retry.chars > body.chars {
             body = retry;
         }
@@ -81,29 +106,7 @@ pub fn process(page: &Page<'_>, rules: &Rules, opts: &Options) -> Result<Article
             method = "jsonld".to_string();
         }
     }
-
-    let mut breadcrumbs = if rule_crumbs.is_empty() {
-        md.breadcrumbs.clone()
-    } else {
-        rule_crumbs
-    };
-    breadcrumbs.retain(|c| !c.is_empty());
-    let site_name = md.site_name.clone();
-    let title = title::choose(
-        &md,
-        rule_title,
-        site_name.as_deref(),
-        host.as_deref(),
-        &breadcrumbs,
-    );
-    let mut rm = body.removals;
-    if let Some(t) = &title {
-        // The headline repeated at the top of the body is not body text.
-        if let Some(pos) = blocks.iter().take(3).position(|b| title::same_title(&b.text, t)) {
-            let b = blocks.remove(pos);
-            rm.add("title.duplicate", || b.text);
-        }
-    }
+    let rm = body.removals;
     let text = blocks
         .iter()
         .map(|b| b.text.as_str())
@@ -162,24 +165,26 @@ struct Body {
     removals: Removals,
 }
 
-fn extract_body(
-    mut html: Html,
-    rules: &Rules,
-    rule: Option<&SiteRule>,
-    strict: bool,
-    opts: &Options,
-) -> Body {
-    let mut rm = Removals::new(opts.explain);
+/// What every extraction pass of one page shares.
+struct Pass<'a> {
+    rules: &'a Rules,
+    rule: Option<&'a SiteRule>,
+    title: Option<&'a str>,
+    opts: &'a Options,
+}
+
+fn extract_body(mut html: Html, pass: &Pass<'_>, strict: bool) -> Body {
+    let mut rm = Removals::new(pass.opts.explain);
     clean::elements::remove_non_content(&mut html);
-    if let Some(r) = rule {
+    if let Some(r) = pass.rule {
         let strip_id = format!("{}.strip", r.method);
         clean::elements::apply_strip(&mut html, &r.strip, None, &strip_id, &mut rm);
     }
-    clean::elements::apply_dom_rules(&mut html, &rules.dom, strict, &mut rm);
+    clean::elements::apply_dom_rules(&mut html, &pass.rules.dom, strict, &mut rm);
 
     let mut method = "readability".to_string();
     let mut roots = Vec::new();
-    if let Some(r) = rule {
+    if let Some(r) = pass.rule {
         if let Some(id) = best_match(&html, &r.body) {
             roots = vec![id];
             method = r.method.clone();
@@ -190,15 +195,11 @@ fn extract_body(
             roots = c.roots;
         }
     }
-    let (site_patterns, site_id) = match rule {
-        Some(r) => (r.strip_text.as_slice(), format!("{}.strip_text", r.method)),
-        None => (&[][..], String::new()),
-    };
-    let mut body = render_and_clean(&mut html, &roots, rules, site_patterns, &site_id, &mut rm);
+    let mut body = render_and_clean(&mut html, &roots, pass, &mut rm);
     if method != "readability" && body.1 < MIN_RULE_BODY_CHARS {
         // The rule's body selector matched something too small: score the page instead.
         if let Some(c) = readability::find_content(&html) {
-            body = render_and_clean(&mut html, &c.roots, rules, site_patterns, &site_id, &mut rm);
+            body = render_and_clean(&mut html, &c.roots, pass, &mut rm);
             method = "readability".to_string();
         }
     }
@@ -213,15 +214,28 @@ fn extract_body(
 fn render_and_clean(
     html: &mut Html,
     roots: &[ego_tree::NodeId],
-    rules: &Rules,
-    site_patterns: &[regex::Regex],
-    site_id: &str,
+    pass: &Pass<'_>,
     rm: &mut Removals,
 ) -> (Vec<Block>, usize) {
     let junk = readability::conditional_clean(html, roots);
     clean::elements::remove_nodes(html, &junk, "layout.conditional", rm);
-    let blocks = render::render(html, roots);
-    let blocks = clean::blocks::filter_blocks(blocks, &rules.block, site_patterns, site_id, rm);
+    let mut blocks = render::render(html, roots);
+    if let Some(t) = pass.title {
+        // The headline repeated at the top of the body is not body text.
+        let dup = blocks
+            .iter()
+            .take(TITLE_SEARCH_BLOCKS)
+            .position(|b| title::same_title(&b.text, t));
+        if let Some(pos) = dup {
+            let b = blocks.remove(pos);
+            rm.add("title.duplicate", || b.text);
+        }
+    }
+    let (site_patterns, site_id) = match pass.rule {
+        Some(r) => (r.strip_text.as_slice(), format!("{}.strip_text", r.method)),
+        None => (&[][..], String::new()),
+    };
+    let blocks = clean::blocks::filter_blocks(blocks, &pass.rules.block, site_patterns, &site_id, rm);
     let chars = blocks.iter().map(|b| b.chars).sum();
     (blocks, chars)
 }
