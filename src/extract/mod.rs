@@ -196,8 +196,14 @@ fn extract_body(mut html: Html, pass: &Pass<'_>, strict: bool) -> Body {
         }
     }
     let mut body = render_and_clean(&mut html, &roots, pass, &mut rm);
-    if method != "readability" && body.1 < MIN_RULE_BODY_CHARS {
-        // The rule's body selector matched something too small: score the page instead.
+    // A theme is a guess from a fingerprint: when its body selector yields too little, score
+    // the page instead. A site file is the user's word: only an empty body falls back.
+    let min_chars = if method.starts_with("site:") {
+        1
+    } else {
+        MIN_RULE_BODY_CHARS
+    };
+    if method != "readability" && body.1 < min_chars {
         if let Some(c) = readability::find_content(&html) {
             body = render_and_clean(&mut html, &c.roots, pass, &mut rm);
             method = "readability".to_string();
