@@ -10,8 +10,10 @@
 //! detection (a UTF-8 validity check, then `chardetng`). Deliberate deviations,
 //! made because they avoid mojibake in a text corpus:
 //! - the prescan reads [`PRESCAN_LEN`] bytes instead of 1024;
-//! - a `<meta>` naming a single-byte legacy encoding is overruled when the
-//!   bytes are valid UTF-8 with non-ASCII content (a common mis-declaration);
+//! - a `<meta>` naming any legacy encoding (windows-1252, Shift_JIS, GB2312, …) is
+//!   overruled when the bytes are valid UTF-8 with non-ASCII content: pages re-saved as
+//!   UTF-8 keep their old declaration, and legacy multi-byte text is practically never
+//!   valid UTF-8 by accident;
 //! - labels mapping to the `replacement` encoding count as no declaration,
 //!   and `x-user-defined` means windows-1252 in the header too;
 //! - input with no non-ASCII byte is UTF-8 with [`CharsetSource::Default`].
@@ -131,7 +133,7 @@ fn choose<'a>(bytes: &'a [u8], ct: Option<&str>) -> (&'static Encoding, CharsetS
         return (enc, CharsetSource::Header, bytes);
     }
     if let Some(enc) = prescan(bytes) {
-        if enc.is_single_byte() && !bytes.is_ascii() && is_utf8(bytes) {
+        if enc != UTF_8 && !bytes.is_ascii() && is_utf8(bytes) {
             return (UTF_8, CharsetSource::Detected, bytes);
         }
         return (enc, CharsetSource::Meta, bytes);
@@ -352,6 +354,14 @@ mod tests {
     fn check(d: &Decoded, text: &str, enc: &'static Encoding, source: CharsetSource) {
         assert_eq!(d.text, text);
         assert_eq!((d.encoding, d.source, d.had_errors), (enc, source, false));
+    }
+
+    #[test]
+    fn utf8_misdeclared_as_shift_jis_is_utf8() {
+        let html = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=Shift_JIS\"></head><body>脆弱性対策情報データベース</body></html>";
+        let d = decode_html(html.as_bytes(), None);
+        assert!(d.text.contains("脆弱性対策情報データベース"));
+        assert_eq!(d.encoding, UTF_8);
     }
 
     #[test]
