@@ -13,6 +13,26 @@ use std::sync::LazyLock;
 
 /// A byline or date element with more text than this is prose, not a byline.
 const MAX_BYLINE_CHARS: usize = 200;
+/// More author elements than this are a list of people, not a byline.
+const MAX_AUTHORS: usize = 6;
+/// A byline text node is climbed at most this many elements up to find the name.
+const BYLINE_CLIMB: usize = 3;
+
+/// Text that starts a byline: "By", "By Jane", "Von Max".
+static BYLINE_START: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"^(?:[Bb]y|BY|Von|VON|Por|POR|Par|PAR)(?:\s*:?\s*\p{Lu}|\s*$)")
+        .expect("constant regex")
+});
+/// A whole byline: the label then a capitalised name.
+static BYLINE_FULL: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"^(?:[Bb]y|BY|Von|VON|Por|POR|Par|PAR)\s*:?\s*\p{Lu}\p{L}").expect("constant regex")
+});
+
+/// A label glued to the name.
+static BYLINE_GLUED: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"^([Bb]y|BY|Von|VON|Por|POR|Par|PAR)(\p{Lu})").expect("constant regex")
+});
+
 /// JSON-LD nesting deeper than this is not followed.
 const MAX_JSONLD_DEPTH: usize = 6;
 
@@ -32,9 +52,6 @@ static REL_AUTHOR: LazyLock<Selector> = LazyLock::new(|| {
     sel(
         r#"a[rel~="author"], [itemprop~="author"] [itemprop~="name"], [itemprop~="author"], .byline a, .author-name, .byline__name, .byline-name, [class*="byline"] [class*="author"], .author a, a.author, span.author, .entry-author a, .post-author a, [data-testid*=byline] a, .article-author"#,
     )
-});
-static BYLINE: LazyLock<Selector> = LazyLock::new(|| {
-    sel(r#"[class*="byline" i], [class*="author" i], [rel~="author"], [itemprop~="author"]"#)
 });
 static DATE_TEXT: LazyLock<Selector> = LazyLock::new(|| {
     sel(
@@ -215,28 +232,11 @@ pub fn extract(html: &Html, url: Option<&url::Url>, content_language: Option<&st
         }
     }
     if raw_authors.is_empty() {
-        raw_authors = html
-            .select(&REL_AUTHOR)
-            .map(|e| dom::inner_text(*e))
-            .filter(|t| !t.is_empty() && t.chars().count() <= MAX_BYLINE_CHARS)
-            .take(4)
-            .collect();
+        raw_authors = rel_authors(html);
     }
     md.authors = authors::normalize_authors(&raw_authors);
     if md.authors.is_empty() {
-        let bylines: Vec<String> = html
-            .select(&BYLINE)
-            .map(|e| dom::inner_text(*e))
-            .filter(|t| !t.is_empty() && t.chars().count() <= MAX_BYLINE_CHARS)
-            .filter(|t| {
-                t.to_lowercase().starts_with("by ")
-                    || t.starts_with("Von ")
-                    || t.starts_with("Por ")
-                    || t.starts_with("Par ")
-            })
-            .take(2)
-            .collect();
-        md.authors = authors::normalize_authors(&bylines);
+        md.authors = authors::normalize_authors(&byline_scan(html));
     }
 
     // Dates.
@@ -380,6 +380,66 @@ pub fn extract(html: &Html, url: Option<&url::Url>, content_language: Option<&st
     };
     md.jsonld_body = ld.article.as_ref().and_then(|a| str_field(a, &["articleBody"]));
     md
+}
+
+/// Texts of the author elements: the first match and the matches that look like it (same
+/// tag and class), so a byline's several `rel=author` links are kept but a "related
+/// authors" box elsewhere is not.
+fn rel_authors(html: &Html) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut shape: Option<(String, String)> = None;
+    for e in html.select(&REL_AUTHOR) {
+        let t = dom::inner_text(*e);
+        if t.is_empty() || t.chars().count() > MAX_BYLINE_CHARS {
+            continue;
+        }
+        let this = (
+            e.value().name().to_string(),
+            e.value().attr("class").unwrap_or("").to_string(),
+        );
+        match &shape {
+            None => shape = Some(this),
+            Some(s) if *s != this => continue,
+            _ => {}
+        }
+        if !out.contains(&t) {
+            out.push(t);
+        }
+        if out.len() >= MAX_AUTHORS {
+            break;
+        }
+    }
+    out
+}
+
+/// A visible byline anywhere on the page: the smallest element whose text starts with
+/// "By"/"Von"/"Por"/"Par" followed by a capitalised name, e.g. `<span>By</span>Jane Doe`.
+fn byline_scan(html: &Html) -> Vec<String> {
+    for node in html.tree.root().descendants() {
+        let Some(t) = node.value().as_text() else { continue };
+        let t = t.trim();
+        if !BYLINE_START.is_match(t) {
+            continue;
+        }
+        // Climb to the element that holds the whole byline.
+        for anc in node.ancestors().take(BYLINE_CLIMB) {
+            if anc.value().as_element().is_none() {
+                break;
+            }
+            if dom::is_tag(&anc, &["script", "style", "title", "head", "option"]) {
+                break;
+            }
+            let text = dom::inner_text(anc);
+            if text.chars().count() > MAX_BYLINE_CHARS {
+                break;
+            }
+            if BYLINE_FULL.is_match(&text) {
+                // `<span>By</span>Jane` renders as "ByJane": put the space back.
+                return vec![BYLINE_GLUED.replace(&text, "$1 $2").into_owned()];
+            }
+        }
+    }
+    Vec::new()
 }
 
 fn dedup(v: &mut Vec<String>) {
