@@ -42,6 +42,10 @@ const CLEAN_MIN_CHARS: usize = 25;
 /// Conditional cleaning: a container with more than this share of the article's text is
 /// the article's own wrapper and stays.
 const CLEAN_PROTECT_SHARE: f64 = 0.5;
+/// A paragraph this long is prose that a negative class hint cannot remove.
+const PROSE_CHARS: usize = 140;
+/// ...when at most this share of it is link text.
+const PROSE_MAX_LINK_DENSITY: f64 = 0.1;
 /// Conditional cleaning: a container with one embed and less text than this goes.
 const CLEAN_EMBED_CHARS: usize = 75;
 
@@ -341,7 +345,7 @@ fn should_remove(node: &NodeRef<'_, Node>, protect: usize) -> bool {
         return false;
     }
     let weight = class_weight(node);
-    if weight < 0.0 {
+    if weight < 0.0 && !has_prose(node) {
         return true;
     }
     if st.commas >= CLEAN_MIN_COMMAS {
@@ -371,6 +375,17 @@ fn should_remove(node: &NodeRef<'_, Node>, protect: usize) -> bool {
             && !(is_list && ld < CLEAN_LINK_DENSITY_POSITIVE && st.chars > 200))
         || (weight >= CLASS_WEIGHT && ld > CLEAN_LINK_DENSITY_POSITIVE)
         || ((embeds == 1 && st.chars < CLEAN_EMBED_CHARS) || embeds > 1)
+}
+
+/// True when a container holds a real paragraph: long, with few links. A negative class
+/// hint ("widget", "meta") does not outweigh that.
+fn has_prose(node: &NodeRef<'_, Node>) -> bool {
+    node.descendants().any(|d| {
+        dom::tag(&d) == Some("p") && {
+            let st = dom::text_stats(d);
+            st.chars >= PROSE_CHARS && st.link_density() < PROSE_MAX_LINK_DENSITY
+        }
+    })
 }
 
 fn is_data_table(node: &NodeRef<'_, Node>) -> bool {
