@@ -31,7 +31,10 @@ pub fn remove_non_content(html: &mut Html) {
     dom::detach_all(html, &ids);
 }
 
-/// Apply the DOM rules to the whole page (`strict` keeps the strict-only rules).
+/// Apply the DOM rules to the whole page. The strict pass uses every rule; the lenient
+/// retry (when the strict pass found too little text) uses only the CSS `selectors`, since
+/// class-name guesses (`--ads` modifiers, live-ticker items classed `comment`) are what
+/// most often removes a whole article piece by piece.
 pub fn apply_dom_rules(html: &mut Html, rules: &[DomRule], strict: bool, rm: &mut Removals) {
     let total = body_chars(html);
     let prose_total = prose_paragraphs(html.tree.root());
@@ -143,7 +146,7 @@ fn matching_rule(
             continue;
         }
         let mut hit = rule.selectors.iter().any(|s| s.matches(&el));
-        if !hit && !cid.is_empty() {
+        if !hit && strict && !cid.is_empty() {
             let class_hit = rule.class_tokens.iter().any(|t| tokens.contains(&t.as_str()))
                 || rule.class_contains.iter().any(|c| cid.contains(c.as_str()));
             hit = class_hit
