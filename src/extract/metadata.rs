@@ -46,8 +46,9 @@ static TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
 static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
 static CANONICAL: LazyLock<Selector> = LazyLock::new(|| sel(r#"link[rel~="canonical" i]"#));
 static HTML_LANG: LazyLock<Selector> = LazyLock::new(|| sel("html[lang], html[xml\\:lang]"));
-static TIME: LazyLock<Selector> =
-    LazyLock::new(|| sel("time[datetime], [itemprop~=datePublished], [itemprop~=dateModified]"));
+static TIME: LazyLock<Selector> = LazyLock::new(|| {
+    sel("time[datetime], relative-time[datetime], [itemprop~=datePublished], [itemprop~=dateModified]")
+});
 static REL_AUTHOR: LazyLock<Selector> = LazyLock::new(|| {
     sel(
         r#"a[rel~="author"], [itemprop~="author"] [itemprop~="name"], [itemprop~="author"], .byline a, .author-name, .byline__name, .byline-name, [class*="byline"] [class*="author"], .author a, a.author, span.author, .entry-author a, .post-author a, [data-testid*=byline] a, .article-author"#,
@@ -137,7 +138,9 @@ impl Metas {
         let mut map: HashMap<String, Vec<String>> = HashMap::new();
         for m in html.select(&META) {
             let e = m.value();
-            let Some(content) = e.attr("content").map(collapse_ws).filter(|c| !c.is_empty()) else {
+            // `value` instead of `content` occurs in saved and hand-made pages.
+            let content = e.attr("content").or_else(|| e.attr("value"));
+            let Some(content) = content.map(collapse_ws).filter(|c| !c.is_empty()) else {
                 continue;
             };
             for key in [
