@@ -118,6 +118,14 @@ mod tests {
     }
 
     #[test]
+    fn drops_read_more_link_lists() {
+        let list = "READ MORE:\nFoundation: The Failure of Schooling in One Chart\nJournal: The Scandal of K-12 Education";
+        let (out, rm) = kept(vec![block(PROSE, 0), block(list, 80), block(PROSE, 0)]);
+        assert_eq!(out.len(), 2);
+        assert_eq!(rm.counts.get("insert.read-label-list"), Some(&1));
+    }
+
+    #[test]
     fn keeps_interview_lines_and_prose_starting_with_read() {
         let (out, _) = kept(vec![
             block(PROSE, 0),
