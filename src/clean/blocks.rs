@@ -122,7 +122,13 @@ mod tests {
         let list = "READ MORE:\nFoundation: The Failure of Schooling in One Chart\nJournal: The Scandal of K-12 Education";
         let (out, rm) = kept(vec![block(PROSE, 0), block(list, 80), block(PROSE, 0)]);
         assert_eq!(out.len(), 2);
-        assert_eq!(rm.counts.keys().filter(|k| k.starts_with("insert.read-label")).count(), 1);
+        assert_eq!(
+            rm.counts
+                .keys()
+                .filter(|k| k.starts_with("insert.read-label"))
+                .count(),
+            1
+        );
     }
 
     #[test]
