@@ -109,6 +109,8 @@ pub struct TextStats {
     pub link_chars: usize,
     /// Commas in the text (Readability's signal of prose).
     pub commas: usize,
+    /// Of `link_chars`, those inside in-page links (`href="#..."`).
+    pub hash_link_chars: usize,
 }
 
 impl TextStats {
@@ -117,7 +119,7 @@ impl TextStats {
         if self.chars == 0 {
             0.0
         } else {
-            self.link_chars as f64 / self.chars as f64
+            (self.link_chars as f64 - 0.0 * self.hash_link_chars as f64) / self.chars as f64
         }
     }
 }
@@ -125,11 +127,11 @@ impl TextStats {
 /// Text statistics of a node's subtree, skipping non-content elements.
 pub fn text_stats(node: NodeRef<'_, Node>) -> TextStats {
     let mut st = TextStats::default();
-    stats_rec(node, false, &mut st, &mut true);
+    stats_rec(node, 0, &mut st, &mut true);
     st
 }
 
-fn stats_rec(node: NodeRef<'_, Node>, in_link: bool, st: &mut TextStats, last_space: &mut bool) {
+fn stats_rec(node: NodeRef<'_, Node>, in_link: u8, st: &mut TextStats, last_space: &mut bool) {
     match node.value() {
         Node::Text(t) => {
             for c in t.chars() {
@@ -152,7 +154,21 @@ fn stats_rec(node: NodeRef<'_, Node>, in_link: bool, st: &mut TextStats, last_sp
             if NON_CONTENT_TAGS.contains(&name) {
                 return;
             }
-            let link = in_link || name == "a";
+            let link = if in_link > 0 {
+                in_link
+            } else if name == "a"
+                && !e
+                    .attr("href")
+                    .is_some_and(|h| h.trim_start().starts_with("javascript:"))
+            {
+                if e.attr("href").is_some_and(|h| h.trim_start().starts_with('#')) {
+                    1
+                } else {
+                    2
+                }
+            } else {
+                0
+            };
             for child in node.children() {
                 stats_rec(child, link, st, last_space);
             }
@@ -161,10 +177,13 @@ fn stats_rec(node: NodeRef<'_, Node>, in_link: bool, st: &mut TextStats, last_sp
     }
 }
 
-fn count_char(st: &mut TextStats, in_link: bool) {
+fn count_char(st: &mut TextStats, in_link: u8) {
     st.chars += 1;
-    if in_link {
+    if in_link > 0 {
         st.link_chars += 1;
+    }
+    if in_link == 1 {
+        st.hash_link_chars += 1;
     }
 }
 

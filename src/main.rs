@@ -184,16 +184,18 @@ fn run_eval(a: EvalArgs) -> anyhow::Result<ExitCode> {
     if let Some(w) = &mut per_page {
         w.flush()?;
     }
+    let mut stdout = std::io::stdout().lock();
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&scores)?);
+        writeln!(stdout, "{}", serde_json::to_string_pretty(&scores)?)?;
     } else {
-        print!("{}", eval::table(&scores));
+        write!(stdout, "{}", eval::table(&scores))?;
         if let Some(kib) = eval::peak_rss_kib() {
-            println!(
+            writeln!(
+                stdout,
                 "\npeak RSS {:.1} MiB; pages/s/core = pages / summed process() wall time on {} threads",
                 kib as f64 / 1024.0,
                 rayon::current_num_threads()
-            );
+            )?;
         }
     }
     let fails = eval::check_floors(&scores, &floors);

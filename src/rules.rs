@@ -97,6 +97,10 @@ struct DomRuleDef {
     strict_only: bool,
     #[serde(default)]
     in_content: bool,
+    #[serde(default)]
+    keep_if_prose: bool,
+    #[serde(default)]
+    keep_if_prose_unless: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -113,6 +117,8 @@ struct BlockRuleDef {
     only_edges: bool,
     #[serde(default)]
     drop_rest: bool,
+    #[serde(default)]
+    tags: Vec<String>,
 }
 
 /// A compiled DOM rule: elements it matches are removed before the article is searched
@@ -137,6 +143,11 @@ pub struct DomRule {
     pub strict_only: bool,
     /// Applied only inside the chosen content, not to the whole page.
     pub in_content: bool,
+    /// A matched container (not a bare `p`/`span`) that holds a prose paragraph stays
+    /// (collapsed accordions and tabs hide real text until a click).
+    pub keep_if_prose: bool,
+    /// ...unless its class/id contains one of these (modals, menus, cookie boxes).
+    pub keep_if_prose_unless: Vec<String>,
 }
 
 /// A compiled block rule: a rendered text block of the article that matches is dropped.
@@ -154,6 +165,8 @@ pub struct BlockRule {
     pub only_edges: bool,
     /// When it matches, every following block is dropped too (e.g. "Related articles").
     pub drop_rest: bool,
+    /// Only blocks rendered from these elements (empty: any).
+    pub tags: Vec<String>,
 }
 
 /// Compiled selectors for one site or theme.
@@ -356,6 +369,8 @@ fn compile_dom(d: DomRuleDef, path: &Path) -> Result<DomRule> {
         max_chars: d.max_chars,
         strict_only: d.strict_only,
         in_content: d.in_content,
+        keep_if_prose: d.keep_if_prose,
+        keep_if_prose_unless: lower(d.keep_if_prose_unless),
         id: d.id,
     })
 }
@@ -378,6 +393,7 @@ fn compile_block(b: BlockRuleDef, path: &Path) -> Result<BlockRule> {
         min_link_ratio: b.min_link_ratio,
         only_edges: b.only_edges,
         drop_rest: b.drop_rest,
+        tags: b.tags,
         id: b.id,
     })
 }

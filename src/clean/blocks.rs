@@ -51,7 +51,9 @@ pub fn filter_blocks(
         match hit {
             Some(rule) => {
                 rm.add(&rule.id, || b.text.clone());
-                if rule.drop_rest {
+                // Only a heading after the article has started closes it: a "Trending" label
+                // above the first paragraph must not take the whole body with it.
+                if rule.drop_rest && first_prose.is_some_and(|f| i > f) {
                     dropping = Some(rule.id.clone());
                 }
             }
@@ -62,6 +64,9 @@ pub fn filter_blocks(
 }
 
 fn block_matches(rule: &BlockRule, b: &Block, at_edge: bool) -> bool {
+    if !rule.tags.is_empty() && !rule.tags.contains(&b.tag) {
+        return false;
+    }
     if rule.only_edges && !at_edge {
         return false;
     }

@@ -173,6 +173,14 @@ fn matching_rule(
                 continue;
             }
         }
+        // Collapsed accordions and tabs hide real paragraphs until a click: keep them.
+        if rule.keep_if_prose
+            && !matches!(name, "p" | "span")
+            && !rule.keep_if_prose_unless.iter().any(|w| cid.contains(w.as_str()))
+            && prose_paragraphs(*node) >= 1
+        {
+            continue;
+        }
         if let Some(p) = &rule.text_pattern {
             if !p.is_match(&dom::inner_text(*node)) {
                 continue;

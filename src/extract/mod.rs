@@ -74,7 +74,10 @@ pub fn process(page: &Page<'_>, rules: &Rules, opts: &Options) -> Result<Article
         &breadcrumbs,
     );
 
+    // A section name or breadcrumb repeated above the body is a label, not body text.
+    let labels: Vec<String> = md.section.iter().chain(breadcrumbs.iter()).cloned().collect();
     let pass = Pass {
+        labels: &labels,
         rules,
         rule,
         title: title.as_deref(),
@@ -170,6 +173,7 @@ struct Pass<'a> {
     rules: &'a Rules,
     rule: Option<&'a SiteRule>,
     title: Option<&'a str>,
+    labels: &'a [String],
     opts: &'a Options,
 }
 
@@ -235,6 +239,15 @@ fn render_and_clean(
         if let Some(pos) = dup {
             let b = blocks.remove(pos);
             rm.add("title.duplicate", || b.text);
+        }
+    }
+    let mut i = 0;
+    while i < blocks.len().min(TITLE_SEARCH_BLOCKS) {
+        if pass.labels.iter().any(|l| title::same_title(&blocks[i].text, l)) {
+            let b = blocks.remove(i);
+            rm.add("navigation.section-label", || b.text);
+        } else {
+            i += 1;
         }
     }
     let (site_patterns, site_id) = match pass.rule {

@@ -65,8 +65,22 @@ pub fn class_weight(node: &NodeRef<'_, Node>) -> f64 {
     let mut w = 0.0;
     if let Some(e) = node.value().as_element() {
         for v in [e.attr("class"), e.attr("id")].into_iter().flatten() {
-            let v = v.to_lowercase();
-            if NEGATIVE.is_match(&v) {
+            // Utility classes ("overflow-hidden", "overflow-x-scroll", "md:hidden") describe
+            // layout, not the role of the element.
+            let v = v
+                .to_lowercase()
+                .split_whitespace()
+                .filter(|t| !is_utility_class(t))
+                .collect::<Vec<_>>()
+                .join(" ");
+            // Page-builder wrappers ("elementor-widget-container") are layout: their
+            // "widget" says nothing about the content.
+            let v_neg = v
+                .split(' ')
+                .filter(|t| !BUILDER_PREFIXES.iter().any(|p| t.starts_with(p)))
+                .collect::<Vec<_>>()
+                .join(" ");
+            if NEGATIVE.is_match(&v_neg) {
                 w -= CLASS_WEIGHT;
             }
             if POSITIVE.is_match(&v) {
@@ -75,6 +89,25 @@ pub fn class_weight(node: &NodeRef<'_, Node>) -> f64 {
         }
     }
     w
+}
+
+const BUILDER_PREFIXES: &[&str] = &["elementor-", "et_pb_", "wpb_", "vc_", "fl-", "wp-block-"];
+
+fn is_utility_class(t: &str) -> bool {
+    t.contains(':')
+        || t.contains('[')
+        || [
+            "overflow-",
+            "overscroll-",
+            "scroll-",
+            "snap-",
+            "transition",
+            "duration-",
+            "ease-",
+            "animate-",
+        ]
+        .iter()
+        .any(|p| t.starts_with(p))
 }
 
 fn tag_score(tag: &str) -> f64 {
@@ -168,7 +201,12 @@ pub fn find_content(html: &Html) -> Option<Content> {
         }
     }
     if scores.is_empty() {
-        return None;
+        // Nothing long enough to score: the body is the article (Readability's last resort).
+        let st = dom::text_stats(body);
+        return (st.chars > 0 && st.link_density() < 0.5).then(|| Content {
+            roots: vec![body.id()],
+            top: body.id(),
+        });
     }
     // Scale by link density.
     let mut ranked: Vec<(NodeId, f64)> = order
@@ -244,6 +282,41 @@ pub fn find_content(html: &Html) -> Option<Content> {
         node = parent;
     }
     top = node.id();
+    // Climb while what the parent adds is mostly prose that scores as content: an article
+    // split into sibling sections (page builders, CSS-module blogs) is one article.
+    let top_score_now = scores.get(&top).copied().unwrap_or(0.0).max(top_score * 0.5);
+    let mut cur = html.tree.get(top)?;
+    let mut cur_chars = dom::text_stats(cur).chars;
+    let mut cur_prose = prose_chars(cur);
+    for _ in 0..CLIMB_LEVELS {
+        let Some(parent) = cur.parent() else { break };
+        if dom::tag(&parent) == Some("body") || parent.value().as_element().is_none() {
+            break;
+        }
+        let chars = dom::text_stats(parent).chars;
+        let prose = prose_chars(parent);
+        let added = chars.saturating_sub(cur_chars);
+        let added_prose = prose.saturating_sub(cur_prose);
+        let best_other = scores
+            .iter()
+            .filter(|(id, _)| {
+                html.tree
+                    .get(**id)
+                    .is_some_and(|n| dom::is_within(n, parent.id()) && !dom::is_within(n, cur.id()))
+            })
+            .map(|(_, s)| *s)
+            .fold(0.0_f64, f64::max);
+        let content = added_prose as f64 >= added as f64 * CLIMB_MIN_PROSE_SHARE
+            && best_other >= top_score_now * CLIMB_MIN_SCORE_SHARE;
+        if added > 0 && content {
+            top = parent.id();
+        } else if added >= CLIMB_SKIP_CHARS {
+            break;
+        }
+        cur = parent;
+        cur_chars = chars;
+        cur_prose = prose;
+    }
     let top_node = html.tree.get(top)?;
     let top_score = scores.get(&top).copied().unwrap_or(top_score);
 
@@ -288,6 +361,26 @@ pub fn find_content(html: &Html) -> Option<Content> {
         }
     }
     Some(Content { roots, top })
+}
+
+const CLIMB_LEVELS: usize = 8;
+const CLIMB_MIN_PROSE_SHARE: f64 = 0.75;
+const CLIMB_PROSE_MIN_CHARS: usize = 40;
+const CLIMB_MIN_SCORE_SHARE: f64 = 0.3;
+const CLIMB_SKIP_CHARS: usize = 150;
+
+/// Characters of prose paragraphs (`p`, or `li` without `p`) with few links under a node.
+fn prose_chars(node: NodeRef<'_, Node>) -> usize {
+    node.descendants()
+        .filter(|d| match dom::tag(d) {
+            Some("p") => true,
+            Some("li") => dom::count_tags(*d, &["p", "li"]) <= 1,
+            _ => false,
+        })
+        .map(|d| dom::text_stats(d))
+        .filter(|st| st.chars >= CLIMB_PROSE_MIN_CHARS && st.link_density() < 0.3)
+        .map(|st| st.chars)
+        .sum()
 }
 
 /// Readability's conditional cleaning: inside the chosen roots, find containers (div,
@@ -341,6 +434,14 @@ fn should_remove(node: &NodeRef<'_, Node>, protect: usize) -> bool {
     if tag == "table" && is_data_table(node) {
         return false;
     }
+    // A wrapper around a data table ("table-scroll") is the table's, not boilerplate.
+    if node
+        .descendants()
+        .skip(1)
+        .any(|d| dom::tag(&d) == Some("table") && is_data_table(&d))
+    {
+        return false;
+    }
     if node.ancestors().any(|a| dom::is_tag(&a, &["pre", "code"])) {
         return false;
     }
@@ -361,7 +462,21 @@ fn should_remove(node: &NodeRef<'_, Node>, protect: usize) -> bool {
         .filter(|d| dom::is_tag(d, &["object", "embed", "iframe"]))
         .count();
     let ld = st.link_density();
-    let is_list = tag == "ul" || tag == "ol";
+    let is_list = tag == "ul" || tag == "ol" || {
+        // Readability: a container whose text is nearly all list text is a list.
+        let list_chars: usize = node
+            .children()
+            .flat_map(|c| c.descendants())
+            .filter(|d| {
+                dom::is_tag(d, &["ul", "ol"])
+                    && !d.ancestors().any(|a| {
+                        a.id() != node.id() && dom::is_tag(&a, &["ul", "ol"]) && dom::is_within(a, node.id())
+                    })
+            })
+            .map(|d| dom::text_stats(d).chars)
+            .sum();
+        st.chars > 0 && list_chars as f64 / st.chars as f64 > 0.9
+    };
     // Heading-rich text sections are structure, not boilerplate.
     if headings > 0 && st.chars > 0 && ld < CLEAN_LINK_DENSITY && p >= 1.0 {
         return false;
@@ -370,9 +485,7 @@ fn should_remove(node: &NodeRef<'_, Node>, protect: usize) -> bool {
         || (!is_list && li > p)
         || input > (p / 3.0).floor()
         || (!is_list && st.chars < CLEAN_MIN_CHARS && (img == 0.0 || img > 2.0) && headings == 0)
-        || (weight < CLASS_WEIGHT
-            && ld > CLEAN_LINK_DENSITY
-            && !(is_list && ld < CLEAN_LINK_DENSITY_POSITIVE && st.chars > 200))
+        || (!is_list && weight < CLASS_WEIGHT && ld > CLEAN_LINK_DENSITY)
         || (weight >= CLASS_WEIGHT && ld > CLEAN_LINK_DENSITY_POSITIVE)
         || ((embeds == 1 && st.chars < CLEAN_EMBED_CHARS) || embeds > 1)
 }

@@ -92,7 +92,9 @@ impl Renderer {
                     self.flush();
                     self.tags.push(name.to_string());
                 }
-                let link = name == "a" && e.attr("href").is_some();
+                let link = name == "a"
+                    && e.attr("href")
+                        .is_some_and(|h| !h.trim_start().starts_with("javascript:"));
                 if link && !in_link {
                     self.links += 1;
                 }
