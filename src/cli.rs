@@ -19,6 +19,116 @@ pub enum Command {
     Extract(ExtractArgs),
     /// Score extraction against gold datasets (`pages/<id>.html[.gz]` + `gold.jsonl`).
     Eval(EvalArgs),
+    /// Crawl news sites politely and write article records.
+    Crawl(Box<CrawlArgs>),
+    /// Crawl the bundled fixture sites on 127.0.0.1 (offline) and check the result.
+    Demo(DemoArgs),
+}
+
+/// `newsharvest crawl`. Every setting can also come from `--config FILE.toml` (same names,
+/// `_` for `-`); flags win over the file.
+#[derive(Debug, Default, clap::Args)]
+pub struct CrawlArgs {
+    /// Seed URLs (home pages, section pages, sitemaps are found from there).
+    pub seeds: Vec<String>,
+    /// File with one seed URL per line (`#` comments).
+    #[arg(long = "seeds")]
+    pub seeds_file: Option<PathBuf>,
+    /// TOML file with crawl settings.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Write records here (`.gz`/`.zst` compress) instead of stdout.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Write one JSON line per failed URL (url, stage, kind, reason).
+    #[arg(long)]
+    pub errors: Option<PathBuf>,
+    /// Write the final counters as JSON.
+    #[arg(long)]
+    pub stats: Option<PathBuf>,
+    /// Requests per second per host [default: 1]; robots.txt Crawl-delay wins when slower.
+    #[arg(long)]
+    pub rate: Option<f64>,
+    /// Requests in flight per host [default: 1].
+    #[arg(long = "per-host-concurrency")]
+    pub per_host_concurrency: Option<usize>,
+    /// Requests in flight overall [default: 16].
+    #[arg(long)]
+    pub concurrency: Option<usize>,
+    /// Link hops followed from a seed [default: 3].
+    #[arg(long = "max-depth")]
+    pub max_depth: Option<u32>,
+    /// Only URLs matching this regex (repeatable).
+    #[arg(long)]
+    pub include: Vec<String>,
+    /// Never URLs matching this regex (repeatable).
+    #[arg(long)]
+    pub exclude: Vec<String>,
+    /// Stop after this many HTML pages fetched.
+    #[arg(long = "max-pages")]
+    pub max_pages: Option<u64>,
+    /// Stop after this long (`90s`, `15m`, `2h`, `1h30m`).
+    #[arg(long = "max-time")]
+    pub max_time: Option<String>,
+    /// User-Agent header; put your contact in it.
+    #[arg(long = "user-agent")]
+    pub user_agent: Option<String>,
+    /// Total seconds for one request, body included [default: 30].
+    #[arg(long)]
+    pub timeout: Option<f64>,
+    /// Seconds to connect [default: 10].
+    #[arg(long = "connect-timeout")]
+    pub connect_timeout: Option<f64>,
+    /// Largest body in bytes, after decompression [default: 10485760].
+    #[arg(long = "max-body")]
+    pub max_body: Option<usize>,
+    /// Retries after timeouts, 429 and 5xx [default: 2].
+    #[arg(long)]
+    pub retries: Option<u32>,
+    /// Skip sitemap and feed entries dated before this (`2026-11-01` or RFC 3339).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Also write records for listing pages (home, sections, tags).
+    #[arg(long = "emit-all")]
+    pub emit_all: bool,
+    /// Do not read sitemaps.
+    #[arg(long = "no-sitemaps")]
+    pub no_sitemaps: bool,
+    /// Do not read feeds.
+    #[arg(long = "no-feeds")]
+    pub no_feeds: bool,
+    /// Send requests for HOST:PORT to ADDR (an IP, or IP:PORT), like curl (repeatable).
+    #[arg(long)]
+    pub resolve: Vec<String>,
+    /// Extra rule directory.
+    #[arg(long = "selectors")]
+    pub selectors: Vec<PathBuf>,
+    /// Add the removed texts to `extraction.explain`.
+    #[arg(long)]
+    pub explain: bool,
+    /// Extraction threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// No progress bar and no per-failure lines on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `newsharvest demo`.
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// Where to write the records.
+    #[arg(short, long, default_value = "demo-output.jsonl")]
+    pub output: PathBuf,
+    /// Requests per second per host.
+    #[arg(long, default_value_t = 2.0)]
+    pub rate: f64,
+    /// Directory of sites to serve (default: the bundled fixtures/sites).
+    #[arg(long)]
+    pub sites: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// `newsharvest extract`.

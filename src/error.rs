@@ -41,6 +41,12 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// A crawl setting is unusable.
+    #[error("configuration: {0}")]
+    Config(String),
+    /// Output could not be written.
+    #[error("{0}")]
+    Io(String),
 }
 
 /// Library result type.

@@ -11,12 +11,19 @@
 //! - [`rules`]: `selectors/*.toml` loaded and compiled once.
 //! - [`record`]: `Article` → `Record` (ids, hashes, schema v1).
 //! - [`input`]: reading pages from files, directories, `.gz`, stdin and manifests.
+//! - [`crawl`]: the polite crawler (`newsharvest crawl`): discovery, frontier, politeness,
+//!   fetching, article/listing classification.
+//! - [`demo`]: the offline demo: bundled sites served and crawled, the result checked.
+//! - [`sink`]: output files (JSONL, `.gz`, `.zst`).
+//! - [`serve`]: a loopback HTTP server for the offline demo, crawl tests and benchmarks.
 //! - [`eval`]: scoring extractions against gold sets (`newsharvest eval`).
 //! - [`dom`], [`text`]: helpers over the DOM and over strings.
 //! - [`error`]: typed errors.
 
 pub mod clean;
+pub mod crawl;
 pub mod decode;
+pub mod demo;
 pub mod dom;
 pub mod error;
 pub mod eval;
@@ -25,9 +32,11 @@ pub mod input;
 pub mod model;
 pub mod record;
 pub mod rules;
+pub mod serve;
+pub mod sink;
 pub mod text;
 
 pub use error::{Error, Result};
-pub use extract::{process, Options};
+pub use extract::{process, process_for_crawl, Options, PageInfo};
 pub use model::{Article, Page, Record};
 pub use rules::Rules;

@@ -1,7 +1,9 @@
 //! The `newsharvest` binary: parse flags, run the subcommand, map the outcome to an exit
-//! code (0 all good, 1 some pages failed or a floor was missed, 2 usage/config error).
+//! code (0 all good, 1 some pages failed or a floor was missed, 2 usage/config error;
+//! `crawl` adds 3 nothing could be fetched, 130/143 stopped by SIGINT/SIGTERM).
 
 mod cli;
+mod crawl_cmd;
 
 use anyhow::{bail, Context};
 use clap::Parser;
@@ -29,6 +31,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Extract(a) => run_extract(a),
         Command::Eval(a) => run_eval(a),
+        Command::Crawl(a) => crawl_cmd::run_crawl(*a),
+        Command::Demo(a) => crawl_cmd::run_demo(a),
     };
     match result {
         Ok(code) => code,

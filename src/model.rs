@@ -132,4 +132,37 @@ pub struct Record {
     pub extraction: Extraction,
     /// Schema version, currently 1.
     pub schema_version: u32,
+    /// When the page was fetched (RFC 3339, UTC); crawled records only.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub date_fetched: Option<String>,
+    /// The HTTP response; crawled records only.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub http: Option<HttpInfo>,
+    /// How the crawler found the page; crawled records only.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub crawl: Option<CrawlInfo>,
+}
+
+/// The HTTP response a crawled record came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpInfo {
+    /// Status code of the final response.
+    pub status: u16,
+    /// `Content-Type` header.
+    pub content_type: Option<String>,
+    /// Charset from the `Content-Type` header, when given.
+    pub charset: Option<String>,
+    /// `ETag` header.
+    pub etag: Option<String>,
+    /// `Last-Modified` header.
+    pub last_modified: Option<String>,
+}
+
+/// How the crawler reached a page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CrawlInfo {
+    /// `seed`, `sitemap`, `news_sitemap`, `feed` or `link`.
+    pub discovered_via: String,
+    /// Link hops from a seed (seeds 0; sitemap and feed entries 1).
+    pub depth: u32,
 }

@@ -67,6 +67,9 @@ pub fn to_record(a: Article, source_path: Option<String>) -> Record {
         source_path,
         extraction: a.extraction,
         schema_version: SCHEMA_VERSION,
+        date_fetched: None,
+        http: None,
+        crawl: None,
     }
 }
 

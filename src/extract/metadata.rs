@@ -36,7 +36,8 @@ static BYLINE_GLUED: LazyLock<regex::Regex> = LazyLock::new(|| {
 /// JSON-LD nesting deeper than this is not followed.
 const MAX_JSONLD_DEPTH: usize = 6;
 
-fn sel(s: &str) -> Selector {
+/// Compile a constant selector (a typo is a programming error, caught by every test).
+pub(crate) fn sel(s: &str) -> Selector {
     Selector::parse(s).unwrap_or_else(|_| panic!("constant selector `{s}`"))
 }
 
@@ -128,6 +129,10 @@ pub struct Metadata {
     pub breadcrumbs_from_jsonld: bool,
     /// The JSON-LD `articleBody`, when present (a fallback for the body).
     pub jsonld_body: Option<String>,
+    /// `og:type`, lowercased (the crawler tells articles from listings with it).
+    pub og_type: Option<String>,
+    /// Every JSON-LD `@type` on the page, lowercased, in document order.
+    pub jsonld_types: Vec<String>,
 }
 
 /// Meta tag values by lowercased `name`/`property`/`itemprop`, in document order.
@@ -200,6 +205,8 @@ pub fn extract(html: &Html, url: Option<&url::Url>, content_language: Option<&st
         .map(|t| collapse_ws(&t.text().collect::<String>()))
         .filter(|t| !t.is_empty());
 
+    md.og_type = metas.first(&["og:type"]).map(|t| t.to_lowercase());
+    md.jsonld_types = ld.types.clone();
     md.site_name = metas
         .first(&[
             "og:site_name",
@@ -566,6 +573,7 @@ fn dom_breadcrumbs(html: &Html) -> Vec<String> {
 #[derive(Default)]
 struct JsonLd {
     article: Option<Value>,
+    types: Vec<String>,
     authors: Vec<String>,
     publisher_name: Option<String>,
     breadcrumbs: Vec<String>,
@@ -591,6 +599,7 @@ impl JsonLd {
         let mut best: Option<(usize, Value)> = None;
         for o in &objects {
             let types = types_of(o);
+            ld.types.extend(types.iter().cloned());
             if types.iter().any(|t| t == "breadcrumblist") && ld.breadcrumbs.is_empty() {
                 ld.breadcrumbs = breadcrumb_names(o);
             }

@@ -33,8 +33,41 @@ pub struct Options {
     pub explain: bool,
 }
 
+/// What a crawler needs from a page besides the article: its links and the signals that
+/// tell an article from a listing page. Filled even when no article is found.
+#[derive(Debug, Clone, Default)]
+pub struct PageInfo {
+    /// `href` of every `<a>` (raw, unresolved), in document order.
+    pub links: Vec<String>,
+    /// `href` of `<link rel=alternate>` RSS/Atom/JSON feeds.
+    pub feeds: Vec<String>,
+    /// `og:type`, lowercased.
+    pub og_type: Option<String>,
+    /// JSON-LD `@type`s, lowercased.
+    pub jsonld_types: Vec<String>,
+}
+
+static LINKS: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| metadata::sel("a[href]"));
+static FEEDS: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
+    metadata::sel(
+        r#"link[rel~="alternate" i][type*="rss" i][href], link[rel~="alternate" i][type*="atom" i][href], link[rel~="alternate" i][type*="feed+json" i][href]"#,
+    )
+});
+
 /// Extract the article from one page. See the module documentation for the steps.
 pub fn process(page: &Page<'_>, rules: &Rules, opts: &Options) -> Result<Article> {
+    run(page, rules, opts, None)
+}
+
+/// [`process`] for a crawler: also returns the page's links and article/listing signals,
+/// which are there even when the page has no article (a section page).
+pub fn process_for_crawl(page: &Page<'_>, rules: &Rules, opts: &Options) -> (Result<Article>, PageInfo) {
+    let mut info = PageInfo::default();
+    let article = run(page, rules, opts, Some(&mut info));
+    (article, info)
+}
+
+fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInfo>) -> Result<Article> {
     if page.bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::EmptyPage);
     }
@@ -45,6 +78,20 @@ pub fn process(page: &Page<'_>, rules: &Rules, opts: &Options) -> Result<Article
     let url = page.url.and_then(|u| url::Url::parse(u).ok());
     let html = Html::parse_document(&decoded.text);
     let md = metadata::extract(&html, url.as_ref(), page.content_language);
+    if let Some(info) = info {
+        info.links = html
+            .select(&LINKS)
+            .filter_map(|a| a.value().attr("href"))
+            .map(str::to_string)
+            .collect();
+        info.feeds = html
+            .select(&FEEDS)
+            .filter_map(|a| a.value().attr("href"))
+            .map(str::to_string)
+            .collect();
+        info.og_type = md.og_type.clone();
+        info.jsonld_types = md.jsonld_types.clone();
+    }
 
     let host = url.as_ref().and_then(|u| u.host_str()).map(str::to_lowercase);
     let rule = host.as_deref().and_then(|h| rules.site_for_host(h)).or_else(|| {

@@ -1,0 +1,110 @@
+//! Crawl benchmark on a loopback web: `cargo run --release --example crawl_bench -- [HOSTS]
+//! [ARTICLES] [RATE]` (default 200 hosts × 50 articles at 5 requests/s per host).
+//!
+//! The politeness bound: a host needing `n` requests at `rate` per second cannot be done in
+//! less than `(n - 1) / rate` seconds, and hosts run in parallel, so the crawl cannot end
+//! before the busiest host's bound. Reported: achieved fraction of that bound, pages/s,
+//! CPU ms per page (user + system of the whole process, server included), peak RSS.
+
+use newsharvest::crawl::fetch::ResolveRule;
+use newsharvest::crawl::{self, CrawlConfig, ErrorRecord, Sink, Stats};
+use newsharvest::model::Record;
+use newsharvest::serve::{Server, SyntheticWeb};
+use newsharvest::Rules;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::watch;
+
+struct Count;
+
+impl Sink for Count {
+    fn record(&mut self, _: &Record) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn error(&mut self, e: &ErrorRecord) -> std::io::Result<()> {
+        eprintln!("error: {} {} {}", e.url, e.kind, e.reason);
+        Ok(())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// User + system CPU seconds of this process.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+fn peak_rss_mib() -> f64 {
+    newsharvest::eval::peak_rss_kib().map_or(0.0, |kib| kib as f64 / 1024.0)
+}
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let hosts: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(200);
+    let articles: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(50);
+    let rate: f64 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(5.0);
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(async move {
+        let web = SyntheticWeb { hosts, articles };
+        let names = web.host_names();
+        let server = Server::start(Arc::new(web)).await?;
+        let seeds = names
+            .iter()
+            .map(|h| url::Url::parse(&format!("http://{h}/")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut cfg = CrawlConfig::new(seeds, "newsharvest-bench/1.0".into());
+        cfg.rate = rate;
+        cfg.feeds = false;
+        cfg.concurrency = 64;
+        cfg.fetch.resolve = names
+            .iter()
+            .map(|h| ResolveRule {
+                host: h.clone(),
+                port: 80,
+                addr: server.addr(),
+            })
+            .collect();
+        let cpu0 = cpu_seconds();
+        let (_tx, rx) = watch::channel(false);
+        let stats = Arc::new(Mutex::new(Stats::default()));
+        let rules = Arc::new(Rules::bundled()?);
+        let st = crawl::crawl(cfg, rules, Box::new(Count), stats, rx).await?;
+        let cpu = cpu_seconds() - cpu0;
+        let log = server.log();
+        let mut per_host: HashMap<&str, usize> = HashMap::new();
+        for r in &log {
+            *per_host.entry(r.host.as_str()).or_default() += 1;
+        }
+        let busiest = per_host.values().copied().max().unwrap_or(1);
+        let bound_s = (busiest.saturating_sub(1)) as f64 / rate;
+        let gap = std::time::Duration::from_secs_f64(1.0 / rate);
+        let violations = newsharvest::serve::spacing_violations(&log, &|_| gap).len();
+        println!(
+            "hosts {hosts} × articles {articles} at {rate}/s per host: {} requests ({busiest} on the busiest host), \
+             {} pages, {} articles, {} errors in {:.2}s",
+            log.len(),
+            st.pages_fetched,
+            st.articles,
+            st.errors,
+            st.elapsed_s
+        );
+        println!(
+            "politeness bound {:.2}s → achieved {:.3} of the bound; {:.1} pages/s (bound {:.1}); \
+             CPU {:.2} ms/page (client + server); peak RSS {:.1} MiB; spacing violations {violations}",
+            bound_s,
+            bound_s / st.elapsed_s,
+            st.pages_fetched as f64 / st.elapsed_s,
+            hosts as f64 * rate,
+            cpu * 1000.0 / st.pages_fetched.max(1) as f64,
+            peak_rss_mib()
+        );
+        anyhow::Ok(())
+    })
+}

@@ -1,0 +1,27 @@
+//! The polite crawler: seeds → discovery (robots.txt `Sitemap:`, sitemaps, news sitemaps,
+//! feeds, links) → frontier (dedup, scope, priority) → politeness (per-host rate limiter,
+//! `Crawl-delay`, `Retry-After`) → fetch → [`crate::process_for_crawl`] on a blocking
+//! pool → article records (listing pages are followed, not written) → a [`Sink`].
+//!
+//! - [`engine`]: the pipeline and its tasks; [`CrawlConfig`].
+//! - [`frontier`]: per-host priority queues and the seen set.
+//! - [`politeness`]: when the next request to a host may start.
+//! - [`robots`]: robots.txt policy per host.
+//! - [`fetch`]: HTTP with timeouts, size cap, content-type filter, `--resolve`.
+//! - [`discover`]: sitemap and feed parsing.
+//! - [`urls`]: canonical URLs and the crawl scope.
+//! - [`classify`]: article or listing page.
+//! - [`stats`]: counters and error records.
+
+pub mod classify;
+pub mod discover;
+pub mod engine;
+pub mod fetch;
+pub mod frontier;
+pub mod politeness;
+pub mod robots;
+pub mod stats;
+pub mod urls;
+
+pub use engine::{crawl, CrawlConfig, Sink};
+pub use stats::{ErrorRecord, Stats};

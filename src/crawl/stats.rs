@@ -1,0 +1,138 @@
+//! Crawl bookkeeping: counters by status code, error kind and host, and the error record
+//! written for every URL that could not be turned into a result (`--errors FILE.jsonl`).
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One failure: which URL, at which stage, why.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorRecord {
+    /// The URL (canonical).
+    pub url: String,
+    /// `robots`, `fetch`, `redirect`, `sitemap`, `feed` or `extract`.
+    pub stage: &'static str,
+    /// Short machine-readable kind (`timeout`, `too_large`, `http_404`, `redirect_loop`…).
+    pub kind: String,
+    /// Human-readable reason.
+    pub reason: String,
+    /// HTTP status, when a response was received.
+    pub status: Option<u16>,
+    /// When it happened (RFC 3339, UTC).
+    pub time: String,
+}
+
+/// Counters for one host.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct HostStats {
+    /// Requests sent (robots.txt, sitemaps, feeds, pages, retries).
+    pub requests: u64,
+    /// Article records written.
+    pub articles: u64,
+    /// Error records written.
+    pub errors: u64,
+    /// Body bytes received.
+    pub bytes: u64,
+}
+
+/// Counters for a whole crawl (`--stats FILE.json` and the summary).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Stats {
+    /// Wall time in seconds.
+    pub elapsed_s: f64,
+    /// HTTP requests sent.
+    pub requests: u64,
+    /// HTML pages fetched with a 2xx response.
+    pub pages_fetched: u64,
+    /// Article records written.
+    pub articles: u64,
+    /// Pages classified as listings (followed, not written).
+    pub listings: u64,
+    /// Records skipped because an earlier record had the same canonical URL.
+    pub duplicates: u64,
+    /// Error records written.
+    pub errors: u64,
+    /// URLs not fetched because robots.txt disallows them.
+    pub robots_disallowed: u64,
+    /// Retries scheduled (transient errors, 429/503).
+    pub retries: u64,
+    /// Times a host was blocked by `Retry-After`.
+    pub retry_after_waits: u64,
+    /// Requests abandoned in flight when the crawl was stopped.
+    pub dropped_on_stop: u64,
+    /// Sitemaps parsed.
+    pub sitemaps: u64,
+    /// Feeds parsed.
+    pub feeds: u64,
+    /// Body bytes received.
+    pub bytes: u64,
+    /// 2xx HTML pages per second of wall time.
+    pub pages_per_s: f64,
+    /// Responses by status code.
+    pub by_status: BTreeMap<u16, u64>,
+    /// Errors by kind.
+    pub by_error: BTreeMap<String, u64>,
+    /// Per-host counters.
+    pub hosts: BTreeMap<String, HostStats>,
+    /// Why the crawl ended: `done`, `max_pages`, `max_time`, `sigint`, `sigterm`.
+    pub stopped_by: String,
+}
+
+impl Stats {
+    /// Counters of one host.
+    pub fn host(&mut self, host: &str) -> &mut HostStats {
+        self.hosts.entry(host.to_string()).or_default()
+    }
+
+    /// Account a response.
+    pub fn response(&mut self, host: &str, status: u16, bytes: usize) {
+        self.requests += 1;
+        *self.by_status.entry(status).or_default() += 1;
+        self.bytes += bytes as u64;
+        let h = self.host(host);
+        h.requests += 1;
+        h.bytes += bytes as u64;
+    }
+
+    /// Account a request that got no response.
+    pub fn no_response(&mut self, host: &str) {
+        self.requests += 1;
+        self.host(host).requests += 1;
+    }
+
+    /// Account an error record.
+    pub fn error(&mut self, host: &str, kind: &str) {
+        self.errors += 1;
+        *self.by_error.entry(kind.to_string()).or_default() += 1;
+        self.host(host).errors += 1;
+    }
+
+    /// One-paragraph human summary.
+    pub fn summary(&self) -> String {
+        let statuses: Vec<String> = self.by_status.iter().map(|(s, n)| format!("{s}: {n}")).collect();
+        let errors: Vec<String> = self.by_error.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+        format!(
+            "crawl {stop} after {el:.1}s: {req} requests to {hosts} hosts, {pages} pages fetched ({pps:.1}/s), \
+             {art} articles written, {lis} listing pages followed, {dup} duplicates skipped, {err} errors, \
+             {dis} URLs disallowed by robots.txt, {ret} retries ({ra} Retry-After waits), {sm} sitemaps, {fd} feeds, {mb:.1} MiB\n  \
+             status codes: {{{st}}}\n  errors: {{{er}}}",
+            stop = self.stopped_by,
+            el = self.elapsed_s,
+            req = self.requests,
+            hosts = self.hosts.len(),
+            pages = self.pages_fetched,
+            pps = self.pages_per_s,
+            art = self.articles,
+            lis = self.listings,
+            dup = self.duplicates,
+            err = self.errors,
+            dis = self.robots_disallowed,
+            ret = self.retries,
+            ra = self.retry_after_waits,
+            sm = self.sitemaps,
+            fd = self.feeds,
+            mb = self.bytes as f64 / (1024.0 * 1024.0),
+            st = statuses.join(", "),
+            er = errors.join(", "),
+        )
+    }
+}

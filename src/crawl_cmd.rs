@@ -1,0 +1,534 @@
+//! The `crawl` and `demo` subcommands at the CLI edge: flags and `--config` merged into a
+//! [`CrawlConfig`], a tokio runtime, signal handling (SIGINT → 130, SIGTERM → 143), the
+//! progress bar, the output files and the exit code (0 fine, 1 some failures, 2 usage,
+//! 3 nothing could be fetched).
+
+use crate::cli::{CrawlArgs, DemoArgs};
+use anyhow::{bail, Context};
+use newsharvest::crawl::fetch::ResolveRule;
+use newsharvest::crawl::{self, CrawlConfig, ErrorRecord, Sink, Stats};
+use newsharvest::demo::{self, DemoWeb};
+use newsharvest::model::Record;
+use newsharvest::sink::Output;
+use newsharvest::{Options, Rules};
+use serde::Deserialize;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::watch;
+use url::Url;
+
+/// The default User-Agent: who we are and where to complain. Replace the contact.
+pub fn default_user_agent() -> String {
+    format!(
+        "newsharvest/{} (+https://github.com/newsharvest/newsharvest; contact: set --user-agent with your email)",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// `--config FILE.toml`: the same settings as the flags.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    seeds: Option<Vec<String>>,
+    output: Option<PathBuf>,
+    errors: Option<PathBuf>,
+    stats: Option<PathBuf>,
+    rate: Option<f64>,
+    per_host_concurrency: Option<usize>,
+    concurrency: Option<usize>,
+    max_depth: Option<u32>,
+    include: Option<Vec<String>>,
+    exclude: Option<Vec<String>>,
+    max_pages: Option<u64>,
+    max_time: Option<String>,
+    user_agent: Option<String>,
+    timeout: Option<f64>,
+    connect_timeout: Option<f64>,
+    max_body: Option<usize>,
+    retries: Option<u32>,
+    since: Option<String>,
+    emit_all: Option<bool>,
+    sitemaps: Option<bool>,
+    feeds: Option<bool>,
+    resolve: Option<Vec<String>>,
+    selectors: Option<Vec<PathBuf>>,
+    threads: Option<usize>,
+}
+
+/// `90`, `90s`, `15m`, `2h`, `1h30m`, `500ms`.
+pub fn parse_duration(s: &str) -> anyhow::Result<Duration> {
+    let s = s.trim();
+    if let Ok(secs) = s.parse::<f64>() {
+        if secs.is_finite() && secs >= 0.0 {
+            return Ok(Duration::from_secs_f64(secs));
+        }
+    }
+    let mut total = 0f64;
+    let mut num = String::new();
+    let mut chars = s.chars().peekable();
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() || c == '.' {
+            num.push(c);
+            continue;
+        }
+        let unit = if c == 'm' && chars.peek() == Some(&'s') {
+            chars.next();
+            0.001
+        } else {
+            match c {
+                's' => 1.0,
+                'm' => 60.0,
+                'h' => 3600.0,
+                'd' => 86400.0,
+                _ => bail!("bad duration {s:?} (use e.g. 90s, 15m, 2h, 1h30m)"),
+            }
+        };
+        let n: f64 = num.parse().with_context(|| format!("bad duration {s:?}"))?;
+        total += n * unit;
+        num.clear();
+        any = true;
+    }
+    if !num.is_empty() || !any {
+        bail!("bad duration {s:?} (use e.g. 90s, 15m, 2h, 1h30m)");
+    }
+    Ok(Duration::from_secs_f64(total))
+}
+
+/// `2026-11-01`, `2026-11-01T06:00:00+01:00`.
+fn parse_since(s: &str) -> anyhow::Result<chrono::DateTime<chrono::FixedOffset>> {
+    if let Ok(d) = chrono::DateTime::parse_from_rfc3339(s.trim()) {
+        return Ok(d);
+    }
+    let d = chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .with_context(|| format!("--since {s:?}: expected YYYY-MM-DD or RFC 3339"))?;
+    let dt = d.and_hms_opt(0, 0, 0).context("--since: bad date")?;
+    Ok(chrono::DateTime::from_naive_utc_and_offset(
+        dt,
+        chrono::FixedOffset::east_opt(0).context("offset")?,
+    ))
+}
+
+fn regexes(v: &[String], flag: &str) -> anyhow::Result<Vec<regex::Regex>> {
+    v.iter()
+        .map(|r| regex::Regex::new(r).with_context(|| format!("{flag} {r:?} is not a valid regex")))
+        .collect()
+}
+
+fn parse_seed(s: &str) -> anyhow::Result<Url> {
+    let u = Url::parse(s.trim()).with_context(|| format!("seed {s:?} is not a URL"))?;
+    if !matches!(u.scheme(), "http" | "https") || u.host_str().is_none() {
+        bail!("seed {s:?}: only http(s) URLs with a host can be crawled");
+    }
+    Ok(u)
+}
+
+/// Output files and flags of a resolved crawl command.
+struct Resolved {
+    cfg: CrawlConfig,
+    output: Option<PathBuf>,
+    errors: Option<PathBuf>,
+    stats: Option<PathBuf>,
+    selectors: Vec<PathBuf>,
+}
+
+fn resolve_args(a: &CrawlArgs) -> anyhow::Result<Resolved> {
+    let file: ConfigFile = match &a.config {
+        Some(p) => {
+            let t = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            toml::from_str(&t).with_context(|| format!("{}", p.display()))?
+        }
+        None => ConfigFile::default(),
+    };
+    let mut seeds: Vec<Url> = Vec::new();
+    for s in a.seeds.iter().chain(file.seeds.iter().flatten()) {
+        seeds.push(parse_seed(s)?);
+    }
+    if let Some(p) = &a.seeds_file {
+        let t = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+        for line in t
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
+            seeds.push(parse_seed(line).with_context(|| format!("in {}", p.display()))?);
+        }
+    }
+    if seeds.is_empty() {
+        bail!("no seeds: give seed URLs, --seeds FILE or `seeds` in --config");
+    }
+    let ua = a
+        .user_agent
+        .clone()
+        .or(file.user_agent)
+        .unwrap_or_else(default_user_agent);
+    let mut cfg = CrawlConfig::new(seeds, ua);
+    if let Some(r) = a.rate.or(file.rate) {
+        if !(r.is_finite() && r > 0.0) {
+            bail!("--rate must be a positive number of requests per second");
+        }
+        cfg.rate = r;
+    }
+    if let Some(n) = a.per_host_concurrency.or(file.per_host_concurrency) {
+        cfg.per_host_concurrency = n.max(1);
+    }
+    if let Some(n) = a.concurrency.or(file.concurrency) {
+        cfg.concurrency = n.max(1);
+    }
+    if let Some(n) = a.max_depth.or(file.max_depth) {
+        cfg.max_depth = n;
+    }
+    let include: Vec<String> = a
+        .include
+        .iter()
+        .cloned()
+        .chain(file.include.into_iter().flatten())
+        .collect();
+    let exclude: Vec<String> = a
+        .exclude
+        .iter()
+        .cloned()
+        .chain(file.exclude.into_iter().flatten())
+        .collect();
+    cfg.include = regexes(&include, "--include")?;
+    cfg.exclude = regexes(&exclude, "--exclude")?;
+    cfg.max_pages = a.max_pages.or(file.max_pages);
+    if let Some(t) = a.max_time.as_deref().or(file.max_time.as_deref()) {
+        cfg.max_time = Some(parse_duration(t).context("--max-time")?);
+    }
+    if let Some(t) = a.timeout.or(file.timeout) {
+        cfg.fetch.timeout = Duration::try_from_secs_f64(t).context("--timeout")?;
+    }
+    if let Some(t) = a.connect_timeout.or(file.connect_timeout) {
+        cfg.fetch.connect_timeout = Duration::try_from_secs_f64(t).context("--connect-timeout")?;
+    }
+    if let Some(n) = a.max_body.or(file.max_body) {
+        cfg.fetch.max_body = n;
+    }
+    if let Some(n) = a.retries.or(file.retries) {
+        cfg.retries = n;
+    }
+    if let Some(s) = a.since.as_deref().or(file.since.as_deref()) {
+        cfg.since = Some(parse_since(s)?);
+    }
+    cfg.emit_all = a.emit_all || file.emit_all.unwrap_or(false);
+    cfg.sitemaps = !a.no_sitemaps && file.sitemaps.unwrap_or(true);
+    cfg.feeds = !a.no_feeds && file.feeds.unwrap_or(true);
+    for r in a.resolve.iter().chain(file.resolve.iter().flatten()) {
+        cfg.fetch
+            .resolve
+            .push(r.parse::<ResolveRule>().map_err(anyhow::Error::msg)?);
+    }
+    if let Some(t) = a.threads.or(file.threads) {
+        cfg.threads = t.max(1);
+    }
+    cfg.extract = Options { explain: a.explain };
+    let mut selectors = a.selectors.clone();
+    selectors.extend(file.selectors.into_iter().flatten());
+    Ok(Resolved {
+        cfg,
+        output: a.output.clone().or(file.output),
+        errors: a.errors.clone().or(file.errors),
+        stats: a.stats.clone().or(file.stats),
+        selectors,
+    })
+}
+
+/// Records to the output, failures to `--errors` and stderr.
+struct CliSink {
+    out: Option<Output>,
+    errors: Option<Output>,
+    quiet: bool,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Sink for CliSink {
+    fn record(&mut self, r: &Record) -> std::io::Result<()> {
+        match &mut self.out {
+            Some(o) => o.write_json(r),
+            None => Ok(()),
+        }
+    }
+
+    fn error(&mut self, e: &ErrorRecord) -> std::io::Result<()> {
+        if !self.quiet {
+            let line = format!("newsharvest: {}: {} failed: {}", e.url, e.stage, e.reason);
+            match &self.bar {
+                Some(b) => b.println(line),
+                None => eprintln!("{line}"),
+            }
+        }
+        match &mut self.errors {
+            Some(o) => o.write_json(e),
+            None => Ok(()),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if let Some(o) = self.out.take() {
+            o.finish()?;
+        }
+        if let Some(o) = self.errors.take() {
+            o.finish()?;
+        }
+        Ok(())
+    }
+}
+
+fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
+    (!quiet && std::io::stderr().is_terminal()).then(|| {
+        let b = indicatif::ProgressBar::new_spinner();
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        b.enable_steady_tick(Duration::from_millis(200));
+        b
+    })
+}
+
+fn progress_line(s: &Stats, secs: f64) -> String {
+    format!(
+        "{} requests · {} pages · {} articles · {} errors · {:.1} pages/s",
+        s.requests,
+        s.pages_fetched,
+        s.articles,
+        s.errors,
+        if secs > 0.0 {
+            s.pages_fetched as f64 / secs
+        } else {
+            0.0
+        }
+    )
+}
+
+/// Which signal stopped the crawl: 0 none, 2 SIGINT, 15 SIGTERM.
+static SIGNAL: AtomicU8 = AtomicU8::new(0);
+
+fn spawn_signal_listener(stop: watch::Sender<bool>) {
+    tokio::spawn(async move {
+        #[cfg(unix)]
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        loop {
+            #[cfg(unix)]
+            let which = tokio::select! {
+                _ = tokio::signal::ctrl_c() => 2u8,
+                _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending::<()>().await } } => 15u8,
+            };
+            #[cfg(not(unix))]
+            let which = {
+                let _ = tokio::signal::ctrl_c().await;
+                2u8
+            };
+            if SIGNAL.swap(which, Ordering::SeqCst) != 0 {
+                // A second signal: give up on a clean stop.
+                std::process::exit(128 + i32::from(which));
+            }
+            eprintln!("newsharvest: stopping: finishing in-flight pages (signal again to quit now)");
+            let _ = stop.send(true);
+        }
+    });
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+fn write_stats(path: &Path, st: &Stats) -> anyhow::Result<()> {
+    let text = serde_json::to_string_pretty(st)?;
+    std::fs::write(path, text + "\n").with_context(|| format!("writing {}", path.display()))
+}
+
+fn exit_code(st: &Stats) -> ExitCode {
+    match SIGNAL.load(Ordering::SeqCst) {
+        2 => return ExitCode::from(130),
+        15 => return ExitCode::from(143),
+        _ => {}
+    }
+    let ok_responses: u64 = st.by_status.range(200..300).map(|(_, n)| n).sum();
+    if ok_responses == 0 {
+        ExitCode::from(3)
+    } else if st.errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `newsharvest crawl`.
+pub fn run_crawl(a: CrawlArgs) -> anyhow::Result<ExitCode> {
+    let r = resolve_args(&a)?;
+    let rules = Arc::new(Rules::load(&r.selectors).context("loading rules")?);
+    let bar = progress_bar(a.quiet);
+    let sink = CliSink {
+        out: Some(Output::open(r.output.as_deref()).context("opening the output")?),
+        errors: r
+            .errors
+            .as_deref()
+            .map(|p| Output::open(Some(p)).with_context(|| format!("creating {}", p.display())))
+            .transpose()?,
+        quiet: a.quiet,
+        bar: bar.clone(),
+    };
+    let rt = runtime()?;
+    let st = rt.block_on(async move {
+        let (stop_tx, stop_rx) = watch::channel(false);
+        spawn_signal_listener(stop_tx);
+        let stats = Arc::new(Mutex::new(Stats::default()));
+        let ticker = spawn_ticker(bar.clone(), stats.clone());
+        let res = crawl::crawl(r.cfg, rules, Box::new(sink), stats, stop_rx).await;
+        ticker.abort();
+        if let Some(b) = &bar {
+            b.finish_and_clear();
+        }
+        res
+    })?;
+    eprintln!("newsharvest: {}", st.summary());
+    if let Some(p) = &r.stats {
+        write_stats(p, &st)?;
+    }
+    Ok(exit_code(&st))
+}
+
+fn spawn_ticker(
+    bar: Option<indicatif::ProgressBar>,
+    stats: Arc<Mutex<Stats>>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let Some(bar) = bar else { return };
+        let t0 = std::time::Instant::now();
+        loop {
+            tokio::time::sleep(Duration::from_millis(250)).await;
+            let line = stats
+                .lock()
+                .map(|s| progress_line(&s, t0.elapsed().as_secs_f64()))
+                .unwrap_or_default();
+            bar.set_message(line);
+        }
+    })
+}
+
+/// `newsharvest demo`.
+pub fn run_demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
+    let dir = a.sites.clone().unwrap_or_else(demo::sites_dir);
+    if !dir.is_dir() {
+        bail!(
+            "no demo sites at {} (run from the repository root)",
+            dir.display()
+        );
+    }
+    let rules = Arc::new(Rules::load(&[]).context("loading rules")?);
+    let rt = runtime()?;
+    let bar = progress_bar(a.quiet);
+    let output = a.output.clone();
+    let (st, violations, requests, hosts) = rt.block_on(async move {
+        let web = DemoWeb::start(&dir).await.context("starting the demo server")?;
+        eprintln!(
+            "newsharvest demo: serving {} on http://{} ({}), crawling at {} request(s)/s per host",
+            web.hosts.join(", "),
+            web.server.addr(),
+            dir.display(),
+            a.rate
+        );
+        let ua = default_user_agent();
+        let mut cfg = CrawlConfig::new(web.seeds(), ua.clone());
+        cfg.rate = a.rate;
+        cfg.fetch.resolve = web.resolve();
+        let sink = CliSink {
+            out: Some(Output::open(Some(&output)).with_context(|| format!("creating {}", output.display()))?),
+            errors: None,
+            quiet: false,
+            bar: bar.clone(),
+        };
+        let (stop_tx, stop_rx) = watch::channel(false);
+        spawn_signal_listener(stop_tx);
+        let stats = Arc::new(Mutex::new(Stats::default()));
+        let ticker = spawn_ticker(bar.clone(), stats.clone());
+        let st = crawl::crawl(cfg, rules, Box::new(sink), stats, stop_rx).await?;
+        ticker.abort();
+        if let Some(b) = &bar {
+            b.finish_and_clear();
+        }
+        let violations = web.politeness_violations(a.rate, &ua);
+        anyhow::Ok((st, violations, web.server.log().len(), web.hosts.len()))
+    })?;
+    eprintln!("newsharvest: {}", st.summary());
+    eprintln!(
+        "newsharvest demo: the server saw {requests} requests on {hosts} hosts; politeness violations: {}",
+        violations.len()
+    );
+    for v in &violations {
+        eprintln!("  violation: {v}");
+    }
+    let records = read_records(&a.output)?;
+    let expected = a
+        .sites
+        .clone()
+        .unwrap_or_else(demo::sites_dir)
+        .join("expected.jsonl");
+    let mut problems = Vec::new();
+    if expected.exists() {
+        problems = demo::compare_expected(&records, &expected).map_err(anyhow::Error::msg)?;
+        eprintln!(
+            "newsharvest demo: {} article records written to {}; compared with {}: {}",
+            records.len(),
+            a.output.display(),
+            expected.display(),
+            if problems.is_empty() {
+                "all match".to_string()
+            } else {
+                format!("{} differences", problems.len())
+            }
+        );
+        for p in &problems {
+            eprintln!("  difference: {p}");
+        }
+    }
+    // A stopped demo reports the signal; a finished one fails on any violation or difference.
+    let clean = violations.is_empty() && problems.is_empty();
+    Ok(if clean || SIGNAL.load(Ordering::SeqCst) != 0 {
+        exit_code(&st)
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn read_records(path: &Path) -> anyhow::Result<Vec<Record>> {
+    let t = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    t.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).with_context(|| format!("a record in {}", path.display())))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse_duration("90s").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse_duration("15m").unwrap(), Duration::from_secs(900));
+        assert_eq!(parse_duration("1h30m").unwrap(), Duration::from_secs(5400));
+        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("5x").is_err());
+    }
+
+    #[test]
+    fn since_dates() {
+        assert_eq!(
+            parse_since("2026-11-01").unwrap().to_rfc3339(),
+            "2026-11-01T00:00:00+00:00"
+        );
+        assert!(parse_since("yesterday").is_err());
+    }
+}

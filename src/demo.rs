@@ -1,0 +1,212 @@
+//! `newsharvest demo`: serve the bundled fixture sites (`fixtures/sites/<host>/`) on
+//! 127.0.0.1, crawl them with the real crawler (hosts mapped to the local server, as
+//! `--resolve` does), and check the result the way a site owner and a data team would:
+//! request spacing per host against the rate and each robots.txt `Crawl-delay`, no
+//! request to a disallowed path, robots.txt fetched once per host, no URL fetched twice
+//! (except a retry after 429/5xx), and the records against `fixtures/sites/expected.jsonl`.
+
+use crate::crawl::fetch::ResolveRule;
+use crate::crawl::robots::{self, Robots};
+use crate::model::Record;
+use crate::serve::{LoggedRequest, Server, StaticSites};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use url::Url;
+
+/// Where the bundled sites are: `./fixtures/sites`, else next to the crate sources.
+pub fn sites_dir() -> PathBuf {
+    let local = PathBuf::from("fixtures/sites");
+    if local.is_dir() {
+        return local;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sites")
+}
+
+/// A running loopback web of the bundled sites.
+pub struct DemoWeb {
+    /// The server.
+    pub server: Server,
+    /// Host names served.
+    pub hosts: Vec<String>,
+    /// Sites directory.
+    pub dir: PathBuf,
+}
+
+impl DemoWeb {
+    /// Start serving `dir`.
+    pub async fn start(dir: &Path) -> std::io::Result<DemoWeb> {
+        let sites = StaticSites::load(dir)?;
+        let hosts = sites.hosts();
+        let server = Server::start(Arc::new(sites)).await?;
+        Ok(DemoWeb {
+            server,
+            hosts,
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    /// Seeds: the home page of every host.
+    pub fn seeds(&self) -> Vec<Url> {
+        self.hosts
+            .iter()
+            .filter_map(|h| Url::parse(&format!("http://{h}/")).ok())
+            .collect()
+    }
+
+    /// `--resolve` rules sending every host's port 80 to the server.
+    pub fn resolve(&self) -> Vec<ResolveRule> {
+        self.hosts
+            .iter()
+            .map(|h| ResolveRule {
+                host: h.clone(),
+                port: 80,
+                addr: self.server.addr(),
+            })
+            .collect()
+    }
+
+    /// The robots policy of a host as the site states it (read from disk).
+    pub fn robots(&self, host: &str, agent: &str) -> Robots {
+        match std::fs::read(self.dir.join(host).join("robots.txt")) {
+            Ok(b) => Robots::parse(&robots::agent_token(agent), &b),
+            Err(_) => Robots::allow_all(),
+        }
+    }
+
+    /// What a site owner would complain about, one line each (empty: a polite crawl).
+    pub fn politeness_violations(&self, rate: f64, user_agent: &str) -> Vec<String> {
+        check_log(&self.server.log(), rate, |h| self.robots(h, user_agent))
+    }
+}
+
+/// Check a request log: spacing, disallowed paths, robots.txt fetched once, URLs fetched
+/// once (a retry after 429/5xx excepted).
+pub fn check_log(log: &[LoggedRequest], rate: f64, robots_of: impl Fn(&str) -> Robots) -> Vec<String> {
+    let interval = Duration::from_secs_f64(1.0 / rate);
+    let mut out = Vec::new();
+    let mut policies: HashMap<String, Robots> = HashMap::new();
+    for r in log {
+        policies
+            .entry(r.host.clone())
+            .or_insert_with(|| robots_of(&r.host));
+    }
+    let gap = |h: &str| {
+        let cd = policies.get(h).and_then(|p| p.crawl_delay);
+        cd.map_or(interval, |d| d.max(interval))
+    };
+    for (host, path, g) in crate::serve::spacing_violations(log, &gap) {
+        out.push(format!(
+            "{host}: {path} came {g:?} after the previous request (minimum {:?})",
+            gap(&host)
+        ));
+    }
+    let mut seen: HashMap<(String, String), u16> = HashMap::new();
+    for r in log {
+        if let (Some(p), Ok(u)) = (
+            policies.get(&r.host),
+            Url::parse(&format!("http://{}{}", r.host, r.path)),
+        ) {
+            if !p.allowed(&u) {
+                out.push(format!("{}: {} is disallowed by robots.txt", r.host, r.path));
+            }
+        }
+        let key = (r.host.clone(), r.path.clone());
+        if let Some(prev) = seen.get(&key) {
+            let retry = *prev == 429 || *prev >= 500;
+            if !retry {
+                out.push(format!("{}: {} fetched twice", r.host, r.path));
+            }
+        }
+        seen.insert(key, r.status);
+    }
+    out
+}
+
+/// One expected article of the golden file.
+#[derive(Debug, Deserialize)]
+pub struct Expected {
+    /// Canonical URL.
+    pub url: String,
+    /// Title.
+    pub title: Option<String>,
+    /// Authors.
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// Publication date.
+    pub date_published: Option<String>,
+    /// Body.
+    pub text: String,
+}
+
+/// Compare records with a golden JSONL file of [`Expected`] lines; one line per problem.
+pub fn compare_expected(records: &[Record], expected_path: &Path) -> Result<Vec<String>, String> {
+    let text =
+        std::fs::read_to_string(expected_path).map_err(|e| format!("{}: {e}", expected_path.display()))?;
+    let mut expected = Vec::new();
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let e: Expected = serde_json::from_str(line)
+            .map_err(|e| format!("{} line {}: {e}", expected_path.display(), i + 1))?;
+        expected.push(e);
+    }
+    let key = |r: &Record| {
+        r.canonical_url
+            .clone()
+            .or_else(|| r.url.clone())
+            .unwrap_or_default()
+    };
+    let mut problems = Vec::new();
+    for e in &expected {
+        let matches: Vec<&Record> = records
+            .iter()
+            .filter(|r| key(r) == e.url || r.url.as_deref() == Some(&e.url))
+            .collect();
+        let r = match matches.as_slice() {
+            [] => {
+                problems.push(format!("missing article {}", e.url));
+                continue;
+            }
+            [r] => *r,
+            _ => {
+                problems.push(format!("{} records for {}", matches.len(), e.url));
+                matches[0]
+            }
+        };
+        if r.title != e.title {
+            problems.push(format!("{}: title {:?}, expected {:?}", e.url, r.title, e.title));
+        }
+        if r.authors != e.authors {
+            problems.push(format!(
+                "{}: authors {:?}, expected {:?}",
+                e.url, r.authors, e.authors
+            ));
+        }
+        if r.date_published != e.date_published {
+            problems.push(format!(
+                "{}: date_published {:?}, expected {:?}",
+                e.url, r.date_published, e.date_published
+            ));
+        }
+        if r.text != e.text {
+            let want: Vec<&str> = e.text.split("\n\n").collect();
+            let got: Vec<&str> = r.text.split("\n\n").collect();
+            let missing: Vec<&&str> = want.iter().filter(|b| !got.contains(b)).collect();
+            let extra: Vec<&&str> = got.iter().filter(|b| !want.contains(b)).collect();
+            problems.push(format!(
+                "{}: text differs; missing blocks {missing:?}; extra blocks {extra:?}",
+                e.url
+            ));
+        }
+    }
+    for r in records {
+        if !expected
+            .iter()
+            .any(|e| key(r) == e.url || r.url.as_deref() == Some(&e.url))
+        {
+            problems.push(format!("unexpected record {}", key(r)));
+        }
+    }
+    Ok(problems)
+}

@@ -1,0 +1,228 @@
+//! The `crawl` command as a scheduled job sees it: exit codes (0, 1, 2, 3, 143), the
+//! output, `--errors` and `--stats` files, `--resolve`, `--config`, and a clean stop on
+//! SIGTERM with every written line complete. Servers run on 127.0.0.1 inside the test.
+
+use newsharvest::serve::{Server, StaticSites, SyntheticWeb};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_newsharvest"))
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("nh-crawl-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn lines(p: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(p)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("every line is complete JSON"))
+        .collect()
+}
+
+async fn run(cmd: Command) -> Output {
+    let mut cmd = cmd;
+    tokio::task::spawn_blocking(move || cmd.output().expect("run newsharvest"))
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clean_crawl_exits_0_with_output_and_stats() {
+    let server = Server::start(Arc::new(SyntheticWeb {
+        hosts: 2,
+        articles: 3,
+    }))
+    .await
+    .unwrap();
+    let d = tmp("ok");
+    let (out, stats, errors) = (
+        d.join("out.jsonl.gz"),
+        d.join("stats.json"),
+        d.join("errors.jsonl"),
+    );
+    let mut cmd = bin();
+    cmd.args([
+        "crawl",
+        "http://site0.test/",
+        "http://site1.test/",
+        "--rate",
+        "20",
+        "--quiet",
+    ])
+    .arg("--resolve")
+    .arg(format!("site0.test:80:{}", server.addr()))
+    .arg("--resolve")
+    .arg(format!("site1.test:80:{}", server.addr()))
+    .arg("-o")
+    .arg(&out)
+    .arg("--stats")
+    .arg(&stats)
+    .arg("--errors")
+    .arg(&errors);
+    let o = run(cmd).await;
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let raw = std::fs::read(&out).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&raw[..]), &mut text).unwrap();
+    let records: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(records.len(), 6);
+    for r in &records {
+        assert_eq!(r["http"]["status"], 200);
+        assert!(r["crawl"]["discovered_via"].is_string());
+        assert!(!r["text"].as_str().unwrap().contains("Read:"));
+    }
+    let st: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&stats).unwrap()).unwrap();
+    assert_eq!(st["articles"], 6);
+    assert_eq!(st["errors"], 0);
+    assert_eq!(st["hosts"].as_object().unwrap().len(), 2);
+    assert!(lines(&errors).is_empty());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("6 articles written"),
+        "summary on stderr: {stderr}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn some_failures_exit_1_nothing_fetched_exits_3_bad_flags_exit_2() {
+    let sites = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sites");
+    let server = Server::start(Arc::new(StaticSites::load(&sites).unwrap()))
+        .await
+        .unwrap();
+    let d = tmp("codes");
+    // A config file instead of flags.
+    let cfg = d.join("crawl.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "seeds = [\"http://trouble.test/\"]\nrate = 20.0\nretries = 1\ntimeout = 1.0\nmax_body = 1048576\nresolve = [\"trouble.test:80:{}\"]\nerrors = \"{}\"\n",
+            server.addr(),
+            d.join("errors.jsonl").display()
+        ),
+    )
+    .unwrap();
+    let mut cmd = bin();
+    cmd.args(["crawl", "--quiet", "--config"])
+        .arg(&cfg)
+        .arg("-o")
+        .arg(d.join("out.jsonl"));
+    let o = run(cmd).await;
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let errs = lines(&d.join("errors.jsonl"));
+    assert!(errs.len() >= 6, "{errs:?}");
+    assert!(errs
+        .iter()
+        .all(|e| e["url"].is_string() && e["stage"].is_string() && e["reason"].is_string()));
+    assert_eq!(lines(&d.join("out.jsonl")).len(), 3);
+
+    // Nothing answers: exit 3.
+    let mut cmd = bin();
+    cmd.args([
+        "crawl",
+        "--quiet",
+        "http://nowhere.test/",
+        "--retries",
+        "0",
+        "--resolve",
+        "nowhere.test:80:127.0.0.1:1",
+    ])
+    .arg("-o")
+    .arg(d.join("none.jsonl"));
+    let o = run(cmd).await;
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+
+    // Usage errors: exit 2 with a clear message.
+    for args in [
+        vec!["crawl"],
+        vec!["crawl", "not a url"],
+        vec!["crawl", "http://a.test/", "--rate", "0"],
+        vec!["crawl", "http://a.test/", "--resolve", "a.test"],
+        vec!["crawl", "http://a.test/", "--include", "("],
+        vec!["crawl", "http://a.test/", "--max-time", "soon"],
+    ] {
+        let mut cmd = bin();
+        cmd.args(&args);
+        let o = run(cmd).await;
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(String::from_utf8_lossy(&o.stderr).contains("error"), "{args:?}");
+    }
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_stops_cleanly_with_complete_output() {
+    let server = Server::start(Arc::new(SyntheticWeb {
+        hosts: 1,
+        articles: 40,
+    }))
+    .await
+    .unwrap();
+    let d = tmp("term");
+    let out = d.join("out.jsonl");
+    let stats = d.join("stats.json");
+    let child = bin()
+        .args(["crawl", "http://site0.test/", "--rate", "10", "--quiet"])
+        .arg("--resolve")
+        .arg(format!("site0.test:80:{}", server.addr()))
+        .arg("-o")
+        .arg(&out)
+        .arg("--stats")
+        .arg(&stats)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let o = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(143),
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let written = lines(&out);
+    assert!(
+        !written.is_empty() && written.len() < 40,
+        "{} records",
+        written.len()
+    );
+    let st: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&stats).unwrap()).unwrap();
+    assert_eq!(st["stopped_by"], "signal");
+    assert_eq!(st["articles"].as_u64(), Some(written.len() as u64));
+}
