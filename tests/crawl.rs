@@ -185,6 +185,31 @@ async fn misbehaving_pages_end_as_one_error_each() {
     assert!(bad.is_empty(), "requests closer than 50 ms: {bad:?}");
 }
 
+/// `--since`: sitemap entries dated before it are skipped (the 2025 story is only in the
+/// sitemap), newer ones and linked pages are crawled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn since_skips_old_sitemap_entries() {
+    let web = DemoWeb::start(&demo::sites_dir()).await.unwrap();
+    let seeds = vec![Url::parse("http://harbour-times.test/").unwrap()];
+    let mut cfg = CrawlConfig::new(seeds, UA.to_string());
+    cfg.fetch.resolve = web.resolve();
+    cfg.rate = 4.0;
+    cfg.since = Some(chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00+00:00").unwrap());
+    let (_st, records, errors) = run(cfg).await;
+    assert!(errors.is_empty(), "{errors:#?}");
+    let urls: Vec<&str> = records.iter().filter_map(|r| r.url.as_deref()).collect();
+    assert!(!urls.iter().any(|u| u.contains("/2025/")), "{urls:?}");
+    assert_eq!(urls.len(), 4, "{urls:?}");
+    assert_eq!(
+        count(
+            &web.server.log(),
+            "harbour-times.test",
+            "/2025/06/14/fish-market-reopens/"
+        ),
+        0
+    );
+}
+
 /// robots.txt answering 503: stay away (no page request), retry robots a bounded number of
 /// times, one error record for the seed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -95,6 +95,8 @@ const MIN_ARTICLE_WORDS: usize = 80;
 /// With strong article evidence (JSON-LD, og:type), a short piece (photo story, brief) still
 /// counts from this many words.
 const MIN_SHORT_ARTICLE_WORDS: usize = 30;
+/// Words that make an extracted text block a paragraph (for `Signals::body_paragraphs`).
+pub const PARAGRAPH_MIN_WORDS: usize = 25;
 /// Paragraphs of prose an unlabelled article has at least.
 const MIN_PARAGRAPHS: usize = 3;
 /// Words of an unlabelled, undated page to count as an article by text alone.

@@ -39,7 +39,7 @@ const OUTPUT_QUEUE: usize = 256;
 /// Longest backoff between retries of one URL.
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
 /// Words that make a text block a paragraph (for the article/listing signals).
-const PARAGRAPH_WORDS: usize = 25;
+const PARAGRAPH_WORDS: usize = classify::PARAGRAPH_MIN_WORDS;
 /// Redirects followed for robots.txt.
 const ROBOTS_REDIRECTS: usize = 5;
 

@@ -39,7 +39,7 @@ pub struct Options {
 pub struct PageInfo {
     /// `href` of every `<a>` (raw, unresolved), in document order.
     pub links: Vec<String>,
-    /// `href` of `<link rel=alternate>` RSS/Atom/JSON feeds.
+    /// `<link rel=alternate>` RSS/Atom/JSON feeds, absolute.
     pub feeds: Vec<String>,
     /// `og:type`, lowercased.
     pub og_type: Option<String>,
@@ -48,12 +48,6 @@ pub struct PageInfo {
 }
 
 static LINKS: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| metadata::sel("a[href]"));
-static FEEDS: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
-    metadata::sel(
-        r#"link[rel~="alternate" i][type*="rss" i][href], link[rel~="alternate" i][type*="atom" i][href], link[rel~="alternate" i][type*="feed+json" i][href]"#,
-    )
-});
-
 /// Extract the article from one page. See the module documentation for the steps.
 pub fn process(page: &Page<'_>, rules: &Rules, opts: &Options) -> Result<Article> {
     run(page, rules, opts, None)
@@ -84,10 +78,12 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
             .filter_map(|a| a.value().attr("href"))
             .map(str::to_string)
             .collect();
-        info.feeds = html
-            .select(&FEEDS)
-            .filter_map(|a| a.value().attr("href"))
-            .map(str::to_string)
+        info.feeds = url
+            .as_ref()
+            .map(|u| crate::crawl::discover::feed_links(&html, u))
+            .unwrap_or_default()
+            .into_iter()
+            .map(String::from)
             .collect();
         info.og_type = md.og_type.clone();
         info.jsonld_types = md.jsonld_types.clone();
