@@ -254,3 +254,37 @@ async fn rate_limit_holds_per_host_across_hosts() {
     let bad = newsharvest::serve::spacing_violations(&log, &|_| Duration::from_millis(100));
     assert!(bad.is_empty(), "requests closer than 100 ms: {bad:?}");
 }
+
+/// Budgets: `--max-pages` and `--max-time` end the crawl early, say why, and what was
+/// written is complete.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn budgets_stop_the_crawl() {
+    let web = newsharvest::serve::SyntheticWeb {
+        hosts: 1,
+        articles: 30,
+    };
+    let server = Server::start(Arc::new(web)).await.unwrap();
+    let mut cfg = config(&["http://site0.test/"], &server, &["site0.test"]);
+    cfg.rate = 50.0;
+    cfg.feeds = false;
+    cfg.max_pages = Some(5);
+    let (st, records, _) = run(cfg).await;
+    assert_eq!(st.stopped_by, "max_pages");
+    assert_eq!(st.pages_fetched, 5);
+    assert!(records.len() <= 5);
+    let pages = server
+        .log()
+        .iter()
+        .filter(|r| r.path.starts_with("/news/") || r.path == "/")
+        .count();
+    assert_eq!(pages, 5, "no page request after the budget");
+
+    let mut cfg = config(&["http://site0.test/"], &server, &["site0.test"]);
+    cfg.rate = 2.0;
+    cfg.feeds = false;
+    cfg.max_time = Some(Duration::from_millis(1500));
+    let (st, records, _) = run(cfg).await;
+    assert_eq!(st.stopped_by, "max_time");
+    assert!(st.elapsed_s < 10.0, "stopped promptly: {:.1}s", st.elapsed_s);
+    assert!(records.len() < 30);
+}
