@@ -389,8 +389,16 @@ impl Shared {
         base.mul_f64(jitter).min(MAX_BACKOFF)
     }
 
-    /// Write an error record for an item and finish it.
-    fn fail(&self, item: &Item, stage: &'static str, kind: &str, reason: String, status: Option<u16>) {
+    /// Write an error record for an item and finish it (after the record is queued, so the
+    /// writer cannot see the end of the crawl before it).
+    fn fail(
+        self: &Arc<Self>,
+        item: &Item,
+        stage: &'static str,
+        kind: &str,
+        reason: String,
+        status: Option<u16>,
+    ) {
         let host = item.url.host_str().unwrap_or("").to_string();
         lock(&self.stats).error(&host, kind);
         let rec = ErrorRecord {
@@ -401,16 +409,16 @@ impl Shared {
             status,
             time: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         };
-        // The writer only stops at Done, which is sent after everything finished.
-        let _ = self.out.try_send(Out::Error(rec.clone())).or_else(|e| match e {
-            mpsc::error::TrySendError::Full(o) => {
-                let out = self.out.clone();
-                tokio::spawn(async move { out.send(o).await });
-                Ok(())
+        match self.out.try_send(Out::Error(rec)) {
+            Err(mpsc::error::TrySendError::Full(o)) => {
+                let sh = self.clone();
+                tokio::spawn(async move {
+                    let _ = sh.out.send(o).await;
+                    sh.finish();
+                });
             }
-            mpsc::error::TrySendError::Closed(_) => Err(()),
-        });
-        self.finish();
+            _ => self.finish(),
+        }
     }
 
     async fn fetch_robots(self: &Arc<Self>, host: &str, first: &Url) -> Option<Arc<Robots>> {
