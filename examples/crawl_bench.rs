@@ -25,6 +25,9 @@ impl Sink for Count {
         eprintln!("error: {} {} {}", e.url, e.kind, e.reason);
         Ok(())
     }
+    fn checkpoint(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }

@@ -46,6 +46,10 @@ pub struct CrawlArgs {
     /// Write the final counters as JSON.
     #[arg(long)]
     pub stats: Option<PathBuf>,
+    /// State file: articles written by earlier runs are not fetched again; this run's are
+    /// appended once their output is flushed (for scheduled crawls).
+    #[arg(long)]
+    pub state: Option<PathBuf>,
     /// Requests per second per host [default: 1]; robots.txt Crawl-delay wins when slower.
     #[arg(long)]
     pub rate: Option<f64>,

@@ -57,6 +57,7 @@ struct ConfigFile {
     resolve: Option<Vec<String>>,
     selectors: Option<Vec<PathBuf>>,
     threads: Option<usize>,
+    state: Option<PathBuf>,
 }
 
 /// `90`, `90s`, `15m`, `2h`, `1h30m`, `500ms`.
@@ -227,6 +228,7 @@ fn resolve_args(a: &CrawlArgs) -> anyhow::Result<Resolved> {
         cfg.threads = t.max(1);
     }
     cfg.extract = Options { explain: a.explain };
+    cfg.state = a.state.clone().or(file.state);
     let mut selectors = a.selectors.clone();
     selectors.extend(file.selectors.into_iter().flatten());
     Ok(Resolved {
@@ -266,6 +268,16 @@ impl Sink for CliSink {
             Some(o) => o.write_json(e),
             None => Ok(()),
         }
+    }
+
+    fn checkpoint(&mut self) -> std::io::Result<()> {
+        if let Some(o) = self.out.as_mut() {
+            std::io::Write::flush(o)?;
+        }
+        if let Some(o) = self.errors.as_mut() {
+            std::io::Write::flush(o)?;
+        }
+        Ok(())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {

@@ -33,6 +33,9 @@ impl Sink for Collect {
         self.errors.lock().unwrap().push(e.clone());
         Ok(())
     }
+    fn checkpoint(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }

@@ -226,3 +226,68 @@ async fn sigterm_stops_cleanly_with_complete_output() {
     assert_eq!(st["stopped_by"], "signal");
     assert_eq!(st["articles"].as_u64(), Some(written.len() as u64));
 }
+
+/// A scheduled crawl with `--state`: the second run fetches no article the first one
+/// wrote, writes no duplicate, and still exits 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn state_file_makes_the_next_run_incremental() {
+    let server = Server::start(Arc::new(SyntheticWeb {
+        hosts: 1,
+        articles: 4,
+    }))
+    .await
+    .unwrap();
+    let d = tmp("state");
+    let state = d.join("state.jsonl");
+    let crawl = |out: &str| {
+        let mut cmd = bin();
+        cmd.args([
+            "crawl",
+            "http://site0.test/",
+            "--rate",
+            "20",
+            "--quiet",
+            "--no-feeds",
+        ])
+        .arg("--resolve")
+        .arg(format!("site0.test:80:{}", server.addr()))
+        .arg("--state")
+        .arg(&state)
+        .arg("--stats")
+        .arg(d.join(format!("{out}.stats.json")))
+        .arg("-o")
+        .arg(d.join(out));
+        cmd
+    };
+    let o = run(crawl("first.jsonl")).await;
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(lines(&d.join("first.jsonl")).len(), 4);
+    assert_eq!(lines(&state).len(), 4);
+    let article_requests = |log: &[newsharvest::serve::LoggedRequest]| {
+        log.iter().filter(|r| r.path.starts_with("/news/2026/")).count()
+    };
+    let before = article_requests(&server.log());
+
+    let o = run(crawl("second.jsonl")).await;
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(lines(&d.join("second.jsonl")).is_empty());
+    assert_eq!(
+        article_requests(&server.log()),
+        before,
+        "known articles were fetched again"
+    );
+    assert_eq!(lines(&state).len(), 4);
+    let st: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("second.jsonl.stats.json")).unwrap()).unwrap();
+    assert_eq!(st["known_skipped"], 4);
+}

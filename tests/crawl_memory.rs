@@ -25,6 +25,9 @@ impl Sink for Discard {
     fn error(&mut self, _: &ErrorRecord) -> std::io::Result<()> {
         Ok(())
     }
+    fn checkpoint(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }

@@ -17,6 +17,7 @@ use super::fetch::{FetchConfig, FetchError, Fetched, Fetcher, Want};
 use super::frontier::{Frontier, Item, Kind, Via};
 use super::politeness::Politeness;
 use super::robots::{self, Robots};
+use super::state::{Journal, Known};
 use super::stats::{ErrorRecord, Stats};
 use super::urls::{self, Scope};
 use crate::model::{CrawlInfo, HttpInfo, Page, Record};
@@ -40,6 +41,10 @@ const OUTPUT_QUEUE: usize = 256;
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
 /// Words that make a text block a paragraph (for the article/listing signals).
 const PARAGRAPH_WORDS: usize = classify::PARAGRAPH_MIN_WORDS;
+/// Records written between two checkpoints of the state file.
+const CHECKPOINT_RECORDS: usize = 200;
+/// Longest time between two checkpoints of the state file.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(10);
 /// Redirects followed for robots.txt.
 const ROBOTS_REDIRECTS: usize = 5;
 
@@ -91,6 +96,8 @@ pub struct CrawlConfig {
     pub threads: usize,
     /// Extraction options.
     pub extract: Options,
+    /// State file of articles written by earlier runs (skipped) and by this one (appended).
+    pub state: Option<std::path::PathBuf>,
 }
 
 impl CrawlConfig {
@@ -125,6 +132,7 @@ impl CrawlConfig {
             feeds: true,
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             extract: Options::default(),
+            state: None,
         }
     }
 }
@@ -135,6 +143,9 @@ pub trait Sink: Send + 'static {
     fn record(&mut self, r: &Record) -> std::io::Result<()>;
     /// A URL that failed.
     fn error(&mut self, e: &ErrorRecord) -> std::io::Result<()>;
+    /// Make everything written so far durable (without ending the output); the crawl
+    /// state records these articles as done only after this returns.
+    fn checkpoint(&mut self) -> std::io::Result<()>;
     /// End of the crawl.
     fn flush(&mut self) -> std::io::Result<()>;
 }
@@ -190,6 +201,8 @@ struct Shared {
     emitted: Mutex<HashSet<String>>,
     /// HTML page fetches started (`--max-pages`).
     pages_started: AtomicU64,
+    /// Articles written by earlier runs (`--state`).
+    known: Known,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -207,6 +220,15 @@ pub async fn crawl(
 ) -> Result<Stats, crate::Error> {
     let started = Instant::now();
     let fetcher = Fetcher::new(cfg.fetch.clone()).map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
+    let known = match &cfg.state {
+        Some(p) => {
+            let (k, bad) =
+                Known::load(p).map_err(|e| Error::Config(format!("state file {}: {e}", p.display())))?;
+            lock(&stats).state_unreadable_lines = bad as u64;
+            k
+        }
+        None => Known::default(),
+    };
     let (stop_tx, stop_rx) = watch::channel(false);
     let (jobs_tx, jobs_rx) = mpsc::channel(cfg.threads.max(1) * JOBS_PER_THREAD);
     let (out_tx, out_rx) = mpsc::channel(OUTPUT_QUEUE);
@@ -228,6 +250,7 @@ pub async fn crawl(
         out: out_tx,
         emitted: Mutex::new(HashSet::new()),
         pages_started: AtomicU64::new(0),
+        known,
         rules,
         fetcher,
         cfg,
@@ -296,12 +319,28 @@ pub async fn crawl(
 
 fn write_all(mut sink: Box<dyn Sink>, mut rx: mpsc::Receiver<Out>, shared: &Shared) -> std::io::Result<()> {
     let mut result = Ok(());
+    let mut journal = shared.cfg.state.as_deref().map(Journal::new);
+    let mut last_checkpoint = Instant::now();
     while let Some(o) = rx.blocking_recv() {
         let r = match o {
-            Out::Record(r) => sink.record(&r),
+            Out::Record(r) => sink.record(&r).map(|()| {
+                if let Some(j) = journal.as_mut() {
+                    j.add(&r);
+                }
+            }),
             Out::Error(e) => sink.error(&e),
             Out::Done => break,
         };
+        let r = r.and_then(|()| match journal.as_mut() {
+            Some(j)
+                if j.pending() >= CHECKPOINT_RECORDS
+                    || j.pending() > 0 && last_checkpoint.elapsed() >= CHECKPOINT_EVERY =>
+            {
+                last_checkpoint = Instant::now();
+                sink.checkpoint().and_then(|()| j.commit())
+            }
+            _ => Ok(()),
+        });
         if let Err(e) = r {
             // Output is gone (disk full, closed pipe): stop crawling, keep draining.
             shared.stop("output_error");
@@ -311,7 +350,12 @@ fn write_all(mut sink: Box<dyn Sink>, mut rx: mpsc::Receiver<Out>, shared: &Shar
         }
     }
     let f = sink.flush();
-    result.and(f)
+    // Only records whose output is flushed become state.
+    let j = match (&f, journal.as_mut()) {
+        (Ok(()), Some(j)) if result.is_ok() => j.commit(),
+        _ => Ok(()),
+    };
+    result.and(f).and(j)
 }
 
 impl Shared {
@@ -358,6 +402,11 @@ impl Shared {
         let spawn = {
             let mut f = lock(&self.frontier);
             if !f.mark_seen(&item.url) {
+                return;
+            }
+            if item.kind == Kind::Page && item.via != Via::Seed && self.known.has_url(item.url.as_str()) {
+                drop(f);
+                lock(&self.stats).known_skipped += 1;
                 return;
             }
             self.pending.fetch_add(1, Ordering::SeqCst);
@@ -880,6 +929,11 @@ impl Shared {
             return;
         }
         if let Some(r) = a.record {
+            if self.known.has_id(&r.id) {
+                lock(&self.stats).known_skipped += 1;
+                self.finish();
+                return;
+            }
             let fresh = lock(&self.emitted).insert(r.id.clone());
             if fresh {
                 {

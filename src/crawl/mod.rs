@@ -11,6 +11,7 @@
 //! - [`discover`]: sitemap and feed parsing.
 //! - [`urls`]: canonical URLs and the crawl scope.
 //! - [`classify`]: article or listing page.
+//! - [`state`]: articles written by earlier runs (`--state`).
 //! - [`stats`]: counters and error records.
 
 pub mod classify;
@@ -20,6 +21,7 @@ pub mod fetch;
 pub mod frontier;
 pub mod politeness;
 pub mod robots;
+pub mod state;
 pub mod stats;
 pub mod urls;
 

@@ -49,6 +49,10 @@ pub struct Stats {
     pub listings: u64,
     /// Records skipped because an earlier record had the same canonical URL.
     pub duplicates: u64,
+    /// Articles skipped because an earlier run wrote them (`--state`).
+    pub known_skipped: u64,
+    /// Lines of the state file that could not be read (cut by a crash).
+    pub state_unreadable_lines: u64,
     /// Error records written.
     pub errors: u64,
     /// URLs not fetched because robots.txt disallows them.
@@ -112,7 +116,7 @@ impl Stats {
         let errors: Vec<String> = self.by_error.iter().map(|(k, n)| format!("{k}: {n}")).collect();
         format!(
             "crawl {stop} after {el:.1}s: {req} requests to {hosts} hosts, {pages} pages fetched ({pps:.1}/s), \
-             {art} articles written, {lis} listing pages followed, {dup} duplicates skipped, {err} errors, \
+             {art} articles written, {lis} listing pages followed, {dup} duplicates skipped, {known} known from earlier runs, {err} errors, \
              {dis} URLs disallowed by robots.txt, {ret} retries ({ra} Retry-After waits), {sm} sitemaps, {fd} feeds, {mb:.1} MiB\n  \
              status codes: {{{st}}}\n  errors: {{{er}}}",
             stop = self.stopped_by,
@@ -124,6 +128,7 @@ impl Stats {
             art = self.articles,
             lis = self.listings,
             dup = self.duplicates,
+            known = self.known_skipped,
             err = self.errors,
             dis = self.robots_disallowed,
             ret = self.retries,
