@@ -179,6 +179,120 @@ static JUNK_RE: LazyLock<Regex> = LazyLock::new(|| {
 static SUFFIX_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?i:jr|sr|ii|iii|iv|phd|ph\.d|md|m\.d)\.?$").unwrap());
 
+/// Capitalised words that qualify a job title after a name ("Senior Politics Editor").
+const ROLE_MODIFIERS: &[&str] = &[
+    "Senior",
+    "Junior",
+    "Chief",
+    "Deputy",
+    "Associate",
+    "Assistant",
+    "Managing",
+    "Executive",
+    "Contributing",
+    "Staff",
+    "Special",
+    "Foreign",
+    "National",
+    "International",
+    "Political",
+    "Politics",
+    "Business",
+    "Science",
+    "Sport",
+    "Sports",
+    "Health",
+    "Technology",
+    "Tech",
+    "Digital",
+    "News",
+    "Investigative",
+    "Freelance",
+    "Local",
+    "Metro",
+    "Feature",
+    "Features",
+    "Opinion",
+    "Entertainment",
+    "Culture",
+    "Travel",
+    "Data",
+    "Video",
+    "Photo",
+    "Web",
+    "Breaking",
+];
+/// Capitalised job titles cut from the end of a name ("Howard BlumeStaff Writer").
+const ROLE_NOUNS: &[&str] = &[
+    "Writer",
+    "Reporter",
+    "Correspondent",
+    "Editor",
+    "Contributor",
+    "Columnist",
+    "Journalist",
+    "Producer",
+    "Photographer",
+    "Analyst",
+];
+/// Role words at most in a title after a name.
+const MAX_ROLE_MODIFIERS: usize = 3;
+/// Words a name keeps at least when a title is cut off it.
+const MIN_NAME_WORDS_BEFORE_ROLE: usize = 2;
+
+/// A description in parentheses after a name, a place or desk with a comma or three words
+/// and more ("Cécile Ducourtieux (Bruxelles, bureau européen)"); a short agency credit
+/// ("John Doe (AP)") stays and becomes its own author.
+static PARENTHESES_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s*\((?:[^(),]*,[^()]*|[^()\s]+\s+[^()\s]+\s+[^()]+)\)").unwrap());
+
+/// Cut a trailing job title off a name that keeps at least two words; a title glued to the
+/// surname ("BlumeStaff Writer") is split off first.
+fn strip_role_tail(s: &str) -> String {
+    let is_role_word = |w: &str| ROLE_MODIFIERS.contains(&w) || ROLE_NOUNS.contains(&w.trim_end_matches('s'));
+    let mut words: Vec<&str> = Vec::new();
+    for w in s.split_whitespace() {
+        let glued = w
+            .char_indices()
+            .zip(w.chars().skip(1))
+            .find(|((_, a), b)| a.is_lowercase() && b.is_uppercase())
+            .map(|((i, a), _)| i + a.len_utf8())
+            .filter(|&cut| is_role_word(&w[cut..]));
+        match glued {
+            Some(cut) => {
+                words.push(&w[..cut]);
+                words.push(&w[cut..]);
+            }
+            None => words.push(w),
+        }
+    }
+    for start in MIN_NAME_WORDS_BEFORE_ROLE..words.len() {
+        let Some((last, mods)) = words[start..].split_last() else {
+            break;
+        };
+        if mods.len() <= MAX_ROLE_MODIFIERS
+            && mods.iter().all(|m| ROLE_MODIFIERS.contains(m))
+            && ROLE_NOUNS.contains(&last.trim_end_matches('s'))
+        {
+            return words[..start].join(" ");
+        }
+    }
+    s.to_string()
+}
+
+/// "Gillman, Steve": one surname, a comma, one given name, as library catalogues write it.
+fn inverted_name(text: &str) -> Option<String> {
+    let (last, first) = text.split_once(',')?;
+    let (last, first) = (last.trim(), first.trim());
+    let one_word = |w: &str| {
+        !w.is_empty()
+            && !w.contains(char::is_whitespace)
+            && w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+    };
+    (one_word(last) && one_word(first) && !first.contains(',')).then(|| format!("{first} {last}"))
+}
+
 /// Start of a bio sentence after the name ("Jane Doe is a reporter ...").
 static SENTENCE_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s(?:is|was|ist|est|covers|writes|reports|has)\s.*$").unwrap());
@@ -250,12 +364,16 @@ fn names_in(raw: &str) -> Vec<String> {
     let text = EMAIL_RE.replace_all(&text, CUT);
     let text = URL_RE.replace_all(&text, CUT);
     let text = HANDLE_RE.replace_all(&text, CUT);
+    let text = PARENTHESES_RE.replace_all(&text, "");
     let text: String = text
         .chars()
         .map(|c| if BRACKETS.contains(&c) { '|' } else { c })
         .collect();
     let text = remove_dates(&text);
     let text = STRONG_PREFIX_RE.replace(text.trim(), "");
+    if let Some(name) = inverted_name(&text) {
+        return vec![name];
+    }
 
     let mut names: Vec<String> = Vec::new();
     for part in SPLIT_RE.split(&text) {
@@ -281,7 +399,7 @@ fn names_in(raw: &str) -> Vec<String> {
             if head.len() < piece.len() && !is_proper_name(&head) {
                 continue;
             }
-            let piece = clean(&strip_prefixes(&head));
+            let piece = strip_role_tail(&clean(&strip_prefixes(&head)));
             if piece.is_empty()
                 || ROLE_RE.is_match(&piece)
                 || LABEL_RE.is_match(&piece)
@@ -552,6 +670,21 @@ mod tests {
             norm(&["Jane Doe, John Smith, and Mary Major"]),
             ["Jane Doe", "John Smith", "Mary Major"]
         );
+    }
+
+    #[test]
+    fn roles_places_and_inverted_names() {
+        assert_eq!(norm(&["Sam Stein Senior Politics Editor"]), ["Sam Stein"]);
+        assert_eq!(norm(&["Howard BlumeStaff Writer"]), ["Howard Blume"]);
+        assert_eq!(
+            norm(&["Cécile Ducourtieux (Bruxelles, bureau européen)"]),
+            ["Cécile Ducourtieux"]
+        );
+        assert_eq!(norm(&["Gillman, Steve"]), ["Steve Gillman"]);
+        // A surname that is also a job word stays: only capitalised role phrases after a
+        // two-word name are cut, and "Editor" alone is a role, not a name.
+        assert_eq!(norm(&["Anna Writer"]), ["Anna Writer"]);
+        assert_eq!(norm(&["Jane Doe, John Roe"]), ["Jane Doe", "John Roe"]);
     }
 
     #[test]

@@ -33,6 +33,15 @@ static BYLINE_GLUED: LazyLock<regex::Regex> = LazyLock::new(|| {
     regex::Regex::new(r"^([Bb]y|BY|Von|VON|Por|POR|Par|PAR)(\p{Lu})").expect("constant regex")
 });
 
+/// Elements that hold an author's name by their markup.
+static AUTHOR_ELEMENT: LazyLock<Selector> = LazyLock::new(|| {
+    sel(
+        r#"[itemprop~="author"] [itemprop~="name"], [class*="author-name" i], [class*="authorname" i], [class*="author__name" i], [class*="byline-name" i], [class*="byline__name" i]"#,
+    )
+});
+/// An author element longer than this is a bio box, not a name.
+const MAX_AUTHOR_ELEMENT_CHARS: usize = 60;
+
 /// JSON-LD nesting deeper than this is not followed.
 const MAX_JSONLD_DEPTH: usize = 6;
 
@@ -65,6 +74,49 @@ static BREADCRUMB: LazyLock<Selector> = LazyLock::new(|| {
         r#"[itemtype*="BreadcrumbList"] [itemprop~="name"], [class*="breadcrumb" i] a, [class*="breadcrumb" i] li, [class*="breadcrumb" i] span, [id*="breadcrumb" i] a, nav[aria-label*="readcrumb"] a, .entry-crumbs .entry-crumb, .crumbs a"#,
     )
 });
+
+/// Meta tags naming authors, most specific first: `article:author` is the article's own,
+/// `author` is often the site's or its publisher's on every page.
+const AUTHOR_META_KEYS: &[&str] = &[
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+    "author",
+    "dc.creator",
+    "dcterms.creator",
+    "citation_author",
+    "byl",
+    "twitter:creator",
+];
+
+/// Lowercase letters and digits only: "ABC News" and "abcnews" compare equal.
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Names of the site itself (site name, publisher, the host's main label), squashed: an
+/// "author" equal to one of them is the organisation, not a writer.
+fn org_names(site: Option<&str>, publisher: Option<&str>, url: Option<&url::Url>) -> Vec<String> {
+    let mut v: Vec<String> = site.into_iter().chain(publisher).map(squash).collect();
+    if let Some(host) = url.and_then(|u| u.host_str()) {
+        let labels: Vec<&str> = host.split('.').collect();
+        if labels.len() >= 2 {
+            let main = labels[labels.len() - 2];
+            // "co.uk"-style suffixes: take the label before.
+            let main = if main.len() <= 3 && labels.len() >= 3 {
+                labels[labels.len() - 3]
+            } else {
+                main
+            };
+            v.push(squash(main));
+        }
+    }
+    v.retain(|s| s.len() >= 3);
+    v
+}
 
 /// JSON-LD `@type`s that describe an article.
 const ARTICLE_TYPES: &[&str] = &[
@@ -216,37 +268,48 @@ pub fn extract(html: &Html, url: Option<&url::Url>, content_language: Option<&st
         ])
         .or_else(|| ld.publisher_name.clone());
 
-    // Authors: JSON-LD, then meta tags, then bylines in the page.
-    let mut raw_authors: Vec<String> = ld.authors.clone();
-    if raw_authors.is_empty() {
-        for key in [
-            "author",
-            "article:author",
-            "parsely-author",
-            "sailthru.author",
-            "dc.creator",
-            "dcterms.creator",
-            "citation_author",
-            "byl",
-            "twitter:creator",
-        ] {
-            let vals: Vec<String> = metas
+    // Authors: JSON-LD, then meta tags, then bylines in the page. A source naming only the
+    // site or its publisher (`<meta name=author content="ABC News">`) is kept as a fallback
+    // while a later source names people.
+    let orgs = org_names(md.site_name.as_deref(), ld.publisher_name.as_deref(), url);
+    let mut fallback: Vec<String> = Vec::new();
+    let mut sources: Vec<Vec<String>> = vec![ld.authors.clone()];
+    for key in AUTHOR_META_KEYS {
+        sources.push(
+            metas
                 .all(key)
                 .into_iter()
-                .filter(|v| !(v.starts_with("http") || v.starts_with('@') && key == "twitter:creator"))
-                .collect();
-            if !vals.is_empty() {
-                raw_authors = vals;
-                break;
-            }
+                // twitter:creator is an account: only a value with a space is a person's name.
+                .filter(|v| !(v.starts_with("http") || *key == "twitter:creator" && !v.contains(' ')))
+                .collect(),
+        );
+    }
+    for raw in sources {
+        let names = authors::normalize_authors(&raw);
+        if names.is_empty() {
+            continue;
         }
+        if names.iter().all(|a| orgs.contains(&squash(a))) {
+            if fallback.is_empty() {
+                fallback = names;
+            }
+            continue;
+        }
+        // People first: "Sam Stein; The Huffington Post" → "Sam Stein".
+        md.authors = names.into_iter().filter(|a| !orgs.contains(&squash(a))).collect();
+        break;
     }
-    if raw_authors.is_empty() {
-        raw_authors = rel_authors(html);
+    if md.authors.is_empty() {
+        md.authors = authors::normalize_authors(&rel_authors(html));
     }
-    md.authors = authors::normalize_authors(&raw_authors);
     if md.authors.is_empty() {
         md.authors = authors::normalize_authors(&byline_scan(html));
+    }
+    if md.authors.is_empty() {
+        md.authors = authors::normalize_authors(&class_authors(html));
+    }
+    if md.authors.is_empty() {
+        md.authors = fallback;
     }
 
     // Dates.
@@ -424,6 +487,16 @@ fn rel_authors(html: &Html) -> Vec<String> {
 
 /// A visible byline anywhere on the page: the smallest element whose text starts with
 /// "By"/"Von"/"Por"/"Par" followed by a capitalised name, e.g. `<span>By</span>Jane Doe`.
+/// Author names in elements marked as such (`itemprop=author`, `author-name`,
+/// `byline-name` classes), when no label or metadata names them.
+fn class_authors(html: &Html) -> Vec<String> {
+    html.select(&AUTHOR_ELEMENT)
+        .map(|e| dom::inner_text(*e))
+        .find(|t| !t.is_empty() && t.chars().count() <= MAX_AUTHOR_ELEMENT_CHARS)
+        .into_iter()
+        .collect()
+}
+
 fn byline_scan(html: &Html) -> Vec<String> {
     for node in html.tree.root().descendants() {
         let Some(t) = node.value().as_text() else { continue };
@@ -817,5 +890,29 @@ mod tests {
             r#"<html><head><meta property="article:published_time" content="2999-01-01T00:00:00Z"></head><body><time datetime="2020-02-02">x</time></body></html>"#,
         );
         assert_eq!(m.published, Some(("2020-02-02".to_string(), "time")));
+    }
+
+    #[test]
+    fn authors_prefer_people_over_the_site_or_publisher() {
+        // The site-wide `author` meta names the publisher; article:author names the writer.
+        let m = md(
+            r#"<html><head><meta property="og:site_name" content="Pitchfork"><meta name="author" content="Condé Nast"><meta name="article:author" content="Larry Fitzmaurice"></head><body></body></html>"#,
+        );
+        assert_eq!(m.authors, vec!["Larry Fitzmaurice"]);
+        // Only the site's own name in metadata: the visible byline wins; the site name stays
+        // the last resort.
+        let m = md(
+            r#"<html><head><meta property="og:site_name" content="ABC News"><meta name="author" content="ABC News"></head><body><p class="byline">By Josh Haskell</p></body></html>"#,
+        );
+        assert_eq!(m.authors, vec!["Josh Haskell"]);
+        let m = md(
+            r#"<html><head><meta property="og:site_name" content="Rick Steves"><meta name="author" content="Rick Steves"></head><body></body></html>"#,
+        );
+        assert_eq!(m.authors, vec!["Rick Steves"]);
+        // A twitter account is not a name; an author-name element is.
+        let m = md(
+            r#"<html><head><meta name="twitter:creator" content="TodayShow"></head><body><span class="authorname-txt">Lizette Borreli</span></body></html>"#,
+        );
+        assert_eq!(m.authors, vec!["Lizette Borreli"]);
     }
 }
