@@ -242,6 +242,7 @@ fn extract_body(mut html: Html, pass: &Pass<'_>, strict: bool) -> Body {
             roots = c.roots;
         }
     }
+    with_lead(&html, &mut roots);
     let mut body = render_and_clean(&mut html, &roots, pass, &mut rm);
     // A theme is a guess from a fingerprint: when its body selector yields too little, score
     // the page instead. A site file is the user's word: only an empty body falls back.
@@ -252,7 +253,9 @@ fn extract_body(mut html: Html, pass: &Pass<'_>, strict: bool) -> Body {
     };
     if method != "readability" && body.1 < min_chars {
         if let Some(c) = readability::find_content(&html) {
-            body = render_and_clean(&mut html, &c.roots, pass, &mut rm);
+            let mut roots = c.roots;
+            with_lead(&html, &mut roots);
+            body = render_and_clean(&mut html, &roots, pass, &mut rm);
             method = "readability".to_string();
         }
     }
@@ -300,6 +303,94 @@ fn render_and_clean(
     let blocks = clean::blocks::filter_blocks(blocks, &pass.rules.block, site_patterns, &site_id, rm);
     let chars = blocks.iter().map(|b| b.chars).sum();
     (blocks, chars)
+}
+
+/// Class/id tokens of a standfirst: the lead paragraph that pages put next to the headline,
+/// outside the container of the body.
+const LEAD_TOKENS: &[&str] = &[
+    "lead",
+    "intro",
+    "teaser",
+    "excerpt",
+    "summary",
+    "standfirst",
+    "subtitle",
+    "subheadline",
+    "deck",
+    "dek",
+    "bajada",
+    "sommario",
+    "chapo",
+    "chapeau",
+    "abstract",
+    "lede",
+];
+/// A standfirst is at least a sentence…
+const LEAD_MIN_CHARS: usize = 40;
+/// …and at most a paragraph or two.
+const LEAD_MAX_CHARS: usize = 800;
+/// A standfirst is text, not a list of links.
+const LEAD_MAX_LINK_DENSITY: f64 = 0.3;
+/// The standfirst shares an ancestor with the body at most this many levels above the body.
+const LEAD_MAX_LEVELS: usize = 4;
+
+/// Prepend to the roots a standfirst that sits before the first root, outside it, near it.
+fn with_lead(html: &Html, roots: &mut Vec<ego_tree::NodeId>) {
+    if let Some(id) = roots.first().and_then(|r| find_lead(html, *r)) {
+        roots.insert(0, id);
+    }
+}
+
+/// The standfirst before `root`: the nearest preceding element with a lead class token.
+fn find_lead(html: &Html, root: ego_tree::NodeId) -> Option<ego_tree::NodeId> {
+    let root_node = html.tree.get(root)?;
+    let body_text = crate::text::collapse_ws(&crate::dom::inner_text(root_node));
+    let mut cur = root_node;
+    for _ in 0..LEAD_MAX_LEVELS {
+        let parent = cur.parent()?;
+        if parent.value().as_element().is_none() || crate::dom::is_tag(&parent, &["body", "html"]) {
+            return None;
+        }
+        for sib in cur.prev_siblings() {
+            if let Some(id) = lead_in(sib, &body_text) {
+                return Some(id);
+            }
+        }
+        cur = parent;
+    }
+    None
+}
+
+/// The last standfirst-like element of a subtree (outermost when nested), if any.
+fn lead_in(node: ego_tree::NodeRef<'_, scraper::Node>, body_text: &str) -> Option<ego_tree::NodeId> {
+    node.value().as_element()?;
+    if is_lead(&node, body_text) {
+        return Some(node.id());
+    }
+    node.children().rev().find_map(|c| lead_in(c, body_text))
+}
+
+fn is_lead(node: &ego_tree::NodeRef<'_, scraper::Node>, body_text: &str) -> bool {
+    let ci = crate::dom::class_id(node);
+    if !ci
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|t| LEAD_TOKENS.contains(&t))
+    {
+        return false;
+    }
+    if crate::dom::count_tags(
+        *node,
+        &["h1", "ul", "ol", "li", "nav", "form", "time", "table", "figure"],
+    ) > 0
+    {
+        return false;
+    }
+    let st = crate::dom::text_stats(*node);
+    if st.chars < LEAD_MIN_CHARS || st.chars > LEAD_MAX_CHARS || st.link_density() > LEAD_MAX_LINK_DENSITY {
+        return false;
+    }
+    let t = crate::text::collapse_ws(&crate::dom::inner_text(*node));
+    !body_text.contains(&t)
 }
 
 /// Among all elements matching the selectors (tried in order), the one with the most text.
