@@ -147,6 +147,9 @@ const ARTICLE_TYPES: &[&str] = &[
 pub struct Metadata {
     /// Titles by source: JSON-LD headline, og:title, twitter:title, the page's h1s, `<title>`.
     pub jsonld_title: Option<String>,
+    /// Dublin Core title (`dc:title`, `dcterm:title`): declared for this document only, so
+    /// preferred over og:title (Readability's order).
+    pub dc_title: Option<String>,
     /// og:title.
     pub og_title: Option<String>,
     /// twitter:title / dc.title / parsely-title.
@@ -237,6 +240,7 @@ pub fn extract(html: &Html, url: Option<&url::Url>, content_language: Option<&st
         .article
         .as_ref()
         .and_then(|a| str_field(a, &["headline", "name", "alternativeHeadline"]));
+    md.dc_title = metas.first(&["dc:title", "dcterm:title", "dcterms:title"]);
     md.og_title = metas.first(&["og:title"]);
     md.other_meta_title = metas.first(&[
         "twitter:title",

@@ -7,8 +7,11 @@ use crate::text::collapse_ws;
 
 /// Separators between a title and a site name in `<title>`/og:title.
 const SEPARATORS: &[&str] = &[
-    " | ", " - ", " – ", " — ", " :: ", " · ", " • ", " » ", " / ", " ~ ", " : ",
+    " | ", " - ", " – ", " — ", " :: ", " · ", " • ", " » ", " / ", " ~ ", " : ", "｜", " ｜ ", "：", ":",
 ];
+/// An h1 shorter than this (characters) is too short to stand in for a declared title that
+/// contains it: "Arbeit" in "Arbeit | Grüne" may be a section name.
+const MIN_H1_IN_TITLE_CHARS: usize = 10;
 /// A `<title>` part shorter than this many words is a site name, not a headline.
 const MIN_HEADLINE_WORDS: usize = 3;
 
@@ -66,6 +69,10 @@ pub fn strip_site(title: &str, site: Option<&str>, host: Option<&str>) -> String
                     break;
                 }
             }
+            // A bare ':' only ends a title ("Headline:Site"); in front it is a kicker.
+            if *sep == ":" {
+                continue;
+            }
             if let Some(i) = t.find(sep) {
                 let (head, tail) = (&t[..i], &t[i + sep.len()..]);
                 if !tail.trim().is_empty() && is_site_part(head, site, host) {
@@ -98,6 +105,22 @@ fn html_title_headline(t: &str, site: Option<&str>, host: Option<&str>) -> Strin
         }
     }
     t.to_string()
+}
+
+/// True when `title` is `h1` with extra text before or after it, set off by punctuation.
+fn decorates(title: &str, h1: &str) -> bool {
+    if h1.chars().count() < MIN_H1_IN_TITLE_CHARS || title.len() <= h1.len() {
+        return false;
+    }
+    // Punctuation, not a word, joins them: "Headline ｜ Site", "Forum - Headline".
+    let set_off = |c: Option<char>| c.is_some_and(|c| !c.is_alphanumeric() && !c.is_whitespace());
+    if let Some(rest) = title.strip_prefix(h1) {
+        return set_off(rest.trim_start().chars().next());
+    }
+    if let Some(rest) = title.strip_suffix(h1) {
+        return set_off(rest.trim_end().chars().next_back());
+    }
+    false
 }
 
 /// Remove a breadcrumb trail glued in front of the title ("Home LATEST NEWS Title").
@@ -133,7 +156,7 @@ pub fn choose(
     if let Some(t) = rule_title.filter(|t| !t.is_empty()) {
         return Some(clean(&t));
     }
-    let metas: Vec<&String> = [&md.jsonld_title, &md.og_title, &md.other_meta_title]
+    let metas: Vec<&String> = [&md.jsonld_title, &md.dc_title, &md.og_title, &md.other_meta_title]
         .into_iter()
         .flatten()
         .collect();
@@ -149,9 +172,21 @@ pub fn choose(
             return Some(hc);
         }
     }
+    // An h1 that names the site is the logo, not the headline.
+    let h1s: Vec<String> = md
+        .h1s
+        .iter()
+        .map(|h| clean(h))
+        .filter(|h| !h.is_empty() && !is_site_part(h, site, host))
+        .collect();
     if let Some(m) = metas.first() {
         let c = clean(m);
         if !c.is_empty() {
+            // The declared title is the visible headline plus a decoration ("… ｜ Site",
+            // "r/Forum - …"): the headline alone.
+            if let Some(h) = h1s.iter().find(|h| decorates(&c, h)) {
+                return Some(h.clone());
+            }
             return Some(c);
         }
     }
@@ -227,6 +262,54 @@ mod tests {
         assert_eq!(
             choose(&md, None, Some("Daily Planet"), None, &[]).as_deref(),
             Some("Storm hits coast")
+        );
+    }
+
+    #[test]
+    fn declared_title_decorating_the_h1_gives_the_h1() {
+        let md = Metadata {
+            og_title: Some("r/Showerthoughts - Vanilla became the default flavour by accident".into()),
+            h1s: vec!["Vanilla became the default flavour by accident".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            choose(&md, None, None, None, &[]).as_deref(),
+            Some("Vanilla became the default flavour by accident")
+        );
+        // A fullwidth separator and a bare colon before the site name.
+        assert_eq!(
+            strip_site(
+                "新聞をスクラップできる「ペン」 ｜ ガジェット通信",
+                Some("ガジェット通信"),
+                None
+            ),
+            "新聞をスクラップできる「ペン」"
+        );
+        assert_eq!(
+            strip_site(
+                "ツリーを描画できる「Treeviz」:phpspot開発日誌",
+                None,
+                Some("phpspot.org")
+            ),
+            "ツリーを描画できる「Treeviz」"
+        );
+        // A bare colon in front is a kicker, not a site name.
+        assert_eq!(
+            strip_site("Phpspot: a new release", None, Some("phpspot.org")),
+            "Phpspot: a new release"
+        );
+    }
+
+    #[test]
+    fn dublin_core_title_wins_over_open_graph() {
+        let md = Metadata {
+            dc_title: Some("Dublin Core property title".into()),
+            og_title: Some("Open Graph property title".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            choose(&md, None, None, None, &[]).as_deref(),
+            Some("Dublin Core property title")
         );
     }
 }
