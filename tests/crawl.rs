@@ -99,6 +99,20 @@ async fn demo_sites_give_the_golden_records_politely() {
         assert!(count(&log, h, "/") == 1, "home page of {h} fetched once");
     }
     assert!(log.iter().all(|r| r.user_agent == UA));
+    // robots.txt declares harbour-times' sitemaps: no guessing of sitemap or feed locations.
+    for p in [
+        "/sitemap.xml",
+        "/wp-sitemap.xml",
+        "/feed/",
+        "/rss.xml",
+        "/atom.xml",
+    ] {
+        assert_eq!(
+            count(&log, "harbour-times.test", p),
+            0,
+            "{p} probed on harbour-times"
+        );
+    }
     assert!(errors.is_empty(), "unexpected errors: {errors:#?}");
     let problems = demo::compare_expected(&records, &demo::sites_dir().join("expected.jsonl")).unwrap();
     assert!(

@@ -163,7 +163,7 @@ struct HostInfo {
     robots: OnceCell<Option<Arc<Robots>>>,
     /// A seed's host (gets conventional sitemap and feed probes).
     seed: AtomicBool,
-    /// A sitemap of this host was parsed.
+    /// A sitemap of this host was parsed, or robots.txt declares one: no feed probing.
     sitemap_found: AtomicBool,
 }
 
@@ -512,7 +512,9 @@ impl Shared {
                                     self.enqueue(Item::new(u, Kind::Sitemap, Via::Sitemap, 0), false);
                                 }
                             }
-                            if !listed {
+                            if listed {
+                                info.sitemap_found.store(true, Ordering::SeqCst);
+                            } else {
                                 self.probe_sitemaps(&info, first);
                             }
                         }
