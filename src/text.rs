@@ -62,6 +62,14 @@ pub fn ends_sentence(s: &str) -> bool {
     )
 }
 
+/// Lowercase letters and digits only: "ABC News" and "abcnews" compare equal.
+pub fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

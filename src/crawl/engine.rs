@@ -39,8 +39,6 @@ const JOBS_PER_THREAD: usize = 2;
 const OUTPUT_QUEUE: usize = 256;
 /// Longest backoff between retries of one URL.
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
-/// Words that make a text block a paragraph (for the article/listing signals).
-const PARAGRAPH_WORDS: usize = classify::PARAGRAPH_MIN_WORDS;
 /// Records written between two checkpoints of the state file.
 const CHECKPOINT_RECORDS: usize = 200;
 /// Longest time between two checkpoints of the state file.
@@ -548,22 +546,16 @@ impl Shared {
     }
 
     fn probe_sitemaps(self: &Arc<Self>, info: &HostInfo, base: &Url) {
-        if !info.seed.load(Ordering::SeqCst) {
-            return;
-        }
-        for p in discover::CONVENTIONAL_SITEMAPS {
-            if let Ok(u) = base.join(p) {
-                let mut it = Item::new(urls::canonicalize(&u), Kind::Sitemap, Via::Sitemap, 0);
-                it.probe = true;
-                self.enqueue(it, false);
-            }
+        if info.seed.load(Ordering::SeqCst) {
+            self.probe(base, discover::CONVENTIONAL_SITEMAPS, Kind::Sitemap, Via::Sitemap);
         }
     }
 
-    fn probe_feeds(self: &Arc<Self>, base: &Url) {
-        for p in discover::CONVENTIONAL_FEEDS {
+    /// Queue guessed locations (`/sitemap.xml`, `/feed/`…); a 404 there is not an error.
+    fn probe(self: &Arc<Self>, base: &Url, paths: &[&str], kind: Kind, via: Via) {
+        for p in paths {
             if let Ok(u) = base.join(p) {
-                let mut it = Item::new(urls::canonicalize(&u), Kind::Feed, Via::Feed, 0);
+                let mut it = Item::new(urls::canonicalize(&u), kind, via, 0);
                 it.probe = true;
                 self.enqueue(it, false);
             }
@@ -902,7 +894,7 @@ impl Shared {
             let info = self.host_info(host);
             if a.feeds.is_empty() {
                 if !info.sitemap_found.load(Ordering::SeqCst) {
-                    self.probe_feeds(&item.url);
+                    self.probe(&item.url, discover::CONVENTIONAL_FEEDS, Kind::Feed, Via::Feed);
                 }
             } else {
                 for u in a.feeds {
@@ -1015,7 +1007,7 @@ fn analyse(rules: &Rules, opts: &Options, emit_all: bool, item: &Item, f: Fetche
         body_paragraphs: article
             .text
             .split("\n\n")
-            .filter(|b| crate::text::word_count(b) >= PARAGRAPH_WORDS)
+            .filter(|b| crate::text::word_count(b) >= classify::PARAGRAPH_MIN_WORDS)
             .count(),
         page_links: info.links.len(),
         has_date: article.date_published.is_some(),

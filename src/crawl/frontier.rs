@@ -101,18 +101,6 @@ pub struct HostQueue {
     pub workers: usize,
 }
 
-impl HostQueue {
-    /// Queued URLs.
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
-
-    /// Nothing queued.
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-}
-
 /// All hosts' queues and the seen set.
 #[derive(Debug, Default)]
 pub struct Frontier {
@@ -130,11 +118,6 @@ impl Frontier {
     /// Was this URL queued before?
     pub fn is_seen(&self, url: &Url) -> bool {
         self.seen.contains(url.as_str())
-    }
-
-    /// Number of distinct URLs ever queued.
-    pub fn seen_count(&self) -> usize {
-        self.seen.len()
     }
 
     /// Queue an item under its host (no dedup here; see [`Frontier::mark_seen`]).

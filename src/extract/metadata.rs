@@ -5,7 +5,7 @@
 
 use super::{authors, dates};
 use crate::dom;
-use crate::text::collapse_ws;
+use crate::text::{collapse_ws, squash};
 use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -88,14 +88,6 @@ const AUTHOR_META_KEYS: &[&str] = &[
     "byl",
     "twitter:creator",
 ];
-
-/// Lowercase letters and digits only: "ABC News" and "abcnews" compare equal.
-fn squash(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
 
 /// Names of the site itself (site name, publisher, the host's main label), squashed: an
 /// "author" equal to one of them is the organisation, not a writer.
@@ -277,17 +269,16 @@ pub fn extract(html: &Html, url: Option<&url::Url>, content_language: Option<&st
     // while a later source names people.
     let orgs = org_names(md.site_name.as_deref(), ld.publisher_name.as_deref(), url);
     let mut fallback: Vec<String> = Vec::new();
-    let mut sources: Vec<Vec<String>> = vec![ld.authors.clone()];
-    for key in AUTHOR_META_KEYS {
-        sources.push(
-            metas
-                .all(key)
-                .into_iter()
-                // twitter:creator is an account: only a value with a space is a person's name.
-                .filter(|v| !(v.starts_with("http") || *key == "twitter:creator" && !v.contains(' ')))
-                .collect(),
-        );
-    }
+    // Built lazily: most pages stop at the first source.
+    let meta_sources = AUTHOR_META_KEYS.iter().map(|key| {
+        metas
+            .all(key)
+            .into_iter()
+            // twitter:creator is an account: only a value with a space is a person's name.
+            .filter(|v| !(v.starts_with("http") || *key == "twitter:creator" && !v.contains(' ')))
+            .collect::<Vec<String>>()
+    });
+    let sources = std::iter::once(ld.authors.clone()).chain(meta_sources);
     for raw in sources {
         let names = authors::normalize_authors(&raw);
         if names.is_empty() {

@@ -3,7 +3,7 @@
 //! glued in front. In: [`Metadata`]. Out: one title string.
 
 use super::metadata::Metadata;
-use crate::text::collapse_ws;
+use crate::text::{collapse_ws, squash};
 
 /// Separators between a title and a site name in `<title>`/og:title.
 const SEPARATORS: &[&str] = &[
@@ -14,14 +14,6 @@ const SEPARATORS: &[&str] = &[
 const MIN_H1_IN_TITLE_CHARS: usize = 10;
 /// A `<title>` part shorter than this many words is a site name, not a headline.
 const MIN_HEADLINE_WORDS: usize = 3;
-
-/// Lowercase alphanumerics only, for fuzzy comparisons.
-fn squash(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
 
 /// True when two titles are the same text up to case, spacing and punctuation.
 pub fn same_title(a: &str, b: &str) -> bool {
