@@ -20,18 +20,22 @@ const BYLINE_CLIMB: usize = 3;
 
 /// Text that starts a byline: "By", "By Jane", "Von Max".
 static BYLINE_START: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(r"^(?:[Bb]y|BY|Von|VON|Por|POR|Par|PAR)(?:\s*:?\s*\p{Lu}|\s*$)")
+    regex::Regex::new(
+        r"^(?:(?:[Bb]y|BY|Von|VON|Por|POR|Par|PAR)(?:\s*:?\s+\p{Lu}|\s*:\s*\p{Lu}|\s*$)|(?:By|Von|Por|Par)\p{Lu}\p{Ll})",
+    )
         .expect("constant regex")
 });
 /// A whole byline: the label then a capitalised name.
 static BYLINE_FULL: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(r"^(?:[Bb]y|BY|Von|VON|Por|POR|Par|PAR)\s*:?\s*\p{Lu}\p{L}").expect("constant regex")
+    regex::Regex::new(
+        r"^(?:(?:[Bb]y|BY|Von|VON|Por|POR|Par|PAR)(?:\s*:?\s+|\s*:\s*)\p{Lu}\p{L}|(?:By|Von|Por|Par)\p{Lu}\p{Ll})",
+    )
+    .expect("constant regex")
 });
 
 /// A label glued to the name.
-static BYLINE_GLUED: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(r"^([Bb]y|BY|Von|VON|Por|POR|Par|PAR)(\p{Lu})").expect("constant regex")
-});
+static BYLINE_GLUED: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(r"^(By|Von|Por|Par)(\p{Lu}\p{Ll})").expect("constant regex"));
 
 /// Elements that hold an author's name by their markup.
 static AUTHOR_ELEMENT: LazyLock<Selector> = LazyLock::new(|| {
@@ -228,10 +232,20 @@ pub fn extract(html: &Html, url: Option<&url::Url>, content_language: Option<&st
     let mut md = Metadata::default();
     let now = chrono::Utc::now();
 
+    md.html_title = html
+        .select(&TITLE)
+        .next()
+        .map(|t| collapse_ws(&t.text().collect::<String>()))
+        .filter(|t| !t.is_empty());
+    md.h1s = html
+        .select(&H1)
+        .map(|h| dom::inner_text(*h))
+        .filter(|t| !t.is_empty())
+        .collect();
     md.jsonld_title = ld
         .article
         .as_ref()
-        .and_then(|a| str_field(a, &["headline", "name", "alternativeHeadline"]));
+        .and_then(|a| jsonld_title(a, md.html_title.as_deref(), &md.h1s));
     md.dc_title = metas.first(&["dc:title", "dcterm:title", "dcterms:title"]);
     md.og_title = metas.first(&["og:title"]);
     md.other_meta_title = metas.first(&[
@@ -242,16 +256,6 @@ pub fn extract(html: &Html, url: Option<&url::Url>, content_language: Option<&st
         "sailthru.title",
         "headline",
     ]);
-    md.h1s = html
-        .select(&H1)
-        .map(|h| dom::inner_text(*h))
-        .filter(|t| !t.is_empty())
-        .collect();
-    md.html_title = html
-        .select(&TITLE)
-        .next()
-        .map(|t| collapse_ws(&t.text().collect::<String>()))
-        .filter(|t| !t.is_empty());
 
     md.og_type = metas.first(&["og:type"]).map(|t| t.to_lowercase());
     md.jsonld_types = ld.types.clone();
@@ -504,7 +508,10 @@ fn byline_scan(html: &Html) -> Vec<String> {
             if anc.value().as_element().is_none() {
                 break;
             }
-            if dom::is_tag(&anc, &["script", "style", "title", "head", "option"]) {
+            if dom::is_tag(
+                &anc,
+                &["script", "style", "title", "head", "option", "pre", "code"],
+            ) {
                 break;
             }
             let text = dom::inner_text(anc);
@@ -648,17 +655,48 @@ struct JsonLd {
     keywords: Vec<String>,
 }
 
+/// Wrappers that pages put around the JSON of a script: HTML comments and CDATA sections,
+/// bare or behind JavaScript comments (`//<![CDATA[`, `/*<![CDATA[*/`); longest first.
+const SCRIPT_WRAPPERS: &[(&str, &str)] = &[
+    ("//<![CDATA[", "//]]>"),
+    ("/*<![CDATA[*/", "/*]]>*/"),
+    ("<![CDATA[", "]]>"),
+    ("<!--", "-->"),
+];
+
+/// The JSON value of a JSON-LD script: wrappers removed, and raw line breaks or tabs inside
+/// strings (invalid JSON that browsers' consumers often tolerate) read as spaces.
+fn parse_script_json(raw: &str) -> Option<Value> {
+    let mut s = raw.trim();
+    loop {
+        let before = s.len();
+        for (open, close) in SCRIPT_WRAPPERS {
+            if let Some(rest) = s.strip_prefix(open) {
+                s = rest.trim_start();
+            }
+            if let Some(rest) = s.strip_suffix(close) {
+                s = rest.trim_end();
+            }
+        }
+        if s.len() == before {
+            break;
+        }
+    }
+    serde_json::from_str(s).ok().or_else(|| {
+        let relaxed: String = s
+            .chars()
+            .map(|c| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c })
+            .collect();
+        serde_json::from_str(&relaxed).ok()
+    })
+}
+
 impl JsonLd {
     fn collect(html: &Html) -> Self {
         let mut objects = Vec::new();
         for s in html.select(&JSONLD) {
             let raw: String = s.text().collect();
-            let raw = raw
-                .trim()
-                .trim_start_matches("<!--")
-                .trim_end_matches("-->")
-                .trim();
-            let Ok(v) = serde_json::from_str::<Value>(raw) else {
+            let Some(v) = parse_script_json(&raw) else {
                 continue;
             };
             flatten(v, &mut objects, 0);
@@ -763,6 +801,30 @@ fn types_of(v: &Value) -> Vec<String> {
     }
 }
 
+/// The title an article object declares: its `headline`, or its `name` when the name is in
+/// the page's `<title>` or h1 and the headline is in neither (Wikipedia's headline is a
+/// one-line description).
+fn jsonld_title(article: &Value, html_title: Option<&str>, h1s: &[String]) -> Option<String> {
+    let headline = str_field(article, &["headline"]);
+    let name = str_field(article, &["name"]);
+    let shown: Vec<String> = html_title
+        .into_iter()
+        .chain(h1s.iter().map(String::as_str))
+        .map(squash)
+        .collect();
+    let in_title = |t: &Option<String>| {
+        t.as_deref()
+            .map(squash)
+            .is_some_and(|t| !t.is_empty() && shown.iter().any(|s| s.contains(&t)))
+    };
+    if name.is_some() && in_title(&name) && !in_title(&headline) {
+        return name;
+    }
+    headline
+        .or(name)
+        .or_else(|| str_field(article, &["alternativeHeadline"]))
+}
+
 fn str_field(v: &Value, keys: &[&str]) -> Option<String> {
     keys.iter().find_map(|k| match v.get(*k)? {
         Value::String(s) => Some(collapse_ws(&decode_entities(s))).filter(|s| !s.is_empty()),
@@ -863,6 +925,31 @@ mod tests {
         assert_eq!(m.breadcrumbs, vec!["Home", "World"]);
         assert_eq!(m.tags, vec!["a", "b"]);
         assert_eq!(m.language.as_deref(), Some("en"));
+    }
+
+    #[test]
+    fn jsonld_in_cdata_or_with_raw_line_breaks() {
+        let m = md(
+            "<html><head><script type=\"application/ld+json\">\n  <![CDATA[\n  {\"@type\":\"NewsArticle\",\"headline\":\"Wrapped headline\"}\n  ]]>\n</script></head><body></body></html>",
+        );
+        assert_eq!(m.jsonld_title.as_deref(), Some("Wrapped headline"));
+        let m = md(
+            "<html><head><script type=\"application/ld+json\">//<![CDATA[\n{\"@type\":\"NewsArticle\",\"headline\":\"Two\nlines\"}\n//]]></script></head><body></body></html>",
+        );
+        assert_eq!(m.jsonld_title.as_deref(), Some("Two lines"));
+        // A headline that is a description, a name that is the page's title.
+        let m = md(
+            r#"<html><head><title>New Zealand - Wikipedia</title><script type="application/ld+json">{"@type":"Article","name":"New Zealand","headline":"country in Oceania"}</script></head><body></body></html>"#,
+        );
+        assert_eq!(m.jsonld_title.as_deref(), Some("New Zealand"));
+    }
+
+    #[test]
+    fn code_is_not_a_byline() {
+        let m = md(
+            r#"<html><body><pre><code><span class="k">PARTITION</span> <span class="k">BY</span> status</code></pre><p>PARTITION BY Status is a clause.</p></body></html>"#,
+        );
+        assert!(m.authors.is_empty(), "{:?}", m.authors);
     }
 
     #[test]
