@@ -91,7 +91,7 @@ const EDGE_PUNCTUATION: &[char] = &[
 /// Prefixes that always mean "by": "By", "Written by", "Por", "Par", "Door", "Autor:", "Texte :".
 static STRONG_PREFIX_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?i:(?:written|reported|story|words|text|posted|published|compiled|(?:additional\s+)?reporting)\s+by|by|por|par|door|autor(?:in|en)?|authors?|auteurs?|autore|autora|autori|text|texte|texto|tekst)\b\s*:?\s*",
+        r"^(?i:(?:view\s+all\s+|all\s+|more\s+)?(?:posts|articles|stories)\s+by|(?:written|reported|story|words|text|article|posted|published|compiled|(?:additional\s+)?reporting)\s+by|(?:alle\s+beiträge|eingestellt|erstellt|gespeichert|verfasst|geschrieben|gepostet)\s+von|(?:escrito|publicado|redactado)\s+por|(?:écrit|publié|rédigé)\s+par|(?:scritto|pubblicato)\s+da|by|por|par|door|von\s*:\s*|autor(?:in|en)?|authors?|auteurs?|autore|autora|autori|contributors?\s*:\s*|text|texte|texto|tekst)\b\s*:?\s*",
     )
     .unwrap()
 });
@@ -170,14 +170,27 @@ static TIME_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// Non-name tokens that bylines and author widgets carry.
 static JUNK_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?i:null|undefined|none|nan|unknown|anonymous|facebook|twitter|x|linkedin|instagram|e-?mail|share|follow|more|read\s+more|see\s+more|view\s+all|all\s+posts|by|and|author|authors)$",
+        r"^(?i:null|undefined|none|nan|unknown|anonymous|facebook|twitter|x|linkedin|instagram|e-?mail|(?:\[\s*)?email\s+protected(?:\s*\])?|admin|administrator|share|follow|more|read\s+more|see\s+more|view\s+all|all\s+posts|by|and|author|authors)$",
+    )
+    .unwrap()
+});
+
+/// Contributors who did not write the piece, and all that follows them: "Rob Ewaschuk
+/// Edited by Betsy Beyer", "Shelby Loos, DVM. Reviewed by Molly Price".
+static OTHER_ROLES_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)[\s.;,|]+(?:edited|reviewed|medically\s+reviewed|fact[\s-]?checked|photos?|photography|illustrations?|translated|produced)\s+by\b.*$",
     )
     .unwrap()
 });
 
 /// Name suffix split off by a comma ("John Doe, Jr."), re-attached to the previous name.
-static SUFFIX_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?i:jr|sr|ii|iii|iv|phd|ph\.d|md|m\.d)\.?$").unwrap());
+static SUFFIX_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+            r"^(?i:jr|sr|ii|iii|iv|phd|ph\.d|md|m\.d|do|dvm|vmd|dds|dmd|rn|np|pa-c|ms|msc|ma|mba|mph|mph|rd|ldn|fand|cdces|lcsw|cpa|cfp|cepf|esq|facp|faan|faap|facs)\.?®?$",
+        )
+        .unwrap()
+});
 
 /// Capitalised words that qualify a job title after a name ("Senior Politics Editor").
 const ROLE_MODIFIERS: &[&str] = &[
@@ -370,6 +383,7 @@ fn names_in(raw: &str) -> Vec<String> {
         .map(|c| if BRACKETS.contains(&c) { '|' } else { c })
         .collect();
     let text = remove_dates(&text);
+    let text = OTHER_ROLES_RE.replace(&text, "");
     let text = STRONG_PREFIX_RE.replace(text.trim(), "");
     if let Some(name) = inverted_name(&text) {
         return vec![name];

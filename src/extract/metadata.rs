@@ -13,25 +13,57 @@ use std::sync::LazyLock;
 
 /// A byline or date element with more text than this is prose, not a byline.
 const MAX_BYLINE_CHARS: usize = 200;
+/// The element around several author links is a byline up to this many characters.
+const MAX_BYLINE_GROUP_CHARS: usize = 400;
 /// More author elements than this are a list of people, not a byline.
 const MAX_AUTHORS: usize = 6;
 /// A byline text node is climbed at most this many elements up to find the name.
 const BYLINE_CLIMB: usize = 3;
 
-/// Text that starts a byline: "By", "By Jane", "Von Max".
+/// Labels that introduce a name: "By", "Von", "Por", "Par" (capitalised or not), and the
+/// longer forms "Written by", "Posted by", "Eingestellt von", "Escrito por", "Écrit par"….
+const BYLINE_LABELS: &str = r"(?:[Bb]y|BY|[Vv]on|VON|[Pp]or|POR|[Pp]ar|PAR|(?i:written|posted|article|story|words|reported|text|photos? and text)\s+by|(?i:eingestellt|erstellt|gespeichert|verfasst|geschrieben|gepostet|ein\s+beitrag)\s+von|(?i:escrito|publicado|redactado)\s+por|(?i:écrit|publié|rédigé)\s+par|(?i:scritto|pubblicato)\s+da)";
+/// Nouns that label a name only with a colon or standing alone before it: "Autor: Max",
+/// `<h4>Author</h4><p>Max</p>`.
+const BYLINE_NOUNS: &str = r"(?i:authors?|autor(?:in|en)?|auteur|autore|contributors?)";
+
+/// Text that starts a byline: "By", "By Jane", "Von Max", "Written by:", "Autor:".
 static BYLINE_START: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(
-        r"^(?:(?:[Bb]y|BY|Von|VON|Por|POR|Par|PAR)(?:\s*:?\s+\p{Lu}|\s*:\s*\p{Lu}|\s*$)|(?:By|Von|Por|Par)\p{Lu}\p{Ll})",
-    )
-        .expect("constant regex")
+    regex::Regex::new(&format!(
+        r"^(?:{BYLINE_LABELS}(?:\s*:?\s+\p{{Lu}}|\s*:\s*\p{{Lu}}|\s*:?\s*$)|(?:By|Von|Por|Par)\p{{Lu}}\p{{Ll}}|{BYLINE_NOUNS}(?:\s*:\s*\p{{Lu}}|\s*:?\s*$))"
+    ))
+    .expect("constant regex")
 });
 /// A whole byline: the label then a capitalised name.
 static BYLINE_FULL: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(
-        r"^(?:(?:[Bb]y|BY|Von|VON|Por|POR|Par|PAR)(?:\s*:?\s+|\s*:\s*)\p{Lu}\p{L}|(?:By|Von|Por|Par)\p{Lu}\p{Ll})",
-    )
+    regex::Regex::new(&format!(
+        r"^(?:(?:{BYLINE_LABELS}|{BYLINE_NOUNS})(?:\s*:?\s+|\s*:\s*)\p{{Lu}}\p{{L}}|(?:By|Von|Por|Par)\p{{Lu}}\p{{Ll}})"
+    ))
     .expect("constant regex")
 });
+/// A label standing alone, its name in the next element ("Written by", "Autor:").
+static BYLINE_LABEL_ONLY: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(&format!(r"^(?:{BYLINE_LABELS}|{BYLINE_NOUNS})\s*:?$")).expect("constant regex")
+});
+/// Words that join names without a capital ("Ursula von der Leyen", "A und B").
+const NAME_PARTICLES: &[&str] = &[
+    "von", "van", "der", "den", "de", "da", "di", "du", "la", "le", "del", "dos", "bin", "al", "and", "und",
+    "y", "e", "et", "&",
+];
+/// A byline label and the space or colon after it.
+static BYLINE_PREFIX: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(&format!(r"^(?:{BYLINE_LABELS}|{BYLINE_NOUNS})\s*:?\s*")).expect("constant regex")
+});
+/// Labels that also start ordinary phrases: a lowercase "by", and "von"/"por"/"par".
+static STRICT_LABEL: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(r"^(?:by|(?i:von|por|par)\b)").expect("constant regex"));
+/// A name after a lowercase byline label has at most this many words.
+const MAX_BYLINE_NAME_WORDS: usize = 5;
+/// How many elements up a menu or comment class marks a byline candidate as page chrome.
+const CHROME_CLASS_LEVELS: usize = 5;
+/// A bare "By" label: in a heading or a menu it sorts things ("By Company Size").
+static BARE_BY: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(r"^(?:[Bb]y|BY)\b").expect("constant regex"));
 
 /// A label glued to the name.
 static BYLINE_GLUED: LazyLock<regex::Regex> =
@@ -40,7 +72,7 @@ static BYLINE_GLUED: LazyLock<regex::Regex> =
 /// Elements that hold an author's name by their markup.
 static AUTHOR_ELEMENT: LazyLock<Selector> = LazyLock::new(|| {
     sel(
-        r#"[itemprop~="author"] [itemprop~="name"], [class*="author-name" i], [class*="authorname" i], [class*="author__name" i], [class*="byline-name" i], [class*="byline__name" i]"#,
+        r#"[itemprop~="author"] [itemprop~="name"], [class*="author-name" i], [class*="authorname" i], [class*="author__name" i], [class*="byline-name" i], [class*="byline__name" i], [class*="author" i]:not([class*="comment" i]) .fn, .the-author"#,
     )
 });
 /// An author element longer than this is a bio box, not a name.
@@ -189,6 +221,30 @@ pub struct Metadata {
 /// Meta tag values by lowercased `name`/`property`/`itemprop`, in document order.
 struct Metas(HashMap<String, Vec<String>>);
 
+/// Meta labels (`twitter:labelN`, as Yoast SEO writes them in the site's language) whose
+/// `twitter:dataN` is the writer.
+static WRITTEN_BY_LABEL: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(
+        r"^(?i:written by|author|verfasst von|geschrieben von|autor(?:in)?|escrito por|écrit par|rédigé par|scritto da|geschreven door|napisane przez|skrevet av|skrivet av|kirjoittanut)$",
+    )
+    .expect("constant regex")
+});
+/// How many label/data pairs Yoast-style meta tags may carry.
+const MAX_META_LABELS: usize = 4;
+
+/// The writer named by a `twitter:labelN` = "Written by" / `twitter:dataN` pair.
+fn labelled_author(metas: &Metas) -> Vec<String> {
+    (1..=MAX_META_LABELS)
+        .find(|i| {
+            metas
+                .first(&[format!("twitter:label{i}").as_str()])
+                .is_some_and(|l| WRITTEN_BY_LABEL.is_match(l.trim()))
+        })
+        .and_then(|i| metas.first(&[format!("twitter:data{i}").as_str()]))
+        .into_iter()
+        .collect()
+}
+
 impl Metas {
     fn collect(html: &Html) -> Self {
         let mut map: HashMap<String, Vec<String>> = HashMap::new();
@@ -302,10 +358,15 @@ pub fn extract(html: &Html, url: Option<&url::Url>, content_language: Option<&st
         md.authors = authors::normalize_authors(&rel_authors(html));
     }
     if md.authors.is_empty() {
-        md.authors = authors::normalize_authors(&byline_scan(html));
+        md.authors = byline_scan(html);
     }
     if md.authors.is_empty() {
         md.authors = authors::normalize_authors(&class_authors(html));
+    }
+    if md.authors.is_empty() {
+        // Yoast's "Written by" names the account that posted, which the visible byline
+        // corrects on magazines ("Sameer Rahim" posts what "Duncan Bell" wrote).
+        md.authors = authors::normalize_authors(&labelled_author(&metas));
     }
     if md.authors.is_empty() {
         md.authors = fallback;
@@ -460,19 +521,25 @@ pub fn extract(html: &Html, url: Option<&url::Url>, content_language: Option<&st
 fn rel_authors(html: &Html) -> Vec<String> {
     let mut out = Vec::new();
     let mut shape: Option<(String, String)> = None;
+    // The byline around the first match: its largest ancestor still short enough to be a
+    // byline. Later matches count only inside it (not a list of other articles' authors).
+    let mut group: Option<ego_tree::NodeId> = None;
     for e in html.select(&REL_AUTHOR) {
         let t = dom::inner_text(*e);
-        if t.is_empty() || t.chars().count() > MAX_BYLINE_CHARS {
+        if t.is_empty() || t.chars().count() > MAX_BYLINE_CHARS || in_chrome(*e) {
             continue;
         }
         let this = (
             e.value().name().to_string(),
             e.value().attr("class").unwrap_or("").to_string(),
         );
-        match &shape {
-            None => shape = Some(this),
-            Some(s) if *s != this => continue,
-            _ => {}
+        match (&shape, group) {
+            (None, _) => {
+                shape = Some(this);
+                group = Some(byline_group(*e));
+            }
+            (Some(s), Some(g)) if *s == this && dom::is_within(*e, g) => {}
+            _ => continue,
         }
         if !out.contains(&t) {
             out.push(t);
@@ -482,6 +549,19 @@ fn rel_authors(html: &Html) -> Vec<String> {
         }
     }
     out
+}
+
+/// The largest element around `e` whose text is still byline-sized.
+fn byline_group(e: ego_tree::NodeRef<'_, scraper::Node>) -> ego_tree::NodeId {
+    let mut group = e.id();
+    for anc in e.ancestors() {
+        if anc.value().as_element().is_none() || dom::inner_text(anc).chars().count() > MAX_BYLINE_GROUP_CHARS
+        {
+            break;
+        }
+        group = anc.id();
+    }
+    group
 }
 
 /// A visible byline anywhere on the page: the smallest element whose text starts with
@@ -500,31 +580,135 @@ fn byline_scan(html: &Html) -> Vec<String> {
     for node in html.tree.root().descendants() {
         let Some(t) = node.value().as_text() else { continue };
         let t = t.trim();
-        if !BYLINE_START.is_match(t) {
+        if !BYLINE_START.is_match(t)
+            || in_chrome(node)
+            || node
+                .ancestors()
+                .any(|a| dom::is_tag(&a, &["pre", "code", "script", "style", "head"]))
+        {
             continue;
         }
-        // Climb to the element that holds the whole byline.
-        for anc in node.ancestors().take(BYLINE_CLIMB) {
-            if anc.value().as_element().is_none() {
-                break;
-            }
-            if dom::is_tag(
-                &anc,
-                &["script", "style", "title", "head", "option", "pre", "code"],
-            ) {
-                break;
-            }
-            let text = dom::inner_text(anc);
-            if text.chars().count() > MAX_BYLINE_CHARS {
-                break;
-            }
-            if BYLINE_FULL.is_match(&text) {
-                // `<span>By</span>Jane` renders as "ByJane": put the space back.
-                return vec![BYLINE_GLUED.replace(&text, "$1 $2").into_owned()];
-            }
+        // A label alone must start its element: "uunf by <a>Daniel</a>" is a sentence.
+        let starts_element = node
+            .prev_siblings()
+            .all(|p| p.value().as_text().is_some_and(|t| t.trim().is_empty()));
+        let raw = if BYLINE_LABEL_ONLY.is_match(t) && starts_element {
+            // "Written by" / `<h4>Autor</h4>`: the name is the next thing on the page.
+            next_text(node).or_else(|| climb_byline(node, t))
+        } else {
+            climb_byline(node, t)
+        };
+        let names = authors::normalize_authors(&raw.into_iter().collect::<Vec<_>>());
+        if !names.is_empty() {
+            return names;
         }
     }
     Vec::new()
+}
+
+/// The element around a byline text node whose whole text is the label and the name.
+fn climb_byline(node: ego_tree::NodeRef<'_, scraper::Node>, label: &str) -> Option<String> {
+    let bare_by = BARE_BY.is_match(label);
+    // "von", "por", "par" and a lowercase "by" also start phrases in running text ("Von
+    // Berlin aus…", "von Wertpapieren des Sektors"): the name must follow them directly.
+    let strict = STRICT_LABEL.is_match(label);
+    for anc in node.ancestors().take(BYLINE_CLIMB) {
+        if anc.value().as_element().is_none()
+            || dom::is_tag(
+                &anc,
+                &["script", "style", "title", "head", "option", "pre", "code"],
+            )
+            || (bare_by && dom::is_tag(&anc, &["h1", "h2", "h3", "h4", "h5", "h6"]))
+        {
+            return None;
+        }
+        let text = dom::inner_text(anc);
+        if text.chars().count() > MAX_BYLINE_CHARS {
+            return None;
+        }
+        if BYLINE_FULL.is_match(&text) {
+            let rest = BYLINE_PREFIX
+                .find(&text)
+                .map_or(text.as_str(), |m| &text[m.end()..]);
+            if strict && !name_follows(rest) {
+                return None;
+            }
+            // `<span>By</span>Jane` renders as "ByJane": put the space back.
+            return Some(BYLINE_GLUED.replace(&text, "$1 $2").into_owned());
+        }
+    }
+    None
+}
+
+/// The first text after `node` in document order (its later siblings, then its parents'),
+/// looking at most [`BYLINE_CLIMB`] levels up.
+fn next_text(node: ego_tree::NodeRef<'_, scraper::Node>) -> Option<String> {
+    let mut cur = node;
+    for _ in 0..BYLINE_CLIMB {
+        for sib in cur.next_siblings() {
+            let text = match sib.value() {
+                scraper::Node::Text(t) => t.trim().to_string(),
+                scraper::Node::Element(e) if !matches!(e.name(), "script" | "style" | "img" | "svg") => sib
+                    .descendants()
+                    .filter_map(|d| d.value().as_text().map(|t| t.trim().to_string()))
+                    .find(|t| !t.is_empty())
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
+            if !text.is_empty() {
+                return (text.chars().count() <= MAX_AUTHOR_ELEMENT_CHARS).then_some(text);
+            }
+        }
+        cur = cur.parent().filter(|p| p.value().as_element().is_some())?;
+    }
+    None
+}
+
+/// True when `rest` (the text after a byline label) starts with names: one to five
+/// capitalised words, name particles or "and" before any punctuation or number.
+fn name_follows(rest: &str) -> bool {
+    let head = rest
+        .split([',', '|', '•', '·', '–', '—', '(', ';'])
+        .next()
+        .unwrap_or("");
+    let words: Vec<&str> = head
+        .split_whitespace()
+        .take_while(|w| !w.starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    (1..=MAX_BYLINE_NAME_WORDS).contains(&words.len())
+        && words
+            .iter()
+            .all(|w| w.starts_with(char::is_uppercase) || NAME_PARTICLES.contains(&w.to_lowercase().as_str()))
+}
+
+/// True inside navigation, menus and comment threads, where "By …" sorts links or names
+/// a commenter: a `nav`/`menu` element or navigation role anywhere above, or a menu,
+/// dropdown or comment class on one of the nearest [`CHROME_CLASS_LEVELS`] elements (page
+/// wrappers far up carry such words as states: "under-menu", "menu-open").
+fn in_chrome(node: ego_tree::NodeRef<'_, scraper::Node>) -> bool {
+    node.ancestors().enumerate().any(|(level, a)| {
+        let Some(e) = a.value().as_element() else {
+            return false;
+        };
+        if matches!(e.name(), "nav" | "menu" | "select")
+            || e.attr("role")
+                .is_some_and(|r| matches!(r, "navigation" | "menu" | "menubar"))
+        {
+            return true;
+        }
+        level < CHROME_CLASS_LEVELS
+            && e.attr("class")
+                .into_iter()
+                .chain(e.attr("id"))
+                .flat_map(str::split_whitespace)
+                .any(|tok| {
+                    let tok = tok.to_ascii_lowercase();
+                    tok.contains("menu")
+                        || tok.contains("dropdown")
+                        || tok.contains("navbar")
+                        || (tok.starts_with("comment") && !tok.contains("open") && !tok.contains("count"))
+                })
+    })
 }
 
 fn dedup(v: &mut Vec<String>) {
@@ -729,9 +913,11 @@ impl JsonLd {
             ld.authors = a
                 .get("author")
                 .or_else(|| a.get("creator"))
-                .map(names_of)
+                .map(|v| names_of(&resolve_refs(v, &objects)))
                 .unwrap_or_default();
-            ld.publisher_name = a.get("publisher").and_then(|p| names_of(p).into_iter().next());
+            ld.publisher_name = a
+                .get("publisher")
+                .and_then(|p| names_of(&resolve_refs(p, &objects)).into_iter().next());
             ld.keywords = match a.get("keywords") {
                 Some(Value::String(s)) => s
                     .split(',')
@@ -765,6 +951,24 @@ impl JsonLd {
                 .and_then(|o| str_field(o, &["name"]));
         }
         ld
+    }
+}
+
+/// `{"@id": "…#person"}` references replaced by the graph node with that `@id` (Yoast and
+/// most SEO plugins name the author only there).
+fn resolve_refs(v: &Value, objects: &[Value]) -> Value {
+    match v {
+        Value::Array(items) => Value::Array(items.iter().map(|i| resolve_refs(i, objects)).collect()),
+        Value::Object(map) if !map.contains_key("name") => map
+            .get("@id")
+            .and_then(|id| {
+                objects
+                    .iter()
+                    .find(|o| o.get("@id") == Some(id) && o.get("name").is_some())
+            })
+            .cloned()
+            .unwrap_or_else(|| v.clone()),
+        _ => v.clone(),
     }
 }
 
@@ -942,6 +1146,59 @@ mod tests {
             r#"<html><head><title>New Zealand - Wikipedia</title><script type="application/ld+json">{"@type":"Article","name":"New Zealand","headline":"country in Oceania"}</script></head><body></body></html>"#,
         );
         assert_eq!(m.jsonld_title.as_deref(), Some("New Zealand"));
+    }
+
+    #[test]
+    fn bylines_in_their_many_shapes() {
+        let authors = |body: &str| md(&format!("<html><head></head><body>{body}</body></html>")).authors;
+        // A label alone, the name in the next element.
+        assert_eq!(
+            authors(r#"<div><p>Written by</p><p>Edzel Tabing</p></div><p>Body text here.</p>"#),
+            vec!["Edzel Tabing"]
+        );
+        assert_eq!(
+            authors(
+                r#"<p><strong>Autor:</strong> <a href="/p/1">Klausmartin Friedrich</a><br><strong>Tags:</strong> <a>nag</a></p>"#
+            ),
+            vec!["Klausmartin Friedrich"]
+        );
+        assert_eq!(
+            authors(r#"<div class="caption">Author</div><div class="the-author">Isaiah Shelton</div>"#),
+            vec!["Isaiah Shelton"]
+        );
+        // Lowercase and German labels.
+        assert_eq!(
+            authors(r#"<p><i>von Daniela Obers</i></p>"#),
+            vec!["Daniela Obers"]
+        );
+        assert_eq!(
+            authors(r#"<span class="documentAuthor">erstellt von <a href="/author/d">Dominique</a></span>"#),
+            vec!["Dominique"]
+        );
+        // "von" starting a phrase, "by" inside a sentence, "By" sorting a menu: no author.
+        assert!(authors(r#"<p><em>von Wertpapieren des öffentlichen Sektors</em></p>"#).is_empty());
+        assert!(authors(r#"<p>The libraries <a>uunf</a> by <a>Daniel Bünzli</a> are good.</p>"#).is_empty());
+        assert!(
+            authors(r#"<ul class="sub-menu"><li>By Company Size</li></ul><h3>By Functionality</h3>"#)
+                .is_empty()
+        );
+        // Editors and reviewers are not authors; credentials stay with the name.
+        assert_eq!(
+            authors(r#"<p class="byline">By Shelby Loos, DVM. Reviewed by Molly Price, DVM</p>"#),
+            vec!["Shelby Loos, DVM"]
+        );
+    }
+
+    #[test]
+    fn authors_from_yoast_labels_and_jsonld_references() {
+        let m = md(
+            r#"<html><head><meta name="twitter:label1" content="Est. reading time"><meta name="twitter:data1" content="7 minutes"><meta name="twitter:label2" content="Verfasst von"><meta name="twitter:data2" content="Karoline Herr"></head><body></body></html>"#,
+        );
+        assert_eq!(m.authors, vec!["Karoline Herr"]);
+        let m = md(
+            r#"<html><head><script type="application/ld+json">{"@graph":[{"@type":"BlogPosting","headline":"H","author":{"@id":"https://x.test/#p1"}},{"@type":"Person","@id":"https://x.test/#p1","name":"Christian Dupuis"}]}</script></head><body></body></html>"#,
+        );
+        assert_eq!(m.authors, vec!["Christian Dupuis"]);
     }
 
     #[test]
