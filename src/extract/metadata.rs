@@ -59,6 +59,12 @@ static STRICT_LABEL: LazyLock<regex::Regex> =
     LazyLock::new(|| regex::Regex::new(r"^(?:by|(?i:von|por|par)\b)").expect("constant regex"));
 /// A name after a lowercase byline label has at most this many words.
 const MAX_BYLINE_NAME_WORDS: usize = 5;
+/// An h1 shorter than this is a logo or a section name, not the headline.
+const MIN_HEADLINE_CHARS: usize = 15;
+/// How many non-empty texts after (and before) the headline may hold its date.
+const HEADLINE_DATE_TEXTS: usize = 12;
+/// A text holding only a date, with at most a label around it ("Published on …").
+const MAX_DATE_TEXT_CHARS: usize = 40;
 /// How many elements up a menu or comment class marks a byline candidate as page chrome.
 const CHROME_CLASS_LEVELS: usize = 5;
 /// A bare "By" label: in a heading or a menu it sorts things ("By Company Size").
@@ -421,7 +427,8 @@ pub fn extract(html: &Html, url: Option<&url::Url>, content_language: Option<&st
         let d = url.and_then(|u| dates::date_from_url(u.as_str()))?;
         dates::is_plausible(&d, now).then_some((d.iso, "url"))
     })
-    .or_else(|| text_date(html, now).map(|d| (d, "text")));
+    .or_else(|| text_date(html, now).map(|d| (d, "text")))
+    .or_else(|| headline_date(html, now).map(|d| (d, "text")));
     md.modified = pick(vec![
         (
             ld.article.as_ref().and_then(|a| str_field(a, &["dateModified"])),
@@ -781,6 +788,47 @@ fn text_date(html: &Html, now: chrono::DateTime<chrono::Utc>) -> Option<String> 
         }
     }
     None
+}
+
+/// A date standing alone in a short text right below the headline (or just above it, as a
+/// kicker): "Dec 17, 2025", "Published on Oct 21, 2025", "17.05.2021". Pages built with
+/// utility classes (`text-sm`, `_1zZc`) give no other sign of it.
+fn headline_date(html: &Html, now: chrono::DateTime<chrono::Utc>) -> Option<String> {
+    let h1 = html
+        .select(&H1)
+        .find(|h| dom::inner_text(**h).chars().count() >= MIN_HEADLINE_CHARS && !in_chrome(**h))?;
+    let short_texts =
+        |nodes: &mut dyn Iterator<Item = ego_tree::NodeRef<'_, scraper::Node>>| -> Option<String> {
+            nodes
+                .filter(|n| {
+                    !n.ancestors()
+                        .any(|a| dom::is_tag(&a, &["script", "style", "noscript"]))
+                })
+                .filter_map(|n| n.value().as_text().map(|t| t.trim().to_string()))
+                .filter(|t| !t.is_empty())
+                .take(HEADLINE_DATE_TEXTS)
+                .filter(|t| t.chars().count() <= MAX_DATE_TEXT_CHARS)
+                .find_map(|t| dates::find_date_in_text(&t).filter(|d| dates::is_plausible(d, now)))
+                .map(|d| d.iso)
+        };
+    // Document order from the h1 on, then backwards from it, without entering it.
+    let following = std::iter::successors(Some(*h1), |n| {
+        n.next_sibling()
+            .or_else(|| n.ancestors().find_map(|a| a.next_sibling()))
+    });
+    let mut following_texts = following.skip(1).flat_map(|n| n.descendants());
+    if let Some(d) = short_texts(&mut following_texts) {
+        return Some(d);
+    }
+    let preceding = std::iter::successors(Some(*h1), |n| {
+        n.prev_sibling()
+            .or_else(|| n.ancestors().find_map(|a| a.prev_sibling()))
+    });
+    let mut preceding_texts = preceding
+        .skip(1)
+        .flat_map(|n| n.descendants().collect::<Vec<_>>().into_iter().rev())
+        .take(HEADLINE_DATE_TEXTS * 4);
+    short_texts(&mut preceding_texts)
 }
 
 fn dom_breadcrumbs(html: &Html) -> Vec<String> {
@@ -1199,6 +1247,35 @@ mod tests {
             r#"<html><head><script type="application/ld+json">{"@graph":[{"@type":"BlogPosting","headline":"H","author":{"@id":"https://x.test/#p1"}},{"@type":"Person","@id":"https://x.test/#p1","name":"Christian Dupuis"}]}</script></head><body></body></html>"#,
         );
         assert_eq!(m.authors, vec!["Christian Dupuis"]);
+    }
+
+    #[test]
+    fn date_standing_below_or_above_the_headline() {
+        let m = extract(
+            &Html::parse_document(
+                r#"<html><body><div class="hero"><h1 class="h0">How robot vacuums map a home</h1><div class="x"><span class="_1zZc h5"> Dec 17, 2025 </span></div></div><p>On March 3, 2020 the company said a lot of things in a long paragraph that goes on.</p></body></html>"#,
+            ),
+            None,
+            None,
+        );
+        assert_eq!(m.published, Some(("2025-12-17".to_string(), "text")));
+        let m = extract(
+            &Html::parse_document(
+                r#"<html><body><h5 class="hero-preheadline"> January 23, 2025 </h5><h1>Why project budgets slip every year</h1><p>Body.</p></body></html>"#,
+            ),
+            None,
+            None,
+        );
+        assert_eq!(m.published, Some(("2025-01-23".to_string(), "text")));
+        // A date inside a sentence of the body is not the page's date.
+        let m = extract(
+            &Html::parse_document(
+                r#"<html><body><h1>Why project budgets slip every year</h1><p>On March 3, 2020 the company said a lot of things in a long paragraph that goes on.</p></body></html>"#,
+            ),
+            None,
+            None,
+        );
+        assert_eq!(m.published, None);
     }
 
     #[test]
