@@ -96,6 +96,9 @@ static META: LazyLock<Selector> = LazyLock::new(|| sel("meta"));
 static JSONLD: LazyLock<Selector> = LazyLock::new(|| sel(r#"script[type="application/ld+json" i]"#));
 static TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
 static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
+static H2: LazyLock<Selector> = LazyLock::new(|| sel("h2"));
+/// How many h2 headings are kept as title candidates.
+const MAX_H2S: usize = 10;
 static CANONICAL: LazyLock<Selector> = LazyLock::new(|| sel(r#"link[rel~="canonical" i]"#));
 static HTML_LANG: LazyLock<Selector> = LazyLock::new(|| sel("html[lang], html[xml\\:lang]"));
 static TIME: LazyLock<Selector> = LazyLock::new(|| {
@@ -190,6 +193,9 @@ pub struct Metadata {
     pub other_meta_title: Option<String>,
     /// Texts of the `<h1>` elements in document order.
     pub h1s: Vec<String>,
+    /// Texts of the first `<h2>` elements (old blog themes put the post title there and the
+    /// site name in the h1).
+    pub h2s: Vec<String>,
     /// `<title>`.
     pub html_title: Option<String>,
     /// Site name.
@@ -303,6 +309,12 @@ pub fn extract(html: &Html, url: Option<&url::Url>, content_language: Option<&st
         .select(&H1)
         .map(|h| dom::inner_text(*h))
         .filter(|t| !t.is_empty())
+        .collect();
+    md.h2s = html
+        .select(&H2)
+        .map(|h| dom::inner_text(*h))
+        .filter(|t| !t.is_empty())
+        .take(MAX_H2S)
         .collect();
     md.jsonld_title = ld
         .article

@@ -47,6 +47,13 @@ fn is_site_part(part: &str, site: Option<&str>, host: Option<&str>) -> bool {
     false
 }
 
+/// True if `part` is exactly the site's name or its host's main label.
+fn is_site_name(part: &str, site: Option<&str>, host: Option<&str>) -> bool {
+    let p = squash(part);
+    let label = host.map(|h| h.trim_start_matches("www.").split('.').next().unwrap_or(h));
+    !p.is_empty() && (site.map(squash) == Some(p.clone()) || label.map(squash) == Some(p))
+}
+
 /// Remove a site-name suffix or prefix (" | Example News", "Example News - ").
 pub fn strip_site(title: &str, site: Option<&str>, host: Option<&str>) -> String {
     let mut t = title.trim().to_string();
@@ -61,8 +68,16 @@ pub fn strip_site(title: &str, site: Option<&str>, host: Option<&str>) -> String
                     break;
                 }
             }
-            // A bare ':' only ends a title ("Headline:Site"); in front it is a kicker.
+            // A bare ':' ends a title ("Headline:Site"); in front it is a kicker unless the
+            // site names itself there ("BDZV: Headline").
             if *sep == ":" {
+                if let Some((head, tail)) = t.split_once(": ") {
+                    if !tail.trim().is_empty() && is_site_name(head, site, host) {
+                        t = tail.trim().to_string();
+                        changed = true;
+                        break;
+                    }
+                }
                 continue;
             }
             if let Some(i) = t.find(sep) {
@@ -97,6 +112,15 @@ fn html_title_headline(t: &str, site: Option<&str>, host: Option<&str>) -> Strin
         }
     }
     t.to_string()
+}
+
+/// The parts of a `<title>` between separators, trimmed.
+fn title_parts(t: &str) -> impl Iterator<Item = &str> {
+    let mut parts = vec![t];
+    for sep in SEPARATORS.iter().filter(|s| s.starts_with(' ')) {
+        parts = parts.into_iter().flat_map(|p| p.split(sep)).collect();
+    }
+    parts.into_iter().map(str::trim).filter(|p| !p.is_empty())
 }
 
 /// True when `title` is `h1` with extra text before or after it, set off by punctuation.
@@ -173,6 +197,17 @@ pub fn choose(
         .collect();
     if let Some(m) = metas.first() {
         let c = clean(m);
+        // A one-word declared title is a section ("Pressemitteilungen") when <title> names
+        // a longer headline without it.
+        let section = |t: &String| {
+            let h = html_title_headline(t, site, host);
+            c.split_whitespace().count() == 1
+                && h.split_whitespace().count() > MIN_HEADLINE_WORDS
+                && !squash(&h).contains(&squash(&c))
+        };
+        if let Some(t) = md.html_title.as_ref().filter(|t| section(t)) {
+            return Some(strip_breadcrumb(&html_title_headline(t, site, host), crumbs));
+        }
         if !c.is_empty() {
             // The declared title is the visible headline plus a decoration ("… ｜ Site",
             // "r/Forum - …"): the headline alone.
@@ -186,17 +221,30 @@ pub fn choose(
         let c = strip_breadcrumb(&html_title_headline(t, site, host), crumbs);
         if !c.is_empty() {
             // An h1 contained in <title> is the headline without decoration.
-            if let Some(h) = md
-                .h1s
+            if let Some(h) = h1s
                 .iter()
-                .find(|h| h.chars().count() >= 10 && t.contains(h.as_str()))
+                .find(|h| h.chars().count() >= MIN_H1_IN_TITLE_CHARS && t.contains(h.as_str()))
             {
-                return Some(clean(h));
+                return Some(h.clone());
+            }
+            // "Site » Blog Archive » Headline": a later part of <title> that a heading
+            // repeats (the first part is what the rules above already weighed).
+            if let Some(part) = title_parts(t)
+                .skip(1)
+                .find(|p| !is_site_part(p, site, host) && h1s.iter().chain(&md.h2s).any(|h| same_title(h, p)))
+            {
+                return Some(part.to_string());
+            }
+            // <title> is only the site's name: the page's own h1 says more.
+            if is_site_part(&c, site, host) {
+                if let Some(h) = h1s.first() {
+                    return Some(h.clone());
+                }
             }
             return Some(c);
         }
     }
-    md.h1s.first().map(|h| clean(h))
+    h1s.first().cloned().or_else(|| md.h1s.first().map(|h| clean(h)))
 }
 
 #[cfg(test)]
@@ -285,10 +333,51 @@ mod tests {
             ),
             "ツリーを描画できる「Treeviz」"
         );
-        // A bare colon in front is a kicker, not a site name.
+        // A bare colon in front is a kicker, unless the site names itself there.
         assert_eq!(
-            strip_site("Phpspot: a new release", None, Some("phpspot.org")),
-            "Phpspot: a new release"
+            strip_site("Phpspot new: a release", None, Some("phpspot.org")),
+            "Phpspot new: a release"
+        );
+        assert_eq!(
+            strip_site("BDZV: Olafur Eliasson gestaltet Titelseite", Some("BDZV"), None),
+            "Olafur Eliasson gestaltet Titelseite"
+        );
+    }
+
+    #[test]
+    fn headline_at_the_end_of_title_or_below_a_site_h1() {
+        // Old blog themes: the site in the h1 and first in <title>, the post in an h2.
+        let md = Metadata {
+            h1s: vec!["Four Years Remaining".into()],
+            h2s: vec!["Interning of Small Integers in Python".into()],
+            html_title: Some(
+                "Four Years Remaining » Blog Archive » Interning of Small Integers in Python".into(),
+            ),
+            ..Default::default()
+        };
+        assert_eq!(
+            choose(&md, None, None, Some("fouryears.eu"), &[]).as_deref(),
+            Some("Interning of Small Integers in Python")
+        );
+        // A one-word og:title is the section; <title> has the headline.
+        let md = Metadata {
+            og_title: Some("Medienmitteilungen".into()),
+            html_title: Some("Impfen und Boostern ist bis Ende Februar noch überall möglich".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            choose(&md, None, None, None, &[]).as_deref(),
+            Some("Impfen und Boostern ist bis Ende Februar noch überall möglich")
+        );
+        // <title> is only the site's name: the h1.
+        let md = Metadata {
+            h1s: vec!["Willkommen!".into()],
+            html_title: Some("Anwalt Niemeyer".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            choose(&md, None, None, Some("www.anwaltniemeyer.de"), &[]).as_deref(),
+            Some("Willkommen!")
         );
     }
 
