@@ -7,6 +7,7 @@ pub mod dates;
 pub mod metadata;
 pub mod readability;
 pub mod render;
+pub mod streaming;
 pub mod title;
 
 use crate::clean::{self, Removals};
@@ -61,6 +62,13 @@ pub fn process_for_crawl(page: &Page<'_>, rules: &Rules, opts: &Options) -> (Res
     (article, info)
 }
 
+/// Parse the decoded page, with streamed pieces moved into place.
+fn parse(text: &str) -> Html {
+    let mut html = Html::parse_document(text);
+    streaming::place_streamed_segments(&mut html);
+    html
+}
+
 fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInfo>) -> Result<Article> {
     if page.bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::EmptyPage);
@@ -70,7 +78,7 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
     }
     let decoded = decode::decode_html(page.bytes, page.content_type);
     let url = page.url.and_then(|u| url::Url::parse(u).ok());
-    let html = Html::parse_document(&decoded.text);
+    let html = parse(&decoded.text);
     let md = metadata::extract(&html, url.as_ref(), page.content_language);
     if let Some(info) = info {
         info.links = html
@@ -128,7 +136,7 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
     };
     let mut body = extract_body(html, &pass, true);
     if body.chars < MIN_BODY_CHARS {
-        let retry = extract_body(Html::parse_document(&decoded.text), &pass, false);
+        let retry = extract_body(parse(&decoded.text), &pass, false);
         if retry.chars > body.chars {
             body = retry;
         }
