@@ -107,7 +107,7 @@ static CREDIT_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// A date label left at the end of a part once its date is cut out ("Jane Doe Updated").
 static TRAILING_LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\s+(?i:(?:last\s+)?(?:published|updated|modified|posted|veröffentlicht|aktualisiert|publiée?|mise?\s+à\s+jour|publicad[oa]|actualizado|atualizado|pubblicato|aggiornato|opublikowano|gepubliceerd|bijgewerkt|stand))(?:\s+(?:on|at|am|le|el|em|il|op))?$",
+        r"\s+(?i:sponsored|(?:(?:last\s+)?(?:published|updated|modified|posted|veröffentlicht|aktualisiert|publiée?|mise?\s+à\s+jour|publicad[oa]|actualizado|atualizado|pubblicato|aggiornato|opublikowano|gepubliceerd|bijgewerkt|stand))(?:\s+(?:on|at|am|le|el|em|il|op))?)$",
     )
     .unwrap()
 });
@@ -170,7 +170,7 @@ static TIME_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// Non-name tokens that bylines and author widgets carry.
 static JUNK_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?i:null|undefined|none|nan|unknown|anonymous|facebook|twitter|x|linkedin|instagram|e-?mail|(?:\[\s*)?email\s+protected(?:\s*\])?|admin|administrator|share|follow|more|read\s+more|see\s+more|view\s+all|all\s+posts|by|and|author|authors)$",
+        r"^(?i:null|undefined|none|nan|unknown|anonymous|facebook|twitter|x|linkedin|instagram|e-?mail|(?:\[\s*)?email\s+protected(?:\s*\])?|admin|administrator|share|follow|more|read\s+more|see\s+more|see\s+all|learn\s+more|view\s+all|view\s+profile|all\s+posts|more\s+articles|by|and|author|authors)$",
     )
     .unwrap()
 });

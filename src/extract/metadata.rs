@@ -78,7 +78,7 @@ static BYLINE_GLUED: LazyLock<regex::Regex> =
 /// Elements that hold an author's name by their markup.
 static AUTHOR_ELEMENT: LazyLock<Selector> = LazyLock::new(|| {
     sel(
-        r#"[itemprop~="author"] [itemprop~="name"], [class*="author-name" i], [class*="authorname" i], [class*="author__name" i], [class*="byline-name" i], [class*="byline__name" i], [class*="author" i]:not([class*="comment" i]) .fn, .the-author"#,
+        r#"[itemprop~="author"] [itemprop~="name"], [class*="author-name" i], [class*="authorname" i], [class*="author__name" i], [class*="byline-name" i], [class*="byline__name" i], [class*="author" i]:not([class*="comment" i]) .fn, .the-author, [class*="byline" i]"#,
     )
 });
 /// An author element longer than this is a bio box, not a name.
@@ -96,6 +96,12 @@ static META: LazyLock<Selector> = LazyLock::new(|| sel("meta"));
 static JSONLD: LazyLock<Selector> = LazyLock::new(|| sel(r#"script[type="application/ld+json" i]"#));
 static TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
 static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
+static LINKS: LazyLock<Selector> = LazyLock::new(|| sel("a[href]"));
+/// The path of an author's page: `/author/jane-doe`, `/autoren/max-muster/`, `/editors/jon-fingas/`.
+static AUTHOR_URL: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"(?i)/(?:author|authors|autor|autoren|auteur|auteurs|editors|contributors?|writers?|journalists?)/[\w%.\-]+/?(?:[?#].*)?$")
+        .expect("constant regex")
+});
 static H2: LazyLock<Selector> = LazyLock::new(|| sel("h2"));
 /// How many h2 headings are kept as title candidates.
 const MAX_H2S: usize = 10;
@@ -106,7 +112,7 @@ static TIME: LazyLock<Selector> = LazyLock::new(|| {
 });
 static REL_AUTHOR: LazyLock<Selector> = LazyLock::new(|| {
     sel(
-        r#"a[rel~="author"], [itemprop~="author"] [itemprop~="name"], [itemprop~="author"], .byline a, .author-name, .byline__name, .byline-name, [class*="byline"] [class*="author"], .author a, a.author, span.author, .entry-author a, .post-author a, [data-testid*=byline] a, .article-author"#,
+        r#"a[rel~="author"], [itemprop~="author"] [itemprop~="name"], [itemprop~="author"], .byline a, .author-name, .byline__name, .byline-name, [class*="byline"] [class*="author"], .author a, a.author, span.author, .entry-author a, .post-author a, [data-testid*=byline] a, .article-author, [class$="__author" i] > a, [class$="-author" i] > a, a[class*="author-link" i], a[class*="authorlink" i], a[class*="author-name" i]"#,
     )
 });
 static DATE_TEXT: LazyLock<Selector> = LazyLock::new(|| {
@@ -136,6 +142,14 @@ const AUTHOR_META_KEYS: &[&str] = &[
 
 /// Names of the site itself (site name, publisher, the host's main label), squashed: an
 /// "author" equal to one of them is the organisation, not a writer.
+/// True if `name` is one of the site's own names, with or without a leading "The".
+fn is_org(orgs: &[String], name: &str) -> bool {
+    let n = squash(name);
+    orgs.contains(&n)
+        || n.strip_prefix("the")
+            .is_some_and(|rest| orgs.iter().any(|o| o == rest))
+}
+
 fn org_names(site: Option<&str>, publisher: Option<&str>, url: Option<&url::Url>) -> Vec<String> {
     let mut v: Vec<String> = site.into_iter().chain(publisher).map(squash).collect();
     if let Some(host) = url.and_then(|u| u.host_str()) {
@@ -362,14 +376,14 @@ pub fn extract(html: &Html, url: Option<&url::Url>, content_language: Option<&st
         if names.is_empty() {
             continue;
         }
-        if names.iter().all(|a| orgs.contains(&squash(a))) {
+        if names.iter().all(|a| is_org(&orgs, a)) {
             if fallback.is_empty() {
                 fallback = names;
             }
             continue;
         }
         // People first: "Sam Stein; The Huffington Post" → "Sam Stein".
-        md.authors = names.into_iter().filter(|a| !orgs.contains(&squash(a))).collect();
+        md.authors = names.into_iter().filter(|a| !is_org(&orgs, a)).collect();
         break;
     }
     if md.authors.is_empty() {
@@ -380,6 +394,9 @@ pub fn extract(html: &Html, url: Option<&url::Url>, content_language: Option<&st
     }
     if md.authors.is_empty() {
         md.authors = authors::normalize_authors(&class_authors(html));
+    }
+    if md.authors.is_empty() {
+        md.authors = author_link(html);
     }
     if md.authors.is_empty() {
         // Yoast's "Written by" names the account that posted, which the visible byline
@@ -583,10 +600,8 @@ fn byline_group(e: ego_tree::NodeRef<'_, scraper::Node>) -> ego_tree::NodeId {
     group
 }
 
-/// A visible byline anywhere on the page: the smallest element whose text starts with
-/// "By"/"Von"/"Por"/"Par" followed by a capitalised name, e.g. `<span>By</span>Jane Doe`.
 /// Author names in elements marked as such (`itemprop=author`, `author-name`,
-/// `byline-name` classes), when no label or metadata names them.
+/// `byline-name`, `byline` classes), when no label or metadata names them.
 fn class_authors(html: &Html) -> Vec<String> {
     html.select(&AUTHOR_ELEMENT)
         .map(|e| dom::inner_text(*e))
@@ -595,6 +610,19 @@ fn class_authors(html: &Html) -> Vec<String> {
         .collect()
 }
 
+/// The text of the first link to an author page (`/author/jane-doe`, `/editors/…`) outside
+/// menus and comments, as a name.
+fn author_link(html: &Html) -> Vec<String> {
+    html.select(&LINKS)
+        .filter(|a| a.value().attr("href").is_some_and(|h| AUTHOR_URL.is_match(h)) && !in_chrome(**a))
+        .map(|a| authors::normalize_authors(&[dom::inner_text(*a)]))
+        .find(|names| !names.is_empty())
+        .unwrap_or_default()
+}
+
+/// A visible byline anywhere on the page: the smallest element whose text starts with
+/// "By"/"Von"/"Por"/"Par" (or a longer label) followed by a capitalised name, e.g.
+/// `<span>By</span>Jane Doe`, or a label standing alone before the element with the name.
 fn byline_scan(html: &Html) -> Vec<String> {
     for node in html.tree.root().descendants() {
         let Some(t) = node.value().as_text() else { continue };
@@ -1247,6 +1275,31 @@ mod tests {
             authors(r#"<p class="byline">By Shelby Loos, DVM. Reviewed by Molly Price, DVM</p>"#),
             vec!["Shelby Loos, DVM"]
         );
+    }
+
+    #[test]
+    fn authors_from_author_links_and_byline_classes() {
+        let authors = |body: &str| md(&format!("<html><head></head><body>{body}</body></html>")).authors;
+        assert_eq!(
+            authors(
+                r#"<nav><a href="/author/menu-person/">Menu Person</a></nav><div class="t-meta"><a href="https://www.engadget.com/about/editors/jon-fingas/" class="th-meta">Jon Fingas</a></div>"#
+            ),
+            vec!["Jon Fingas"]
+        );
+        assert_eq!(
+            authors(
+                r#"<div class="css-1wkce1i-Byline"><div class="avatar"></div><span>Stewart Perrie</span></div>"#
+            ),
+            vec!["Stewart Perrie"]
+        );
+        assert_eq!(
+            authors(
+                r#"<div class="content__author"><a href="/news/x#author" class="line">Christie Wilcox</a></div>"#
+            ),
+            vec!["Christie Wilcox"]
+        );
+        // A link label is not a name.
+        assert!(authors(r#"<p><a href="/authors/jane-doe/">See all</a></p>"#).is_empty());
     }
 
     #[test]
