@@ -1,14 +1,19 @@
 //! Where pages come from when extracting files: paths, directories (recursively, sorted),
-//! `.gz` files, stdin (`-`) and JSONL manifests of `{"path","url"}`. Reads bytes only; no
-//! decoding or parsing here.
+//! `.gz` files, stdin (`-`), JSONL manifests of `{"path","url"}`, and WARC archives, whose
+//! HTML responses [`Jobs`] streams record by record through [`crate::warc`]. Reads bytes
+//! only; no decoding or parsing of pages here.
 
+use crate::warc::{Counts, WarcPage, WarcPages};
 use flate2::read::MultiGzDecoder;
 use serde::Deserialize;
-use std::io::Read;
+use std::fs::File;
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 /// Largest page accepted (after gunzip): bigger inputs are cut, never buffered unbounded.
 pub const MAX_PAGE_BYTES: u64 = 64 * 1024 * 1024;
+/// Read buffer of a WARC file.
+const WARC_BUFFER: usize = 256 * 1024;
 
 /// One page to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,19 +64,28 @@ fn io_err(path: &Path, source: std::io::Error) -> InputError {
     }
 }
 
-/// True for file names this tool reads from directories.
-pub fn is_page_file(p: &Path) -> bool {
-    let name = p
-        .file_name()
+fn lowercase_name(p: &Path) -> String {
+    p.file_name()
         .and_then(|n| n.to_str())
         .unwrap_or("")
-        .to_lowercase();
+        .to_lowercase()
+}
+
+/// True for page file names this tool reads from directories.
+pub fn is_page_file(p: &Path) -> bool {
+    let name = lowercase_name(p);
     [".html", ".htm", ".xhtml", ".html.gz", ".htm.gz"]
         .iter()
         .any(|ext| name.ends_with(ext))
 }
 
-/// Expand the command-line inputs: `-` is stdin, a directory yields its page files
+/// True for WARC archives (`.warc`, `.warc.gz`): read record by record, not as one page.
+pub fn is_warc_file(p: &Path) -> bool {
+    let name = lowercase_name(p);
+    name.ends_with(".warc") || name.ends_with(".warc.gz")
+}
+
+/// Expand the command-line inputs: `-` is stdin, a directory yields its page and WARC files
 /// recursively in sorted order, anything else is a file.
 pub fn expand(inputs: &[PathBuf], url: Option<&str>) -> Result<Vec<Source>, InputError> {
     let mut out = Vec::new();
@@ -104,7 +118,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), InputError> {
         let path = entry.map_err(|e| io_err(dir, e))?.path();
         if path.is_dir() {
             walk(&path, out)?;
-        } else if is_page_file(&path) {
+        } else if is_page_file(&path) || is_warc_file(&path) {
             out.push(path);
         }
     }
@@ -178,6 +192,99 @@ pub fn read(src: &Source) -> Result<Vec<u8>, InputError> {
         return Ok(out);
     }
     Ok(raw)
+}
+
+/// One page to process.
+pub enum Job {
+    /// A page file or stdin, read by the worker.
+    File(Source),
+    /// An HTML response read from a WARC file.
+    Warc(Box<WarcPage>),
+    /// A WARC record or file that could not be read: the message for stderr.
+    Bad(String),
+}
+
+/// The pages of the inputs, in order: page files as they are, WARC files opened when
+/// reached and streamed one HTML response at a time.
+pub struct Jobs {
+    sources: std::vec::IntoIter<Source>,
+    /// The WARC file being read.
+    warc: Option<WarcPages<BufReader<File>>>,
+    /// Counts of the WARC files finished.
+    counts: Counts,
+    /// Bytes of the inputs finished (compressed size for `.warc.gz`), for progress.
+    done_bytes: u64,
+}
+
+impl Jobs {
+    /// Jobs for these sources.
+    pub fn new(sources: Vec<Source>) -> Jobs {
+        Jobs {
+            sources: sources.into_iter(),
+            warc: None,
+            counts: Counts::default(),
+            done_bytes: 0,
+        }
+    }
+
+    /// What the WARC files held so far.
+    pub fn warc_counts(&self) -> Counts {
+        let mut c = self.counts;
+        if let Some(w) = &self.warc {
+            c.add(&w.counts());
+        }
+        c
+    }
+
+    /// Bytes of input read so far (file sizes; compressed bytes of WARC files).
+    pub fn bytes_read(&self) -> u64 {
+        self.done_bytes + self.warc.as_ref().map_or(0, |w| w.bytes_read())
+    }
+}
+
+/// Size of an input file, 0 when unknown (stdin).
+pub fn input_size(src: &Source) -> u64 {
+    src.path
+        .as_ref()
+        .and_then(|p| std::fs::metadata(p).ok())
+        .map_or(0, |m| m.len())
+}
+
+fn open_warc(p: &Path) -> Result<WarcPages<BufReader<File>>, InputError> {
+    let f = File::open(p).map_err(|e| io_err(p, e))?;
+    WarcPages::new(BufReader::with_capacity(WARC_BUFFER, f), &p.display().to_string())
+        .map_err(|e| io_err(p, e))
+}
+
+impl Iterator for Jobs {
+    type Item = Job;
+
+    fn next(&mut self) -> Option<Job> {
+        loop {
+            if let Some(w) = &mut self.warc {
+                match w.next() {
+                    Some(Ok(page)) => return Some(Job::Warc(Box::new(page))),
+                    Some(Err(msg)) => return Some(Job::Bad(msg)),
+                    None => {
+                        self.counts.add(&w.counts());
+                        self.done_bytes += w.bytes_read();
+                        self.warc = None;
+                    }
+                }
+            }
+            let src = self.sources.next()?;
+            match &src.path {
+                Some(p) if is_warc_file(p) => match open_warc(p) {
+                    Ok(w) => self.warc = Some(w),
+                    Err(e) => return Some(Job::Bad(e.to_string())),
+                },
+                _ => {
+                    self.done_bytes += input_size(&src);
+                    return Some(Job::File(src));
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

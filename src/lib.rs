@@ -15,6 +15,7 @@
 //!   fetching, article/listing classification.
 //! - [`demo`]: the offline demo: bundled sites served and crawled, the result checked.
 //! - [`sink`]: output files (JSONL, `.gz`, `.zst`).
+//! - [`warc`]: WARC archives: HTML responses read for `extract`.
 //! - [`serve`]: a loopback HTTP server for the offline demo, crawl tests and benchmarks.
 //! - [`eval`]: scoring extractions against gold sets (`newsharvest eval`).
 //! - [`dom`], [`text`]: helpers over the DOM and over strings.
@@ -35,6 +36,7 @@ pub mod rules;
 pub mod serve;
 pub mod sink;
 pub mod text;
+pub mod warc;
 
 pub use error::{Error, Result};
 pub use extract::{process, process_for_crawl, Options, PageInfo};

@@ -15,6 +15,9 @@ use std::process::ExitCode;
 
 /// Pages processed per parallel batch: bounds memory while keeping output order.
 const BATCH: usize = 256;
+/// WARC payload bytes per batch: a batch of large pages is cut short to keep memory flat
+/// (two batches are in memory: one processed, the next one read).
+const BATCH_BYTES: usize = 8 * 1024 * 1024;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -76,37 +79,32 @@ fn run_extract(a: ExtractArgs) -> anyhow::Result<ExitCode> {
     if sources.is_empty() {
         bail!("no input: give files, directories, `-` or --manifest");
     }
+    let warc_input = sources
+        .iter()
+        .any(|s| s.path.as_deref().is_some_and(input::is_warc_file));
     let out: Box<dyn Write> = match &a.output {
         Some(p) => Box::new(std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?),
         None => Box::new(std::io::stdout().lock()),
     };
     let mut out = std::io::BufWriter::new(out);
-    let bar = (!a.quiet && std::io::stderr().is_terminal()).then(|| {
-        let b = indicatif::ProgressBar::new(sources.len() as u64);
-        b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} pages {per_sec} eta {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        b
-    });
+    let bar = (!a.quiet && std::io::stderr().is_terminal()).then(|| progress_bar(&sources, warc_input));
     let opts = Options { explain: a.explain };
-    let mut failed = 0usize;
-    for batch in sources.chunks(BATCH) {
-        let results: Vec<Result<String, String>> = batch
-            .par_iter()
-            .map(|src| {
-                let bytes = input::read(src).map_err(|e| e.to_string())?;
-                let page = Page {
-                    bytes: &bytes,
-                    url: src.url.as_deref(),
-                    ..Default::default()
-                };
-                let art = process(&page, &rules, &opts).map_err(|e| format!("{}: {e}", src.display()))?;
-                let rec = record::to_record(art, src.path.as_ref().map(|p| p.display().to_string()));
-                serde_json::to_string(&rec).map_err(|e| format!("{}: {e}", src.display()))
-            })
-            .collect();
+    let (mut failed, mut done) = (0usize, 0usize);
+    let mut jobs = input::Jobs::new(sources);
+    let mut batch = next_batch(&mut jobs);
+    while !batch.is_empty() {
+        // The next batch is read (WARC records decompressed) while this one is processed.
+        let (results, next) = rayon::join(
+            || {
+                batch
+                    .par_iter()
+                    .map(|job| run_job(job, &rules, &opts))
+                    .collect::<Vec<_>>()
+            },
+            || next_batch(&mut jobs),
+        );
         for r in results {
+            done += 1;
             match r {
                 Ok(line) => {
                     out.write_all(line.as_bytes())?;
@@ -120,20 +118,93 @@ fn run_extract(a: ExtractArgs) -> anyhow::Result<ExitCode> {
                     }
                 }
             }
-            if let Some(b) = &bar {
-                b.inc(1);
+        }
+        if let Some(b) = &bar {
+            if warc_input {
+                b.set_position(jobs.bytes_read());
+                b.set_message(format!("{done} pages"));
+            } else {
+                b.set_position(done as u64);
             }
         }
+        batch = next;
     }
     out.flush()?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    if warc_input {
+        eprintln!("newsharvest: {}", jobs.warc_counts());
+    }
     if failed > 0 {
-        eprintln!("newsharvest: {failed} of {} pages failed", sources.len());
+        eprintln!("newsharvest: {failed} of {done} pages failed");
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Pages counted on a bar; with WARC inputs (pages unknown in advance), bytes read.
+fn progress_bar(sources: &[input::Source], warc_input: bool) -> indicatif::ProgressBar {
+    let (len, template) = if warc_input {
+        let bytes = sources.iter().map(input::input_size).sum();
+        (
+            bytes,
+            "{bar:40} {bytes}/{total_bytes} {msg} {bytes_per_sec} eta {eta}",
+        )
+    } else {
+        (
+            sources.len() as u64,
+            "{bar:40} {pos}/{len} pages {per_sec} eta {eta}",
+        )
+    };
+    let b = indicatif::ProgressBar::new(len);
+    b.set_style(
+        indicatif::ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    b
+}
+
+/// Up to [`BATCH`] jobs, fewer when their WARC payloads reach [`BATCH_BYTES`].
+fn next_batch(jobs: &mut input::Jobs) -> Vec<input::Job> {
+    let mut batch = Vec::new();
+    let mut bytes = 0;
+    while batch.len() < BATCH && bytes < BATCH_BYTES {
+        let Some(job) = jobs.next() else { break };
+        if let input::Job::Warc(p) = &job {
+            bytes += p.body.len();
+        }
+        batch.push(job);
+    }
+    batch
+}
+
+/// One page → one JSON line, or the message for stderr.
+fn run_job(job: &input::Job, rules: &Rules, opts: &Options) -> Result<String, String> {
+    let rec = match job {
+        input::Job::File(src) => {
+            let bytes = input::read(src).map_err(|e| e.to_string())?;
+            let page = Page {
+                bytes: &bytes,
+                url: src.url.as_deref(),
+                ..Default::default()
+            };
+            let art = process(&page, rules, opts).map_err(|e| format!("{}: {e}", src.display()))?;
+            record::to_record(art, src.path.as_ref().map(|p| p.display().to_string()))
+        }
+        input::Job::Warc(p) => {
+            let page = Page {
+                bytes: &p.body,
+                url: p.url.as_deref(),
+                content_type: p.content_type(),
+                content_language: p.content_language(),
+            };
+            let art = process(&page, rules, opts).map_err(|e| format!("{}: {e}", p.source_path))?;
+            p.record(art)
+        }
+        input::Job::Bad(msg) => return Err(msg.clone()),
+    };
+    serde_json::to_string(&rec).map_err(|e| format!("{}: {e}", rec.source_path.unwrap_or_default()))
 }
 
 fn run_eval(a: EvalArgs) -> anyhow::Result<ExitCode> {

@@ -158,6 +158,32 @@ pub struct HttpInfo {
     pub last_modified: Option<String>,
 }
 
+impl HttpInfo {
+    /// The response's details; `charset` is read from the `Content-Type` parameters.
+    pub fn new(
+        status: u16,
+        content_type: Option<String>,
+        etag: Option<String>,
+        last_modified: Option<String>,
+    ) -> HttpInfo {
+        HttpInfo {
+            status,
+            charset: content_type.as_deref().and_then(charset_of),
+            content_type,
+            etag,
+            last_modified,
+        }
+    }
+}
+
+/// The `charset` parameter of a `Content-Type` value, lowercased.
+fn charset_of(ct: &str) -> Option<String> {
+    ct.split(';').skip(1).find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        (k.trim().eq_ignore_ascii_case("charset")).then(|| v.trim().trim_matches('"').to_lowercase())
+    })
+}
+
 /// How the crawler reached a page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CrawlInfo {

@@ -168,3 +168,152 @@ fn user_site_rules_override_scoring() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// One WARC record: version line, headers, content, `\r\n\r\n`.
+fn warc_record(kind: &str, uri: &str, block: &[u8]) -> Vec<u8> {
+    let mut v = format!(
+        "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {uri}\r\nWARC-Date: 2026-11-28T10:00:00Z\r\n\
+         WARC-Record-ID: <urn:uuid:{kind}-{}>\r\nContent-Type: application/http; msgtype={kind}\r\n\
+         Content-Length: {}\r\n\r\n",
+        block.len(),
+        block.len()
+    )
+    .into_bytes();
+    v.extend_from_slice(block);
+    v.extend_from_slice(b"\r\n\r\n");
+    v
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(data).expect("gzip");
+    e.finish().expect("gzip")
+}
+
+fn http_response(head: &str, payload: &[u8]) -> Vec<u8> {
+    [head.replace('\n', "\r\n").as_bytes(), b"\r\n", payload].concat()
+}
+
+#[test]
+fn extract_reads_warc_files_record_by_record() {
+    let dir = std::env::temp_dir().join(format!("nh-cli-warc-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("crawl")).expect("tmp");
+    let page_a = std::fs::read(fixture("case-share-follow")).expect("fixture");
+    let page_b = std::fs::read(fixture("case-seed-tagdiv")).expect("fixture");
+    // The second page as some tools store it: chunked and gzip-encoded, as on the wire.
+    let gz_b = gzip(&page_b);
+    let (x, y) = gz_b.split_at(gz_b.len() / 2);
+    let chunked = [
+        format!("{:x}\r\n", x.len()).as_bytes(),
+        x,
+        format!("\r\n{:x}\r\n", y.len()).as_bytes(),
+        y,
+        b"\r\n0\r\n\r\n",
+    ]
+    .concat();
+    let records = [
+        warc_record("warcinfo", "", b"software: test\r\n"),
+        warc_record("request", "https://a.test/one", b"GET /one HTTP/1.1\r\nHost: a.test\r\n\r\n"),
+        warc_record(
+            "response",
+            "https://a.test/one",
+            &http_response("HTTP/1.1 200 OK\nContent-Type: text/html; charset=utf-8\n", &page_a),
+        ),
+        warc_record(
+            "response",
+            "https://a.test/logo.png",
+            &http_response("HTTP/1.1 200 OK\nContent-Type: image/png\n", b"\x89PNG\r\n\x1a\n\0\0"),
+        ),
+        warc_record(
+            "response",
+            "https://a.test/gone",
+            &http_response("HTTP/1.1 404 Not Found\nContent-Type: text/html\n", b"<p>gone</p>"),
+        ),
+        warc_record(
+            "response",
+            "<https://b.test/two>",
+            &http_response(
+                "HTTP/1.1 200 OK\nContent-Type: text/html\nTransfer-Encoding: chunked\nContent-Encoding: gzip\n",
+                &chunked,
+            ),
+        ),
+    ];
+    let members: Vec<Vec<u8>> = records.iter().map(|r| gzip(r)).collect();
+    let offset = |i: usize| members[..i].iter().map(Vec::len).sum::<usize>();
+    let warc = dir.join("crawl/pages.warc.gz");
+    std::fs::write(&warc, members.concat()).expect("write");
+    let out = bin()
+        .args(["extract", "--quiet"])
+        .arg(&dir)
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "stderr: {stderr}");
+    let recs: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(recs.len(), 2, "{stderr}");
+    assert_eq!(recs[0]["url"], "https://a.test/one");
+    assert_eq!(
+        recs[0]["source_path"],
+        format!("{}#{}", warc.display(), offset(2))
+    );
+    assert_eq!(recs[0]["date_fetched"], "2026-11-28T10:00:00Z");
+    assert_eq!(recs[0]["http"]["charset"], "utf-8");
+    assert_eq!(recs[1]["url"], "https://b.test/two");
+    assert_eq!(
+        recs[1]["source_path"],
+        format!("{}#{}", warc.display(), offset(5))
+    );
+    assert_eq!(
+        recs[1]["title"],
+        "Russians and Brits to discuss Ukraine in Moscow"
+    );
+    assert!(
+        stderr.contains(
+            "6 WARC records: 2 HTML responses; skipped 1 requests, 1 non-HTML responses, 1 non-2xx responses"
+        ),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_corrupt_warc_record_exits_1_and_the_good_ones_are_written() {
+    let dir = std::env::temp_dir().join(format!("nh-cli-badwarc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let page = std::fs::read(fixture("case-share-follow")).expect("fixture");
+    let good = |uri: &str| {
+        warc_record(
+            "response",
+            uri,
+            &http_response("HTTP/1.1 200 OK\nContent-Type: text/html\n", &page),
+        )
+    };
+    let first = good("https://a.test/1");
+    let corrupt = b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: many\r\n\r\nHTTP/1.1 200 OK\r\n\r\n<p>x</p>\r\n\r\n";
+    let warc = dir.join("bad.warc");
+    std::fs::write(
+        &warc,
+        [first.clone(), corrupt.to_vec(), good("https://a.test/2")].concat(),
+    )
+    .expect("write");
+    let out = bin().args(["extract"]).arg(&warc).output().expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "skipped {}#{}: bad Content-Length",
+            warc.display(),
+            first.len()
+        )),
+        "{stderr}"
+    );
+    let urls: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json")["url"].to_string())
+        .collect();
+    assert_eq!(urls, ["\"https://a.test/1\"", "\"https://a.test/2\""]);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1022,24 +1022,16 @@ fn analyse(rules: &Rules, opts: &Options, emit_all: bool, item: &Item, f: Fetche
     }
     let mut rec = record::to_record(article, None);
     rec.date_fetched = Some(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
-    rec.http = Some(HttpInfo {
-        status: f.status,
-        charset: ct.as_deref().and_then(charset_of),
-        content_type: ct,
-        etag: f.header(reqwest::header::ETAG),
-        last_modified: f.header(reqwest::header::LAST_MODIFIED),
-    });
+    rec.http = Some(HttpInfo::new(
+        f.status,
+        ct,
+        f.header(reqwest::header::ETAG),
+        f.header(reqwest::header::LAST_MODIFIED),
+    ));
     rec.crawl = Some(CrawlInfo {
         discovered_via: item.via.as_str().to_string(),
         depth: item.depth,
     });
     out.record = Some(rec);
     out
-}
-
-fn charset_of(ct: &str) -> Option<String> {
-    ct.split(';').skip(1).find_map(|p| {
-        let (k, v) = p.split_once('=')?;
-        (k.trim().eq_ignore_ascii_case("charset")).then(|| v.trim().trim_matches('"').to_lowercase())
-    })
 }
