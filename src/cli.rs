@@ -46,6 +46,10 @@ pub struct CrawlArgs {
     /// Write the final counters as JSON.
     #[arg(long)]
     pub stats: Option<PathBuf>,
+    /// Archive every request and response in this WARC file (`.warc.gz`: one gzip member
+    /// per record).
+    #[arg(long)]
+    pub warc: Option<PathBuf>,
     /// State file: articles written by earlier runs are not fetched again; this run's are
     /// appended once their output is flushed (for scheduled crawls).
     #[arg(long)]

@@ -58,6 +58,7 @@ struct ConfigFile {
     selectors: Option<Vec<PathBuf>>,
     threads: Option<usize>,
     state: Option<PathBuf>,
+    warc: Option<PathBuf>,
 }
 
 /// `90`, `90s`, `15m`, `2h`, `1h30m`, `500ms`.
@@ -229,6 +230,7 @@ fn resolve_args(a: &CrawlArgs) -> anyhow::Result<Resolved> {
     }
     cfg.extract = Options { explain: a.explain };
     cfg.state = a.state.clone().or(file.state);
+    cfg.warc = a.warc.clone().or(file.warc);
     let mut selectors = a.selectors.clone();
     selectors.extend(file.selectors.into_iter().flatten());
     Ok(Resolved {

@@ -15,7 +15,7 @@
 //!   fetching, article/listing classification.
 //! - [`demo`]: the offline demo: bundled sites served and crawled, the result checked.
 //! - [`sink`]: output files (JSONL, `.gz`, `.zst`).
-//! - [`warc`]: WARC archives: HTML responses read for `extract`.
+//! - [`warc`]: WARC archives: HTML responses read for `extract`, written by `crawl --warc`.
 //! - [`serve`]: a loopback HTTP server for the offline demo, crawl tests and benchmarks.
 //! - [`eval`]: scoring extractions against gold sets (`newsharvest eval`).
 //! - [`dom`], [`text`]: helpers over the DOM and over strings.

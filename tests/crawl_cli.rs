@@ -27,6 +27,23 @@ fn lines(p: &Path) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// `crawl` of the two hosts of a synthetic web, 20 requests/s, quiet.
+fn crawl_two_sites(server: &Server) -> Command {
+    let mut cmd = bin();
+    cmd.args([
+        "crawl",
+        "http://site0.test/",
+        "http://site1.test/",
+        "--rate",
+        "20",
+        "--quiet",
+    ]);
+    for host in ["site0.test", "site1.test"] {
+        cmd.arg("--resolve").arg(format!("{host}:80:{}", server.addr()));
+    }
+    cmd
+}
+
 async fn run(cmd: Command) -> Output {
     let mut cmd = cmd;
     tokio::task::spawn_blocking(move || cmd.output().expect("run newsharvest"))
@@ -48,25 +65,13 @@ async fn clean_crawl_exits_0_with_output_and_stats() {
         d.join("stats.json"),
         d.join("errors.jsonl"),
     );
-    let mut cmd = bin();
-    cmd.args([
-        "crawl",
-        "http://site0.test/",
-        "http://site1.test/",
-        "--rate",
-        "20",
-        "--quiet",
-    ])
-    .arg("--resolve")
-    .arg(format!("site0.test:80:{}", server.addr()))
-    .arg("--resolve")
-    .arg(format!("site1.test:80:{}", server.addr()))
-    .arg("-o")
-    .arg(&out)
-    .arg("--stats")
-    .arg(&stats)
-    .arg("--errors")
-    .arg(&errors);
+    let mut cmd = crawl_two_sites(&server);
+    cmd.arg("-o")
+        .arg(&out)
+        .arg("--stats")
+        .arg(&stats)
+        .arg("--errors")
+        .arg(&errors);
     let o = run(cmd).await;
     assert_eq!(
         o.status.code(),
@@ -108,9 +113,10 @@ async fn some_failures_exit_1_nothing_fetched_exits_3_bad_flags_exit_2() {
     std::fs::write(
         &cfg,
         format!(
-            "seeds = [\"http://trouble.test/\"]\nrate = 20.0\nretries = 1\ntimeout = 1.0\nmax_body = 1048576\nresolve = [\"trouble.test:80:{}\"]\nerrors = \"{}\"\n",
+            "seeds = [\"http://trouble.test/\"]\nrate = 20.0\nretries = 1\ntimeout = 1.0\nmax_body = 1048576\nresolve = [\"trouble.test:80:{}\"]\nerrors = \"{}\"\nwarc = \"{}\"\n",
             server.addr(),
-            d.join("errors.jsonl").display()
+            d.join("errors.jsonl").display(),
+            d.join("trouble.warc").display()
         ),
     )
     .unwrap();
@@ -132,6 +138,18 @@ async fn some_failures_exit_1_nothing_fetched_exits_3_bad_flags_exit_2() {
         .iter()
         .all(|e| e["url"].is_string() && e["stage"].is_string() && e["reason"].is_string()));
     assert_eq!(lines(&d.join("out.jsonl")).len(), 3);
+    // `warc` in the config: every response archived, bodies cut at max_body marked.
+    let records = warc_records(&d.join("trouble.warc"));
+    assert_eq!(records[0].warc_type(), "warcinfo");
+    let cut: Vec<&str> = records
+        .iter()
+        .filter(|r| r.headers.get("WARC-Truncated") == Some("length"))
+        .filter_map(|r| r.target_uri())
+        .collect();
+    assert!(cut.iter().any(|u| u.ends_with("/bomb")), "{cut:?}");
+    assert!(records
+        .iter()
+        .any(|r| r.target_uri().is_some_and(|u| u.ends_with("/loop-a")) && r.warc_type() == "response"));
 
     // Nothing answers: exit 3.
     let mut cmd = bin();
@@ -188,12 +206,15 @@ async fn sigterm_stops_cleanly_with_complete_output() {
     let d = tmp("term");
     let out = d.join("out.jsonl");
     let stats = d.join("stats.json");
+    let warc = d.join("out.warc.gz");
     let child = bin()
         .args(["crawl", "http://site0.test/", "--rate", "10", "--quiet"])
         .arg("--resolve")
         .arg(format!("site0.test:80:{}", server.addr()))
         .arg("-o")
         .arg(&out)
+        .arg("--warc")
+        .arg(&warc)
         .arg("--stats")
         .arg(&stats)
         .stdout(Stdio::null())
@@ -225,6 +246,84 @@ async fn sigterm_stops_cleanly_with_complete_output() {
     let st: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&stats).unwrap()).unwrap();
     assert_eq!(st["stopped_by"], "signal");
     assert_eq!(st["articles"].as_u64(), Some(written.len() as u64));
+    // The WARC file is whole: every record reads back, each page written was archived.
+    let records = warc_records(&warc);
+    for r in &written {
+        let url = r["url"].as_str().unwrap();
+        assert!(
+            records
+                .iter()
+                .any(|h| h.warc_type() == "response" && h.target_uri() == Some(url)),
+            "{url} not archived"
+        );
+    }
+}
+
+/// Every record of a WARC file; panics on a malformed one.
+fn warc_records(path: &Path) -> Vec<newsharvest::warc::RecordHead> {
+    let f = std::io::BufReader::new(std::fs::File::open(path).unwrap());
+    let mut r = newsharvest::warc::WarcReader::new(f).unwrap();
+    let mut out = Vec::new();
+    while let Some(h) = r.next_record() {
+        out.push(h.unwrap_or_else(|e| panic!("{}: {e}", path.display())));
+    }
+    out
+}
+
+/// `crawl --warc`, then `extract` on the archive: every article of the crawl comes back
+/// with the same title and text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crawl_warc_archive_extracts_to_the_same_articles() {
+    let server = Server::start(Arc::new(SyntheticWeb {
+        hosts: 2,
+        articles: 4,
+    }))
+    .await
+    .unwrap();
+    let d = tmp("warc");
+    let (out, warc) = (d.join("out.jsonl"), d.join("crawl.warc.gz"));
+    let mut cmd = crawl_two_sites(&server);
+    cmd.arg("-o").arg(&out).arg("--warc").arg(&warc);
+    let o = run(cmd).await;
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let crawled = lines(&out);
+    assert_eq!(crawled.len(), 8);
+
+    // One request and one response record per response the server sent, robots.txt too.
+    let records = warc_records(&warc);
+    assert_eq!(records[0].warc_type(), "warcinfo");
+    let responses = records.iter().filter(|r| r.warc_type() == "response").count();
+    let requests = records.iter().filter(|r| r.warc_type() == "request").count();
+    assert_eq!(responses, server.log().len());
+    assert_eq!(requests, responses);
+    assert!(records
+        .iter()
+        .any(|r| r.target_uri() == Some("http://site0.test/robots.txt")));
+
+    let mut cmd = bin();
+    cmd.args(["extract", "--quiet"])
+        .arg(&warc)
+        .arg("-o")
+        .arg(d.join("extracted.jsonl"));
+    let o = run(cmd).await;
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!stderr.contains("malformed"), "{stderr}");
+    let extracted = lines(&d.join("extracted.jsonl"));
+    for c in &crawled {
+        let e = extracted
+            .iter()
+            .find(|e| e["url"] == c["url"])
+            .unwrap_or_else(|| panic!("{} not extracted from the WARC: {stderr}", c["url"]));
+        assert_eq!(e["title"], c["title"], "{}", c["url"]);
+        assert_eq!(e["text"], c["text"], "{}", c["url"]);
+        assert_eq!(e["id"], c["id"]);
+        assert!(e["source_path"].as_str().unwrap().contains("crawl.warc.gz#"));
+    }
 }
 
 /// A scheduled crawl with `--state`: the second run fetches no article the first one

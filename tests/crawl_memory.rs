@@ -1,7 +1,7 @@
 //! Memory stays flat as a crawl grows: the peak RSS after a 5,000-page crawl is compared
-//! with the peak after a 1,000-page crawl in the same process. Page bodies must not be
-//! kept after processing, so the difference is the frontier's URLs and the seen set, a
-//! few MiB at most. Its own test binary, so no other test shares the process. The
+//! with the peak after a 1,000-page crawl in the same process, both archiving every
+//! response in a WARC file (`--warc`). Page bodies must not be kept after processing and
+//! archiving, so the difference is the frontier's URLs and the seen set, a few MiB at most. Its own test binary, so no other test shares the process. The
 //! figures are printed (`cargo test --release --test crawl_memory -- --nocapture`); time
 //! is not asserted.
 
@@ -50,6 +50,8 @@ async fn crawl_web(hosts: usize, articles: usize) -> Stats {
     cfg.feeds = false;
     cfg.concurrency = 32;
     cfg.threads = 2;
+    let warc = std::env::temp_dir().join(format!("nh-crawl-memory-{}-{hosts}.warc.gz", std::process::id()));
+    cfg.warc = Some(warc.clone());
     cfg.fetch.resolve = names
         .iter()
         .map(|h| ResolveRule {
@@ -60,7 +62,7 @@ async fn crawl_web(hosts: usize, articles: usize) -> Stats {
         .collect();
     let (_tx, rx) = watch::channel(false);
     let stats = Arc::new(Mutex::new(Stats::default()));
-    crawl::crawl(
+    let st = crawl::crawl(
         cfg,
         Arc::new(Rules::bundled().unwrap()),
         Box::new(Discard),
@@ -68,7 +70,11 @@ async fn crawl_web(hosts: usize, articles: usize) -> Stats {
         rx,
     )
     .await
-    .unwrap()
+    .unwrap();
+    let archived = std::fs::metadata(&warc).map_or(0, |m| m.len());
+    assert!(archived > 1000 * articles as u64, "WARC file of {archived} bytes");
+    let _ = std::fs::remove_file(&warc);
+    st
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,12 +5,15 @@
 //!          ─► [bounded] page jobs ─► blocking pool (process_for_crawl, classify) ─┐
 //!          ◄── discovered links, feed and sitemap entries ◄─────────────────────────┘
 //!          ─► [bounded] records and error records ─► writer thread ─► Sink
+//!   fetch ─► (with --warc) request/response exchanges ─► writer thread ─► Archive
 //! ```
 //! A URL is "pending" from the moment it is queued until its last stage is done; the crawl
 //! ends when nothing is pending. Stopping (signal, `--max-time`, `--max-pages`) makes
 //! workers drop what is queued, lets in-flight requests and pages finish, and flushes the
-//! sink. Page bodies live only between fetch and processing.
+//! sink. Page bodies live only between fetch and processing (and, with `--warc`, until the
+//! writer has archived them: at most [`ARCHIVE_BUDGET_KIB`] of bodies wait for it).
 
+use super::archive::{Archive, Exchange};
 use super::classify::{self, PageKind, Signals};
 use super::discover::{self, Sitemap};
 use super::fetch::{FetchConfig, FetchError, Fetched, Fetcher, Want};
@@ -45,6 +48,9 @@ const CHECKPOINT_RECORDS: usize = 200;
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(10);
 /// Redirects followed for robots.txt.
 const ROBOTS_REDIRECTS: usize = 5;
+/// KiB of response bodies waiting for the WARC writer: fetching waits beyond this, so
+/// memory stays flat however slow the disk.
+pub const ARCHIVE_BUDGET_KIB: u32 = 32 * 1024;
 
 /// Everything a crawl needs to know.
 #[derive(Debug, Clone)]
@@ -96,6 +102,8 @@ pub struct CrawlConfig {
     pub extract: Options,
     /// State file of articles written by earlier runs (skipped) and by this one (appended).
     pub state: Option<std::path::PathBuf>,
+    /// WARC file for every request and response (`.gz`: one gzip member per record).
+    pub warc: Option<std::path::PathBuf>,
 }
 
 impl CrawlConfig {
@@ -131,6 +139,7 @@ impl CrawlConfig {
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             extract: Options::default(),
             state: None,
+            warc: None,
         }
     }
 }
@@ -151,6 +160,7 @@ pub trait Sink: Send + 'static {
 enum Out {
     Record(Box<Record>),
     Error(ErrorRecord),
+    Exchange(Box<Exchange>),
     Done,
 }
 
@@ -201,6 +211,8 @@ struct Shared {
     pages_started: AtomicU64,
     /// Articles written by earlier runs (`--state`).
     known: Known,
+    /// With `--warc`: KiB of bodies that may wait for the writer ([`ARCHIVE_BUDGET_KIB`]).
+    archive_budget: Option<Arc<Semaphore>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -227,13 +239,21 @@ pub async fn crawl(
         }
         None => Known::default(),
     };
+    let agent = robots::agent_token(&cfg.fetch.user_agent);
+    let archive = match &cfg.warc {
+        Some(p) => Some(
+            Archive::create(p, &cfg.fetch.user_agent, &agent)
+                .map_err(|e| Error::Io(format!("creating {}: {e}", p.display())))?,
+        ),
+        None => None,
+    };
     let (stop_tx, stop_rx) = watch::channel(false);
     let (jobs_tx, jobs_rx) = mpsc::channel(cfg.threads.max(1) * JOBS_PER_THREAD);
     let (out_tx, out_rx) = mpsc::channel(OUTPUT_QUEUE);
     let shared = Arc::new(Shared {
         polite: Politeness::new(cfg.rate),
         scope: Scope::new(&cfg.seeds, cfg.include.clone(), cfg.exclude.clone()),
-        agent: robots::agent_token(&cfg.fetch.user_agent),
+        agent,
         global: Semaphore::new(cfg.concurrency.max(1)),
         cpu: Arc::new(Semaphore::new(cfg.threads.max(1))),
         frontier: Mutex::new(Frontier::default()),
@@ -249,13 +269,16 @@ pub async fn crawl(
         emitted: Mutex::new(HashSet::new()),
         pages_started: AtomicU64::new(0),
         known,
+        archive_budget: archive
+            .is_some()
+            .then(|| Arc::new(Semaphore::new(ARCHIVE_BUDGET_KIB as usize))),
         rules,
         fetcher,
         cfg,
     });
 
     let writer_stop = shared.clone();
-    let writer = std::thread::spawn(move || write_all(sink, out_rx, &writer_stop));
+    let writer = std::thread::spawn(move || write_all(sink, archive, out_rx, &writer_stop));
     let processor = tokio::spawn(process_jobs(shared.clone(), jobs_rx));
 
     // The caller's stop (signals) and the time budget both end up in `stop_tx`.
@@ -315,7 +338,12 @@ pub async fn crawl(
     }
 }
 
-fn write_all(mut sink: Box<dyn Sink>, mut rx: mpsc::Receiver<Out>, shared: &Shared) -> std::io::Result<()> {
+fn write_all(
+    mut sink: Box<dyn Sink>,
+    mut archive: Option<Archive>,
+    mut rx: mpsc::Receiver<Out>,
+    shared: &Shared,
+) -> std::io::Result<()> {
     let mut result = Ok(());
     let mut journal = shared.cfg.state.as_deref().map(Journal::new);
     let mut last_checkpoint = Instant::now();
@@ -327,6 +355,8 @@ fn write_all(mut sink: Box<dyn Sink>, mut rx: mpsc::Receiver<Out>, shared: &Shar
                 }
             }),
             Out::Error(e) => sink.error(&e),
+            // Each record goes to the file whole, in one write: nothing to flush later.
+            Out::Exchange(ex) => archive.as_mut().map_or(Ok(()), |a| a.write(&ex)),
             Out::Done => break,
         };
         let r = r.and_then(|()| match journal.as_mut() {
@@ -367,6 +397,21 @@ impl Shared {
             *s = Some(why.to_string());
         }
         let _ = self.stop_tx.send(true);
+    }
+
+    /// Fetch; with `--warc`, the exchange goes to the writer before the response is used.
+    async fn get(&self, url: &Url, want: Want, timeout: Option<Duration>) -> Result<Fetched, FetchError> {
+        let Some(budget) = &self.archive_budget else {
+            return self.fetcher.get(url, want, timeout).await;
+        };
+        let (res, exchange) = self.fetcher.fetch(url, want, timeout, true).await;
+        if let Some(mut ex) = exchange {
+            let kib = u32::try_from(ex.body.len() / 1024 + 1)
+                .map_or(ARCHIVE_BUDGET_KIB, |k| k.min(ARCHIVE_BUDGET_KIB));
+            ex.permit = budget.clone().acquire_many_owned(kib).await.ok();
+            let _ = self.out.send(Out::Exchange(Box::new(ex))).await;
+        }
+        res
     }
 
     fn host_info(&self, host: &str) -> Arc<HostInfo> {
@@ -483,10 +528,7 @@ impl Shared {
                 if !self.polite.acquire(host, &mut stop).await {
                     return Some(Arc::new(Robots::allow_all()));
                 }
-                let r = self
-                    .fetcher
-                    .get(&url, Want::Robots, Some(self.cfg.robots_timeout))
-                    .await;
+                let r = self.get(&url, Want::Robots, Some(self.cfg.robots_timeout)).await;
                 self.polite.done(host);
                 let f = match r {
                     Ok(f) => f,
@@ -593,7 +635,7 @@ impl Shared {
         };
         // On stop, a request still waiting for its response is dropped, not awaited.
         let res = tokio::select! {
-            r = self.fetcher.get(&item.url, want, None) => r,
+            r = self.get(&item.url, want, None) => r,
             _ = wait_true(&mut stop) => {
                 self.polite.done(host);
                 lock(&self.stats).dropped_on_stop += 1;

@@ -7,6 +7,7 @@
 //! `IP:PORT` to reach a server on another port) while the URL, the `Host` header and
 //! everything the crawler records stay the logical ones.
 
+use super::archive::Exchange;
 use bytes::{Bytes, BytesMut};
 use reqwest::header::{self, HeaderMap};
 use std::collections::HashMap;
@@ -219,8 +220,22 @@ impl Fetcher {
 
     /// GET `url`. Non-2xx responses come back as `Ok` without a body; the caller decides.
     pub async fn get(&self, url: &Url, want: Want, timeout: Option<Duration>) -> Result<Fetched, FetchError> {
+        self.fetch(url, want, timeout, false).await.0
+    }
+
+    /// [`Fetcher::get`], and with `archive` also the [`Exchange`] for a WARC file whenever a
+    /// response was received (the body as far as it was read; it shares the fetched bytes).
+    pub async fn fetch(
+        &self,
+        url: &Url,
+        want: Want,
+        timeout: Option<Duration>,
+        archive: bool,
+    ) -> (Result<Fetched, FetchError>, Option<Exchange>) {
+        let date = chrono::Utc::now();
         let (phys, host_header) = self.physical(url);
-        let mut req = self.client.get(phys).header(header::ACCEPT, accept_header(want));
+        let accept = accept_header(want);
+        let mut req = self.client.get(phys).header(header::ACCEPT, accept);
         if let Some(h) = host_header {
             req = req.header(header::HOST, h);
         }
@@ -228,9 +243,33 @@ impl Fetcher {
             req = req.timeout(t);
         }
         let limit = self.cfg.timeout;
-        let mut resp = req.send().await.map_err(|e| map_err(e, limit))?;
+        let mut resp = match req.send().await {
+            Ok(r) => r,
+            Err(e) => return (Err(map_err(e, limit)), None),
+        };
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
+        let exchange = archive.then(|| Exchange {
+            url: url.clone(),
+            date,
+            ip: resp.remote_addr().map(|a| a.ip()),
+            user_agent: self.cfg.user_agent.clone(),
+            accept,
+            status,
+            version: format!("{:?}", resp.version()),
+            headers: headers.clone(),
+            body: Bytes::new(),
+            truncated: Some("unspecified"),
+            permit: None,
+        });
+        // The exchange with the body as read and why it is incomplete (`None`: whole).
+        let archived = |body: Bytes, truncated: Option<&'static str>| {
+            exchange.map(|mut e| {
+                e.body = body;
+                e.truncated = truncated;
+                e
+            })
+        };
         let mut fetched = Fetched {
             url: url.clone(),
             status,
@@ -238,25 +277,42 @@ impl Fetcher {
             body: Bytes::new(),
         };
         if !(200..300).contains(&status) {
-            return Ok(fetched);
+            let unread = !matches!(status, 204 | 304) && resp.content_length() != Some(0);
+            return (
+                Ok(fetched),
+                archived(Bytes::new(), unread.then_some("unspecified")),
+            );
         }
         let ct = fetched.header(header::CONTENT_TYPE).unwrap_or_default();
         if !type_ok(want, &ct) {
-            return Err(FetchError::ContentType(ct));
+            return (
+                Err(FetchError::ContentType(ct)),
+                archived(Bytes::new(), Some("unspecified")),
+            );
         }
         let cap = self.cfg.max_body;
+        let too_large = FetchError::TooLarge { limit: cap };
         if resp.content_length().is_some_and(|n| n as usize > cap) {
-            return Err(FetchError::TooLarge { limit: cap });
+            return (Err(too_large), archived(Bytes::new(), Some("length")));
         }
         let mut buf = BytesMut::new();
-        while let Some(chunk) = resp.chunk().await.map_err(|e| map_err(e, limit))? {
-            if buf.len() + chunk.len() > cap {
-                return Err(FetchError::TooLarge { limit: cap });
+        loop {
+            match resp.chunk().await {
+                Ok(Some(chunk)) if buf.len() + chunk.len() > cap => {
+                    buf.extend_from_slice(&chunk[..cap - buf.len()]);
+                    return (Err(too_large), archived(buf.freeze(), Some("length")));
+                }
+                Ok(Some(chunk)) => buf.extend_from_slice(&chunk),
+                Ok(None) => break,
+                Err(e) => {
+                    let why = if e.is_timeout() { "time" } else { "disconnect" };
+                    return (Err(map_err(e, limit)), archived(buf.freeze(), Some(why)));
+                }
             }
-            buf.extend_from_slice(&chunk);
         }
         fetched.body = buf.freeze();
-        Ok(fetched)
+        let exchange = archived(fetched.body.clone(), None);
+        (Ok(fetched), exchange)
     }
 }
 

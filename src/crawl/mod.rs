@@ -4,6 +4,7 @@
 //! pool → article records (listing pages are followed, not written) → a [`Sink`].
 //!
 //! - [`engine`]: the pipeline and its tasks; [`CrawlConfig`].
+//! - [`archive`]: requests and responses written to a WARC file (`--warc`).
 //! - [`frontier`]: per-host priority queues and the seen set.
 //! - [`politeness`]: when the next request to a host may start.
 //! - [`robots`]: robots.txt policy per host.
@@ -14,6 +15,7 @@
 //! - [`state`]: articles written by earlier runs (`--state`).
 //! - [`stats`]: counters and error records.
 
+pub mod archive;
 pub mod classify;
 pub mod discover;
 pub mod engine;

@@ -4,8 +4,8 @@
 //! member for the whole file.
 //!
 //! Hand-written rather than the `warc` crate: that crate (0.4) hides gzip member boundaries,
-//! so it cannot report the offset of a record, and it cannot carry on after a malformed
-//! record. The format is small: a version
+//! so it cannot report the offset of a record, it cannot carry on after a malformed record,
+//! and it writes neither digests nor per-record gzip members. The format is small: a version
 //! line, header lines, a blank line, `Content-Length` bytes of content, `\r\n\r\n`.
 //!
 //! - [`read`]: a streaming record reader with byte offsets and recovery after bad records.
@@ -13,13 +13,16 @@
 //!   coding, `Content-Encoding` (gzip, deflate, br, zstd), HTML sniffing.
 //! - [`pages`]: `response` records → HTML pages for [`crate::process`], with counts of
 //!   what was skipped.
+//! - [`write`]: a record writer (digests, one gzip member per record) for `crawl --warc`.
 
 pub mod http;
 pub mod pages;
 pub mod read;
+pub mod write;
 
 pub use pages::{Counts, WarcPage, WarcPages};
 pub use read::{RecordHead, WarcReader};
+pub use write::{NewRecord, WarcWriter};
 
 use std::fmt;
 use std::io::{self, BufRead, Read};
