@@ -2,6 +2,7 @@
 //! density. Read-only; the stages that remove nodes do so through [`detach_all`].
 
 use crate::text;
+use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
 use scraper::{Html, Node};
 
@@ -186,6 +187,44 @@ fn count_char(st: &mut TextStats, in_link: u8) {
         st.hash_link_chars += 1;
     }
 }
+
+/// [`inner_text`] of a subtree whose collapsed text is at most `limit` characters, else
+/// `None`. Stops reading as soon as the limit is passed, so asking it of a page-sized
+/// container costs no more than the limit.
+pub fn short_inner_text(node: NodeRef<'_, Node>, limit: usize) -> Option<String> {
+    let mut count = 0usize;
+    let mut in_space = true;
+    // A lazy walk (never a list of a node's children: a container may have 40,000), skipping
+    // the insides of non-content elements.
+    let mut skipping: Option<NodeId> = None;
+    for edge in node.traverse() {
+        match edge {
+            Edge::Open(n) if skipping.is_none() => match n.value() {
+                Node::Text(t) => {
+                    for c in t.chars() {
+                        let space = c.is_whitespace();
+                        if !(space && in_space) {
+                            count += 1;
+                            if count > limit + 1 {
+                                return None;
+                            }
+                        }
+                        in_space = space;
+                    }
+                }
+                Node::Element(e) if NON_CONTENT_TAGS.contains(&e.name()) => skipping = Some(n.id()),
+                _ => {}
+            },
+            Edge::Close(n) if skipping == Some(n.id()) => skipping = None,
+            _ => {}
+        }
+    }
+    let text = inner_text(node);
+    (text.chars().count() <= limit).then_some(text)
+}
+
+/// The heading elements.
+pub const HEADING_TAGS: &[&str] = &["h1", "h2", "h3", "h4", "h5", "h6"];
 
 /// Collapsed text of a subtree (no block structure), skipping non-content elements.
 pub fn inner_text(node: NodeRef<'_, Node>) -> String {

@@ -68,7 +68,7 @@ const AUTHOR_DIRS: &[&str] = &[
 ];
 
 /// Lower-case particles that occur inside personal names.
-const NAME_PARTICLES: &[&str] = &[
+pub(crate) const NAME_PARTICLES: &[&str] = &[
     "de", "da", "das", "do", "dos", "del", "della", "di", "du", "la", "le", "van", "von", "der", "den",
     "ten", "ter", "y", "e", "i", "bin", "ibn", "al",
 ];
@@ -91,7 +91,7 @@ const EDGE_PUNCTUATION: &[char] = &[
 /// Prefixes that always mean "by": "By", "Written by", "Por", "Par", "Door", "Autor:", "Texte :".
 static STRONG_PREFIX_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?i:(?:view\s+all\s+|all\s+|more\s+)?(?:posts|articles|stories)\s+by|(?:written|reported|story|words|text|article|posted|published|compiled|(?:additional\s+)?reporting)\s+by|(?:alle\s+beiträge|eingestellt|erstellt|gespeichert|verfasst|geschrieben|gepostet)\s+von|(?:escrito|publicado|redactado)\s+por|(?:écrit|publié|rédigé)\s+par|(?:scritto|pubblicato)\s+da|by|por|par|door|von\s*:\s*|autor(?:in|en)?|authors?|auteurs?|autore|autora|autori|contributors?\s*:\s*|text|texte|texto|tekst)\b\s*:?\s*",
+        r"^(?i:(?:view\s+all\s+|all\s+|more\s+)?(?:posts|articles|stories)\s+by|(?:mehr|more)\s+(?:von|from|by)|(?:written|reported|story|words|text|article|posted|published|compiled|(?:additional\s+)?reporting)\s+by|(?:alle\s+beiträge|eingestellt|erstellt|gespeichert|verfasst|geschrieben|gepostet)\s+von|(?:escrito|publicado|redactado)\s+por|(?:écrit|publié|rédigé)\s+par|(?:scritto|pubblicato)\s+da|by|por|par|door|von\s*:\s*|autor(?:in|en)?|authors?|auteurs?|autore|autora|autori|contributors?\s*:\s*|text|texte|texto|tekst)\b\s*:?\s*",
     )
     .unwrap()
 });
@@ -184,12 +184,15 @@ static OTHER_ROLES_RE: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// What a byline says after the name: "Posted by BeauHD on Friday…", "Von R. R. am 24. Juli".
+static AFTER_NAME_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s+(?:on|am)\s+\S.*$").unwrap());
+
 /// Name suffix split off by a comma ("John Doe, Jr."), re-attached to the previous name.
 static SUFFIX_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-            r"^(?i:jr|sr|ii|iii|iv|phd|ph\.d|md|m\.d|do|dvm|vmd|dds|dmd|rn|np|pa-c|ms|msc|ma|mba|mph|mph|rd|ldn|fand|cdces|lcsw|cpa|cfp|cepf|esq|facp|faan|faap|facs)\.?®?$",
-        )
-        .unwrap()
+        r"^(?:MA|DO|(?i:jr|sr|ii|iii|iv|phd|ph\.d|md|m\.d|dvm|vmd|dds|dmd|rn|np|pa-c|ms|msc|mba|mph|rd|ldn|fand|cdces|lcsw|cpa|cfp|cepf|esq|facp|faan|faap|facs))\.?®?$",
+    )
+    .unwrap()
 });
 
 /// Capitalised words that qualify a job title after a name ("Senior Politics Editor").
@@ -382,6 +385,7 @@ fn names_in(raw: &str) -> Vec<String> {
         .chars()
         .map(|c| if BRACKETS.contains(&c) { '|' } else { c })
         .collect();
+    let text = AFTER_NAME_RE.replace(&text, "");
     let text = remove_dates(&text);
     let text = OTHER_ROLES_RE.replace(&text, "");
     let text = STRONG_PREFIX_RE.replace(text.trim(), "");

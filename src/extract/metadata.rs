@@ -41,15 +41,18 @@ static BYLINE_FULL: LazyLock<regex::Regex> = LazyLock::new(|| {
     ))
     .expect("constant regex")
 });
+/// A byline label of two words or more, which nothing but a byline starts with.
+static LONG_LABEL: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(r"^\S+\s+\S+").expect("constant regex"));
 /// A label standing alone, its name in the next element ("Written by", "Autor:").
 static BYLINE_LABEL_ONLY: LazyLock<regex::Regex> = LazyLock::new(|| {
     regex::Regex::new(&format!(r"^(?:{BYLINE_LABELS}|{BYLINE_NOUNS})\s*:?$")).expect("constant regex")
 });
-/// Words that join names without a capital ("Ursula von der Leyen", "A und B").
-const NAME_PARTICLES: &[&str] = &[
-    "von", "van", "der", "den", "de", "da", "di", "du", "la", "le", "del", "dos", "bin", "al", "and", "und",
-    "y", "e", "et", "&",
-];
+/// Words that join two names in a byline ("A und B").
+const NAME_CONJUNCTIONS: &[&str] = &["and", "und", "y", "e", "et", "&"];
+/// After "von", "por" or "par" a single capitalised word is a place or a thing ("Von
+/// Hamburg", "Par Avion"), not a writer.
+const MIN_STRICT_NAME_WORDS: usize = 2;
 /// A byline label and the space or colon after it.
 static BYLINE_PREFIX: LazyLock<regex::Regex> = LazyLock::new(|| {
     regex::Regex::new(&format!(r"^(?:{BYLINE_LABELS}|{BYLINE_NOUNS})\s*:?\s*")).expect("constant regex")
@@ -61,6 +64,18 @@ static STRICT_LABEL: LazyLock<regex::Regex> =
 const MAX_BYLINE_NAME_WORDS: usize = 5;
 /// An h1 shorter than this is a logo or a section name, not the headline.
 const MIN_HEADLINE_CHARS: usize = 15;
+/// Elements whose text is not page text a reader sees (a byline or a date there is not one).
+const NOT_PAGE_TEXT: &[&str] = &[
+    "script", "style", "noscript", "head", "title", "option", "pre", "code",
+];
+/// Label elements standing alone whose next text is a column or a link, not a name.
+const NOT_BYLINE_LABEL: &[&str] = &["th", "button", "label", "option"];
+/// Inline elements a byline label may sit in: `<p><em>by</em> …`.
+const INLINE_WRAPPERS: &[&str] = &["em", "i", "b", "strong", "span", "small", "font", "a", "time"];
+/// A breadcrumb item longer than this is not a crumb.
+const MAX_CRUMB_CHARS: usize = 150;
+/// How many long h1s are tried as the headline when looking for the date next to it.
+const MAX_HEADLINE_H1S: usize = 3;
 /// How many non-empty texts after (and before) the headline may hold its date.
 const HEADLINE_DATE_TEXTS: usize = 12;
 /// A text holding only a date, with at most a label around it ("Published on …").
@@ -561,8 +576,10 @@ fn rel_authors(html: &Html) -> Vec<String> {
     // byline. Later matches count only inside it (not a list of other articles' authors).
     let mut group: Option<ego_tree::NodeId> = None;
     for e in html.select(&REL_AUTHOR) {
-        let t = dom::inner_text(*e);
-        if t.is_empty() || t.chars().count() > MAX_BYLINE_CHARS || in_chrome(*e) {
+        let Some(t) = dom::short_inner_text(*e, MAX_BYLINE_CHARS) else {
+            continue;
+        };
+        if t.is_empty() || in_chrome(*e) {
             continue;
         }
         let this = (
@@ -591,7 +608,7 @@ fn rel_authors(html: &Html) -> Vec<String> {
 fn byline_group(e: ego_tree::NodeRef<'_, scraper::Node>) -> ego_tree::NodeId {
     let mut group = e.id();
     for anc in e.ancestors() {
-        if anc.value().as_element().is_none() || dom::inner_text(anc).chars().count() > MAX_BYLINE_GROUP_CHARS
+        if anc.value().as_element().is_none() || dom::short_inner_text(anc, MAX_BYLINE_GROUP_CHARS).is_none()
         {
             break;
         }
@@ -604,8 +621,8 @@ fn byline_group(e: ego_tree::NodeRef<'_, scraper::Node>) -> ego_tree::NodeId {
 /// `byline-name`, `byline` classes), when no label or metadata names them.
 fn class_authors(html: &Html) -> Vec<String> {
     html.select(&AUTHOR_ELEMENT)
-        .map(|e| dom::inner_text(*e))
-        .find(|t| !t.is_empty() && t.chars().count() <= MAX_AUTHOR_ELEMENT_CHARS)
+        .filter_map(|e| dom::short_inner_text(*e, MAX_AUTHOR_ELEMENT_CHARS))
+        .find(|t| !t.is_empty())
         .into_iter()
         .collect()
 }
@@ -615,7 +632,8 @@ fn class_authors(html: &Html) -> Vec<String> {
 fn author_link(html: &Html) -> Vec<String> {
     html.select(&LINKS)
         .filter(|a| a.value().attr("href").is_some_and(|h| AUTHOR_URL.is_match(h)) && !in_chrome(**a))
-        .map(|a| authors::normalize_authors(&[dom::inner_text(*a)]))
+        .filter_map(|a| dom::short_inner_text(*a, MAX_AUTHOR_ELEMENT_CHARS))
+        .map(|t| authors::normalize_authors(&[t]))
         .find(|names| !names.is_empty())
         .unwrap_or_default()
 }
@@ -629,19 +647,31 @@ fn byline_scan(html: &Html) -> Vec<String> {
         let t = t.trim();
         if !BYLINE_START.is_match(t)
             || in_chrome(node)
-            || node
-                .ancestors()
-                .any(|a| dom::is_tag(&a, &["pre", "code", "script", "style", "head"]))
+            || node.ancestors().any(|a| dom::is_tag(&a, NOT_PAGE_TEXT))
         {
             continue;
         }
-        // A label alone must start its element: "uunf by <a>Daniel</a>" is a sentence.
-        let starts_element = node
-            .prev_siblings()
-            .all(|p| p.value().as_text().is_some_and(|t| t.trim().is_empty()));
-        let raw = if BYLINE_LABEL_ONLY.is_match(t) && starts_element {
-            // "Written by" / `<h4>Autor</h4>`: the name is the next thing on the page.
-            next_text(node).or_else(|| climb_byline(node, t))
+        let raw = if BYLINE_LABEL_ONLY.is_match(t) {
+            // "Written by" / `<h4>Autor</h4>`: the name is the next thing on the page. The
+            // label must open its block ("uunf by <a>Daniel</a>" is a sentence) and not be
+            // a table header or a menu link.
+            // A table header, a button, or a link whose whole text is the label ("Authors"
+            // in a menu) is not a byline.
+            let not_byline = node.ancestors().take(BYLINE_CLIMB).any(|a| {
+                dom::is_tag(&a, NOT_BYLINE_LABEL)
+                    || (dom::is_tag(&a, &["a"])
+                        && dom::short_inner_text(a, MAX_BYLINE_CHARS).is_some_and(|x| x.trim() == t))
+            });
+            if not_byline {
+                continue;
+            }
+            if starts_block(node) {
+                // After a short label ("By", "Autor") the next text must read as a name;
+                // after "Posted by", "Gespeichert von" any handle will do ("rasos").
+                next_text(node).filter(|n| LONG_LABEL.is_match(t) || name_follows(n))
+            } else {
+                climb_byline(node, t)
+            }
         } else {
             climb_byline(node, t)
         };
@@ -661,23 +691,17 @@ fn climb_byline(node: ego_tree::NodeRef<'_, scraper::Node>, label: &str) -> Opti
     let strict = STRICT_LABEL.is_match(label);
     for anc in node.ancestors().take(BYLINE_CLIMB) {
         if anc.value().as_element().is_none()
-            || dom::is_tag(
-                &anc,
-                &["script", "style", "title", "head", "option", "pre", "code"],
-            )
-            || (bare_by && dom::is_tag(&anc, &["h1", "h2", "h3", "h4", "h5", "h6"]))
+            || dom::is_tag(&anc, NOT_PAGE_TEXT)
+            || ((bare_by || strict) && dom::is_tag(&anc, dom::HEADING_TAGS))
         {
             return None;
         }
-        let text = dom::inner_text(anc);
-        if text.chars().count() > MAX_BYLINE_CHARS {
-            return None;
-        }
+        let text = dom::short_inner_text(anc, MAX_BYLINE_CHARS)?;
         if BYLINE_FULL.is_match(&text) {
             let rest = BYLINE_PREFIX
                 .find(&text)
                 .map_or(text.as_str(), |m| &text[m.end()..]);
-            if strict && !name_follows(rest) {
+            if strict && name_words(rest).is_none_or(|n| n < MIN_STRICT_NAME_WORDS) {
                 return None;
             }
             // `<span>By</span>Jane` renders as "ByJane": put the space back.
@@ -711,9 +735,37 @@ fn next_text(node: ego_tree::NodeRef<'_, scraper::Node>) -> Option<String> {
     None
 }
 
+/// True when nothing but inline wrappers and whitespace comes before `node` in its block.
+fn starts_block(node: ego_tree::NodeRef<'_, scraper::Node>) -> bool {
+    let mut cur = node;
+    loop {
+        if !cur
+            .prev_siblings()
+            .all(|p| p.value().as_text().is_some_and(|t| t.trim().is_empty()) || p.value().is_comment())
+        {
+            return false;
+        }
+        match cur.parent() {
+            Some(p)
+                if p.value()
+                    .as_element()
+                    .is_some_and(|e| INLINE_WRAPPERS.contains(&e.name())) =>
+            {
+                cur = p
+            }
+            _ => return true,
+        }
+    }
+}
+
 /// True when `rest` (the text after a byline label) starts with names: one to five
 /// capitalised words, name particles or "and" before any punctuation or number.
 fn name_follows(rest: &str) -> bool {
+    name_words(rest).is_some()
+}
+
+/// How many words the names at the start of `rest` have, if they look like names.
+fn name_words(rest: &str) -> Option<usize> {
     let head = rest
         .split([',', '|', '•', '·', '–', '—', '(', ';'])
         .next()
@@ -722,10 +774,13 @@ fn name_follows(rest: &str) -> bool {
         .split_whitespace()
         .take_while(|w| !w.starts_with(|c: char| c.is_ascii_digit()))
         .collect();
-    (1..=MAX_BYLINE_NAME_WORDS).contains(&words.len())
-        && words
-            .iter()
-            .all(|w| w.starts_with(char::is_uppercase) || NAME_PARTICLES.contains(&w.to_lowercase().as_str()))
+    let name_like = |w: &&str| {
+        let lower = w.to_lowercase();
+        w.starts_with(char::is_uppercase)
+            || authors::NAME_PARTICLES.contains(&lower.as_str())
+            || NAME_CONJUNCTIONS.contains(&lower.as_str())
+    };
+    ((1..=MAX_BYLINE_NAME_WORDS).contains(&words.len()) && words.iter().all(name_like)).then_some(words.len())
 }
 
 /// True inside navigation, menus and comment threads, where "By …" sorts links or names
@@ -750,10 +805,16 @@ fn in_chrome(node: ego_tree::NodeRef<'_, scraper::Node>) -> bool {
                 .flat_map(str::split_whitespace)
                 .any(|tok| {
                     let tok = tok.to_ascii_lowercase();
+                    let comment = tok == "comment"
+                        || tok == "comments"
+                        || tok.starts_with("comment-")
+                        || tok.starts_with("comments-")
+                        || tok.starts_with("comment_")
+                        || tok.starts_with("commentlist");
                     tok.contains("menu")
                         || tok.contains("dropdown")
                         || tok.contains("navbar")
-                        || (tok.starts_with("comment") && !tok.contains("open") && !tok.contains("count"))
+                        || (comment && !["open", "closed", "count"].iter().any(|w| tok.contains(w)))
                 })
     })
 }
@@ -817,8 +878,10 @@ fn time_value(html: &Html, published: bool) -> Option<String> {
 
 fn text_date(html: &Html, now: chrono::DateTime<chrono::Utc>) -> Option<String> {
     for e in html.select(&DATE_TEXT).take(200) {
-        let t = dom::inner_text(*e);
-        if t.is_empty() || t.chars().count() > MAX_BYLINE_CHARS {
+        let Some(t) = dom::short_inner_text(*e, MAX_BYLINE_CHARS) else {
+            continue;
+        };
+        if t.is_empty() {
             continue;
         }
         if let Some(d) = dates::find_date_in_text(&t) {
@@ -834,41 +897,60 @@ fn text_date(html: &Html, now: chrono::DateTime<chrono::Utc>) -> Option<String> 
 /// kicker): "Dec 17, 2025", "Published on Oct 21, 2025", "17.05.2021". Pages built with
 /// utility classes (`text-sm`, `_1zZc`) give no other sign of it.
 fn headline_date(html: &Html, now: chrono::DateTime<chrono::Utc>) -> Option<String> {
-    let h1 = html
-        .select(&H1)
-        .find(|h| dom::inner_text(**h).chars().count() >= MIN_HEADLINE_CHARS && !in_chrome(**h))?;
-    let short_texts =
+    // Screen-reader h1s ("Navigation und Service") and logo h1s come first on some pages:
+    // the first few long h1s are tried in turn.
+    html.select(&H1)
+        .filter(|h| {
+            dom::short_inner_text(**h, MAX_BYLINE_GROUP_CHARS)
+                .is_some_and(|t| t.chars().count() >= MIN_HEADLINE_CHARS)
+                && !in_chrome(**h)
+        })
+        .take(MAX_HEADLINE_H1S)
+        .find_map(|h1| date_around(*h1, now))
+}
+
+/// The first date in a short text after `h1` (or, failing that, before it), or in a longer
+/// text that opens with it ("01.02.2022 – Der Arbeitsmarkt …", a dateline).
+fn date_around(
+    h1: ego_tree::NodeRef<'_, scraper::Node>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<String> {
+    let first_date =
         |nodes: &mut dyn Iterator<Item = ego_tree::NodeRef<'_, scraper::Node>>| -> Option<String> {
             nodes
-                .filter(|n| {
-                    !n.ancestors()
-                        .any(|a| dom::is_tag(&a, &["script", "style", "noscript"]))
-                })
+                .filter(|n| n.value().is_text() && !n.ancestors().any(|a| dom::is_tag(&a, NOT_PAGE_TEXT)))
                 .filter_map(|n| n.value().as_text().map(|t| t.trim().to_string()))
                 .filter(|t| !t.is_empty())
                 .take(HEADLINE_DATE_TEXTS)
-                .filter(|t| t.chars().count() <= MAX_DATE_TEXT_CHARS)
-                .find_map(|t| dates::find_date_in_text(&t).filter(|d| dates::is_plausible(d, now)))
-                .map(|d| d.iso)
+                .find_map(|t| {
+                    let (start, _, d) = dates::find_date_span(&t)?;
+                    let short = t.chars().count() <= MAX_DATE_TEXT_CHARS;
+                    let dateline = start == 0 && t.starts_with(|c: char| c.is_ascii_digit());
+                    ((short || dateline) && dates::is_plausible(&d, now)).then_some(d.iso)
+                })
         };
     // Document order from the h1 on, then backwards from it, without entering it.
-    let following = std::iter::successors(Some(*h1), |n| {
+    let following = std::iter::successors(Some(h1), |n| {
         n.next_sibling()
             .or_else(|| n.ancestors().find_map(|a| a.next_sibling()))
     });
     let mut following_texts = following.skip(1).flat_map(|n| n.descendants());
-    if let Some(d) = short_texts(&mut following_texts) {
+    if let Some(d) = first_date(&mut following_texts) {
         return Some(d);
     }
-    let preceding = std::iter::successors(Some(*h1), |n| {
-        n.prev_sibling()
-            .or_else(|| n.ancestors().find_map(|a| a.prev_sibling()))
-    });
-    let mut preceding_texts = preceding
-        .skip(1)
-        .flat_map(|n| n.descendants().collect::<Vec<_>>().into_iter().rev())
-        .take(HEADLINE_DATE_TEXTS * 4);
-    short_texts(&mut preceding_texts)
+    // Reverse document order, lazily: the previous sibling's last descendant, else the
+    // parent (the h1's own ancestors hold no text before it but their earlier children's).
+    let mut preceding = std::iter::successors(Some(h1), |n| match n.prev_sibling() {
+        Some(mut p) => {
+            while let Some(c) = p.last_child() {
+                p = c;
+            }
+            Some(p)
+        }
+        None => n.parent(),
+    })
+    .skip(1);
+    first_date(&mut preceding)
 }
 
 fn dom_breadcrumbs(html: &Html) -> Vec<String> {
@@ -899,11 +981,13 @@ fn dom_breadcrumbs(html: &Html) -> Vec<String> {
         {
             continue;
         }
-        let t = dom::inner_text(*e);
+        let Some(t) = dom::short_inner_text(*e, MAX_CRUMB_CHARS) else {
+            continue;
+        };
         let t = t.trim_matches(|c: char| {
             c == '›' || c == '»' || c == '>' || c == '/' || c == '|' || c.is_whitespace()
         });
-        if t.is_empty() || t.chars().count() > 150 {
+        if t.is_empty() {
             continue;
         }
         if out.last().is_none_or(|l| l != t) {
@@ -1099,18 +1183,25 @@ fn types_of(v: &Value) -> Vec<String> {
 fn jsonld_title(article: &Value, html_title: Option<&str>, h1s: &[String]) -> Option<String> {
     let headline = str_field(article, &["headline"]);
     let name = str_field(article, &["name"]);
-    let shown: Vec<String> = html_title
-        .into_iter()
-        .chain(h1s.iter().map(String::as_str))
-        .map(squash)
-        .collect();
-    let in_title = |t: &Option<String>| {
-        t.as_deref()
-            .map(squash)
-            .is_some_and(|t| !t.is_empty() && shown.iter().any(|s| s.contains(&t)))
+    let title = squash(html_title.unwrap_or_default());
+    let h1s: Vec<String> = h1s.iter().map(|h| squash(h)).collect();
+    // The page's own title: an h1, or what `<title>` starts with (a site name comes last).
+    let is_page_title = |t: &str| {
+        let t = squash(t);
+        !t.is_empty() && (h1s.contains(&t) || title.starts_with(&t))
     };
-    if name.is_some() && in_title(&name) && !in_title(&headline) {
-        return name;
+    let shown = |t: &str| {
+        let t = squash(t);
+        !t.is_empty() && (title.contains(&t) || h1s.iter().any(|h| h.contains(&t)))
+    };
+    let publisher = article
+        .get("publisher")
+        .and_then(|p| str_field(p, &["name"]))
+        .map(|p| squash(&p));
+    if let Some(n) = &name {
+        if is_page_title(n) && !headline.as_deref().is_some_and(shown) && publisher != Some(squash(n)) {
+            return name;
+        }
     }
     headline
         .or(name)
@@ -1278,6 +1369,53 @@ mod tests {
     }
 
     #[test]
+    fn texts_that_only_look_like_bylines() {
+        let authors = |body: &str| md(&format!("<html><head></head><body>{body}</body></html>")).authors;
+        for body in [
+            r#"<h2>Von Äpfeln und Birnen</h2>"#,
+            r#"<p>Von Hamburg</p>"#,
+            r#"<h3>Por Amor al Arte</h3>"#,
+            r#"<p>Par Avion</p>"#,
+            r#"<table><tr><th>Author</th><th>Title</th></tr></table>"#,
+            r#"<ul><li><a href="/authors">Authors</a></li><li><a href="/contact">Contact Us</a></li></ul>"#,
+            r#"<p>Autor</p><p>Mehr lesen</p>"#,
+            r#"<p>The library <a>uunf</a> <em>by</em> <a>Daniel Bünzli</a> is good.</p>"#,
+        ] {
+            assert!(authors(body).is_empty(), "{body} gave {:?}", authors(body));
+        }
+        // A commentary column is not a comment thread.
+        assert_eq!(
+            authors(r#"<article class="commentary"><p class="byline">By Jane Doe</p><p>Text.</p></article>"#),
+            vec!["Jane Doe"]
+        );
+    }
+
+    #[test]
+    fn byline_scan_on_a_huge_container_stays_linear() {
+        // 20,000 lines that each start like a byline, in one container: every candidate must
+        // be rejected without reading the whole container again.
+        let mut body = String::from("<div>");
+        for i in 0..20_000 {
+            body.push_str(&format!("Von Berlin nach Hamburg fährt Zug {i}<br>"));
+        }
+        body.push_str("</div>");
+        assert!(md(&format!("<html><body>{body}</body></html>"))
+            .authors
+            .is_empty());
+    }
+
+    #[test]
+    fn jsonld_name_that_is_the_site_is_not_the_title() {
+        let m = md(
+            r#"<html><head><title>Council OKs budget | Springfield News</title><script type="application/ld+json">{"@type":"NewsArticle","headline":"Council approves budget after long debate","name":"Springfield News"}</script></head><body></body></html>"#,
+        );
+        assert_eq!(
+            m.jsonld_title.as_deref(),
+            Some("Council approves budget after long debate")
+        );
+    }
+
+    #[test]
     fn authors_from_author_links_and_byline_classes() {
         let authors = |body: &str| md(&format!("<html><head></head><body>{body}</body></html>")).authors;
         assert_eq!(
@@ -1332,6 +1470,24 @@ mod tests {
             None,
         );
         assert_eq!(m.published, Some(("2025-01-23".to_string(), "text")));
+        // A screen-reader h1 first; the dateline opens the lead paragraph.
+        let m = extract(
+            &Html::parse_document(
+                r#"<html><body><h1 class="aural">Navigation und Service</h1><nav>x</nav><h1>Arbeitslosenquote im Januar 2022</h1><p><strong>01.02.2022 „Der Arbeitsmarkt ist gut in das neue Jahr gestartet“, sagte der Vorstand.</strong></p></body></html>"#,
+            ),
+            None,
+            None,
+        );
+        assert_eq!(m.published, Some(("2022-02-01".to_string(), "text")));
+        // The page's <title> is not a date near the headline.
+        let m = extract(
+            &Html::parse_document(
+                r#"<html><head><title>Weekly briefing 3 March 2024</title></head><body><h1>Weekly briefing for the whole team</h1><p>Body text without any date in it at all, long enough.</p></body></html>"#,
+            ),
+            None,
+            None,
+        );
+        assert_eq!(m.published, None);
         // A date inside a sentence of the body is not the page's date.
         let m = extract(
             &Html::parse_document(

@@ -12,6 +12,9 @@ use std::collections::HashMap;
 /// A fallback after a placeholder is removed only when it is this short ("Loading
 /// paragraph...", an empty skeleton box), unless React's `<!--/$-->` marks its end.
 const MAX_FALLBACK_CHARS: usize = 40;
+/// Elements that are page content, never a loading fallback, even when short (with the
+/// headings).
+const CONTENT_TAGS: &[&str] = &["p", "blockquote", "ul", "ol", "table", "figure"];
 
 /// Move every streamed piece into its placeholder and drop the placeholder's fallback.
 pub fn place_streamed_segments(html: &mut Html) {
@@ -65,20 +68,23 @@ pub fn place_streamed_segments(html: &mut Html) {
 }
 
 /// Remove what React shows until a piece arrives: the siblings after the placeholder up to
-/// the `<!--/$-->` comment, or, without that marker, one short element right after it.
+/// the `<!--/$-->` comment, or, without that marker (comments stripped), one short element
+/// right after it. Another placeholder or a streamed piece is never taken for a fallback.
 fn remove_fallback(html: &mut Html, slot: NodeId) {
     let Some(slot_ref) = html.tree.get(slot) else {
         return;
     };
-    let following: Vec<_> = slot_ref.next_siblings().collect();
-    // The marker closes this boundary only if no other boundary starts before it.
-    let end = following
-        .iter()
+    // Only the siblings before the next boundary can belong to this one.
+    let following: Vec<_> = slot_ref
+        .next_siblings()
         .take_while(|s| match s.value() {
-            Node::Element(e) => e.name() != "template",
+            Node::Element(e) => e.name() != "template" && !(e.name() == "div" && e.attr("hidden").is_some()),
             Node::Comment(c) => !c.comment.trim().starts_with('$'),
             _ => true,
         })
+        .collect();
+    let end = following
+        .iter()
         .position(|s| matches!(s.value(), Node::Comment(c) if c.comment.trim() == "/$"));
     let doomed: Vec<NodeId> = match end {
         Some(end) => following[..end].iter().map(|s| s.id()).collect(),
@@ -86,11 +92,14 @@ fn remove_fallback(html: &mut Html, slot: NodeId) {
             .iter()
             .find(|s| s.value().is_element())
             .filter(|s| {
-                let text: String = s
+                !s.value().as_element().is_some_and(|e| {
+                    crate::dom::HEADING_TAGS.contains(&e.name()) || CONTENT_TAGS.contains(&e.name())
+                }) && s
                     .descendants()
-                    .filter_map(|d| d.value().as_text().map(|t| t.to_string()))
-                    .collect();
-                text.trim().chars().count() <= MAX_FALLBACK_CHARS
+                    .filter_map(|d| d.value().as_text())
+                    .map(|t| t.trim().chars().count())
+                    .sum::<usize>()
+                    <= MAX_FALLBACK_CHARS
             })
             .map(|s| s.id())
             .into_iter()
@@ -122,6 +131,16 @@ mod tests {
         );
         place_streamed_segments(&mut html);
         assert_eq!(body_text(&html), "Title|First|Middle|Second|Third");
+    }
+
+    #[test]
+    fn without_markers_only_a_short_fallback_goes() {
+        // Comments stripped: the next placeholder and a real heading are not fallbacks.
+        let mut html = Html::parse_document(
+            r#"<html><body><h1>T</h1><template id="B:0"></template><template id="B:1"></template><h2>Our conclusion</h2><p>End</p><div hidden id="S:0"><p>First</p></div><div hidden id="S:1"><p>Second</p></div></body></html>"#,
+        );
+        place_streamed_segments(&mut html);
+        assert_eq!(body_text(&html), "T|First|Second|Our conclusion|End");
     }
 
     #[test]

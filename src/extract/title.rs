@@ -12,6 +12,8 @@ const SEPARATORS: &[&str] = &[
 /// An h1 shorter than this (characters) is too short to stand in for a declared title that
 /// contains it: "Arbeit" in "Arbeit | Grüne" may be a section name.
 const MIN_H1_IN_TITLE_CHARS: usize = 10;
+/// A second-level label this short is part of a public suffix ("co.uk", "com.au").
+const SHORT_SUFFIX_LABEL: usize = 3;
 /// A `<title>` part shorter than this many words is a site name, not a headline.
 const MIN_HEADLINE_WORDS: usize = 3;
 
@@ -50,7 +52,15 @@ fn is_site_part(part: &str, site: Option<&str>, host: Option<&str>) -> bool {
 /// True if `part` is exactly the site's name or its host's main label.
 fn is_site_name(part: &str, site: Option<&str>, host: Option<&str>) -> bool {
     let p = squash(part);
-    let label = host.map(|h| h.trim_start_matches("www.").split('.').next().unwrap_or(h));
+    // The registrable name, not a subdomain: "example" in news.example.com.
+    let label = host.map(|h| {
+        let labels: Vec<&str> = h.split('.').collect();
+        match labels.len() {
+            0 | 1 => h,
+            n if labels[n - 2].len() <= SHORT_SUFFIX_LABEL && n >= 3 => labels[n - 3],
+            n => labels[n - 2],
+        }
+    });
     !p.is_empty() && (site.map(squash) == Some(p.clone()) || label.map(squash) == Some(p))
 }
 
@@ -229,10 +239,11 @@ pub fn choose(
             }
             // "Site » Blog Archive » Headline": a later part of <title> that a heading
             // repeats (the first part is what the rules above already weighed).
-            if let Some(part) = title_parts(t)
-                .skip(1)
-                .find(|p| !is_site_part(p, site, host) && h1s.iter().chain(&md.h2s).any(|h| same_title(h, p)))
-            {
+            if let Some(part) = title_parts(t).skip(1).find(|p| {
+                p.split_whitespace().count() >= MIN_HEADLINE_WORDS
+                    && !is_site_part(p, site, host)
+                    && h1s.iter().chain(&md.h2s).any(|h| same_title(h, p))
+            }) {
                 return Some(part.to_string());
             }
             // <title> is only the site's name: the page's own h1 says more.
@@ -368,6 +379,16 @@ mod tests {
         assert_eq!(
             choose(&md, None, None, None, &[]).as_deref(),
             Some("Impfen und Boostern ist bis Ende Februar noch überall möglich")
+        );
+        // A one-word section in <title> repeated by an h2 is not the headline.
+        let md = Metadata {
+            h2s: vec!["Reviews".into()],
+            html_title: Some("Best laptops of 2025 | Reviews | TechSite".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            choose(&md, None, None, Some("techsite.test"), &[]).as_deref(),
+            Some("Best laptops of 2025 | Reviews")
         );
         // <title> is only the site's name: the h1.
         let md = Metadata {
