@@ -1081,15 +1081,22 @@ impl JsonLd {
                 }
             }
         }
+        // Graph nodes with a name, by `@id`: the targets of `{"@id": …}` references.
+        let mut named: HashMap<&str, &Value> = HashMap::new();
+        for o in objects.iter().filter(|o| o.get("name").is_some()) {
+            if let Some(id) = o.get("@id").and_then(Value::as_str) {
+                named.entry(id).or_insert(o);
+            }
+        }
         if let Some((_, a)) = best {
             ld.authors = a
                 .get("author")
                 .or_else(|| a.get("creator"))
-                .map(|v| names_of(&resolve_refs(v, &objects)))
+                .map(|v| names_of(&resolve_refs(v, &named)))
                 .unwrap_or_default();
             ld.publisher_name = a
                 .get("publisher")
-                .and_then(|p| names_of(&resolve_refs(p, &objects)).into_iter().next());
+                .and_then(|p| names_of(&resolve_refs(p, &named)).into_iter().next());
             ld.keywords = match a.get("keywords") {
                 Some(Value::String(s)) => s
                     .split(',')
@@ -1128,18 +1135,14 @@ impl JsonLd {
 
 /// `{"@id": "…#person"}` references replaced by the graph node with that `@id` (Yoast and
 /// most SEO plugins name the author only there).
-fn resolve_refs(v: &Value, objects: &[Value]) -> Value {
+fn resolve_refs(v: &Value, named: &HashMap<&str, &Value>) -> Value {
     match v {
-        Value::Array(items) => Value::Array(items.iter().map(|i| resolve_refs(i, objects)).collect()),
+        Value::Array(items) => Value::Array(items.iter().map(|i| resolve_refs(i, named)).collect()),
         Value::Object(map) if !map.contains_key("name") => map
             .get("@id")
-            .and_then(|id| {
-                objects
-                    .iter()
-                    .find(|o| o.get("@id") == Some(id) && o.get("name").is_some())
-            })
-            .cloned()
-            .unwrap_or_else(|| v.clone()),
+            .and_then(Value::as_str)
+            .and_then(|id| named.get(id))
+            .map_or_else(|| v.clone(), |o| (*o).clone()),
         _ => v.clone(),
     }
 }
