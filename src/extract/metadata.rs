@@ -668,7 +668,8 @@ fn byline_scan(html: &Html) -> Vec<String> {
             if starts_block(node) {
                 // After a short label ("By", "Autor") the next text must read as a name;
                 // after "Posted by", "Gespeichert von" any handle will do ("rasos").
-                next_text(node).filter(|n| LONG_LABEL.is_match(t) || name_follows(n))
+                let long = LONG_LABEL.is_match(t);
+                next_text(node, long).filter(|n| long || name_follows(n))
             } else {
                 climb_byline(node, t)
             }
@@ -713,17 +714,23 @@ fn climb_byline(node: ego_tree::NodeRef<'_, scraper::Node>, label: &str) -> Opti
 
 /// The first text after `node` in document order (its later siblings, then its parents'),
 /// looking at most [`BYLINE_CLIMB`] levels up.
-fn next_text(node: ego_tree::NodeRef<'_, scraper::Node>) -> Option<String> {
+fn next_text(node: ego_tree::NodeRef<'_, scraper::Node>, allow_list: bool) -> Option<String> {
     let mut cur = node;
     for _ in 0..BYLINE_CLIMB {
         for sib in cur.next_siblings() {
             let text = match sib.value() {
                 scraper::Node::Text(t) => t.trim().to_string(),
-                scraper::Node::Element(e) if !matches!(e.name(), "script" | "style" | "img" | "svg") => sib
-                    .descendants()
-                    .filter_map(|d| d.value().as_text().map(|t| t.trim().to_string()))
-                    .find(|t| !t.is_empty())
-                    .unwrap_or_default(),
+                scraper::Node::Element(e) if !matches!(e.name(), "script" | "style" | "img" | "svg") => {
+                    // A list after a heading "Authors" is a menu ("Privacy Policy"), unless
+                    // the label says "Written by:" before it.
+                    if !allow_list && matches!(e.name(), "ul" | "ol" | "li" | "nav") {
+                        return None;
+                    }
+                    sib.descendants()
+                        .filter_map(|d| d.value().as_text().map(|t| t.trim().to_string()))
+                        .find(|t| !t.is_empty())
+                        .unwrap_or_default()
+                }
                 _ => String::new(),
             };
             if !text.is_empty() {
@@ -1382,6 +1389,7 @@ mod tests {
             r#"<table><tr><th>Author</th><th>Title</th></tr></table>"#,
             r#"<ul><li><a href="/authors">Authors</a></li><li><a href="/contact">Contact Us</a></li></ul>"#,
             r#"<p>Autor</p><p>Mehr lesen</p>"#,
+            r#"<h4>Authors</h4><ul><li>Privacy Policy</li></ul>"#,
             r#"<p>The library <a>uunf</a> <em>by</em> <a>Daniel Bünzli</a> is good.</p>"#,
         ] {
             assert!(authors(body).is_empty(), "{body} gave {:?}", authors(body));
