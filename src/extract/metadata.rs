@@ -74,6 +74,8 @@ const NOT_BYLINE_LABEL: &[&str] = &["th", "button", "label", "option"];
 const INLINE_WRAPPERS: &[&str] = &["em", "i", "b", "strong", "span", "small", "font", "a", "time"];
 /// A breadcrumb item longer than this is not a crumb.
 const MAX_CRUMB_CHARS: usize = 150;
+/// JSON-LD types of pages that list other pages.
+const LISTING_TYPES: &[&str] = &["collectionpage", "itemlist", "searchresultspage", "profilepage"];
 /// How many long h1s are tried as the headline when looking for the date next to it.
 const MAX_HEADLINE_H1S: usize = 3;
 /// How many non-empty texts after (and before) the headline may hold its date.
@@ -472,7 +474,21 @@ pub fn extract(html: &Html, url: Option<&url::Url>, content_language: Option<&st
         dates::is_plausible(&d, now).then_some((d.iso, "url"))
     })
     .or_else(|| text_date(html, now).map(|d| (d, "text")))
-    .or_else(|| headline_date(html, now).map(|d| (d, "text")));
+    .or_else(|| {
+        // A listing's h1 ("Archive for Politics") sits above other articles' dates.
+        let listing = md
+            .jsonld_types
+            .iter()
+            .any(|t| LISTING_TYPES.contains(&t.as_str()))
+            && !md
+                .jsonld_types
+                .iter()
+                .any(|t| ARTICLE_TYPES.contains(&t.as_str()));
+        (!listing)
+            .then(|| headline_date(html, now))
+            .flatten()
+            .map(|d| (d, "text"))
+    });
     md.modified = pick(vec![
         (
             ld.article.as_ref().and_then(|a| str_field(a, &["dateModified"])),
@@ -1490,6 +1506,15 @@ mod tests {
             None,
         );
         assert_eq!(m.published, Some(("2022-02-01".to_string(), "text")));
+        // A page that says it is a listing: the dates under its h1 belong to other articles.
+        let m = extract(
+            &Html::parse_document(
+                r#"<html><head><script type="application/ld+json">{"@type":"CollectionPage","name":"Politics"}</script></head><body><h1>Archive for the Politics category</h1><ul><li><a href="/a">Senate passes bill</a></li><li>March 3, 2019</li></ul></body></html>"#,
+            ),
+            None,
+            None,
+        );
+        assert_eq!(m.published, None);
         // The page's <title> is not a date near the headline.
         let m = extract(
             &Html::parse_document(
