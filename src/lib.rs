@@ -42,3 +42,11 @@ pub use error::{Error, Result};
 pub use extract::{process, process_for_crawl, Options, PageInfo};
 pub use model::{Article, Page, Record};
 pub use rules::Rules;
+
+/// A scratch directory for one test module, unique to this test process.
+#[cfg(test)]
+pub(crate) fn test_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("nh-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("create the test directory");
+    dir
+}

@@ -440,8 +440,7 @@ mod tests {
 
     #[test]
     fn unknown_field_names_file() {
-        let dir = std::env::temp_dir().join(format!("nh-rules-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("tmp");
+        let dir = crate::test_dir("rules");
         std::fs::write(
             dir.join("bad.example.toml"),
             "domains=[\"x.test\"]\nbodyy=[\"div\"]\n",

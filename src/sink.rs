@@ -82,8 +82,7 @@ mod tests {
 
     #[test]
     fn compressed_outputs_round_trip() {
-        let dir = std::env::temp_dir().join(format!("nh-sink-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = crate::test_dir("sink");
         for name in ["a.jsonl", "a.jsonl.gz", "a.jsonl.zst"] {
             let p = dir.join(name);
             let mut o = Output::open(Some(&p)).unwrap();

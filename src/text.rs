@@ -62,6 +62,26 @@ pub fn ends_sentence(s: &str) -> bool {
     )
 }
 
+/// A host's registrable name without its suffix: "example" for news.example.com, "bbc" for
+/// www.bbc.co.uk (a second-level label of at most three letters counts as suffix); `None`
+/// for a single-label host.
+pub fn host_main_label(host: &str) -> Option<&str> {
+    let labels: Vec<&str> = host.split('.').collect();
+    let n = labels.len();
+    if n < 2 {
+        return None;
+    }
+    let main = labels[n - 2];
+    Some(if main.len() <= SHORT_SUFFIX_LABEL && n >= 3 {
+        labels[n - 3]
+    } else {
+        main
+    })
+}
+
+/// A second-level label this short is part of a public suffix ("co.uk", "com.au").
+const SHORT_SUFFIX_LABEL: usize = 3;
+
 /// Lowercase letters and digits only: "ABC News" and "abcnews" compare equal.
 pub fn squash(s: &str) -> String {
     s.chars()

@@ -44,6 +44,16 @@ fn crawl_two_sites(server: &Server) -> Command {
     cmd
 }
 
+/// The run ended with `code`; on failure its stderr is shown.
+fn assert_exit(o: &Output, code: i32) {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 async fn run(cmd: Command) -> Output {
     let mut cmd = cmd;
     tokio::task::spawn_blocking(move || cmd.output().expect("run newsharvest"))
@@ -73,12 +83,7 @@ async fn clean_crawl_exits_0_with_output_and_stats() {
         .arg("--errors")
         .arg(&errors);
     let o = run(cmd).await;
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "stderr: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 0);
     let raw = std::fs::read(&out).unwrap();
     let mut text = String::new();
     std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&raw[..]), &mut text).unwrap();
@@ -126,12 +131,7 @@ async fn some_failures_exit_1_nothing_fetched_exits_3_bad_flags_exit_2() {
         .arg("-o")
         .arg(d.join("out.jsonl"));
     let o = run(cmd).await;
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "stderr: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 1);
     let errs = lines(&d.join("errors.jsonl"));
     assert!(errs.len() >= 6, "{errs:?}");
     assert!(errs
@@ -165,12 +165,7 @@ async fn some_failures_exit_1_nothing_fetched_exits_3_bad_flags_exit_2() {
     .arg("-o")
     .arg(d.join("none.jsonl"));
     let o = run(cmd).await;
-    assert_eq!(
-        o.status.code(),
-        Some(3),
-        "stderr: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 3);
 
     // Usage errors: exit 2 with a clear message.
     for args in [
@@ -231,12 +226,7 @@ async fn sigterm_stops_cleanly_with_complete_output() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(143),
-        "stderr: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 143);
     let written = lines(&out);
     assert!(
         !written.is_empty() && written.len() < 40,
@@ -285,12 +275,7 @@ async fn crawl_warc_archive_extracts_to_the_same_articles() {
     let mut cmd = crawl_two_sites(&server);
     cmd.arg("-o").arg(&out).arg("--warc").arg(&warc);
     let o = run(cmd).await;
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "stderr: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 0);
     let crawled = lines(&out);
     assert_eq!(crawled.len(), 8);
 
@@ -359,12 +344,7 @@ async fn state_file_makes_the_next_run_incremental() {
         cmd
     };
     let o = run(crawl("first.jsonl")).await;
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "stderr: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 0);
     assert_eq!(lines(&d.join("first.jsonl")).len(), 4);
     assert_eq!(lines(&state).len(), 4);
     let article_requests = |log: &[newsharvest::serve::LoggedRequest]| {
@@ -373,12 +353,7 @@ async fn state_file_makes_the_next_run_incremental() {
     let before = article_requests(&server.log());
 
     let o = run(crawl("second.jsonl")).await;
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "stderr: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 0);
     assert!(lines(&d.join("second.jsonl")).is_empty());
     assert_eq!(
         article_requests(&server.log()),

@@ -184,8 +184,7 @@ mod tests {
 
     #[test]
     fn exchanges_become_linked_request_and_response_records() {
-        let dir = std::env::temp_dir().join(format!("nh-archive-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = crate::test_dir("archive");
         let path = dir.join("crawl.warc.gz");
         let mut a = Archive::create(&path, "newsharvest-test/1.0", "newsharvest-test").unwrap();
         let mut headers = HeaderMap::new();

@@ -150,8 +150,7 @@ mod tests {
 
     #[test]
     fn round_trip_and_torn_lines() {
-        let dir = std::env::temp_dir().join(format!("nh-state-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = crate::test_dir("state");
         let p = dir.join("state.jsonl");
         let _ = std::fs::remove_file(&p);
         let (k, bad) = Known::load(&p).unwrap();

@@ -76,6 +76,8 @@ const INLINE_WRAPPERS: &[&str] = &["em", "i", "b", "strong", "span", "small", "f
 const MAX_CRUMB_CHARS: usize = 150;
 /// JSON-LD types of pages that list other pages.
 const LISTING_TYPES: &[&str] = &["collectionpage", "itemlist", "searchresultspage", "profilepage"];
+/// An h1 longer than this wraps more than a headline.
+const MAX_HEADLINE_TEXT_CHARS: usize = 400;
 /// How many long h1s are tried as the headline when looking for the date next to it.
 const MAX_HEADLINE_H1S: usize = 3;
 /// How many non-empty texts after (and before) the headline may hold its date.
@@ -113,7 +115,8 @@ static META: LazyLock<Selector> = LazyLock::new(|| sel("meta"));
 static JSONLD: LazyLock<Selector> = LazyLock::new(|| sel(r#"script[type="application/ld+json" i]"#));
 static TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
 static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
-static LINKS: LazyLock<Selector> = LazyLock::new(|| sel("a[href]"));
+/// Links with a target.
+pub(crate) static LINKS: LazyLock<Selector> = LazyLock::new(|| sel("a[href]"));
 /// The path of an author's page: `/author/jane-doe`, `/autoren/max-muster/`, `/editors/jon-fingas/`.
 static AUTHOR_URL: LazyLock<regex::Regex> = LazyLock::new(|| {
     regex::Regex::new(r"(?i)/(?:author|authors|autor|autoren|auteur|auteurs|editors|contributors?|writers?|journalists?)/[\w%.\-]+/?(?:[?#].*)?$")
@@ -169,18 +172,11 @@ fn is_org(orgs: &[String], name: &str) -> bool {
 
 fn org_names(site: Option<&str>, publisher: Option<&str>, url: Option<&url::Url>) -> Vec<String> {
     let mut v: Vec<String> = site.into_iter().chain(publisher).map(squash).collect();
-    if let Some(host) = url.and_then(|u| u.host_str()) {
-        let labels: Vec<&str> = host.split('.').collect();
-        if labels.len() >= 2 {
-            let main = labels[labels.len() - 2];
-            // "co.uk"-style suffixes: take the label before.
-            let main = if main.len() <= 3 && labels.len() >= 3 {
-                labels[labels.len() - 3]
-            } else {
-                main
-            };
-            v.push(squash(main));
-        }
+    if let Some(main) = url
+        .and_then(|u| u.host_str())
+        .and_then(crate::text::host_main_label)
+    {
+        v.push(squash(main));
     }
     v.retain(|s| s.len() >= 3);
     v
@@ -924,7 +920,7 @@ fn headline_date(html: &Html, now: chrono::DateTime<chrono::Utc>) -> Option<Stri
     // the first few long h1s are tried in turn.
     html.select(&H1)
         .filter(|h| {
-            dom::short_inner_text(**h, MAX_BYLINE_GROUP_CHARS)
+            dom::short_inner_text(**h, MAX_HEADLINE_TEXT_CHARS)
                 .is_some_and(|t| t.chars().count() >= MIN_HEADLINE_CHARS)
                 && !in_chrome(**h)
         })

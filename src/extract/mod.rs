@@ -48,7 +48,6 @@ pub struct PageInfo {
     pub jsonld_types: Vec<String>,
 }
 
-static LINKS: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| metadata::sel("a[href]"));
 /// Extract the article from one page. See the module documentation for the steps.
 pub fn process(page: &Page<'_>, rules: &Rules, opts: &Options) -> Result<Article> {
     run(page, rules, opts, None)
@@ -82,7 +81,7 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
     let md = metadata::extract(&html, url.as_ref(), page.content_language);
     if let Some(info) = info {
         info.links = html
-            .select(&LINKS)
+            .select(&metadata::LINKS)
             .filter_map(|a| a.value().attr("href"))
             .map(str::to_string)
             .collect();

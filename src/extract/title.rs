@@ -3,7 +3,7 @@
 //! glued in front. In: [`Metadata`]. Out: one title string.
 
 use super::metadata::Metadata;
-use crate::text::{collapse_ws, squash};
+use crate::text::{collapse_ws, host_main_label, squash};
 
 /// Separators between a title and a site name in `<title>`/og:title.
 const SEPARATORS: &[&str] = &[
@@ -12,8 +12,6 @@ const SEPARATORS: &[&str] = &[
 /// An h1 shorter than this (characters) is too short to stand in for a declared title that
 /// contains it: "Arbeit" in "Arbeit | Grüne" may be a section name.
 const MIN_H1_IN_TITLE_CHARS: usize = 10;
-/// A second-level label this short is part of a public suffix ("co.uk", "com.au").
-const SHORT_SUFFIX_LABEL: usize = 3;
 /// A `<title>` part shorter than this many words is a site name, not a headline.
 const MIN_HEADLINE_WORDS: usize = 3;
 
@@ -53,14 +51,7 @@ fn is_site_part(part: &str, site: Option<&str>, host: Option<&str>) -> bool {
 fn is_site_name(part: &str, site: Option<&str>, host: Option<&str>) -> bool {
     let p = squash(part);
     // The registrable name, not a subdomain: "example" in news.example.com.
-    let label = host.map(|h| {
-        let labels: Vec<&str> = h.split('.').collect();
-        match labels.len() {
-            0 | 1 => h,
-            n if labels[n - 2].len() <= SHORT_SUFFIX_LABEL && n >= 3 => labels[n - 3],
-            n => labels[n - 2],
-        }
-    });
+    let label = host.map(|h| host_main_label(h).unwrap_or(h));
     !p.is_empty() && (site.map(squash) == Some(p.clone()) || label.map(squash) == Some(p))
 }
 

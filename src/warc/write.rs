@@ -170,8 +170,7 @@ mod tests {
 
     #[test]
     fn written_records_read_back_with_their_digests_and_offsets() {
-        let dir = std::env::temp_dir().join(format!("nh-warc-write-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = crate::test_dir("warc-write");
         for name in ["t.warc", "t.warc.gz"] {
             let path = dir.join(name);
             let mut w = WarcWriter::create(&path).unwrap();
