@@ -16,7 +16,7 @@ fn main() -> anyhow::Result<()> {
         path: Some(path.into()),
         url: None,
     };
-    let bytes = input::read(&src)?;
+    let bytes = input::read(&src, newsharvest::limits::DEFAULT_MAX_PAGE_BYTES)?;
     let d = decode::decode_html(&bytes, None);
     let mut html = Html::parse_document(&d.text);
     let rules = Rules::bundled()?;

@@ -1,6 +1,9 @@
 //! Command-line flags (clap derive). Raw flags only: `main.rs` validates and runs them.
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
+use newsharvest::limits::{self, Limits};
+use serde::Deserialize;
 use std::path::PathBuf;
 
 /// Turn news pages into clean JSONL article records.
@@ -117,9 +120,57 @@ pub struct CrawlArgs {
     /// Extraction threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Bounds of one page's extraction.
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// No progress bar and no per-failure lines on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// The bounds of one page's work (README "Safety limits"), for `extract` and `crawl`; in a
+/// crawl `--config` file under the same names with `_`.
+#[derive(Debug, Default, Clone, clap::Args, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitArgs {
+    /// Largest page (`32MiB`, `500KB`, bytes); bigger pages are skipped as too large
+    /// [default: 32MiB].
+    #[arg(long = "max-page-size")]
+    pub max_page_size: Option<String>,
+    /// Most DOM nodes of one page; pages with more are skipped as too large [default: 1500000].
+    #[arg(long = "max-nodes")]
+    pub max_nodes: Option<usize>,
+    /// Element nesting depth; deeper elements are folded into their ancestor [default: 512].
+    #[arg(long = "max-nesting")]
+    pub max_nesting: Option<usize>,
+    /// Time budget of one page's extraction (`10s`, `500ms`; `0` for none); a page over it
+    /// is skipped with `timeout` [default: 10s].
+    #[arg(long = "page-timeout")]
+    pub page_timeout: Option<String>,
+}
+
+impl LimitArgs {
+    /// These flags over `file`'s values, over the defaults.
+    pub fn resolve(&self, file: &LimitArgs) -> anyhow::Result<Limits> {
+        let mut l = Limits::default();
+        if let Some(s) = self.max_page_size.as_ref().or(file.max_page_size.as_ref()) {
+            l.max_bytes = limits::parse_size(s)
+                .map_err(anyhow::Error::msg)
+                .context("--max-page-size")?;
+        }
+        if let Some(n) = self.max_nodes.or(file.max_nodes) {
+            l.max_nodes = n;
+        }
+        if let Some(n) = self.max_nesting.or(file.max_nesting) {
+            anyhow::ensure!(n > 0, "--max-nesting must be at least 1");
+            l.max_depth = n;
+        }
+        if let Some(t) = self.page_timeout.as_ref().or(file.page_timeout.as_ref()) {
+            let d = crate::crawl_cmd::parse_duration(t).context("--page-timeout")?;
+            l.timeout = (!d.is_zero()).then_some(d);
+        }
+        Ok(l)
+    }
 }
 
 /// `newsharvest demo`.
@@ -162,6 +213,9 @@ pub struct ExtractArgs {
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Bounds of one page's extraction.
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,

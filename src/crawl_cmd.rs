@@ -3,7 +3,7 @@
 //! progress bar, the output files and the exit code (0 fine, 1 some failures, 2 usage,
 //! 3 nothing could be fetched).
 
-use crate::cli::{CrawlArgs, DemoArgs};
+use crate::cli::{CrawlArgs, DemoArgs, LimitArgs};
 use anyhow::{bail, Context};
 use newsharvest::crawl::fetch::ResolveRule;
 use newsharvest::crawl::{self, CrawlConfig, ErrorRecord, Sink, Stats};
@@ -59,6 +59,10 @@ struct ConfigFile {
     threads: Option<usize>,
     state: Option<PathBuf>,
     warc: Option<PathBuf>,
+    max_page_size: Option<String>,
+    max_nodes: Option<usize>,
+    max_nesting: Option<usize>,
+    page_timeout: Option<String>,
 }
 
 /// `90`, `90s`, `15m`, `2h`, `1h30m`, `500ms`.
@@ -228,7 +232,16 @@ fn resolve_args(a: &CrawlArgs) -> anyhow::Result<Resolved> {
     if let Some(t) = a.threads.or(file.threads) {
         cfg.threads = t.max(1);
     }
-    cfg.extract = Options { explain: a.explain };
+    let file_limits = LimitArgs {
+        max_page_size: file.max_page_size,
+        max_nodes: file.max_nodes,
+        max_nesting: file.max_nesting,
+        page_timeout: file.page_timeout,
+    };
+    cfg.extract = Options {
+        explain: a.explain,
+        limits: a.limits.resolve(&file_limits)?,
+    };
     cfg.state = a.state.clone().or(file.state);
     cfg.warc = a.warc.clone().or(file.warc);
     let mut selectors = a.selectors.clone();

@@ -128,54 +128,59 @@ impl TextStats {
 /// Text statistics of a node's subtree, skipping non-content elements.
 pub fn text_stats(node: NodeRef<'_, Node>) -> TextStats {
     let mut st = TextStats::default();
-    stats_rec(node, 0, &mut st, &mut true);
-    st
-}
-
-fn stats_rec(node: NodeRef<'_, Node>, in_link: u8, st: &mut TextStats, last_space: &mut bool) {
-    match node.value() {
-        Node::Text(t) => {
-            for c in t.chars() {
-                if text::is_space(c) {
-                    if !*last_space {
-                        *last_space = true;
-                        count_char(st, in_link);
-                    }
-                } else {
-                    *last_space = false;
-                    count_char(st, in_link);
-                    if c == ',' || c == '،' || c == '，' {
-                        st.commas += 1;
+    let mut last_space = true;
+    // An iterative walk (pages nest thousands deep): the subtree being skipped, and the
+    // outermost link with its kind (1: in-page `#` link, 2: other link).
+    let mut skipping: Option<NodeId> = None;
+    let mut link: Option<(NodeId, u8)> = None;
+    for edge in node.traverse() {
+        match edge {
+            Edge::Open(n) if skipping.is_none() => match n.value() {
+                Node::Text(t) => {
+                    let in_link = link.map_or(0, |l| l.1);
+                    for c in t.chars() {
+                        if text::is_space(c) {
+                            if !last_space {
+                                last_space = true;
+                                count_char(&mut st, in_link);
+                            }
+                        } else {
+                            last_space = false;
+                            count_char(&mut st, in_link);
+                            if c == ',' || c == '،' || c == '，' {
+                                st.commas += 1;
+                            }
+                        }
                     }
                 }
-            }
-        }
-        Node::Element(e) => {
-            let name = e.name();
-            if NON_CONTENT_TAGS.contains(&name) {
-                return;
-            }
-            let link = if in_link > 0 {
-                in_link
-            } else if name == "a"
-                && !e
-                    .attr("href")
-                    .is_some_and(|h| h.trim_start().starts_with("javascript:"))
-            {
-                if e.attr("href").is_some_and(|h| h.trim_start().starts_with('#')) {
-                    1
-                } else {
-                    2
+                Node::Element(e) => {
+                    let name = e.name();
+                    if NON_CONTENT_TAGS.contains(&name) {
+                        skipping = Some(n.id());
+                    } else if link.is_none()
+                        && name == "a"
+                        && !e
+                            .attr("href")
+                            .is_some_and(|h| h.trim_start().starts_with("javascript:"))
+                    {
+                        let hash = e.attr("href").is_some_and(|h| h.trim_start().starts_with('#'));
+                        link = Some((n.id(), if hash { 1 } else { 2 }));
+                    }
                 }
-            } else {
-                0
-            };
-            for child in node.children() {
-                stats_rec(child, link, st, last_space);
+                // Documents and fragments are not content nodes: nothing under them counts.
+                _ => skipping = Some(n.id()),
+            },
+            Edge::Close(n) => {
+                if skipping == Some(n.id()) {
+                    skipping = None;
+                } else if link.is_some_and(|l| l.0 == n.id()) {
+                    link = None;
+                }
             }
+            Edge::Open(_) => {}
         }
-        _ => {}
     }
+    st
 }
 
 fn count_char(st: &mut TextStats, in_link: u8) {
@@ -229,31 +234,37 @@ pub const HEADING_TAGS: &[&str] = &["h1", "h2", "h3", "h4", "h5", "h6"];
 /// Collapsed text of a subtree (no block structure), skipping non-content elements.
 pub fn inner_text(node: NodeRef<'_, Node>) -> String {
     let mut raw = String::new();
-    text_rec(node, &mut raw);
+    let mut skipping: Option<NodeId> = None;
+    for edge in node.traverse() {
+        match edge {
+            Edge::Open(n) if skipping.is_none() => match n.value() {
+                Node::Text(t) => raw.push_str(t),
+                Node::Element(e) => {
+                    let name = e.name();
+                    if NON_CONTENT_TAGS.contains(&name) {
+                        skipping = Some(n.id());
+                    } else if is_spaced(name) {
+                        raw.push(' ');
+                    }
+                }
+                _ => skipping = Some(n.id()),
+            },
+            Edge::Close(n) => {
+                if skipping == Some(n.id()) {
+                    skipping = None;
+                } else if skipping.is_none() && tag(&n).is_some_and(is_spaced) {
+                    raw.push(' ');
+                }
+            }
+            Edge::Open(_) => {}
+        }
+    }
     text::collapse_ws(&raw)
 }
 
-fn text_rec(node: NodeRef<'_, Node>, out: &mut String) {
-    match node.value() {
-        Node::Text(t) => out.push_str(t),
-        Node::Element(e) => {
-            let name = e.name();
-            if NON_CONTENT_TAGS.contains(&name) {
-                return;
-            }
-            let block = BLOCK_TAGS.contains(&name) || name == "br";
-            if block {
-                out.push(' ');
-            }
-            for child in node.children() {
-                text_rec(child, out);
-            }
-            if block {
-                out.push(' ');
-            }
-        }
-        _ => {}
-    }
+/// Elements whose text is set apart by spaces in [`inner_text`].
+fn is_spaced(name: &str) -> bool {
+    BLOCK_TAGS.contains(&name) || name == "br"
 }
 
 /// Detach every listed node from the tree (ids already gone are ignored).

@@ -15,6 +15,18 @@ pub enum Error {
     /// The page parsed, but no article text could be found in it.
     #[error("no article text found")]
     NoContent,
+    /// The page is over a size limit (bytes or DOM nodes): skipped, not cut.
+    #[error("too large: {0}")]
+    TooLarge(String),
+    /// The input nests deeper than can be read (feeds and sitemaps; HTML is folded instead).
+    #[error("too deep: {0}")]
+    TooDeep(String),
+    /// The page's time budget ran out.
+    #[error("timeout: extraction took longer than {0:?} (--page-timeout)")]
+    Timeout(std::time::Duration),
+    /// A bug: extraction panicked on this page. The run goes on with the next page.
+    #[error("internal error (please report): {0}")]
+    Panic(String),
     /// A rule file could not be read.
     #[error("cannot read rule file {path}: {source}")]
     RuleIo {

@@ -7,11 +7,9 @@ use crate::warc::{Counts, WarcPage, WarcPages};
 use flate2::read::MultiGzDecoder;
 use serde::Deserialize;
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-/// Largest page accepted (after gunzip): bigger inputs are cut, never buffered unbounded.
-pub const MAX_PAGE_BYTES: u64 = 64 * 1024 * 1024;
 /// Read buffer of a WARC file.
 const WARC_BUFFER: usize = 256 * 1024;
 
@@ -113,13 +111,17 @@ pub fn expand(inputs: &[PathBuf], url: Option<&str>) -> Result<Vec<Source>, Inpu
     Ok(out)
 }
 
+/// Page and WARC files under `dir`, following symbolic links; a link loop or an
+/// unreadable entry is an error naming the path.
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), InputError> {
-    for entry in std::fs::read_dir(dir).map_err(|e| io_err(dir, e))? {
-        let path = entry.map_err(|e| io_err(dir, e))?.path();
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if is_page_file(&path) || is_warc_file(&path) {
-            out.push(path);
+    for entry in walkdir::WalkDir::new(dir).follow_links(true) {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            io_err(&path, e.into())
+        })?;
+        let path = entry.path();
+        if entry.file_type().is_file() && (is_page_file(path) || is_warc_file(path)) {
+            out.push(entry.into_path());
         }
     }
     Ok(())
@@ -161,37 +163,26 @@ pub fn read_manifest(manifest: &Path) -> Result<Vec<Source>, InputError> {
     Ok(out)
 }
 
-/// Read a source's bytes, gunzipping `.gz` files (and gzip bytes on stdin), capped at
-/// [`MAX_PAGE_BYTES`].
-pub fn read(src: &Source) -> Result<Vec<u8>, InputError> {
-    let raw = match &src.path {
-        Some(p) => {
-            let f = std::fs::File::open(p).map_err(|e| io_err(p, e))?;
-            let mut buf = Vec::new();
-            f.take(MAX_PAGE_BYTES)
-                .read_to_end(&mut buf)
-                .map_err(|e| io_err(p, e))?;
-            buf
-        }
-        None => {
-            let mut buf = Vec::new();
-            std::io::stdin()
-                .lock()
-                .take(MAX_PAGE_BYTES)
-                .read_to_end(&mut buf)
-                .map_err(|e| io_err(Path::new("-"), e))?;
-            buf
-        }
+/// Read a source's bytes, gunzipping `.gz` files (and gzip bytes on stdin), at most
+/// `max + 1` bytes: never more is buffered, and [`crate::process`] tells a page over its
+/// `max_bytes` limit by that extra byte.
+pub fn read(src: &Source, max: usize) -> Result<Vec<u8>, InputError> {
+    let cap = max as u64 + 1;
+    let name = src.display();
+    let err = |e| io_err(Path::new(&name), e);
+    let mut reader: Box<dyn BufRead> = match &src.path {
+        Some(p) => Box::new(BufReader::new(File::open(p).map_err(|e| io_err(p, e))?)),
+        None => Box::new(std::io::stdin().lock()),
     };
-    if raw.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        MultiGzDecoder::new(&raw[..])
-            .take(MAX_PAGE_BYTES)
-            .read_to_end(&mut out)
-            .map_err(|e| io_err(Path::new(&src.display()), e))?;
-        return Ok(out);
+    let gzip = reader.fill_buf().map_err(err)?.starts_with(&[0x1f, 0x8b]);
+    let mut out = Vec::new();
+    if gzip {
+        MultiGzDecoder::new(reader).take(cap).read_to_end(&mut out)
+    } else {
+        reader.take(cap).read_to_end(&mut out)
     }
-    Ok(raw)
+    .map_err(err)?;
+    Ok(out)
 }
 
 /// One page to process.
@@ -214,16 +205,20 @@ pub struct Jobs {
     counts: Counts,
     /// Bytes of the inputs finished (compressed size for `.warc.gz`), for progress.
     done_bytes: u64,
+    /// Largest WARC payload read (`--max-page-size`).
+    max_payload: usize,
 }
 
 impl Jobs {
-    /// Jobs for these sources.
-    pub fn new(sources: Vec<Source>) -> Jobs {
+    /// Jobs for these sources; WARC payloads over `max_payload` bytes are reported as too
+    /// large.
+    pub fn new(sources: Vec<Source>, max_payload: usize) -> Jobs {
         Jobs {
             sources: sources.into_iter(),
             warc: None,
             counts: Counts::default(),
             done_bytes: 0,
+            max_payload,
         }
     }
 
@@ -250,9 +245,10 @@ pub fn input_size(src: &Source) -> u64 {
         .map_or(0, |m| m.len())
 }
 
-fn open_warc(p: &Path) -> Result<WarcPages<BufReader<File>>, InputError> {
+fn open_warc(p: &Path, max_payload: usize) -> Result<WarcPages<BufReader<File>>, InputError> {
     let f = File::open(p).map_err(|e| io_err(p, e))?;
     WarcPages::new(BufReader::with_capacity(WARC_BUFFER, f), &p.display().to_string())
+        .map(|w| w.with_max_payload(max_payload))
         .map_err(|e| io_err(p, e))
 }
 
@@ -274,7 +270,7 @@ impl Iterator for Jobs {
             }
             let src = self.sources.next()?;
             match &src.path {
-                Some(p) if is_warc_file(p) => match open_warc(p) {
+                Some(p) if is_warc_file(p) => match open_warc(p, self.max_payload) {
                     Ok(w) => self.warc = Some(w),
                     Err(e) => return Some(Job::Bad(e.to_string())),
                 },
@@ -304,7 +300,8 @@ mod tests {
         let srcs = expand(std::slice::from_ref(&dir), None).expect("expand");
         assert_eq!(srcs.len(), 2);
         assert!(srcs[0].display().ends_with("b.html"));
-        assert_eq!(read(&srcs[1]).expect("read"), b"<p>a</p>");
+        assert_eq!(read(&srcs[1], 1 << 20).expect("read"), b"<p>a</p>");
+        assert_eq!(read(&srcs[1], 3).expect("read").len(), 4, "one byte over the cap");
         std::fs::write(
             dir.join("m.jsonl"),
             "{\"path\":\"b.html\",\"url\":\"https://x.test/b\"}\n\n",
@@ -312,7 +309,7 @@ mod tests {
         .expect("write");
         let m = read_manifest(&dir.join("m.jsonl")).expect("manifest");
         assert_eq!(m[0].url.as_deref(), Some("https://x.test/b"));
-        assert_eq!(read(&m[0]).expect("read"), b"<p>b</p>");
+        assert_eq!(read(&m[0], 1 << 20).expect("read"), b"<p>b</p>");
         std::fs::write(dir.join("bad.jsonl"), "{\"pth\":1}\n").expect("write");
         assert!(read_manifest(&dir.join("bad.jsonl"))
             .expect_err("bad")

@@ -6,6 +6,8 @@
 //! # Layout
 //! - [`model`]: `Page` → `Article` → `Record`, the contracts between stages.
 //! - [`decode`]: bytes → text (HTTP charset, BOM, `<meta>` prescan, detection).
+//! - [`parse`]: text → DOM with browser-like bounds (nesting folded at 512, node cap).
+//! - [`limits`]: the bounds of one page's work (size, nodes, depth, time budget).
 //! - [`extract`]: `process()`; readability-style scoring, rendering, metadata, title.
 //! - [`clean`]: cleaner rules applied to elements and text blocks, each with an id.
 //! - [`rules`]: `selectors/*.toml` loaded and compiled once.
@@ -30,7 +32,9 @@ pub mod error;
 pub mod eval;
 pub mod extract;
 pub mod input;
+pub mod limits;
 pub mod model;
+pub mod parse;
 pub mod record;
 pub mod rules;
 pub mod serve;
@@ -40,6 +44,7 @@ pub mod warc;
 
 pub use error::{Error, Result};
 pub use extract::{process, process_for_crawl, Options, PageInfo};
+pub use limits::Limits;
 pub use model::{Article, Page, Record};
 pub use rules::Rules;
 

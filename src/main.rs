@@ -88,9 +88,12 @@ fn run_extract(a: ExtractArgs) -> anyhow::Result<ExitCode> {
     };
     let mut out = std::io::BufWriter::new(out);
     let bar = (!a.quiet && std::io::stderr().is_terminal()).then(|| progress_bar(&sources, warc_input));
-    let opts = Options { explain: a.explain };
+    let opts = Options {
+        explain: a.explain,
+        limits: a.limits.resolve(&Default::default())?,
+    };
     let (mut failed, mut done) = (0usize, 0usize);
-    let mut jobs = input::Jobs::new(sources);
+    let mut jobs = input::Jobs::new(sources, opts.limits.max_bytes);
     let mut batch = next_batch(&mut jobs);
     while !batch.is_empty() {
         // The next batch is read (WARC records decompressed) while this one is processed.
@@ -183,7 +186,7 @@ fn next_batch(jobs: &mut input::Jobs) -> Vec<input::Job> {
 fn run_job(job: &input::Job, rules: &Rules, opts: &Options) -> Result<String, String> {
     let rec = match job {
         input::Job::File(src) => {
-            let bytes = input::read(src).map_err(|e| e.to_string())?;
+            let bytes = input::read(src, opts.limits.max_bytes).map_err(|e| e.to_string())?;
             let page = Page {
                 bytes: &bytes,
                 url: src.url.as_deref(),

@@ -313,17 +313,15 @@ impl Rules {
     }
 }
 
+/// Every `*.toml` under `dir`, following symbolic links (a link loop is an error, not a hang).
 fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let entries = std::fs::read_dir(dir).map_err(|source| Error::RuleIo {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect_toml(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "toml") {
-            out.push(path);
+    for entry in walkdir::WalkDir::new(dir).follow_links(true) {
+        let entry = entry.map_err(|e| Error::RuleIo {
+            path: e.path().unwrap_or(dir).to_path_buf(),
+            source: e.into(),
+        })?;
+        if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "toml") {
+            out.push(entry.into_path());
         }
     }
     Ok(())

@@ -43,6 +43,9 @@ pub fn apply_dom_rules(html: &mut Html, rules: &[DomRule], strict: bool, rm: &mu
         let root = html.tree.root();
         let mut stack: Vec<NodeRef<'_, Node>> = vec![root];
         while let Some(node) = stack.pop() {
+            if crate::limits::tick() {
+                break;
+            }
             if let Some(rule_idx) = matching_rule(&node, rules, strict, total, prose_total) {
                 remove.push((node.id(), rule_idx));
                 continue;

@@ -176,7 +176,7 @@ pub fn run_dataset(dir: &Path, rules: &Rules) -> Result<DatasetRun, EvalError> {
                 path: Some(path.clone()),
                 url: g.url.clone(),
             };
-            let bytes = match input::read(&src) {
+            let bytes = match input::read(&src, crate::limits::DEFAULT_MAX_PAGE_BYTES) {
                 Ok(b) => b,
                 Err(e) => return (Err(e.to_string()), 0.0),
             };

@@ -1248,8 +1248,11 @@ fn decode_entities(s: &str) -> String {
     if !s.contains('&') {
         return s.to_string();
     }
-    let frag = Html::parse_fragment(s);
-    frag.root_element().text().collect()
+    // The bounded parser: a JSON-LD string is page input like any other.
+    match crate::parse::fragment(s, &crate::Limits::default()) {
+        Ok(frag) => frag.root_element().text().collect(),
+        Err(_) => s.to_string(),
+    }
 }
 
 fn names_of(v: &Value) -> Vec<String> {

@@ -13,6 +13,7 @@ pub mod title;
 use crate::clean::{self, Removals};
 use crate::decode;
 use crate::error::{Error, Result};
+use crate::limits::{self, Limits};
 use crate::model::{Article, Extraction, Page};
 use crate::rules::{Rules, SiteRule};
 use crate::text;
@@ -32,6 +33,8 @@ const TITLE_SEARCH_BLOCKS: usize = 5;
 pub struct Options {
     /// Keep the removed texts in `extraction.explain`.
     pub explain: bool,
+    /// Bounds of the work on one page (size, DOM nodes, nesting, time).
+    pub limits: Limits,
 }
 
 /// What a crawler needs from a page besides the article: its links and the signals that
@@ -49,26 +52,49 @@ pub struct PageInfo {
 }
 
 /// Extract the article from one page. See the module documentation for the steps.
+///
+/// The work is bounded by `opts.limits`: a page over the size or node cap, or one that
+/// runs out of time, is an error (`too large`, `timeout`), and so is a panic inside the
+/// extraction (a bug), which is caught here so that one page cannot end a batch.
 pub fn process(page: &Page<'_>, rules: &Rules, opts: &Options) -> Result<Article> {
-    run(page, rules, opts, None)
+    guarded(opts, || run(page, rules, opts, None))
 }
 
 /// [`process`] for a crawler: also returns the page's links and article/listing signals,
 /// which are there even when the page has no article (a section page).
 pub fn process_for_crawl(page: &Page<'_>, rules: &Rules, opts: &Options) -> (Result<Article>, PageInfo) {
     let mut info = PageInfo::default();
-    let article = run(page, rules, opts, Some(&mut info));
+    let article = guarded(opts, || run(page, rules, opts, Some(&mut info)));
     (article, info)
 }
 
-/// Parse the decoded page, with streamed pieces moved into place.
-fn parse(text: &str) -> Html {
-    let mut html = Html::parse_document(text);
+/// Run one page's extraction under its time budget, turning a panic into an error.
+fn guarded(opts: &Options, f: impl FnOnce() -> Result<Article>) -> Result<Article> {
+    let _deadline = limits::start(opts.limits.timeout);
+    // Nothing shared is left half-updated by a panic: the rules are read-only and the page
+    // state dies with the closure.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|p| {
+        let msg = p
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".to_string());
+        Err(Error::Panic(msg))
+    })
+}
+
+/// Parse the decoded page within the limits, with streamed pieces moved into place.
+fn parse(text: &str, limits: &Limits) -> Result<Html> {
+    let mut html = crate::parse::document(text, limits)?;
     streaming::place_streamed_segments(&mut html);
-    html
+    limits::check()?;
+    Ok(html)
 }
 
 fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInfo>) -> Result<Article> {
+    if page.bytes.len() > opts.limits.max_bytes {
+        return Err(too_large(page.bytes.len(), opts.limits.max_bytes));
+    }
     if page.bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::EmptyPage);
     }
@@ -77,8 +103,9 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
     }
     let decoded = decode::decode_html(page.bytes, page.content_type);
     let url = page.url.and_then(|u| url::Url::parse(u).ok());
-    let html = parse(&decoded.text);
+    let html = parse(&decoded.text, &opts.limits)?;
     let md = metadata::extract(&html, url.as_ref(), page.content_language);
+    limits::check()?;
     if let Some(info) = info {
         info.links = html
             .select(&metadata::LINKS)
@@ -134,8 +161,10 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
         opts,
     };
     let mut body = extract_body(html, &pass, true);
+    limits::check()?;
     if body.chars < MIN_BODY_CHARS {
-        let retry = extract_body(parse(&decoded.text), &pass, false);
+        let retry = extract_body(parse(&decoded.text, &opts.limits)?, &pass, false);
+        limits::check()?;
         if retry.chars > body.chars {
             body = retry;
         }
@@ -208,6 +237,15 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
             charset: format!("{} ({})", decoded.encoding.name(), decoded.source.as_str()),
         },
     })
+}
+
+/// The error for a page of `len` bytes over the `max` size.
+pub fn too_large(len: usize, max: usize) -> Error {
+    Error::TooLarge(format!(
+        "{} > {} (--max-page-size)",
+        limits::human_bytes(len),
+        limits::human_bytes(max)
+    ))
 }
 
 /// The body found by one pass.
@@ -368,13 +406,20 @@ fn find_lead(html: &Html, root: ego_tree::NodeId) -> Option<ego_tree::NodeId> {
     None
 }
 
-/// The last standfirst-like element of a subtree (outermost when nested), if any.
+/// The last standfirst-like element of a subtree (outermost when nested), if any: a
+/// depth-first search that visits later children first.
 fn lead_in(node: ego_tree::NodeRef<'_, scraper::Node>, body_text: &str) -> Option<ego_tree::NodeId> {
-    node.value().as_element()?;
-    if is_lead(&node, body_text) {
-        return Some(node.id());
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if n.value().as_element().is_none() || limits::tick() {
+            continue;
+        }
+        if is_lead(&n, body_text) {
+            return Some(n.id());
+        }
+        stack.extend(n.children());
     }
-    node.children().rev().find_map(|c| lead_in(c, body_text))
+    None
 }
 
 fn is_lead(node: &ego_tree::NodeRef<'_, scraper::Node>, body_text: &str) -> bool {

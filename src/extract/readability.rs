@@ -176,6 +176,9 @@ pub fn find_content(html: &Html) -> Option<Content> {
     let mut scores: HashMap<NodeId, f64> = HashMap::new();
     let mut order: Vec<NodeId> = Vec::new();
     for node in body.descendants() {
+        if crate::limits::tick() {
+            return None;
+        }
         if !is_scorable(&node) {
             continue;
         }
@@ -401,7 +404,7 @@ pub fn conditional_clean(html: &Html, roots: &[NodeId]) -> Vec<NodeId> {
         let mut stack: Vec<NodeRef<'_, Node>> = root.children().collect();
         stack.reverse();
         while let Some(node) = stack.pop() {
-            if !node.value().is_element() {
+            if !node.value().is_element() || crate::limits::tick() {
                 continue;
             }
             if should_remove(&node, protect) {

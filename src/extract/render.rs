@@ -5,6 +5,7 @@
 
 use crate::dom;
 use crate::text;
+use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
 use scraper::{Html, Node};
 
@@ -58,7 +59,7 @@ pub fn render(html: &Html, roots: &[NodeId]) -> Vec<Block> {
     };
     for id in roots {
         if let Some(node) = html.tree.get(*id) {
-            r.walk(node, false);
+            r.walk(node);
             r.flush();
         }
     }
@@ -66,50 +67,68 @@ pub fn render(html: &Html, roots: &[NodeId]) -> Vec<Block> {
 }
 
 impl Renderer {
-    fn walk(&mut self, node: NodeRef<'_, Node>, in_link: bool) {
-        match node.value() {
-            Node::Text(t) => {
-                let before = self.buf.len();
-                self.buf.push_str(t);
-                if in_link {
-                    self.link_chars += text::collapse_ws(&self.buf[before..]).chars().count();
+    /// Render one subtree. Iterative: pages nest thousands of elements deep.
+    fn walk(&mut self, root: NodeRef<'_, Node>) {
+        // The subtree being skipped, and the outermost link (its text is link text).
+        let mut skipping: Option<NodeId> = None;
+        let mut link: Option<NodeId> = None;
+        for edge in root.traverse() {
+            match edge {
+                Edge::Open(n) if skipping.is_none() => match n.value() {
+                    Node::Text(t) => {
+                        let before = self.buf.len();
+                        self.buf.push_str(t);
+                        if link.is_some() {
+                            self.link_chars += text::collapse_ws(&self.buf[before..]).chars().count();
+                        }
+                    }
+                    Node::Element(e) => {
+                        let name = e.name();
+                        if dom::NON_CONTENT_TAGS.contains(&name) || name == "img" {
+                            skipping = Some(n.id());
+                            continue;
+                        }
+                        if name == "br" {
+                            self.buf.push('\n');
+                            skipping = Some(n.id());
+                            continue;
+                        }
+                        if dom::BLOCK_TAGS.contains(&name) {
+                            self.flush();
+                            self.tags.push(name.to_string());
+                        }
+                        let is_link = name == "a"
+                            && e.attr("href")
+                                .is_some_and(|h| !h.trim_start().starts_with("javascript:"));
+                        if is_link && link.is_none() {
+                            self.links += 1;
+                            link = Some(n.id());
+                        }
+                    }
+                    _ => skipping = Some(n.id()),
+                },
+                Edge::Close(n) => {
+                    if skipping == Some(n.id()) {
+                        skipping = None;
+                        continue;
+                    }
+                    if skipping.is_some() {
+                        continue;
+                    }
+                    if let Some(name) = dom::tag(&n) {
+                        if dom::BLOCK_TAGS.contains(&name) {
+                            self.flush();
+                            self.tags.pop();
+                        } else if matches!(name, "td" | "th") {
+                            self.buf.push(' ');
+                        }
+                    }
+                    if link == Some(n.id()) {
+                        link = None;
+                    }
                 }
+                Edge::Open(_) => {}
             }
-            Node::Element(e) => {
-                let name = e.name();
-                if dom::NON_CONTENT_TAGS.contains(&name) {
-                    return;
-                }
-                if name == "br" {
-                    self.buf.push('\n');
-                    return;
-                }
-                if name == "img" {
-                    return;
-                }
-                let block = dom::BLOCK_TAGS.contains(&name);
-                if block {
-                    self.flush();
-                    self.tags.push(name.to_string());
-                }
-                let link = name == "a"
-                    && e.attr("href")
-                        .is_some_and(|h| !h.trim_start().starts_with("javascript:"));
-                if link && !in_link {
-                    self.links += 1;
-                }
-                // Inline elements that sit between words need a space kept around them.
-                for child in node.children() {
-                    self.walk(child, in_link || link);
-                }
-                if block {
-                    self.flush();
-                    self.tags.pop();
-                } else if matches!(name, "td" | "th") {
-                    self.buf.push(' ');
-                }
-            }
-            _ => {}
         }
     }
 

@@ -5,7 +5,7 @@
 
 use super::http::{self, ResponseHead};
 use super::{RecordHead, WarcError, WarcReader};
-use crate::input::MAX_PAGE_BYTES;
+use crate::limits;
 use crate::model::{Article, HttpInfo, Record};
 use std::fmt;
 use std::io::{BufRead, Read};
@@ -123,6 +123,8 @@ pub struct WarcPages<R> {
     /// The file name used in `source_path` and messages.
     name: String,
     counts: Counts,
+    /// Largest payload read (`--max-page-size`); a bigger one is reported as too large.
+    max_payload: usize,
 }
 
 /// What a response record turned out to be.
@@ -138,7 +140,14 @@ impl<R: BufRead> WarcPages<R> {
             reader: WarcReader::new(reader)?,
             name: name.to_string(),
             counts: Counts::default(),
+            max_payload: limits::DEFAULT_MAX_PAGE_BYTES,
         })
+    }
+
+    /// Payloads (decoded) bigger than `n` bytes are reported as too large, never read whole.
+    pub fn with_max_payload(mut self, n: usize) -> WarcPages<R> {
+        self.max_payload = n;
+        self
     }
 
     /// What was read so far.
@@ -168,13 +177,22 @@ impl<R: BufRead> WarcPages<R> {
             self.counts.not_html += 1;
             return Ok(Outcome::Skipped);
         }
-        let mut raw = Vec::with_capacity(usize::try_from(block.remaining().min(MAX_PAGE_BYTES)).unwrap_or(0));
+        let max = self.max_payload;
+        let too_large = |len: usize| crate::extract::too_large(len, max).to_string();
+        let remaining = usize::try_from(block.remaining()).unwrap_or(usize::MAX);
+        if remaining > max {
+            return Err(too_large(remaining));
+        }
+        let mut raw = Vec::with_capacity(remaining);
         block
-            .take(MAX_PAGE_BYTES)
             .read_to_end(&mut raw)
             .map_err(|e| format!("reading the payload: {e}"))?;
         self.reader.finish_record().map_err(|e| reason(&e))?;
-        let body = http::decode_payload(&resp, raw, MAX_PAGE_BYTES)?;
+        // One byte over the cap tells a page over it from one exactly at it.
+        let body = http::decode_payload(&resp, raw, max as u64 + 1)?;
+        if body.len() > max {
+            return Err(too_large(body.len()));
+        }
         if declared.is_none() && !http::looks_like_html(&body) {
             self.counts.not_html += 1;
             return Ok(Outcome::Skipped);
