@@ -239,13 +239,15 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
     })
 }
 
-/// The error for a page of `len` bytes over the `max` size.
+/// The error for a page of `len` bytes over the `max` size. Readers stop one byte past the
+/// limit, so a length of `max + 1` means "more than `max`".
 pub fn too_large(len: usize, max: usize) -> Error {
-    Error::TooLarge(format!(
-        "{} > {} (--max-page-size)",
-        limits::human_bytes(len),
-        limits::human_bytes(max)
-    ))
+    let max_h = limits::human_bytes(max);
+    Error::TooLarge(if len > max.saturating_add(1) {
+        format!("{} > {max_h} (--max-page-size)", limits::human_bytes(len))
+    } else {
+        format!("more than {max_h} (--max-page-size)")
+    })
 }
 
 /// The body found by one pass.

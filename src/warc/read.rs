@@ -358,24 +358,28 @@ fn is_version_start(buf: &[u8]) -> bool {
     buf[..n] == VERSION_PREFIX[..n]
 }
 
-/// Skip until a line that starts with `WARC/`, or the end of the data.
+/// Skip to the next `WARC/` (a record's version line), or the end of the data. The marker
+/// is looked for anywhere, not only at a line start: garbage or a record cut short need not
+/// end with a line break before the next record begins.
 fn skip_to_version_line(r: &mut dyn BufRead) -> io::Result<()> {
-    let mut line_start = true;
     loop {
         let buf = r.fill_buf()?;
-        if buf.is_empty() || line_start && is_version_start(buf) {
+        if buf.is_empty() {
             return Ok(());
         }
-        match buf.iter().position(|&b| b == b'\n') {
-            Some(i) => {
-                r.consume(i + 1);
-                line_start = true;
-            }
-            None => {
-                let n = buf.len();
-                r.consume(n);
-                line_start = false;
-            }
+        if let Some(i) = memchr::memmem::find(buf, VERSION_PREFIX) {
+            r.consume(i);
+            return Ok(());
+        }
+        // A marker cut by the buffer's end: stop at its first part.
+        let n = buf.len();
+        let keep = (1..VERSION_PREFIX.len().min(n + 1))
+            .rev()
+            .find(|&k| buf[n - k..] == VERSION_PREFIX[..k])
+            .unwrap_or(0);
+        r.consume(n - keep);
+        if keep > 0 {
+            return Ok(());
         }
     }
 }
