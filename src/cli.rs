@@ -96,6 +96,17 @@ pub struct CrawlArgs {
     /// Retries after timeouts, 429 and 5xx [default: 2].
     #[arg(long)]
     pub retries: Option<u32>,
+    /// Redirect hops followed for one URL [default: 10].
+    #[arg(long = "max-redirects")]
+    pub max_redirects: Option<usize>,
+    /// Linked pages of one URL pattern (numbers generalised: `/cal/N/N/`) on one host that
+    /// may lead to no article before links like them are no longer followed [default: 25].
+    #[arg(long = "max-barren-per-pattern")]
+    pub max_barren_per_pattern: Option<u32>,
+    /// Linked pages in a row on one host that may lead to no article before the host's
+    /// links are no longer followed (sitemaps and feeds still are) [default: 1000].
+    #[arg(long = "max-barren-per-host")]
+    pub max_barren_per_host: Option<u32>,
     /// Skip sitemap and feed entries dated before this (`2026-11-01` or RFC 3339).
     #[arg(long)]
     pub since: Option<String>,

@@ -50,6 +50,9 @@ struct ConfigFile {
     connect_timeout: Option<f64>,
     max_body: Option<usize>,
     retries: Option<u32>,
+    max_redirects: Option<usize>,
+    max_barren_per_pattern: Option<u32>,
+    max_barren_per_host: Option<u32>,
     since: Option<String>,
     emit_all: Option<bool>,
     sitemaps: Option<bool>,
@@ -217,6 +220,15 @@ fn resolve_args(a: &CrawlArgs) -> anyhow::Result<Resolved> {
     }
     if let Some(n) = a.retries.or(file.retries) {
         cfg.retries = n;
+    }
+    if let Some(n) = a.max_redirects.or(file.max_redirects) {
+        cfg.max_redirects = n;
+    }
+    if let Some(n) = a.max_barren_per_pattern.or(file.max_barren_per_pattern) {
+        cfg.traps.per_pattern = n.max(1);
+    }
+    if let Some(n) = a.max_barren_per_host.or(file.max_barren_per_host) {
+        cfg.traps.per_host = n.max(1);
     }
     if let Some(s) = a.since.as_deref().or(file.since.as_deref()) {
         cfg.since = Some(parse_since(s)?);

@@ -22,6 +22,7 @@ use super::politeness::Politeness;
 use super::robots::{self, Robots};
 use super::state::{Journal, Known};
 use super::stats::{ErrorRecord, Stats};
+use super::traps::{self, TrapConfig, Traps};
 use super::urls::{self, Scope};
 use crate::model::{CrawlInfo, HttpInfo, Page, Record};
 use crate::{process_for_crawl, record, Error, Options, Rules};
@@ -88,6 +89,8 @@ pub struct CrawlConfig {
     pub max_retry_after: Duration,
     /// Redirect hops followed for one URL.
     pub max_redirects: usize,
+    /// Budgets of linked pages that lead to no article (crawler traps).
+    pub traps: TrapConfig,
     /// Skip sitemap and feed entries dated before this.
     pub since: Option<DateTime<FixedOffset>>,
     /// Write records for listing pages too.
@@ -131,7 +134,8 @@ impl CrawlConfig {
             retries: 2,
             backoff: Duration::from_secs(1),
             max_retry_after: Duration::from_secs(600),
-            max_redirects: 5,
+            max_redirects: 10,
+            traps: TrapConfig::default(),
             since: None,
             emit_all: false,
             sitemaps: true,
@@ -191,6 +195,8 @@ struct Shared {
     /// robots.txt product token.
     agent: String,
     frontier: Mutex<Frontier>,
+    /// Per host and URL pattern: linked pages that led to no article.
+    traps: Mutex<Traps>,
     hosts: Mutex<HashMap<String, Arc<HostInfo>>>,
     /// Requests in flight overall (`--concurrency`).
     global: Semaphore,
@@ -257,6 +263,7 @@ pub async fn crawl(
         global: Semaphore::new(cfg.concurrency.max(1)),
         cpu: Arc::new(Semaphore::new(cfg.threads.max(1))),
         frontier: Mutex::new(Frontier::default()),
+        traps: Mutex::new(Traps::new(cfg.traps)),
         hosts: Mutex::new(HashMap::new()),
         pending: AtomicUsize::new(0),
         idle: Notify::new(),
@@ -418,6 +425,28 @@ impl Shared {
         lock(&self.hosts).entry(host.to_string()).or_default().clone()
     }
 
+    /// May this link still be followed (its pattern's and host's budgets not used up)?
+    fn trap_allows(&self, host: &str, url: &Url) -> bool {
+        lock(&self.traps).allows(host, &traps::pattern(url))
+    }
+
+    /// A page is done: for a linked page that gave no new article, count it against its
+    /// pattern's budget; a new article gives its pattern and its linking page's back.
+    fn page_outcome(&self, item: &Item, host: &str, new_article: bool) {
+        if item.kind != Kind::Page {
+            return;
+        }
+        let own = traps::pattern(&item.url);
+        if new_article {
+            lock(&self.traps).productive(host, Some(&own), item.from.as_deref());
+        } else if item.via == Via::Link {
+            let cut = lock(&self.traps).barren(host, &own);
+            if let Some(cut) = cut {
+                lock(&self.stats).traps.push(cut.to_string());
+            }
+        }
+    }
+
     fn finish(&self) {
         if self.pending.fetch_sub(1, Ordering::SeqCst) == 1 {
             self.idle.notify_one();
@@ -441,6 +470,16 @@ impl Shared {
         }
         if item.via == Via::Link && item.depth > self.cfg.max_depth {
             return;
+        }
+        if is_link_page(&item) {
+            if traps::pathological(&item.url).is_some() {
+                lock(&self.stats).trap_urls += 1;
+                return;
+            }
+            if !self.trap_allows(&host, &item.url) {
+                lock(&self.stats).trap_skipped += 1;
+                return;
+            }
         }
         let spawn = {
             let mut f = lock(&self.frontier);
@@ -492,6 +531,7 @@ impl Shared {
         status: Option<u16>,
     ) {
         let host = item.url.host_str().unwrap_or("").to_string();
+        self.page_outcome(item, &host, false);
         lock(&self.stats).error(&host, kind);
         let rec = ErrorRecord {
             url: item.url.to_string(),
@@ -892,6 +932,11 @@ async fn host_worker(shared: Arc<Shared>, host: String) {
                 lock(&shared.stats).robots_disallowed += 1;
                 shared.finish();
             }
+            // The link's pattern used up its budget while it waited in the queue.
+            Some(_) if is_link_page(&item) && !shared.trap_allows(&host, &item.url) => {
+                lock(&shared.stats).trap_skipped += 1;
+                shared.finish();
+            }
             Some(_) => shared.handle(item, &host).await,
         }
     }
@@ -945,6 +990,7 @@ impl Shared {
             }
         }
         if item.depth < self.cfg.max_depth {
+            let from: Arc<str> = traps::pattern(&item.url).into();
             for u in a.links {
                 let kind = if looks_like_feed_url(&u) {
                     Kind::Feed
@@ -954,7 +1000,9 @@ impl Shared {
                 if kind == Kind::Feed && !self.cfg.feeds {
                     continue;
                 }
-                self.enqueue(Item::new(u, kind, Via::Link, item.depth + 1), false);
+                let mut link = Item::new(u, kind, Via::Link, item.depth + 1);
+                link.from = Some(from.clone());
+                self.enqueue(link, false);
             }
         }
         if a.listing {
@@ -967,10 +1015,12 @@ impl Shared {
         if let Some(r) = a.record {
             if self.known.has_id(&r.id) {
                 lock(&self.stats).known_skipped += 1;
+                self.page_outcome(&item, host, false);
                 self.finish();
                 return;
             }
             let fresh = lock(&self.emitted).insert(r.id.clone());
+            self.page_outcome(&item, host, fresh);
             if fresh {
                 {
                     let mut st = lock(&self.stats);
@@ -986,9 +1036,16 @@ impl Shared {
                 return;
             }
             lock(&self.stats).duplicates += 1;
+        } else {
+            self.page_outcome(&item, host, false);
         }
         self.finish();
     }
+}
+
+/// A page found by a link (not a seed, sitemap or feed entry): subject to the trap rules.
+fn is_link_page(item: &Item) -> bool {
+    item.kind == Kind::Page && item.via == Via::Link
 }
 
 /// A link that is a feed or sitemap for machines, not a page (`/feed.xml`, `/rss/`).

@@ -62,6 +62,9 @@ pub struct Item {
     pub chain: Vec<String>,
     /// A conventional location we only guessed (404 is expected, not an error).
     pub probe: bool,
+    /// For a link: the URL pattern of the page it was found on (credited when it turns out
+    /// to be an article, see `super::traps`).
+    pub from: Option<std::sync::Arc<str>>,
 }
 
 impl Item {
@@ -75,6 +78,7 @@ impl Item {
             attempts: 0,
             chain: Vec::new(),
             probe: false,
+            from: None,
         }
     }
 

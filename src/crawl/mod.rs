@@ -12,6 +12,7 @@
 //! - [`discover`]: sitemap and feed parsing.
 //! - [`urls`]: canonical URLs and the crawl scope.
 //! - [`classify`]: article or listing page.
+//! - [`traps`]: links not to follow: pathological paths, patterns that lead to no article.
 //! - [`state`]: articles written by earlier runs (`--state`).
 //! - [`stats`]: counters and error records.
 
@@ -25,6 +26,7 @@ pub mod politeness;
 pub mod robots;
 pub mod state;
 pub mod stats;
+pub mod traps;
 pub mod urls;
 
 pub use engine::{crawl, CrawlConfig, Sink};

@@ -57,6 +57,14 @@ pub struct Stats {
     pub errors: u64,
     /// URLs not fetched because robots.txt disallows them.
     pub robots_disallowed: u64,
+    /// Links not followed because their URL is pathological (too long, too many or repeated
+    /// path segments).
+    pub trap_urls: u64,
+    /// Links not followed because their pattern (or their host) used up its budget of pages
+    /// that led to no article.
+    pub trap_skipped: u64,
+    /// The budgets that ran out, one line each.
+    pub traps: Vec<String>,
     /// Retries scheduled (transient errors, 429/503).
     pub retries: u64,
     /// Times a host was blocked by `Retry-After`.
@@ -117,7 +125,7 @@ impl Stats {
         format!(
             "crawl {stop} after {el:.1}s: {req} requests to {hosts} hosts, {pages} pages fetched ({pps:.1}/s), \
              {art} articles written, {lis} listing pages followed, {dup} duplicates skipped, {known} known from earlier runs, {err} errors, \
-             {dis} URLs disallowed by robots.txt, {ret} retries ({ra} Retry-After waits), {sm} sitemaps, {fd} feeds, {mb:.1} MiB\n  \
+             {dis} URLs disallowed by robots.txt, {trap} links not followed as crawler traps, {ret} retries ({ra} Retry-After waits), {sm} sitemaps, {fd} feeds, {mb:.1} MiB\n  \
              status codes: {{{st}}}\n  errors: {{{er}}}",
             stop = self.stopped_by,
             el = self.elapsed_s,
@@ -131,6 +139,7 @@ impl Stats {
             known = self.known_skipped,
             err = self.errors,
             dis = self.robots_disallowed,
+            trap = self.trap_urls + self.trap_skipped,
             ret = self.retries,
             ra = self.retry_after_waits,
             sm = self.sitemaps,
@@ -138,6 +147,6 @@ impl Stats {
             mb = self.bytes as f64 / (1024.0 * 1024.0),
             st = statuses.join(", "),
             er = errors.join(", "),
-        )
+        ) + &self.traps.iter().map(|t| format!("\n  trap: {t}")).collect::<String>()
     }
 }

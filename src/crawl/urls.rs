@@ -14,39 +14,77 @@ use url::Url;
 /// Query parameter names that only track the visitor or campaign and never change the page.
 /// Matched ASCII case-insensitively against the percent-decoded key.
 pub const TRACKING_PARAMS: &[&str] = &[
-    "fbclid",      // Facebook click id
-    "gclid",       // Google Ads click id
-    "dclid",       // Google Display click id
-    "gbraid",      // Google Ads iOS app-to-web id
-    "wbraid",      // Google Ads iOS web-to-app id
-    "msclkid",     // Microsoft Ads click id
-    "mc_cid",      // Mailchimp campaign id
-    "mc_eid",      // Mailchimp subscriber id
-    "igshid",      // Instagram share id
-    "yclid",       // Yandex click id
-    "_ga",         // Google Analytics cross-domain linker
-    "_gl",         // Google Analytics linker (gtag)
-    "ref_src",     // Twitter/X referral source
-    "ref_url",     // Twitter/X referral page
-    "spm",         // Alibaba/Taobao tracking
-    "twclid",      // Twitter/X Ads click id
-    "ttclid",      // TikTok Ads click id
-    "li_fat_id",   // LinkedIn first-party ad id
-    "_hsenc",      // HubSpot email tracking
-    "_hsmi",       // HubSpot email tracking
-    "mkt_tok",     // Marketo email tracking
-    "oly_anon_id", // Omeda
-    "oly_enc_id",  // Omeda
-    "vero_id",     // Vero email tracking
-    "_openstat",   // Yandex Openstat
+    "fbclid",               // Facebook click id
+    "gclid",                // Google Ads click id
+    "dclid",                // Google Display click id
+    "gbraid",               // Google Ads iOS app-to-web id
+    "wbraid",               // Google Ads iOS web-to-app id
+    "msclkid",              // Microsoft Ads click id
+    "mc_cid",               // Mailchimp campaign id
+    "mc_eid",               // Mailchimp subscriber id
+    "igshid",               // Instagram share id
+    "yclid",                // Yandex click id
+    "_ga",                  // Google Analytics cross-domain linker
+    "_gl",                  // Google Analytics linker (gtag)
+    "ref_src",              // Twitter/X referral source
+    "ref_url",              // Twitter/X referral page
+    "spm",                  // Alibaba/Taobao tracking
+    "twclid",               // Twitter/X Ads click id
+    "ttclid",               // TikTok Ads click id
+    "li_fat_id",            // LinkedIn first-party ad id
+    "_hsenc",               // HubSpot email tracking
+    "_hsmi",                // HubSpot email tracking
+    "mkt_tok",              // Marketo email tracking
+    "oly_anon_id",          // Omeda
+    "oly_enc_id",           // Omeda
+    "vero_id",              // Vero email tracking
+    "_openstat",            // Yandex Openstat
+    "xtor",                 // AT Internet (Le Monde, Le Figaro, most French news sites)
+    "ncid",                 // Yahoo/Verizon Media campaign id
+    "ocid",                 // MSN/Microsoft Start campaign id
+    "cmpid",                // campaign id (Economist, Telegraph, many others)
+    "cmp",                  // Guardian share and campaign codes (CMP=share_btn_tw)
+    "smid",                 // New York Times share id
+    "icid",                 // internal campaign id
+    "ito",                  // Times/Sun internal tracking
+    "s_cid",                // Adobe Analytics campaign id
+    "sr_share",             // share tracking
+    "mbid",                 // Marketo/Mailchimp ids
+    "rb_clickid",           // Outbrain/Revcontent click id
+    "_branch_match_id",     // Branch deep-link id
+    "__twitter_impression", // Twitter embed impression flag
+    // Session ids: the same page under a new URL for every visitor (a crawler trap).
+    "phpsessid",  // PHP
+    "jsessionid", // Java servlets (also as a `;jsessionid=` path parameter)
+    "sessionid",  // generic
+    "session_id", // generic
+    "sessid",     // generic
+    "cfid",       // ColdFusion
+    "cftoken",    // ColdFusion
+    "oscsid",     // osCommerce
+    "zenid",      // Zen Cart
 ];
 
 /// Query parameter name prefixes that mark a whole family of tracking parameters.
 pub const TRACKING_PARAM_PREFIXES: &[&str] = &[
-    "utm_", // Google Analytics campaign parameters (utm_source, utm_medium, ...)
-    "pk_",  // Matomo/Piwik campaign parameters
-    "mtm_", // Matomo campaign parameters (new names)
+    "utm_",         // Google Analytics campaign parameters (utm_source, utm_medium, ...)
+    "pk_",          // Matomo/Piwik campaign parameters
+    "mtm_",         // Matomo campaign parameters (new names)
+    "at_",          // AT Internet (at_medium, at_campaign)
+    "ns_",          // comScore (ns_campaign, ns_mchannel; BBC)
+    "fb_",          // Facebook (fb_action_ids, fb_ref, fb_source)
+    "wt.",          // Webtrends (WT.mc_id)
+    "aspsessionid", // ASP classic session cookie (ASPSESSIONIDQSTRCBAT)
 ];
+
+/// Query keys that are session ids only when the value looks like a session token
+/// ([`SESSION_TOKEN_MIN_CHARS`] letters and digits): `sid` is a story id on some sites
+/// (Slashdot's `sid=07/01/01/1234`), a session on others.
+pub const SESSION_PARAMS_IF_TOKEN: &[&str] = &["sid", "s"];
+/// A session token is at least this long (Heritrix strips `sid` values of 32).
+pub const SESSION_TOKEN_MIN_CHARS: usize = 16;
+/// Path parameters that carry a session id (`/page;jsessionid=ABC?x=1`).
+const SESSION_PATH_PARAMS: &[&str] = &["jsessionid", "phpsessid", "sessionid", "sid"];
 
 /// File extensions (lowercase, without the dot) of resources that are never HTML pages.
 pub const ASSET_EXTENSIONS: &[&str] = &[
@@ -81,13 +119,19 @@ pub const NON_PAGE_SEGMENTS: &[&str] = &[
 /// Canonical form for dedup.
 ///
 /// Scheme and host lowercased (the `url` crate does this when parsing), default port dropped,
-/// fragment dropped, tracking parameters ([`TRACKING_PARAMS`], [`TRACKING_PARAM_PREFIXES`])
-/// removed, remaining query pairs sorted by key (stable: duplicates keep their order), empty
-/// pairs and an empty query (`?` alone) removed. The path is kept as is, and so is the
-/// percent-encoding of every kept query pair (pairs are moved, never re-encoded).
+/// fragment dropped, tracking and session parameters ([`TRACKING_PARAMS`],
+/// [`TRACKING_PARAM_PREFIXES`], [`SESSION_PARAMS_IF_TOKEN`] with a token value) removed,
+/// remaining query pairs sorted by key (stable: duplicates keep their order), empty pairs and
+/// an empty query (`?` alone) removed. Session ids in the path go too: `;jsessionid=…`
+/// parameters and ASP.NET's cookieless `/(S(…))/` segment. The rest of the path is kept as
+/// is, and so is the percent-encoding of every kept query pair (pairs are moved, never
+/// re-encoded).
 pub fn canonicalize(u: &Url) -> Url {
     let mut out = u.clone();
     out.set_fragment(None);
+    if let Some(path) = strip_path_sessions(out.path()) {
+        out.set_path(&path);
+    }
     if out.port().is_some() && out.port() == default_port(out.scheme()) {
         // `set_port` only fails for URLs that cannot have a port; nothing to drop then.
         let _ = out.set_port(None);
@@ -109,13 +153,78 @@ fn default_port(scheme: &str) -> Option<u16> {
     }
 }
 
+/// The path without session ids, or `None` when it has none (the common case, no copy).
+fn strip_path_sessions(path: &str) -> Option<String> {
+    let lower = path.to_ascii_lowercase();
+    let has_param = path.contains(';')
+        && SESSION_PATH_PARAMS
+            .iter()
+            .any(|p| lower.contains(&format!(";{p}=")));
+    let has_aspnet = path.contains("/(");
+    if !has_param && !has_aspnet {
+        return None;
+    }
+    let kept: Vec<String> = path
+        .split('/')
+        .filter(|seg| !is_aspnet_session_segment(seg))
+        .map(|seg| {
+            let mut parts = seg.split(';');
+            let head = parts.next().unwrap_or("");
+            let rest: Vec<&str> = parts
+                .filter(|p| {
+                    let key = p.split('=').next().unwrap_or("").to_ascii_lowercase();
+                    !SESSION_PATH_PARAMS.contains(&key.as_str())
+                })
+                .collect();
+            std::iter::once(head).chain(rest).collect::<Vec<_>>().join(";")
+        })
+        .collect();
+    Some(kept.join("/"))
+}
+
+/// ASP.NET cookieless state in the path: `(S(lit3py55t21z5v55vlm25s55))`, `(X(1)S(…))`.
+fn is_aspnet_session_segment(seg: &str) -> bool {
+    let Some(inner) = seg.strip_prefix('(').and_then(|s| s.strip_suffix(')')) else {
+        return false;
+    };
+    let b = inner.as_bytes();
+    !b.is_empty()
+        && b[0].is_ascii_alphabetic()
+        && b.get(1) == Some(&b'(')
+        && inner.ends_with(')')
+        && inner.contains("S(")
+}
+
+/// The percent-decoded value of a raw `key=value` query pair.
+fn decoded_value(pair: &str) -> String {
+    let raw = pair.split_once('=').map_or("", |(_, v)| v);
+    url::form_urlencoded::parse(format!("x={raw}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+/// A value that looks like a session token: long, letters and digits only, both present.
+fn is_session_token(v: &str) -> bool {
+    v.len() >= SESSION_TOKEN_MIN_CHARS
+        && v.bytes().all(|b| b.is_ascii_alphanumeric())
+        && v.bytes().any(|b| b.is_ascii_digit())
+        && v.bytes().any(|b| b.is_ascii_alphabetic())
+}
+
+/// A `sid=<token>`-like pair (see [`SESSION_PARAMS_IF_TOKEN`]).
+fn is_session_pair(key: &str, raw: &str) -> bool {
+    SESSION_PARAMS_IF_TOKEN.contains(&key.to_ascii_lowercase().as_str())
+        && is_session_token(&decoded_value(raw))
+}
+
 /// The query string with tracking pairs and empty pairs removed and the rest sorted by key.
 fn canonical_query(query: &str) -> String {
     let mut pairs: Vec<(String, &str)> = query
         .split('&')
         .filter(|p| !p.is_empty())
         .map(|p| (decoded_key(p), p))
-        .filter(|(key, _)| !is_tracking_param(key))
+        .filter(|(key, raw)| !is_tracking_param(key) && !is_session_pair(key, raw))
         .collect();
     // `sort_by` is stable, so duplicate keys keep their relative order.
     pairs.sort_by(|a, b| a.0.cmp(&b.0));
@@ -271,6 +380,48 @@ mod tests {
         assert_eq!(
             canon("https://ex.com/a?UTM_Campaign=x&_ga=2.1&mc_eid=3&igshid=4"),
             "https://ex.com/a"
+        );
+    }
+
+    #[test]
+    fn canonicalize_removes_session_ids() {
+        assert_eq!(
+            canon("https://ex.com/a?PHPSESSID=9f86d081884c7d659a2feaa0c55ad015&id=7&JSESSIONID=x&cftoken=1&CFID=2"),
+            "https://ex.com/a?id=7"
+        );
+        assert_eq!(
+            canon("https://ex.com/a?sid=3c59dc048e8850243be8079a5c74d079&zenid=1&ASPSESSIONIDQSTRCBAT=AB"),
+            "https://ex.com/a"
+        );
+        // `sid` that is not a token is an id of the page: kept.
+        assert_eq!(
+            canon("https://slashdot.org/article.pl?sid=07/01/01/1234"),
+            "https://slashdot.org/article.pl?sid=07/01/01/1234"
+        );
+        assert_eq!(
+            canon("https://ex.com/search?s=climate"),
+            "https://ex.com/search?s=climate"
+        );
+        // In the path.
+        assert_eq!(
+            canon("https://ex.com/shop/item;jsessionid=A1B2C3D4E5?id=4"),
+            "https://ex.com/shop/item?id=4"
+        );
+        assert_eq!(
+            canon("https://ex.com/a;v=2;JSESSIONID=x/b"),
+            "https://ex.com/a;v=2/b"
+        );
+        assert_eq!(
+            canon("https://ex.com/(S(lit3py55t21z5v55vlm25s55))/news/page.aspx"),
+            "https://ex.com/news/page.aspx"
+        );
+        assert_eq!(
+            canon("https://ex.com/wiki/Rust_(language)"),
+            "https://ex.com/wiki/Rust_(language)"
+        );
+        assert_eq!(
+            canon("https://ex.com/a?xtor=RSS-1&ocid=msedgntp&ns_campaign=x&WT.mc_id=y&CMP=share_btn_tw&p=1"),
+            "https://ex.com/a?p=1"
         );
     }
 

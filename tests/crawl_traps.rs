@@ -1,0 +1,307 @@
+//! A loopback site built to trap crawlers: an endless calendar linked from every page,
+//! endless `?page=N` search results, session ids in every link, relative links that grow
+//! the path forever, a redirect loop and an endless redirect chain, a body sent a byte a
+//! second, an endless body, a gzip bomb and 1.6 MB of response headers. The crawl must end
+//! by itself, write every sitemap article, spend at most 100 requests in the calendar and
+//! 12 in a redirect loop, and stay under 512 MiB. Its own test binary, so the peak RSS is
+//! this crawl's (server and crawler share the process).
+
+use newsharvest::crawl::fetch::ResolveRule;
+use newsharvest::crawl::{self, CrawlConfig, ErrorRecord, Sink, Stats};
+use newsharvest::model::Record;
+use newsharvest::serve::{LoggedRequest, Reply, Server, Web};
+use newsharvest::Rules;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::watch;
+use url::Url;
+
+const HOST: &str = "trap.test";
+const ARTICLES: usize = 20;
+
+#[derive(Default)]
+struct TrapWeb {
+    /// A counter for session ids and search queries: every answer links to new URLs.
+    next: AtomicU64,
+}
+
+fn html(body: &str) -> Reply {
+    Reply::ok(
+        "text/html; charset=utf-8",
+        format!(
+            "<!doctype html><html lang=en><head><title>Trap Times</title></head><body>{body}</body></html>"
+        ),
+    )
+}
+
+fn redirect(to: &str) -> Reply {
+    Reply::status(302, vec![("location".into(), to.into())])
+}
+
+/// The calendar widget every page carries.
+const CALENDAR_LINK: &str = "<aside class=widget><a href=\"/cal/2026/11/\">Archive calendar</a></aside>";
+
+impl TrapWeb {
+    fn article(&self, n: usize) -> Reply {
+        let paragraphs: String = (0..6)
+            .map(|p| {
+                format!(
+                    "<p>Paragraph {p} of story {n}: the harbour board met on Tuesday, and after a long debate, \
+                     with several amendments, it approved the plan to dredge the channel before the winter storms.</p>"
+                )
+            })
+            .collect();
+        html(&format!(
+            "<script type=\"application/ld+json\">{{\"@type\":\"NewsArticle\",\"headline\":\"Story {n}\",\
+             \"datePublished\":\"2026-11-{:02}T08:00:00Z\"}}</script>\
+             <nav><a href=\"/\">Home</a> <a href=\"/search?page=1\">Search</a></nav>\
+             <article><h1>Story {n}</h1>{paragraphs}</article>{CALENDAR_LINK}\
+             <a href=\"/session?PHPSESSID={}\">Your account</a>",
+            n % 28 + 1,
+            self.session()
+        ))
+    }
+
+    fn session(&self) -> String {
+        format!(
+            "{:032x}",
+            0x9f86_d081_884c_7d65_u64.wrapping_mul(self.next.fetch_add(1, Ordering::SeqCst) + 1)
+        )
+    }
+
+    /// `/cal/Y/M/` links the previous and next month and 28 days; `/cal/Y/M/D/` the days
+    /// around it and its month. Endless in both directions.
+    fn calendar(&self, path: &str) -> Reply {
+        let parts: Vec<i64> = path.split('/').filter_map(|p| p.parse().ok()).collect();
+        let (y, m) = match parts.as_slice() {
+            [y, m, ..] => (*y, *m),
+            _ => return Reply::not_found(),
+        };
+        let month = |y: i64, m: i64| {
+            let (y, m) = if m < 1 {
+                (y - 1, 12)
+            } else if m > 12 {
+                (y + 1, 1)
+            } else {
+                (y, m)
+            };
+            format!("/cal/{y}/{m:02}/")
+        };
+        let mut links = vec![month(y, m - 1), month(y, m + 1)];
+        match parts.get(2) {
+            None => links.extend((1..=28).map(|d| format!("/cal/{y}/{m:02}/{d:02}/"))),
+            Some(d) => {
+                links.push(month(y, m));
+                links.extend(
+                    [d - 1, d + 1]
+                        .iter()
+                        .filter(|d| (1..=28).contains(*d))
+                        .map(|d| format!("/cal/{y}/{m:02}/{d:02}/")),
+                );
+            }
+        }
+        let links: String = links
+            .iter()
+            .map(|l| format!("<a href=\"{l}\">{l}</a> "))
+            .collect();
+        html(&format!(
+            "<h1>Archive</h1><p>No stories on this day.</p><div class=calendar>{links}</div>"
+        ))
+    }
+}
+
+impl Web for TrapWeb {
+    fn reply(&self, _host: &str, path: &str) -> Reply {
+        let (route, query) = path.split_once('?').unwrap_or((path, ""));
+        match route {
+            "/robots.txt" => Reply::ok(
+                "text/plain",
+                format!("User-agent: *\nAllow: /\nSitemap: http://{HOST}/sitemap.xml\n"),
+            ),
+            "/sitemap.xml" => Reply::ok(
+                "application/xml",
+                format!(
+                    "<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">{}</urlset>",
+                    (0..ARTICLES)
+                        .map(|n| format!("<url><loc>http://{HOST}/news/2026/11/story-{n}/</loc></url>"))
+                        .collect::<String>()
+                ),
+            ),
+            "/" => html(&format!(
+                "<h1>Trap Times</h1>{CALENDAR_LINK}<ul>\
+                 <li><a href=\"/news/2026/11/story-0/\">Story 0</a></li>\
+                 <li><a href=\"/loop/a\">Loop</a></li><li><a href=\"/chain/1\">Chain</a></li>\
+                 <li><a href=\"/session?PHPSESSID={}\">Account</a></li>\
+                 <li><a href=\"/session;jsessionid={}\">Shop</a></li>\
+                 <li><a href=\"/a/b/\">Path</a></li><li><a href=\"/search?page=1\">Search</a></li>\
+                 <li><a href=\"/slow\">Slow</a></li><li><a href=\"/endless\">Endless</a></li>\
+                 <li><a href=\"/bomb\">Bomb</a></li><li><a href=\"/headers\">Headers</a></li></ul>",
+                self.session(),
+                self.session()
+            )),
+            "/loop/a" => redirect("/loop/b"),
+            "/loop/b" => redirect(&format!("http://{HOST}/loop/a")),
+            r if r.starts_with("/chain/") => {
+                let n: u64 = r["/chain/".len()..].parse().unwrap_or(0);
+                redirect(&format!("/chain/{}", n + 1))
+            }
+            "/session" => html(&format!(
+                "<h1>Account</h1><a href=\"/session?PHPSESSID={}&amp;sid={}\">Refresh</a>\
+                 <a href=\"/session;jsessionid={}?view=1\">View</a>",
+                self.session(),
+                self.session(),
+                self.session()
+            )),
+            r if r.starts_with("/session;") => html(&format!(
+                "<h1>Shop</h1><a href=\"/session;jsessionid={}\">Again</a>",
+                self.session()
+            )),
+            r if r.starts_with("/a/") => html("<h1>Path</h1><a href=\"a/b/\">Deeper</a>"),
+            "/search" => {
+                let page: u64 = query.strip_prefix("page=").and_then(|p| p.parse().ok()).unwrap_or(1);
+                let q = self.next.fetch_add(1, Ordering::SeqCst);
+                html(&format!(
+                    "<h1>Search</h1><p>No results.</p><a href=\"/search?page={}\">Next</a> \
+                     <a href=\"/search?q=related{q}\">Related search</a>",
+                    page + 1
+                ))
+            }
+            r if r.starts_with("/cal/") => self.calendar(r),
+            r if r.starts_with("/news/2026/11/story-") => {
+                match r["/news/2026/11/story-".len()..].trim_end_matches('/').parse::<usize>() {
+                    Ok(n) if n < ARTICLES => self.article(n),
+                    _ => Reply::not_found(),
+                }
+            }
+            "/slow" => Reply::Slow {
+                every: Duration::from_secs(1),
+            },
+            "/endless" => Reply::Big { bytes: usize::MAX },
+            "/bomb" => Reply::GzipBomb { bytes: 256 << 20 },
+            "/headers" => Reply::Full {
+                status: 200,
+                headers: (0..200)
+                    .map(|i| (format!("x-filler-{i}"), "a".repeat(8000)))
+                    .chain([("content-type".to_string(), "text/html".to_string())])
+                    .collect(),
+                body: "<p>headers</p>".into(),
+            },
+            _ => Reply::not_found(),
+        }
+    }
+}
+
+#[derive(Clone, Default)]
+struct Collect {
+    records: Arc<Mutex<Vec<Record>>>,
+    errors: Arc<Mutex<Vec<ErrorRecord>>>,
+}
+
+impl Sink for Collect {
+    fn record(&mut self, r: &Record) -> std::io::Result<()> {
+        self.records.lock().expect("lock").push(r.clone());
+        Ok(())
+    }
+    fn error(&mut self, e: &ErrorRecord) -> std::io::Result<()> {
+        self.errors.lock().expect("lock").push(e.clone());
+        Ok(())
+    }
+    fn checkpoint(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn requests(log: &[LoggedRequest], prefix: &str) -> usize {
+    log.iter().filter(|r| r.path.starts_with(prefix)).count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trap_site_is_crawled_to_the_end_with_every_sitemap_article() {
+    let server = Server::start(Arc::new(TrapWeb::default())).await.expect("server");
+    let mut cfg = CrawlConfig::new(
+        vec![Url::parse(&format!("http://{HOST}/")).expect("seed")],
+        "newsharvest-test/1.0 (+mailto:test@example.org)".into(),
+    );
+    cfg.fetch.resolve = vec![ResolveRule {
+        host: HOST.into(),
+        port: 80,
+        addr: server.addr(),
+    }];
+    // A user crawling deep: link depth alone does not end the calendar.
+    cfg.max_depth = 50;
+    cfg.rate = 100.0;
+    cfg.fetch.timeout = Duration::from_secs(3);
+    cfg.retries = 1;
+    cfg.threads = 2;
+    let sink = Collect::default();
+    let (_stop_tx, stop_rx) = watch::channel(false);
+    let stats = Arc::new(Mutex::new(Stats::default()));
+    let crawl = crawl::crawl(
+        cfg,
+        Arc::new(Rules::bundled().expect("rules")),
+        Box::new(sink.clone()),
+        stats,
+        stop_rx,
+    );
+    let st = tokio::time::timeout(Duration::from_secs(120), crawl)
+        .await
+        .expect("the crawl ends by itself")
+        .expect("the crawl runs");
+    let log = server.log();
+    let records = sink.records.lock().expect("lock").clone();
+    let errors = sink.errors.lock().expect("lock").clone();
+    let peak_mib = newsharvest::eval::peak_rss_kib().map_or(0.0, |k| k as f64 / 1024.0);
+    eprintln!("{}", st.summary());
+    for prefix in [
+        "/cal/", "/loop/", "/chain/", "/session", "/a/", "/search", "/news/",
+    ] {
+        eprintln!("requests to {prefix:<9} {}", requests(&log, prefix));
+    }
+    eprintln!("peak RSS {peak_mib:.1} MiB, {} requests in all", log.len());
+
+    assert_eq!(st.stopped_by, "done");
+    for n in 0..ARTICLES {
+        let url = format!("http://{HOST}/news/2026/11/story-{n}/");
+        assert!(
+            records.iter().any(|r| r.url.as_deref() == Some(url.as_str())),
+            "sitemap article {url} not written"
+        );
+    }
+    assert_eq!(records.len(), ARTICLES, "only the articles are written");
+    let cal = requests(&log, "/cal/");
+    assert!(cal <= 100, "{cal} requests into the endless calendar");
+    assert!(requests(&log, "/loop/") <= 12, "redirect loop");
+    assert!(requests(&log, "/chain/") <= 12, "endless redirect chain");
+    assert!(requests(&log, "/session") <= 3, "session ids are not new pages");
+    assert!(requests(&log, "/a/") <= 3, "a growing relative path");
+    assert!(requests(&log, "/search") <= 60, "endless search pages");
+    assert!(
+        st.traps.iter().any(|t| t.contains("/cal/N/N/N/")),
+        "{:?}",
+        st.traps
+    );
+    let kind = |path: &str| {
+        errors
+            .iter()
+            .find(|e| e.url == format!("http://{HOST}{path}"))
+            .map(|e| e.kind.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(kind("/slow"), "timeout");
+    assert_eq!(kind("/endless"), "too_large");
+    assert_eq!(kind("/bomb"), "too_large");
+    assert!(
+        !kind("/headers").is_empty(),
+        "huge headers end as an error record"
+    );
+    assert!(
+        ["redirect_loop", "too_many_redirects"].contains(&kind("/loop/b").as_str()),
+        "{errors:#?}"
+    );
+    assert!(errors.iter().any(|e| e.kind == "too_many_redirects"));
+    assert!(peak_mib < 512.0, "peak RSS {peak_mib:.1} MiB");
+}
