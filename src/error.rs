@@ -18,9 +18,6 @@ pub enum Error {
     /// The page is over a size limit (bytes or DOM nodes): skipped, not cut.
     #[error("too large: {0}")]
     TooLarge(String),
-    /// The input nests deeper than can be read (feeds and sitemaps; HTML is folded instead).
-    #[error("too deep: {0}")]
-    TooDeep(String),
     /// The page's time budget ran out.
     #[error("timeout: extraction took longer than {0:?} (--page-timeout)")]
     Timeout(std::time::Duration),

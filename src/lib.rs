@@ -20,6 +20,7 @@
 //! - [`warc`]: WARC archives: HTML responses read for `extract`, written by `crawl --warc`.
 //! - [`serve`]: a loopback HTTP server for the offline demo, crawl tests and benchmarks.
 //! - [`eval`]: scoring extractions against gold sets (`newsharvest eval`).
+//! - [`fuzz`]: fuzz targets (bytes in, invariants checked) for `fuzz/` and `tests/fuzz.rs`.
 //! - [`dom`], [`text`]: helpers over the DOM and over strings.
 //! - [`error`]: typed errors.
 
@@ -31,6 +32,7 @@ pub mod dom;
 pub mod error;
 pub mod eval;
 pub mod extract;
+pub mod fuzz;
 pub mod input;
 pub mod limits;
 pub mod model;

@@ -166,7 +166,6 @@ fn strip_path_sessions(path: &str) -> Option<String> {
     }
     let kept: Vec<String> = path
         .split('/')
-        .filter(|seg| !is_aspnet_session_segment(seg))
         .map(|seg| {
             let mut parts = seg.split(';');
             let head = parts.next().unwrap_or("");
@@ -178,6 +177,8 @@ fn strip_path_sessions(path: &str) -> Option<String> {
                 .collect();
             std::iter::once(head).chain(rest).collect::<Vec<_>>().join(";")
         })
+        // After the parameters are gone: `/(S(…));jsessionid=x/` is a session segment too.
+        .filter(|seg| !is_aspnet_session_segment(seg))
         .collect();
     Some(kept.join("/"))
 }
