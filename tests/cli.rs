@@ -1,6 +1,9 @@
 //! The binary as a user runs it: records on stdout, one line per failed page on stderr,
 //! exit codes 0 (all good), 1 (some pages failed), 2 (usage or config error).
 
+mod common;
+
+use common::{gzip, warc_record};
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -167,27 +170,6 @@ fn user_site_rules_override_scoring() {
         "First sentence of the story, short.\n\nSecond sentence of the story, also short."
     );
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// One WARC record: version line, headers, content, `\r\n\r\n`.
-fn warc_record(kind: &str, uri: &str, block: &[u8]) -> Vec<u8> {
-    let mut v = format!(
-        "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {uri}\r\nWARC-Date: 2026-11-28T10:00:00Z\r\n\
-         WARC-Record-ID: <urn:uuid:{kind}-{}>\r\nContent-Type: application/http; msgtype={kind}\r\n\
-         Content-Length: {}\r\n\r\n",
-        block.len(),
-        block.len()
-    )
-    .into_bytes();
-    v.extend_from_slice(block);
-    v.extend_from_slice(b"\r\n\r\n");
-    v
-}
-
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    e.write_all(data).expect("gzip");
-    e.finish().expect("gzip")
 }
 
 fn http_response(head: &str, payload: &[u8]) -> Vec<u8> {

@@ -3,8 +3,11 @@
 //! asserts what a site owner or a data team would see: the requests the server received
 //! (spacing, robots.txt, repeats) and the records and error records written.
 
+mod common;
+
+use common::Collect;
 use newsharvest::crawl::fetch::ResolveRule;
-use newsharvest::crawl::{self, CrawlConfig, ErrorRecord, Sink, Stats};
+use newsharvest::crawl::{self, CrawlConfig, ErrorRecord, Stats};
 use newsharvest::demo::{self, DemoWeb};
 use newsharvest::model::Record;
 use newsharvest::serve::{LoggedRequest, Server, StaticSites};
@@ -17,29 +20,6 @@ use tokio::sync::watch;
 use url::Url;
 
 const UA: &str = "newsharvest-test/1.0 (+mailto:test@example.org)";
-
-#[derive(Clone, Default)]
-struct Collect {
-    records: Arc<Mutex<Vec<Record>>>,
-    errors: Arc<Mutex<Vec<ErrorRecord>>>,
-}
-
-impl Sink for Collect {
-    fn record(&mut self, r: &Record) -> std::io::Result<()> {
-        self.records.lock().unwrap().push(r.clone());
-        Ok(())
-    }
-    fn error(&mut self, e: &ErrorRecord) -> std::io::Result<()> {
-        self.errors.lock().unwrap().push(e.clone());
-        Ok(())
-    }
-    fn checkpoint(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn rules() -> Arc<Rules> {
     Arc::new(Rules::bundled().expect("bundled rules"))

@@ -6,9 +6,11 @@
 //! 12 in a redirect loop, and stay under 512 MiB. Its own test binary, so the peak RSS is
 //! this crawl's (server and crawler share the process).
 
+mod common;
+
+use common::Collect;
 use newsharvest::crawl::fetch::ResolveRule;
-use newsharvest::crawl::{self, CrawlConfig, ErrorRecord, Sink, Stats};
-use newsharvest::model::Record;
+use newsharvest::crawl::{self, CrawlConfig, Stats};
 use newsharvest::serve::{LoggedRequest, Reply, Server, Web};
 use newsharvest::Rules;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -189,29 +191,6 @@ impl Web for TrapWeb {
             },
             _ => Reply::not_found(),
         }
-    }
-}
-
-#[derive(Clone, Default)]
-struct Collect {
-    records: Arc<Mutex<Vec<Record>>>,
-    errors: Arc<Mutex<Vec<ErrorRecord>>>,
-}
-
-impl Sink for Collect {
-    fn record(&mut self, r: &Record) -> std::io::Result<()> {
-        self.records.lock().expect("lock").push(r.clone());
-        Ok(())
-    }
-    fn error(&mut self, e: &ErrorRecord) -> std::io::Result<()> {
-        self.errors.lock().expect("lock").push(e.clone());
-        Ok(())
-    }
-    fn checkpoint(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
     }
 }
 

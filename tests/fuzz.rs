@@ -1,6 +1,7 @@
 //! The bounded fuzz run of CI, on stable Rust and without an instrumented build: every
 //! target of `newsharvest::fuzz` replays its corpus (`fuzz/corpus/<target>/`) and the
-//! crashes found before (`fuzz/regressions/<target>/`), then runs mutations of the corpus
+//! crashes found before (`fuzz/regressions/<target>/`) — for `html` also every
+//! `fixtures/*/page.html` —, then runs mutations of the corpus
 //! for a few seconds (`NH_FUZZ_SECONDS`, default 3 per target; `NH_FUZZ_SEED` to repeat a
 //! run). The mutations are byte flips, cuts, repeats, splices between corpus files and
 //! insertions of each target's tokens (tags, entities, WARC and XML markers), so that the
@@ -258,8 +259,18 @@ fn fuzz_targets_hold_on_the_corpus_the_regressions_and_mutations() {
         });
     eprintln!("NH_FUZZ_SEED={seed} NH_FUZZ_SECONDS={seconds}");
     for target in newsharvest::fuzz::TARGETS {
-        let corpus_files = files(&root.join("corpus").join(target));
-        assert!(!corpus_files.is_empty(), "fuzz/corpus/{target} is empty");
+        let mut corpus_files = files(&root.join("corpus").join(target));
+        if *target == "html" {
+            // The fixture pages are the HTML seeds too (not copied into fuzz/corpus).
+            let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+            let mut pages: Vec<PathBuf> = std::fs::read_dir(&fixtures)
+                .expect("fixtures")
+                .filter_map(|e| e.ok().map(|e| e.path().join("page.html")))
+                .filter(|p| p.is_file())
+                .collect();
+            pages.sort();
+            corpus_files.extend(pages);
+        }
         let corpus: Vec<Vec<u8>> = corpus_files
             .iter()
             .map(|p| std::fs::read(p).expect("corpus file"))

@@ -6,6 +6,9 @@
 //! end by itself with exit 0 or 1 inside the limits, and every good page must keep its
 //! record.
 
+mod common;
+
+use common::{gzip, warc_record};
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -70,12 +73,6 @@ fn run_bounded(args: &[&str], out: &Path, limit: Duration) -> Outcome {
     }
 }
 
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    e.write_all(data).expect("gzip");
-    e.finish().expect("gzip")
-}
-
 /// A gzip stream of `n` bytes of `unit` repeated, compressed as it is generated.
 fn gzip_repeated(unit: &[u8], n: usize) -> Vec<u8> {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
@@ -106,20 +103,6 @@ fn soup(n: usize, mut seed: u64) -> Vec<u8> {
             (seed >> 24) as u8
         })
         .collect()
-}
-
-fn warc_record(kind: &str, uri: &str, block: &[u8]) -> Vec<u8> {
-    let mut v = format!(
-        "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {uri}\r\nWARC-Date: 2026-11-28T10:00:00Z\r\n\
-         WARC-Record-ID: <urn:uuid:{kind}-{}>\r\nContent-Type: application/http; msgtype={kind}\r\n\
-         Content-Length: {}\r\n\r\n",
-        uri.len(),
-        block.len()
-    )
-    .into_bytes();
-    v.extend_from_slice(block);
-    v.extend_from_slice(b"\r\n\r\n");
-    v
 }
 
 fn http(head: &str, payload: &[u8]) -> Vec<u8> {
