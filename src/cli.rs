@@ -40,9 +40,19 @@ pub struct CrawlArgs {
     /// TOML file with crawl settings.
     #[arg(long)]
     pub config: Option<PathBuf>,
-    /// Write records here (`.gz`/`.zst` compress) instead of stdout.
+    /// Write records here (`.gz`/`.zst` compress) instead of stdout; a directory (`DIR/`)
+    /// gets rotated shards that appear only when complete.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Records per shard of `-o DIR/` [default: 10000].
+    #[arg(long = "shard-records")]
+    pub shard_records: Option<u64>,
+    /// Uncompressed bytes per shard of `-o DIR/` (`256MiB`) [default: 256MiB].
+    #[arg(long = "shard-bytes")]
+    pub shard_bytes: Option<String>,
+    /// Compression of shards: zst, gz or none [default: zst].
+    #[arg(long)]
+    pub compress: Option<String>,
     /// Write one JSON line per failed URL (url, stage, kind, reason).
     #[arg(long)]
     pub errors: Option<PathBuf>,
@@ -53,10 +63,18 @@ pub struct CrawlArgs {
     /// per record).
     #[arg(long)]
     pub warc: Option<PathBuf>,
-    /// State file: articles written by earlier runs are not fetched again; this run's are
-    /// appended once their output is flushed (for scheduled crawls).
+    /// State database (SQLite, created on first use): the frontier, what was fetched and
+    /// written, robots.txt and Retry-After; the next run continues or recrawls from it.
     #[arg(long)]
     pub state: Option<PathBuf>,
+    /// With --state: fetch written articles again (conditionally) once this old (`7d`,
+    /// `12h`, `0s`); a record is written again only when the text changed.
+    #[arg(long = "recrawl-after")]
+    pub recrawl_after: Option<String>,
+    /// Leave out records whose text duplicates an earlier one (default: write them with
+    /// `duplicate_of`).
+    #[arg(long = "drop-duplicates")]
+    pub drop_duplicates: bool,
     /// Requests per second per host [default: 1]; robots.txt Crawl-delay wins when slower.
     #[arg(long)]
     pub rate: Option<f64>,

@@ -5,13 +5,15 @@
 
 use crate::cli::{CrawlArgs, DemoArgs, LimitArgs};
 use anyhow::{bail, Context};
+use newsharvest::crawl::engine::Publish;
 use newsharvest::crawl::fetch::ResolveRule;
 use newsharvest::crawl::{self, CrawlConfig, ErrorRecord, Sink, Stats};
 use newsharvest::demo::{self, DemoWeb};
 use newsharvest::model::Record;
-use newsharvest::sink::Output;
+use newsharvest::sink::{Compression, Output, ShardLimits, Shards};
 use newsharvest::{Options, Rules};
 use serde::Deserialize;
+use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -62,6 +64,11 @@ struct ConfigFile {
     threads: Option<usize>,
     state: Option<PathBuf>,
     warc: Option<PathBuf>,
+    recrawl_after: Option<String>,
+    drop_duplicates: Option<bool>,
+    shard_records: Option<u64>,
+    shard_bytes: Option<String>,
+    compress: Option<String>,
     max_page_size: Option<String>,
     max_nodes: Option<usize>,
     max_nesting: Option<usize>,
@@ -140,6 +147,8 @@ fn parse_seed(s: &str) -> anyhow::Result<Url> {
 struct Resolved {
     cfg: CrawlConfig,
     output: Option<PathBuf>,
+    compression: Compression,
+    shard_limits: ShardLimits,
     errors: Option<PathBuf>,
     stats: Option<PathBuf>,
     selectors: Vec<PathBuf>,
@@ -255,11 +264,31 @@ fn resolve_args(a: &CrawlArgs) -> anyhow::Result<Resolved> {
         limits: a.limits.resolve(&file_limits)?,
     };
     cfg.state = a.state.clone().or(file.state);
+    if let Some(t) = a.recrawl_after.as_deref().or(file.recrawl_after.as_deref()) {
+        cfg.recrawl_after = Some(parse_duration(t).context("--recrawl-after")?);
+    }
+    cfg.drop_duplicates = a.drop_duplicates || file.drop_duplicates.unwrap_or(false);
     cfg.warc = a.warc.clone().or(file.warc);
     let mut selectors = a.selectors.clone();
     selectors.extend(file.selectors.into_iter().flatten());
+    let mut shard_limits = ShardLimits::default();
+    if let Some(n) = a.shard_records.or(file.shard_records) {
+        shard_limits.records = n.max(1);
+    }
+    if let Some(b) = a.shard_bytes.as_deref().or(file.shard_bytes.as_deref()) {
+        shard_limits.bytes = newsharvest::limits::parse_size(b)
+            .map_err(anyhow::Error::msg)
+            .context("--shard-bytes")?
+            .max(1) as u64;
+    }
+    let compression = match a.compress.as_deref().or(file.compress.as_deref()) {
+        Some(c) => Compression::parse(c).with_context(|| format!("--compress {c:?}: use zst, gz or none"))?,
+        None => Compression::Zstd,
+    };
     Ok(Resolved {
         cfg,
+        compression,
+        shard_limits,
         output: a.output.clone().or(file.output),
         errors: a.errors.clone().or(file.errors),
         stats: a.stats.clone().or(file.stats),
@@ -267,19 +296,76 @@ fn resolve_args(a: &CrawlArgs) -> anyhow::Result<Resolved> {
     })
 }
 
+/// Where records go: one file (or stdout), or a directory of rotated shards.
+enum RecordOut {
+    /// `-o FILE`, stdout: records appear as written; a crash can repeat the last few in
+    /// the next run (at-least-once).
+    File(Output),
+    /// `-o DIR/`: complete shards only, each published with the state commit that marks
+    /// its articles written (exactly-once with `--state`). Opened in `start`.
+    Shards {
+        dir: PathBuf,
+        compression: Compression,
+        limits: ShardLimits,
+        shards: Option<Box<Shards>>,
+    },
+}
+
 /// Records to the output, failures to `--errors` and stderr.
 struct CliSink {
-    out: Option<Output>,
+    out: Option<RecordOut>,
     errors: Option<Output>,
     quiet: bool,
     bar: Option<indicatif::ProgressBar>,
 }
 
+impl CliSink {
+    fn shards(&mut self) -> Option<&mut Shards> {
+        match &mut self.out {
+            Some(RecordOut::Shards { shards, .. }) => shards.as_deref_mut(),
+            _ => None,
+        }
+    }
+
+    /// Seal the shard in progress into a publish step (none when no shard is open).
+    fn seal(&mut self) -> std::io::Result<Publish> {
+        Ok(match self.shards().map(|s| s.seal()).transpose()?.flatten() {
+            Some((name, publish)) => Publish::shard(name, publish),
+            None => Publish::none(),
+        })
+    }
+}
+
 impl Sink for CliSink {
+    fn start(&mut self, committed: Option<&HashSet<String>>) -> std::io::Result<Vec<String>> {
+        let Some(RecordOut::Shards {
+            dir,
+            compression,
+            limits,
+            shards,
+        }) = &mut self.out
+        else {
+            return Ok(Vec::new());
+        };
+        let (s, cleanup) = Shards::open(dir, SHARD_PREFIX, *compression, *limits, committed)?;
+        *shards = Some(Box::new(s));
+        let mut notes = Vec::new();
+        if !cleanup.partial.is_empty() || !cleanup.uncommitted.is_empty() {
+            notes.push(format!(
+                "removed what a killed run left in {}: {} shards in progress, {} complete but not committed",
+                dir.display(),
+                cleanup.partial.len(),
+                cleanup.uncommitted.len()
+            ));
+        }
+        Ok(notes)
+    }
+
     fn record(&mut self, r: &Record) -> std::io::Result<()> {
         match &mut self.out {
-            Some(o) => o.write_json(r),
-            None => Ok(()),
+            Some(RecordOut::File(o)) => o.write_json(r),
+            Some(RecordOut::Shards { shards: Some(s), .. }) => s.write_json(r),
+            _ => Ok(()),
         }
     }
 
@@ -297,25 +383,50 @@ impl Sink for CliSink {
         }
     }
 
-    fn checkpoint(&mut self) -> std::io::Result<()> {
-        if let Some(o) = self.out.as_mut() {
-            std::io::Write::flush(o)?;
-        }
+    fn rotate_due(&self) -> bool {
+        matches!(&self.out, Some(RecordOut::Shards { shards: Some(s), .. }) if s.full())
+    }
+
+    fn checkpoint(&mut self) -> std::io::Result<Option<Publish>> {
         if let Some(o) = self.errors.as_mut() {
             std::io::Write::flush(o)?;
         }
-        Ok(())
+        match &mut self.out {
+            Some(RecordOut::File(o)) => {
+                std::io::Write::flush(o)?;
+                Ok(Some(Publish::none()))
+            }
+            Some(RecordOut::Shards { shards: Some(s), .. }) if s.full() || s.old() => self.seal().map(Some),
+            _ => Ok(None),
+        }
     }
 
-    fn flush(&mut self) -> std::io::Result<()> {
-        if let Some(o) = self.out.take() {
-            o.finish()?;
-        }
+    fn finish(&mut self) -> std::io::Result<Publish> {
         if let Some(o) = self.errors.take() {
             o.finish()?;
         }
-        Ok(())
+        match self.out.take() {
+            Some(RecordOut::File(o)) => {
+                o.finish()?;
+                Ok(Publish::none())
+            }
+            Some(shards) => {
+                self.out = Some(shards);
+                let p = self.seal();
+                self.out = None;
+                p
+            }
+            None => Ok(Publish::none()),
+        }
     }
+}
+
+/// Shard names: `part-00012.jsonl.zst`.
+const SHARD_PREFIX: &str = "part";
+
+/// `-o DIR/` (a path ending in `/`, or an existing directory) is a shard directory.
+fn is_shard_dir(p: &Path) -> bool {
+    p.to_string_lossy().ends_with('/') || p.is_dir()
 }
 
 fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
@@ -391,6 +502,10 @@ fn exit_code(st: &Stats) -> ExitCode {
         15 => return ExitCode::from(143),
         _ => {}
     }
+    if matches!(st.stopped_by.as_str(), "max_pages" | "max_time") && st.work_left > 0 {
+        // A budget ended the run with work left: the next run with the same state goes on.
+        return ExitCode::from(4);
+    }
     let ok_responses: u64 = st.by_status.range(200..300).map(|(_, n)| n).sum();
     if ok_responses == 0 {
         ExitCode::from(3)
@@ -406,8 +521,17 @@ pub fn run_crawl(a: CrawlArgs) -> anyhow::Result<ExitCode> {
     let r = resolve_args(&a)?;
     let rules = Arc::new(Rules::load(&r.selectors).context("loading rules")?);
     let bar = progress_bar(a.quiet);
+    let out = match r.output.as_deref() {
+        Some(dir) if is_shard_dir(dir) => RecordOut::Shards {
+            dir: dir.to_path_buf(),
+            compression: r.compression,
+            limits: r.shard_limits,
+            shards: None,
+        },
+        other => RecordOut::File(Output::open(other).context("opening the output")?),
+    };
     let sink = CliSink {
-        out: Some(Output::open(r.output.as_deref()).context("opening the output")?),
+        out: Some(out),
         errors: r
             .errors
             .as_deref()
@@ -481,7 +605,9 @@ pub fn run_demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
         cfg.rate = a.rate;
         cfg.fetch.resolve = web.resolve();
         let sink = CliSink {
-            out: Some(Output::open(Some(&output)).with_context(|| format!("creating {}", output.display()))?),
+            out: Some(RecordOut::File(
+                Output::open(Some(&output)).with_context(|| format!("creating {}", output.display()))?,
+            )),
             errors: None,
             quiet: false,
             bar: bar.clone(),

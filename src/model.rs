@@ -141,6 +141,23 @@ pub struct Record {
     /// How the crawler found the page; crawled records only.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub crawl: Option<CrawlInfo>,
+    /// 1 for the first record of a URL, 2… when a recrawl found its text changed; crawled
+    /// records only.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub revision: Option<u32>,
+    /// The earlier record whose text this one duplicates (syndicated copies); crawled
+    /// records only, absent when the text is new.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub duplicate_of: Option<DuplicateOf>,
+}
+
+/// The record a duplicate's text was first written in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DuplicateOf {
+    /// Its `id`.
+    pub id: String,
+    /// Its `url`.
+    pub url: String,
 }
 
 /// The HTTP response a crawled record came from.

@@ -70,6 +70,8 @@ pub fn to_record(a: Article, source_path: Option<String>) -> Record {
         date_fetched: None,
         http: None,
         crawl: None,
+        revision: None,
+        duplicate_of: None,
     }
 }
 

@@ -312,7 +312,8 @@ async fn crawl_warc_archive_extracts_to_the_same_articles() {
 }
 
 /// A scheduled crawl with `--state`: the second run fetches no article the first one
-/// wrote, writes no duplicate, and still exits 0.
+/// wrote, writes no duplicate, and still exits 0. A state in the JSON Lines format of
+/// earlier versions is migrated into the SQLite store on first use.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn state_file_makes_the_next_run_incremental() {
     let server = Server::start(Arc::new(SyntheticWeb {
@@ -322,7 +323,7 @@ async fn state_file_makes_the_next_run_incremental() {
     .await
     .unwrap();
     let d = tmp("state");
-    let state = d.join("state.jsonl");
+    let state = d.join("crawl.db");
     let crawl = |out: &str| {
         let mut cmd = bin();
         cmd.args([
@@ -345,8 +346,11 @@ async fn state_file_makes_the_next_run_incremental() {
     };
     let o = run(crawl("first.jsonl")).await;
     assert_exit(&o, 0);
-    assert_eq!(lines(&d.join("first.jsonl")).len(), 4);
-    assert_eq!(lines(&state).len(), 4);
+    let first = lines(&d.join("first.jsonl"));
+    assert_eq!(first.len(), 4);
+    let st: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("first.jsonl.stats.json")).unwrap()).unwrap();
+    assert_eq!(st["committed"], 4, "all four marked written in the state");
     let article_requests = |log: &[newsharvest::serve::LoggedRequest]| {
         log.iter().filter(|r| r.path.starts_with("/news/2026/")).count()
     };
@@ -360,8 +364,41 @@ async fn state_file_makes_the_next_run_incremental() {
         before,
         "known articles were fetched again"
     );
-    assert_eq!(lines(&state).len(), 4);
     let st: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(d.join("second.jsonl.stats.json")).unwrap()).unwrap();
     assert_eq!(st["known_skipped"], 4);
+
+    // An old JSON Lines state naming two of the articles: migrated, and those two skipped.
+    let legacy = d.join("legacy.jsonl");
+    let entries: String = first[..2]
+        .iter()
+        .map(|r| {
+            format!(
+                "{{\"url\":{},\"canonical_url\":null,\"id\":{},\"date_fetched\":null}}\n",
+                r["url"], r["id"]
+            )
+        })
+        .collect();
+    std::fs::write(&legacy, entries).unwrap();
+    let cmd = crawl("third.jsonl");
+    let args: Vec<std::ffi::OsString> = cmd.get_args().map(|a| a.to_os_string()).collect();
+    let mut cmd = bin();
+    for a in args {
+        cmd.arg(if a == state.as_os_str() {
+            legacy.clone().into_os_string()
+        } else {
+            a
+        });
+    }
+    let o = run(cmd).await;
+    assert_exit(&o, 0);
+    assert_eq!(
+        lines(&d.join("third.jsonl")).len(),
+        2,
+        "the two not in the old state"
+    );
+    assert!(d.join("legacy.jsonl.bak").exists(), "the old state is kept");
+    let st: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("third.jsonl.stats.json")).unwrap()).unwrap();
+    assert_eq!(st["state_migrated"], 2);
 }

@@ -25,11 +25,11 @@ impl Sink for Discard {
     fn error(&mut self, _: &ErrorRecord) -> std::io::Result<()> {
         Ok(())
     }
-    fn checkpoint(&mut self) -> std::io::Result<()> {
-        Ok(())
+    fn checkpoint(&mut self) -> std::io::Result<Option<newsharvest::crawl::engine::Publish>> {
+        Ok(Some(newsharvest::crawl::engine::Publish::none()))
     }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+    fn finish(&mut self) -> std::io::Result<newsharvest::crawl::engine::Publish> {
+        Ok(newsharvest::crawl::engine::Publish::none())
     }
 }
 

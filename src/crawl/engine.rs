@@ -15,13 +15,15 @@
 
 use super::archive::{Archive, Exchange};
 use super::classify::{self, PageKind, Signals};
+use super::dedup;
 use super::discover::{self, Sitemap};
-use super::fetch::{FetchConfig, FetchError, Fetched, Fetcher, Want};
-use super::frontier::{Frontier, Item, Kind, Via};
+use super::fetch::{FetchConfig, FetchError, Fetched, Fetcher, Validators, Want};
+use super::frontier::{Item, Kind, Via};
 use super::politeness::Politeness;
 use super::robots::{self, Robots};
-use super::state::{Journal, Known};
+use super::sqlite::SqliteStore;
 use super::stats::{ErrorRecord, Stats};
+use super::store::{MemoryStore, Outcome, Push, StateStore, StoreError, Written};
 use super::traps::{self, TrapConfig, Traps};
 use super::urls::{self, Scope};
 use crate::model::{CrawlInfo, HttpInfo, Page, Record};
@@ -49,6 +51,8 @@ const CHECKPOINT_RECORDS: usize = 200;
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(10);
 /// Redirects followed for robots.txt.
 const ROBOTS_REDIRECTS: usize = 5;
+/// An earlier run's robots.txt is used again for this long (Google caches it for a day).
+const ROBOTS_CACHE: Duration = Duration::from_secs(24 * 3600);
 /// KiB of response bodies waiting for the WARC writer: fetching waits beyond this, so
 /// memory stays flat however slow the disk.
 pub const ARCHIVE_BUDGET_KIB: u32 = 32 * 1024;
@@ -103,8 +107,15 @@ pub struct CrawlConfig {
     pub threads: usize,
     /// Extraction options.
     pub extract: Options,
-    /// State file of articles written by earlier runs (skipped) and by this one (appended).
+    /// The SQLite state database (`--state crawl.db`): frontier, history, written articles;
+    /// `None` keeps the state in memory for this run only.
     pub state: Option<std::path::PathBuf>,
+    /// Written articles fetched this long ago are fetched again (conditionally) in a new
+    /// round, and written again only when their text changed (`--recrawl-after`).
+    pub recrawl_after: Option<Duration>,
+    /// Leave out records whose text duplicates an earlier one (`--drop-duplicates`); by
+    /// default they are written with `duplicate_of`.
+    pub drop_duplicates: bool,
     /// WARC file for every request and response (`.gz`: one gzip member per record).
     pub warc: Option<std::path::PathBuf>,
 }
@@ -143,6 +154,8 @@ impl CrawlConfig {
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             extract: Options::default(),
             state: None,
+            recrawl_after: None,
+            drop_duplicates: false,
             warc: None,
         }
     }
@@ -154,15 +167,69 @@ pub trait Sink: Send + 'static {
     fn record(&mut self, r: &Record) -> std::io::Result<()>;
     /// A URL that failed.
     fn error(&mut self, e: &ErrorRecord) -> std::io::Result<()>;
-    /// Make everything written so far durable (without ending the output); the crawl
-    /// state records these articles as done only after this returns.
-    fn checkpoint(&mut self) -> std::io::Result<()>;
-    /// End of the crawl.
-    fn flush(&mut self) -> std::io::Result<()>;
+    /// Called once before the crawl writes: `committed` holds the shards a persistent
+    /// state has committed (`None` without one), so that leftovers of a killed run can be
+    /// cleaned. Returns notes for the summary.
+    fn start(&mut self, committed: Option<&HashSet<String>>) -> std::io::Result<Vec<String>> {
+        let _ = committed;
+        Ok(Vec::new())
+    }
+    /// Make every record written so far durable (without ending the output). The returned
+    /// [`Publish`] makes them visible (a complete shard renamed into place); the crawl runs
+    /// it inside the state transaction that marks these articles written. `None`: nothing
+    /// is durable yet (a shard still in progress), the records stay uncommitted.
+    fn checkpoint(&mut self) -> std::io::Result<Option<Publish>>;
+    /// End of the crawl: finish the output durably (compression trailers, the last shard).
+    fn finish(&mut self) -> std::io::Result<Publish>;
+    /// The output wants a checkpoint now (a shard is full). Checked after every write.
+    fn rotate_due(&self) -> bool {
+        false
+    }
+}
+
+/// How a checkpoint's records become visible: nothing to do for a single output file, a
+/// rename for a complete shard.
+#[derive(Default)]
+pub struct Publish {
+    /// The published shard's file name, if any.
+    pub name: Option<String>,
+    action: Option<Box<dyn FnMut() -> std::io::Result<()> + Send>>,
+}
+
+impl Publish {
+    /// Nothing to publish: what was written is visible already.
+    pub fn none() -> Publish {
+        Publish::default()
+    }
+
+    /// Publish the shard `name` by running `action` (a rename and a directory sync).
+    pub fn shard(name: String, action: impl FnMut() -> std::io::Result<()> + Send + 'static) -> Publish {
+        Publish {
+            name: Some(name),
+            action: Some(Box::new(action)),
+        }
+    }
+
+    /// Run it (once).
+    pub fn run(&mut self) -> std::io::Result<()> {
+        match self.action.take() {
+            Some(mut a) => a(),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A record on its way to the writer, with what the state needs when it is committed.
+struct Made {
+    record: Record,
+    /// The frontier's URL of the page (the record's `url` may differ after a redirect).
+    url: String,
+    /// MinHash signature of the text (empty for short texts).
+    signature: Vec<u32>,
 }
 
 enum Out {
-    Record(Box<Record>),
+    Record(Box<Made>),
     Error(ErrorRecord),
     Exchange(Box<Exchange>),
     Done,
@@ -194,7 +261,10 @@ struct Shared {
     scope: Scope,
     /// robots.txt product token.
     agent: String,
-    frontier: Mutex<Frontier>,
+    /// Frontier, seen-set, fetch history, written articles (memory or SQLite).
+    store: Arc<dyn StateStore>,
+    /// Workers serving each host (at most `--per-host-concurrency`).
+    workers: Mutex<HashMap<String, usize>>,
     /// Per host and URL pattern: linked pages that led to no article.
     traps: Mutex<Traps>,
     hosts: Mutex<HashMap<String, Arc<HostInfo>>>,
@@ -215,8 +285,6 @@ struct Shared {
     emitted: Mutex<HashSet<String>>,
     /// HTML page fetches started (`--max-pages`).
     pages_started: AtomicU64,
-    /// Articles written by earlier runs (`--state`).
-    known: Known,
     /// With `--warc`: KiB of bodies that may wait for the writer ([`ARCHIVE_BUDGET_KIB`]).
     archive_budget: Option<Arc<Semaphore>>,
 }
@@ -236,15 +304,31 @@ pub async fn crawl(
 ) -> Result<Stats, crate::Error> {
     let started = Instant::now();
     let fetcher = Fetcher::new(cfg.fetch.clone()).map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
-    let known = match &cfg.state {
+    let store: Arc<dyn StateStore> = match &cfg.state {
         Some(p) => {
-            let (k, bad) =
-                Known::load(p).map_err(|e| Error::Config(format!("state file {}: {e}", p.display())))?;
-            lock(&stats).state_unreadable_lines = bad as u64;
-            k
+            let (db, opened) = SqliteStore::open(p).map_err(|e| Error::Config(e.to_string()))?;
+            if let Some((n, bak)) = opened.migrated {
+                lock(&stats).state_migrated = n as u64;
+                lock(&stats).notes.push(format!(
+                    "migrated {n} articles from the JSON Lines state to the SQLite state {} (the old file is {})",
+                    p.display(),
+                    bak.display()
+                ));
+            }
+            Arc::new(db)
         }
-        None => Known::default(),
+        None => Arc::new(MemoryStore::new()),
     };
+    let now = chrono::Utc::now().timestamp();
+    let start = store
+        .begin(now, cfg.recrawl_after)
+        .map_err(|e| Error::Config(e.to_string()))?;
+    {
+        let mut st = lock(&stats);
+        st.round = start.round;
+        st.continued = start.continued;
+        st.recrawl_queued = start.recrawl;
+    }
     let agent = robots::agent_token(&cfg.fetch.user_agent);
     let archive = match &cfg.warc {
         Some(p) => Some(
@@ -262,7 +346,8 @@ pub async fn crawl(
         agent,
         global: Semaphore::new(cfg.concurrency.max(1)),
         cpu: Arc::new(Semaphore::new(cfg.threads.max(1))),
-        frontier: Mutex::new(Frontier::default()),
+        store: store.clone(),
+        workers: Mutex::new(HashMap::new()),
         traps: Mutex::new(Traps::new(cfg.traps)),
         hosts: Mutex::new(HashMap::new()),
         pending: AtomicUsize::new(0),
@@ -275,7 +360,6 @@ pub async fn crawl(
         out: out_tx,
         emitted: Mutex::new(HashSet::new()),
         pages_started: AtomicU64::new(0),
-        known,
         archive_budget: archive
             .is_some()
             .then(|| Arc::new(Semaphore::new(ARCHIVE_BUDGET_KIB as usize))),
@@ -284,6 +368,15 @@ pub async fn crawl(
         cfg,
     });
 
+    let mut sink = sink;
+    let committed = match shared.cfg.state {
+        Some(_) => Some(store.shards().map_err(|e| Error::Config(e.to_string()))?),
+        None => None,
+    };
+    let notes = sink
+        .start(committed.as_ref())
+        .map_err(|e| Error::Io(format!("preparing the output: {e}")))?;
+    lock(&stats).notes.extend(notes);
     let writer_stop = shared.clone();
     let writer = std::thread::spawn(move || write_all(sink, archive, out_rx, &writer_stop));
     let processor = tokio::spawn(process_jobs(shared.clone(), jobs_rx));
@@ -306,13 +399,26 @@ pub async fn crawl(
         }
     });
 
+    // Retry-After blocks outlive a run; what an earlier run left queued is continued.
+    if let Ok(blocks) = store.blocks(now) {
+        for (host, until) in blocks {
+            let wait = Duration::from_secs(until.saturating_sub(now).max(0) as u64);
+            shared.polite.block_until(&host, Instant::now() + wait);
+        }
+    }
+    for (host, n) in &start.queued {
+        shared.pending.fetch_add(*n as usize, Ordering::SeqCst);
+        shared.spawn_workers(host);
+    }
+    let mut seeds = Vec::new();
     for seed in shared.cfg.seeds.clone() {
         let seed = urls::canonicalize(&seed);
         if let Some(h) = seed.host_str() {
             shared.host_info(h).seed.store(true, Ordering::SeqCst);
         }
-        shared.enqueue(Item::new(seed, Kind::Page, Via::Seed, 0), true);
+        seeds.push(Item::new(seed, Kind::Page, Via::Seed, 0));
     }
+    shared.enqueue_many(seeds, true);
 
     loop {
         let notified = shared.idle.notified();
@@ -352,29 +458,28 @@ fn write_all(
     shared: &Shared,
 ) -> std::io::Result<()> {
     let mut result = Ok(());
-    let mut journal = shared.cfg.state.as_deref().map(Journal::new);
+    // Records written since the last commit: they become written in the state only once
+    // the output holding them is durable.
+    let mut uncommitted: Vec<Written> = Vec::new();
     let mut last_checkpoint = Instant::now();
     while let Some(o) = rx.blocking_recv() {
         let r = match o {
-            Out::Record(r) => sink.record(&r).map(|()| {
-                if let Some(j) = journal.as_mut() {
-                    j.add(&r);
-                }
-            }),
+            Out::Record(made) => write_record(&mut *sink, *made, &mut uncommitted, shared),
             Out::Error(e) => sink.error(&e),
             // Each record goes to the file whole, in one write: nothing to flush later.
             Out::Exchange(ex) => archive.as_mut().map_or(Ok(()), |a| a.write(&ex)),
             Out::Done => break,
         };
-        let r = r.and_then(|()| match journal.as_mut() {
-            Some(j)
-                if j.pending() >= CHECKPOINT_RECORDS
-                    || j.pending() > 0 && last_checkpoint.elapsed() >= CHECKPOINT_EVERY =>
-            {
+        let due = sink.rotate_due()
+            || uncommitted.len() >= CHECKPOINT_RECORDS
+            || !uncommitted.is_empty() && last_checkpoint.elapsed() >= CHECKPOINT_EVERY;
+        let r = r.and_then(|()| {
+            if due && result.is_ok() {
                 last_checkpoint = Instant::now();
-                sink.checkpoint().and_then(|()| j.commit())
+                commit(&mut *sink, &mut uncommitted, shared, false)
+            } else {
+                Ok(())
             }
-            _ => Ok(()),
         });
         if let Err(e) = r {
             // Output is gone (disk full, closed pipe): stop crawling, keep draining.
@@ -384,13 +489,114 @@ fn write_all(
             }
         }
     }
-    let f = sink.flush();
-    // Only records whose output is flushed become state.
-    let j = match (&f, journal.as_mut()) {
-        (Ok(()), Some(j)) if result.is_ok() => j.commit(),
-        _ => Ok(()),
+    // Only records whose output is durable become state.
+    let end = if result.is_ok() {
+        commit(&mut *sink, &mut uncommitted, shared, true)
+    } else {
+        sink.finish().map(|_| ())
     };
-    result.and(f).and(j)
+    result.and(end)
+}
+
+/// Write one record: first asked whether its text duplicates one written before.
+fn write_record(
+    sink: &mut dyn Sink,
+    made: Made,
+    uncommitted: &mut Vec<Written>,
+    shared: &Shared,
+) -> std::io::Result<()> {
+    let Made {
+        mut record,
+        url,
+        signature,
+    } = made;
+    let dup = duplicate_of(&record, &signature, uncommitted, shared.store.as_ref());
+    if let Some(d) = dup {
+        lock(&shared.stats).near_duplicates += 1;
+        if shared.cfg.drop_duplicates {
+            let _ = shared
+                .store
+                .outcome(&url, Outcome::Done { listing: false }, unix_now());
+            return Ok(());
+        }
+        record.duplicate_of = Some(d);
+    }
+    sink.record(&record)?;
+    uncommitted.push(Written {
+        url,
+        id: record.id.clone(),
+        content_hash: record.content_hash.clone(),
+        revision: record.revision.unwrap_or(1),
+        signature,
+    });
+    Ok(())
+}
+
+/// The earlier record this one's text duplicates: the same content hash, or a MinHash
+/// similarity of at least [`dedup::NEAR_THRESHOLD`] (the committed ones first, then this
+/// run's uncommitted ones). A record is never a duplicate of itself (a revision).
+fn duplicate_of(
+    record: &Record,
+    signature: &[u32],
+    uncommitted: &[Written],
+    store: &dyn StateStore,
+) -> Option<crate::model::DuplicateOf> {
+    let bands = dedup::bands(signature);
+    let same = |hash: &str, sig: &[u32]| {
+        hash == record.content_hash || dedup::similarity(sig, signature) >= dedup::NEAR_THRESHOLD
+    };
+    let committed = store.candidates(&record.content_hash, &bands).unwrap_or_default();
+    let hit = committed
+        .iter()
+        .filter(|c| c.id != record.id && same(&c.content_hash, &c.signature))
+        .map(|c| (c.id.clone(), c.url.clone()))
+        .next()
+        .or_else(|| {
+            uncommitted
+                .iter()
+                .find(|w| w.id != record.id && same(&w.content_hash, &w.signature))
+                .map(|w| (w.id.clone(), w.url.clone()))
+        });
+    hit.map(|(id, url)| crate::model::DuplicateOf { id, url })
+}
+
+/// Make the output durable (`sink.checkpoint`, or `sink.flush` at the end) and the records
+/// in it written in the state, in one step with publishing a complete shard.
+fn commit(
+    sink: &mut dyn Sink,
+    uncommitted: &mut Vec<Written>,
+    shared: &Shared,
+    end: bool,
+) -> std::io::Result<()> {
+    let publish = if end {
+        Some(sink.finish()?)
+    } else {
+        sink.checkpoint()?
+    };
+    let Some(mut publish) = publish else {
+        return Ok(());
+    };
+    let shard = publish.name.clone();
+    let now = unix_now();
+    let r = shared
+        .store
+        .commit(uncommitted, shard.as_deref(), &mut || publish.run(), now);
+    match r {
+        Ok(()) => {
+            let mut st = lock(&shared.stats);
+            st.committed += uncommitted.len() as u64;
+            if shard.is_some() {
+                st.shards += 1;
+            }
+            uncommitted.clear();
+            Ok(())
+        }
+        Err(e) => Err(std::io::Error::other(e.to_string())),
+    }
+}
+
+fn unix_now() -> i64 {
+    chrono::Utc::now().timestamp()
 }
 
 impl Shared {
@@ -407,11 +613,17 @@ impl Shared {
     }
 
     /// Fetch; with `--warc`, the exchange goes to the writer before the response is used.
-    async fn get(&self, url: &Url, want: Want, timeout: Option<Duration>) -> Result<Fetched, FetchError> {
+    async fn get(
+        &self,
+        url: &Url,
+        want: Want,
+        timeout: Option<Duration>,
+        cond: Option<&Validators>,
+    ) -> Result<Fetched, FetchError> {
         let Some(budget) = &self.archive_budget else {
-            return self.fetcher.get(url, want, timeout).await;
+            return self.fetcher.get(url, want, timeout, cond).await;
         };
-        let (res, exchange) = self.fetcher.fetch(url, want, timeout, true).await;
+        let (res, exchange) = self.fetcher.fetch(url, want, timeout, cond, true).await;
         if let Some(mut ex) = exchange {
             let kib = u32::try_from(ex.body.len() / 1024 + 1)
                 .map_or(ARCHIVE_BUDGET_KIB, |k| k.min(ARCHIVE_BUDGET_KIB));
@@ -453,55 +665,119 @@ impl Shared {
         }
     }
 
+    /// A popped item that the stopping crawl did not fetch: left to the next run (a state
+    /// database queues it again at start), counted as work left.
+    fn unfetched(&self) {
+        lock(&self.stats).work_left += 1;
+        self.finish();
+    }
+
     /// Queue a URL unless it was seen, is out of scope or too deep. `force` skips the
-    /// scope check (seeds).
+    /// scope check (seeds and redirect targets already checked).
     fn enqueue(self: &Arc<Self>, item: Item, force: bool) {
+        self.enqueue_many(vec![item], force);
+    }
+
+    /// Whether an item may be queued at all (scope, assets, depth, trap rules).
+    fn admissible(&self, item: &Item, host: &str, force: bool) -> bool {
+        if !force && !self.scope.allows(&item.url) {
+            return false;
+        }
+        if item.kind == Kind::Page && item.via != Via::Seed && urls::is_asset(&item.url) {
+            return false;
+        }
+        if item.via == Via::Link && item.depth > self.cfg.max_depth {
+            return false;
+        }
+        if is_link_page(item) {
+            if traps::pathological(&item.url).is_some() {
+                lock(&self.stats).trap_urls += 1;
+                return false;
+            }
+            if !self.trap_allows(host, &item.url) {
+                lock(&self.stats).trap_skipped += 1;
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Queue many URLs in one state transaction (a sitemap's entries, a page's links).
+    fn enqueue_many(self: &Arc<Self>, items: Vec<Item>, force: bool) {
         if self.stopped() {
             return;
         }
-        let Some(host) = item.url.host_str().map(str::to_string) else {
-            return;
-        };
-        if !force && !self.scope.allows(&item.url) {
-            return;
-        }
-        if item.kind == Kind::Page && item.via != Via::Seed && urls::is_asset(&item.url) {
-            return;
-        }
-        if item.via == Via::Link && item.depth > self.cfg.max_depth {
+        let batch: Vec<(String, Item)> = items
+            .into_iter()
+            .filter_map(|item| {
+                let host = item.url.host_str()?.to_string();
+                self.admissible(&item, &host, force).then_some((host, item))
+            })
+            .collect();
+        if batch.is_empty() {
             return;
         }
-        if is_link_page(&item) {
-            if traps::pathological(&item.url).is_some() {
-                lock(&self.stats).trap_urls += 1;
+        // Pushing and a worker's last pop happen under this lock, so no queued URL is left
+        // without a worker.
+        let mut workers = lock(&self.workers);
+        let pushed = match self.store.push_many(&batch) {
+            Ok(p) => p,
+            Err(e) => {
+                drop(workers);
+                self.store_failed(e);
                 return;
-            }
-            if !self.trap_allows(&host, &item.url) {
-                lock(&self.stats).trap_skipped += 1;
-                return;
-            }
-        }
-        let spawn = {
-            let mut f = lock(&self.frontier);
-            if !f.mark_seen(&item.url) {
-                return;
-            }
-            if item.kind == Kind::Page && item.via != Via::Seed && self.known.has_url(item.url.as_str()) {
-                drop(f);
-                lock(&self.stats).known_skipped += 1;
-                return;
-            }
-            self.pending.fetch_add(1, Ordering::SeqCst);
-            let q = f.push(&host, item);
-            if q.workers < self.cfg.per_host_concurrency.max(1) {
-                q.workers += 1;
-                true
-            } else {
-                false
             }
         };
-        if spawn {
+        let mut spawn = Vec::new();
+        let mut written = 0;
+        for ((host, _), p) in batch.iter().zip(pushed) {
+            match p {
+                Push::Queued => {
+                    self.pending.fetch_add(1, Ordering::SeqCst);
+                    let w = workers.entry(host.clone()).or_default();
+                    if *w < self.cfg.per_host_concurrency.max(1) {
+                        *w += 1;
+                        spawn.push(host.clone());
+                    }
+                }
+                Push::Written => written += 1,
+                Push::Seen => {}
+            }
+        }
+        drop(workers);
+        if written > 0 {
+            lock(&self.stats).known_skipped += written;
+        }
+        for host in spawn {
             tokio::spawn(host_worker(self.clone(), host));
+        }
+    }
+
+    /// Start workers for a host whose URLs an earlier run left queued.
+    fn spawn_workers(self: &Arc<Self>, host: &str) {
+        let n = {
+            let mut workers = lock(&self.workers);
+            let w = workers.entry(host.to_string()).or_default();
+            let n = self.cfg.per_host_concurrency.max(1).saturating_sub(*w);
+            *w += n;
+            n
+        };
+        for _ in 0..n {
+            tokio::spawn(host_worker(self.clone(), host.to_string()));
+        }
+    }
+
+    /// The state database failed (disk full, I/O error): nothing can be trusted to be
+    /// recorded any more, so the crawl stops.
+    fn store_failed(&self, e: StoreError) {
+        lock(&self.stats).notes.push(format!("stopped: {e}"));
+        self.stop("state_error");
+    }
+
+    /// Record how a URL ended in the state.
+    fn settle(&self, url: &Url, outcome: Outcome) {
+        if let Err(e) = self.store.outcome(url.as_str(), outcome, unix_now()) {
+            self.store_failed(e);
         }
     }
 
@@ -511,7 +787,10 @@ impl Shared {
         item.attempts += 1;
         lock(&self.stats).retries += 1;
         self.polite.block_until(host, Instant::now() + delay);
-        lock(&self.frontier).push(host, item);
+        if let Err(e) = self.store.requeue(host, &item) {
+            self.store_failed(e);
+            self.finish();
+        }
     }
 
     fn backoff(&self, attempts: u32) -> Duration {
@@ -532,6 +811,7 @@ impl Shared {
     ) {
         let host = item.url.host_str().unwrap_or("").to_string();
         self.page_outcome(item, &host, false);
+        self.settle(&item.url, Outcome::Failed);
         lock(&self.stats).error(&host, kind);
         let rec = ErrorRecord {
             url: item.url.to_string(),
@@ -558,6 +838,13 @@ impl Shared {
         let mut redirects = 0;
         let mut stop = self.stop_rx.clone();
         let info = self.host_info(host);
+        // A robots.txt an earlier run read recently enough is used again.
+        if let Ok(Some((body, at))) = self.store.robots(host) {
+            if unix_now().saturating_sub(at) < ROBOTS_CACHE.as_secs() as i64 {
+                lock(&self.stats).robots_cached += 1;
+                return Some(self.adopt_robots(host, &info, first, &url, &body));
+            }
+        }
         for attempt in 0..self.cfg.robots_attempts.max(1) {
             if attempt > 0 {
                 // Same backoff as pages: the host is failing or overloaded.
@@ -568,7 +855,9 @@ impl Shared {
                 if !self.polite.acquire(host, &mut stop).await {
                     return Some(Arc::new(Robots::allow_all()));
                 }
-                let r = self.get(&url, Want::Robots, Some(self.cfg.robots_timeout)).await;
+                let r = self
+                    .get(&url, Want::Robots, Some(self.cfg.robots_timeout), None)
+                    .await;
                 self.polite.done(host);
                 let f = match r {
                     Ok(f) => f,
@@ -580,25 +869,8 @@ impl Shared {
                 lock(&self.stats).response(host, f.status, f.body.len());
                 match f.status {
                     200..=299 => {
-                        let rb = Robots::parse(&self.agent, &f.body);
-                        if let Some(d) = rb.crawl_delay {
-                            self.polite.set_crawl_delay(host, d);
-                        }
-                        if self.cfg.sitemaps {
-                            let mut listed = false;
-                            for s in &rb.sitemaps {
-                                if let Some(u) = urls::resolve(Some(&url), s) {
-                                    listed = true;
-                                    self.enqueue(Item::new(u, Kind::Sitemap, Via::Sitemap, 0), false);
-                                }
-                            }
-                            if listed {
-                                info.sitemap_found.store(true, Ordering::SeqCst);
-                            } else {
-                                self.probe_sitemaps(&info, first);
-                            }
-                        }
-                        return Some(Arc::new(rb));
+                        let _ = self.store.set_robots(host, &f.body, unix_now());
+                        return Some(self.adopt_robots(host, &info, first, &url, &f.body));
                     }
                     300..=399 if redirects < ROBOTS_REDIRECTS => {
                         let target = f
@@ -615,16 +887,45 @@ impl Shared {
                     }
                     429 | 500..=599 => break,
                     _ => {
-                        // 4xx: no robots.txt, everything allowed.
-                        if self.cfg.sitemaps {
-                            self.probe_sitemaps(&info, first);
-                        }
-                        return Some(Arc::new(Robots::allow_all()));
+                        // 4xx: no robots.txt, everything allowed (cached as an empty file).
+                        let _ = self.store.set_robots(host, b"", unix_now());
+                        return Some(self.adopt_robots(host, &info, first, &url, b""));
                     }
                 }
             }
         }
         None
+    }
+
+    /// Obey a robots.txt body (empty: everything allowed): its Crawl-delay, and its
+    /// `Sitemap:` lines (or the conventional sitemap locations when it has none).
+    fn adopt_robots(
+        self: &Arc<Self>,
+        host: &str,
+        info: &HostInfo,
+        first: &Url,
+        url: &Url,
+        body: &[u8],
+    ) -> Arc<Robots> {
+        let rb = Robots::parse(&self.agent, body);
+        if let Some(d) = rb.crawl_delay {
+            self.polite.set_crawl_delay(host, d);
+        }
+        if self.cfg.sitemaps {
+            let sitemaps: Vec<Item> = rb
+                .sitemaps
+                .iter()
+                .filter_map(|s| urls::resolve(Some(url), s))
+                .map(|u| Item::new(u, Kind::Sitemap, Via::Sitemap, 0))
+                .collect();
+            if sitemaps.is_empty() {
+                self.probe_sitemaps(info, first);
+            } else {
+                info.sitemap_found.store(true, Ordering::SeqCst);
+                self.enqueue_many(sitemaps, false);
+            }
+        }
+        Arc::new(rb)
     }
 
     fn probe_sitemaps(self: &Arc<Self>, info: &HostInfo, base: &Url) {
@@ -654,20 +955,21 @@ impl Shared {
             if let Some(max) = self.cfg.max_pages {
                 if self.pages_started.fetch_add(1, Ordering::SeqCst) >= max {
                     self.stop("max_pages");
-                    self.finish();
+                    self.unfetched();
                     return;
                 }
             }
         }
         let mut stop = self.stop_rx.clone();
         if !self.polite.acquire(host, &mut stop).await {
-            self.finish();
+            self.unfetched();
             return;
         }
         let Ok(permit) = self.global.acquire().await else {
-            self.finish();
+            self.unfetched();
             return;
         };
+        let cond = conditional(&item);
         let want = if item.kind == Kind::Page {
             Want::Html
         } else {
@@ -675,11 +977,11 @@ impl Shared {
         };
         // On stop, a request still waiting for its response is dropped, not awaited.
         let res = tokio::select! {
-            r = self.get(&item.url, want, None) => r,
+            r = self.get(&item.url, want, None, cond.as_ref()) => r,
             _ = wait_true(&mut stop) => {
                 self.polite.done(host);
                 lock(&self.stats).dropped_on_stop += 1;
-                self.finish();
+                self.unfetched();
                 return;
             }
         };
@@ -703,8 +1005,27 @@ impl Shared {
             }
         };
         lock(&self.stats).response(host, f.status, f.body.len());
+        let etag = f.header(reqwest::header::ETAG);
+        let last_modified = f.header(reqwest::header::LAST_MODIFIED);
+        if let Err(e) = self.store.response(
+            item.url.as_str(),
+            f.status,
+            etag.as_deref(),
+            last_modified.as_deref(),
+            unix_now(),
+        ) {
+            self.store_failed(e);
+        }
         match f.status {
             200..=299 => self.dispatch(item, f, host).await,
+            304 if cond.is_some() => {
+                // Nothing changed since the last round: nothing to read, nothing to write.
+                lock(&self.stats).not_modified += 1;
+                let listing = item.prior.as_ref().is_some_and(|p| p.listing);
+                self.page_outcome(&item, host, false);
+                self.settle(&item.url, Outcome::Done { listing });
+                self.finish();
+            }
             301 | 302 | 303 | 307 | 308 => self.redirect(item, &f),
             429 | 503 => {
                 let ra = f.retry_after();
@@ -716,8 +1037,10 @@ impl Shared {
                     self.fail(&item, "fetch", "retry_after_too_long", reason, Some(f.status));
                     return;
                 }
-                if ra.is_some() {
+                if let Some(d) = ra {
                     lock(&self.stats).retry_after_waits += 1;
+                    // The block outlives this run: the next scheduled run waits too.
+                    let _ = self.store.block(host, unix_now() + d.as_secs() as i64);
                 }
                 let wait = ra.unwrap_or_else(|| self.backoff(item.attempts));
                 if item.attempts < self.cfg.retries && !self.stopped() {
@@ -740,6 +1063,7 @@ impl Shared {
             }
             s => {
                 if item.probe && (s == 404 || s == 410 || s == 403) {
+                    self.settle(&item.url, Outcome::Done { listing: false });
                     self.finish();
                 } else {
                     self.fail(&item, "fetch", &format!("http_{s}"), format!("HTTP {s}"), Some(s));
@@ -770,7 +1094,8 @@ impl Shared {
             self.fail(&item, "redirect", "redirect_out_of_scope", reason, Some(f.status));
             return;
         }
-        if lock(&self.frontier).is_seen(&target) {
+        self.settle(&item.url, Outcome::Done { listing: false });
+        if self.store.is_seen(target.as_str()).unwrap_or(false) {
             // Already fetched or queued under its final URL: nothing to do twice.
             lock(&self.stats).duplicates += 1;
             self.finish();
@@ -780,6 +1105,7 @@ impl Shared {
         next.chain.push(item.url.to_string());
         next.url = target;
         next.attempts = 0;
+        next.prior = None;
         self.enqueue(next, true);
         self.finish();
     }
@@ -808,6 +1134,7 @@ impl Shared {
                     Ok(Ok(found)) => self.discovered(&item, found, host),
                     Ok(Err((stage, e))) => {
                         if item.probe {
+                            self.settle(&item.url, Outcome::Done { listing: false });
                             self.finish();
                         } else {
                             self.fail(&item, stage, stage, e, Some(f.status));
@@ -820,6 +1147,7 @@ impl Shared {
     }
 
     fn discovered(self: &Arc<Self>, item: &Item, found: Found, host: &str) {
+        let mut items = Vec::new();
         match found {
             Found::Sitemap(Sitemap::Index(entries)) => {
                 lock(&self.stats).sitemaps += 1;
@@ -828,7 +1156,7 @@ impl Shared {
                         continue;
                     }
                     if let Some(u) = urls::resolve(Some(&item.url), &e.loc) {
-                        self.enqueue(Item::new(u, Kind::Sitemap, Via::Sitemap, 0), false);
+                        items.push(Item::new(u, Kind::Sitemap, Via::Sitemap, 0));
                     }
                 }
             }
@@ -845,22 +1173,24 @@ impl Shared {
                         Via::Sitemap
                     };
                     if let Some(u) = urls::resolve(Some(&item.url), &e.loc) {
-                        self.enqueue(Item::new(u, Kind::Page, via, 1), false);
+                        items.push(Item::new(u, Kind::Page, via, 1));
                     }
                 }
             }
-            Found::Feed(items) => {
+            Found::Feed(entries) => {
                 lock(&self.stats).feeds += 1;
-                for e in items {
+                for e in entries {
                     if self.too_old(e.published) {
                         continue;
                     }
                     if let Some(u) = urls::resolve(Some(&item.url), &e.url) {
-                        self.enqueue(Item::new(u, Kind::Page, Via::Feed, 1), false);
+                        items.push(Item::new(u, Kind::Page, Via::Feed, 1));
                     }
                 }
             }
         }
+        self.enqueue_many(items, false);
+        self.settle(&item.url, Outcome::Done { listing: false });
         self.finish();
     }
 }
@@ -897,25 +1227,38 @@ fn parse_discovery(kind: Kind, body: &[u8], base: &Url) -> Result<Found, (&'stat
 async fn host_worker(shared: Arc<Shared>, host: String) {
     let info = shared.host_info(&host);
     loop {
-        let item = {
-            let mut f = lock(&shared.frontier);
-            if shared.stopped() {
-                let dropped = f.drain_host(&host).len();
-                f.host(&host).workers -= 1;
-                drop(f);
-                for _ in 0..dropped {
-                    shared.finish();
-                }
-                return;
-            }
-            match f.pop(&host) {
-                Some(i) => i,
-                None => {
-                    f.host(&host).workers -= 1;
+        let popped = {
+            let mut workers = lock(&shared.workers);
+            let popped = if shared.stopped() {
+                Ok(None)
+            } else {
+                shared.store.pop(&host)
+            };
+            match popped {
+                Ok(Some(p)) => p,
+                other => {
+                    if let Err(e) = other {
+                        shared.store_failed(e);
+                    }
+                    let w = workers.entry(host.clone()).or_default();
+                    *w = w.saturating_sub(1);
+                    let last = *w == 0;
+                    drop(workers);
+                    // The host's last worker accounts for what is left queued: dropped
+                    // (memory) or kept for the next run (a state database).
+                    if last && shared.stopped() {
+                        let left = shared.store.stop_host(&host).unwrap_or(0);
+                        lock(&shared.stats).work_left += left;
+                        for _ in 0..left {
+                            shared.finish();
+                        }
+                    }
                     return;
                 }
             }
         };
+        let (mut item, prior) = popped;
+        item.prior = prior.map(Box::new);
         let first = item.url.clone();
         let robots = info
             .robots
@@ -930,11 +1273,13 @@ async fn host_worker(shared: Arc<Shared>, host: String) {
             }
             Some(r) if !r.allowed(&item.url) => {
                 lock(&shared.stats).robots_disallowed += 1;
+                shared.settle(&item.url, Outcome::Done { listing: false });
                 shared.finish();
             }
             // The link's pattern used up its budget while it waited in the queue.
             Some(_) if is_link_page(&item) && !shared.trap_allows(&host, &item.url) => {
                 lock(&shared.stats).trap_skipped += 1;
+                shared.settle(&item.url, Outcome::Done { listing: false });
                 shared.finish();
             }
             Some(_) => shared.handle(item, &host).await,
@@ -945,6 +1290,8 @@ async fn host_worker(shared: Arc<Shared>, host: String) {
 /// What the blocking pool makes of a page.
 struct Analysed {
     record: Option<Record>,
+    /// MinHash signature of the record's text (near-duplicate detection).
+    signature: Vec<u32>,
     error: Option<(&'static str, String)>,
     links: Vec<Url>,
     feeds: Vec<Url>,
@@ -984,26 +1331,34 @@ impl Shared {
                     self.probe(&item.url, discover::CONVENTIONAL_FEEDS, Kind::Feed, Via::Feed);
                 }
             } else {
-                for u in a.feeds {
-                    self.enqueue(Item::new(u, Kind::Feed, Via::Feed, 0), false);
-                }
+                let feeds = a
+                    .feeds
+                    .into_iter()
+                    .map(|u| Item::new(u, Kind::Feed, Via::Feed, 0))
+                    .collect();
+                self.enqueue_many(feeds, false);
             }
         }
         if item.depth < self.cfg.max_depth {
             let from: Arc<str> = traps::pattern(&item.url).into();
-            for u in a.links {
-                let kind = if looks_like_feed_url(&u) {
-                    Kind::Feed
-                } else {
-                    Kind::Page
-                };
-                if kind == Kind::Feed && !self.cfg.feeds {
-                    continue;
-                }
-                let mut link = Item::new(u, kind, Via::Link, item.depth + 1);
-                link.from = Some(from.clone());
-                self.enqueue(link, false);
-            }
+            let links = a
+                .links
+                .into_iter()
+                .filter_map(|u| {
+                    let kind = if looks_like_feed_url(&u) {
+                        Kind::Feed
+                    } else {
+                        Kind::Page
+                    };
+                    if kind == Kind::Feed && !self.cfg.feeds {
+                        return None;
+                    }
+                    let mut link = Item::new(u, kind, Via::Link, item.depth + 1);
+                    link.from = Some(from.clone());
+                    Some(link)
+                })
+                .collect();
+            self.enqueue_many(links, false);
         }
         if a.listing {
             lock(&self.stats).listings += 1;
@@ -1012,35 +1367,70 @@ impl Shared {
             self.fail(&item, stage, "extract", reason, None);
             return;
         }
-        if let Some(r) = a.record {
-            if self.known.has_id(&r.id) {
-                lock(&self.stats).known_skipped += 1;
-                self.page_outcome(&item, host, false);
-                self.finish();
-                return;
-            }
-            let fresh = lock(&self.emitted).insert(r.id.clone());
-            self.page_outcome(&item, host, fresh);
-            if fresh {
-                {
-                    let mut st = lock(&self.stats);
-                    st.articles += 1;
-                    st.host(host).articles += 1;
-                }
-                let out = self.out.clone();
-                let sh = self.clone();
-                tokio::spawn(async move {
-                    let _ = out.send(Out::Record(Box::new(r))).await;
-                    sh.finish();
-                });
-                return;
-            }
-            lock(&self.stats).duplicates += 1;
-        } else {
+        let Some(mut r) = a.record else {
             self.page_outcome(&item, host, false);
+            self.settle(&item.url, Outcome::Done { listing: a.listing });
+            self.finish();
+            return;
+        };
+        let done = |sh: &Arc<Self>| {
+            sh.page_outcome(&item, host, false);
+            sh.settle(&item.url, Outcome::Done { listing: false });
+            sh.finish();
+        };
+        // A recrawl: written again only when the text changed.
+        let prior = item.prior.as_ref().filter(|p| p.record_id.is_some());
+        if let Some(p) = prior {
+            if p.content_hash.as_deref() == Some(r.content_hash.as_str()) {
+                lock(&self.stats).unchanged += 1;
+                return done(self);
+            }
+            r.revision = Some(p.revision.max(1) + 1);
+        } else if self.store.has_record(&r.id).unwrap_or(false) {
+            // Written by an earlier run under another URL (its canonical one).
+            lock(&self.stats).known_skipped += 1;
+            return done(self);
         }
-        self.finish();
+        if !lock(&self.emitted).insert(r.id.clone()) {
+            lock(&self.stats).duplicates += 1;
+            return done(self);
+        }
+        self.page_outcome(&item, host, true);
+        self.settle(&item.url, Outcome::Pending);
+        {
+            let mut st = lock(&self.stats);
+            st.articles += 1;
+            if r.revision.is_some_and(|v| v > 1) {
+                st.updated += 1;
+            } else {
+                st.new += 1;
+            }
+            st.host(host).articles += 1;
+        }
+        r.revision = r.revision.or(Some(1));
+        let made = Made {
+            record: r,
+            url: item.url.to_string(),
+            signature: a.signature,
+        };
+        let out = self.out.clone();
+        let sh = self.clone();
+        tokio::spawn(async move {
+            let _ = out.send(Out::Record(Box::new(made))).await;
+            sh.finish();
+        });
     }
+}
+
+/// Validators for a conditional request: for what is re-read each round (sitemaps, feeds,
+/// listing pages) and for recrawled articles, when an earlier response had them.
+fn conditional(item: &Item) -> Option<Validators> {
+    let p = item.prior.as_ref()?;
+    let reread = item.kind != Kind::Page || p.listing || p.record_id.is_some();
+    (reread && (p.etag.is_some() || p.last_modified.is_some())).then(|| Validators {
+        etag: p.etag.clone(),
+        last_modified: p.last_modified.clone(),
+    })
 }
 
 /// A page found by a link (not a seed, sitemap or feed entry): subject to the trap rules.
@@ -1083,6 +1473,7 @@ fn analyse(rules: &Rules, opts: &Options, emit_all: bool, item: &Item, f: Fetche
         .collect();
     let mut out = Analysed {
         record: None,
+        signature: Vec::new(),
         error: None,
         links,
         feeds,
@@ -1131,6 +1522,7 @@ fn analyse(rules: &Rules, opts: &Options, emit_all: bool, item: &Item, f: Fetche
         discovered_via: item.via.as_str().to_string(),
         depth: item.depth,
     });
+    out.signature = dedup::signature(&rec.text);
     out.record = Some(rec);
     out
 }

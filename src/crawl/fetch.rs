@@ -161,6 +161,15 @@ impl std::str::FromStr for ResolveRule {
     }
 }
 
+/// The validators of an earlier response, sent as `If-None-Match` / `If-Modified-Since`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validators {
+    /// The `ETag` it had.
+    pub etag: Option<String>,
+    /// The `Last-Modified` it had.
+    pub last_modified: Option<String>,
+}
+
 /// An HTTP client configured for polite crawling.
 pub struct Fetcher {
     client: reqwest::Client,
@@ -219,8 +228,14 @@ impl Fetcher {
     }
 
     /// GET `url`. Non-2xx responses come back as `Ok` without a body; the caller decides.
-    pub async fn get(&self, url: &Url, want: Want, timeout: Option<Duration>) -> Result<Fetched, FetchError> {
-        self.fetch(url, want, timeout, false).await.0
+    pub async fn get(
+        &self,
+        url: &Url,
+        want: Want,
+        timeout: Option<Duration>,
+        cond: Option<&Validators>,
+    ) -> Result<Fetched, FetchError> {
+        self.fetch(url, want, timeout, cond, false).await.0
     }
 
     /// [`Fetcher::get`], and with `archive` also the [`Exchange`] for a WARC file whenever a
@@ -230,6 +245,7 @@ impl Fetcher {
         url: &Url,
         want: Want,
         timeout: Option<Duration>,
+        cond: Option<&Validators>,
         archive: bool,
     ) -> (Result<Fetched, FetchError>, Option<Exchange>) {
         let date = chrono::Utc::now();
@@ -241,6 +257,15 @@ impl Fetcher {
         }
         if let Some(t) = timeout {
             req = req.timeout(t);
+        }
+        // A conditional request: `304 Not Modified` when nothing changed.
+        if let Some(c) = cond {
+            if let Some(e) = &c.etag {
+                req = req.header(header::IF_NONE_MATCH, e.as_str());
+            }
+            if let Some(lm) = &c.last_modified {
+                req = req.header(header::IF_MODIFIED_SINCE, lm.as_str());
+            }
         }
         let limit = self.cfg.timeout;
         let mut resp = match req.send().await {

@@ -65,6 +65,9 @@ pub struct Item {
     /// For a link: the URL pattern of the page it was found on (credited when it turns out
     /// to be an article, see `super::traps`).
     pub from: Option<std::sync::Arc<str>>,
+    /// What earlier rounds learnt about this URL (validators for a conditional request, the
+    /// record written before), when the state has it.
+    pub prior: Option<Box<super::store::History>>,
 }
 
 impl Item {
@@ -79,6 +82,7 @@ impl Item {
             chain: Vec::new(),
             probe: false,
             from: None,
+            prior: None,
         }
     }
 
@@ -122,6 +126,16 @@ impl Frontier {
     /// Was this URL queued before?
     pub fn is_seen(&self, url: &Url) -> bool {
         self.seen.contains(url.as_str())
+    }
+
+    /// [`Frontier::is_seen`] for a URL string.
+    pub fn is_seen_str(&self, url: &str) -> bool {
+        self.seen.contains(url)
+    }
+
+    /// Items queued, over all hosts.
+    pub fn queued(&self) -> usize {
+        self.hosts.values().map(|q| q.items.len()).sum()
     }
 
     /// Queue an item under its host (no dedup here; see [`Frontier::mark_seen`]).

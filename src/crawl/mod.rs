@@ -13,19 +13,25 @@
 //! - [`urls`]: canonical URLs and the crawl scope.
 //! - [`classify`]: article or listing page.
 //! - [`traps`]: links not to follow: pathological paths, patterns that lead to no article.
-//! - [`state`]: articles written by earlier runs (`--state`).
+//! - [`store`]: the crawl state behind one trait: frontier, seen-set, fetch history,
+//!   written articles, shards, robots cache; in memory or in SQLite ([`sqlite`]).
+//! - [`state`]: the JSON Lines state of earlier versions, read to migrate it.
+//! - [`dedup`]: exact and near-duplicate texts (MinHash).
 //! - [`stats`]: counters and error records.
 
 pub mod archive;
 pub mod classify;
+pub mod dedup;
 pub mod discover;
 pub mod engine;
 pub mod fetch;
 pub mod frontier;
 pub mod politeness;
 pub mod robots;
+pub mod sqlite;
 pub mod state;
 pub mod stats;
+pub mod store;
 pub mod traps;
 pub mod urls;
 

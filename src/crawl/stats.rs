@@ -45,14 +45,43 @@ pub struct Stats {
     pub pages_fetched: u64,
     /// Article records written.
     pub articles: u64,
+    /// Of those: articles never written before.
+    pub new: u64,
+    /// Of those: recrawled articles whose text changed (`revision` 2…).
+    pub updated: u64,
+    /// Recrawled articles whose text had not changed: not written again.
+    pub unchanged: u64,
+    /// Conditional requests answered `304 Not Modified` (sitemaps, feeds, listings,
+    /// recrawled articles).
+    pub not_modified: u64,
+    /// Records whose text duplicates an earlier one (`duplicate_of`; left out with
+    /// `--drop-duplicates`).
+    pub near_duplicates: u64,
+    /// Records made durable and marked written in the state.
+    pub committed: u64,
+    /// Output shards completed.
+    pub shards: u64,
     /// Pages classified as listings (followed, not written).
     pub listings: u64,
     /// Records skipped because an earlier record had the same canonical URL.
     pub duplicates: u64,
     /// Articles skipped because an earlier run wrote them (`--state`).
     pub known_skipped: u64,
-    /// Lines of the state file that could not be read (cut by a crash).
-    pub state_unreadable_lines: u64,
+    /// The round of the state this run worked on (see `newsharvest status`).
+    pub round: u64,
+    /// This run continued a round an earlier run left unfinished.
+    pub continued: bool,
+    /// Written articles queued again by `--recrawl-after`.
+    pub recrawl_queued: u64,
+    /// Articles imported from a JSON Lines state file.
+    pub state_migrated: u64,
+    /// robots.txt files used from the state's cache instead of fetched.
+    pub robots_cached: u64,
+    /// URLs left queued when a budget or a signal stopped the crawl (the next run with the
+    /// same state continues with them).
+    pub work_left: u64,
+    /// Things worth telling (a migration, why the crawl stopped early).
+    pub notes: Vec<String>,
     /// Error records written.
     pub errors: u64,
     /// URLs not fetched because robots.txt disallows them.
@@ -124,7 +153,7 @@ impl Stats {
         let errors: Vec<String> = self.by_error.iter().map(|(k, n)| format!("{k}: {n}")).collect();
         format!(
             "crawl {stop} after {el:.1}s: {req} requests to {hosts} hosts, {pages} pages fetched ({pps:.1}/s), \
-             {art} articles written, {lis} listing pages followed, {dup} duplicates skipped, {known} known from earlier runs, {err} errors, \
+             {art} articles written ({new} new, {upd} updated; {unch} unchanged, {nm} not modified, {nd} duplicates of earlier texts), {lis} listing pages followed, {dup} duplicates skipped, {known} known from earlier runs, {err} errors, \
              {dis} URLs disallowed by robots.txt, {trap} links not followed as crawler traps, {ret} retries ({ra} Retry-After waits), {sm} sitemaps, {fd} feeds, {mb:.1} MiB\n  \
              status codes: {{{st}}}\n  errors: {{{er}}}",
             stop = self.stopped_by,
@@ -134,6 +163,11 @@ impl Stats {
             pages = self.pages_fetched,
             pps = self.pages_per_s,
             art = self.articles,
+            new = self.new,
+            upd = self.updated,
+            unch = self.unchanged,
+            nm = self.not_modified,
+            nd = self.near_duplicates,
             lis = self.listings,
             dup = self.duplicates,
             known = self.known_skipped,
@@ -148,5 +182,11 @@ impl Stats {
             st = statuses.join(", "),
             er = errors.join(", "),
         ) + &self.traps.iter().map(|t| format!("\n  trap: {t}")).collect::<String>()
+            + &self.notes.iter().map(|n| format!("\n  note: {n}")).collect::<String>()
+            + &if self.work_left > 0 {
+                format!("\n  {} URLs left queued for the next run", self.work_left)
+            } else {
+                String::new()
+            }
     }
 }

@@ -1,0 +1,772 @@
+//! [`SqliteStore`]: the [`StateStore`] of `--state crawl.db`, one SQLite file in WAL mode.
+//! Created on first use; its schema is versioned (`meta.schema_version`) and migrated on
+//! open; a state file of the old JSON Lines format is migrated into it (the old file is
+//! kept next to it as `.bak`).
+//!
+//! Tables: `urls` (the frontier, the seen-set and each URL's fetch history, one row per
+//! canonical URL, with a partial index over the queued rows by host and priority, so a
+//! frontier of millions costs disk, not memory), `records` and `bands` (written texts for
+//! duplicate detection), `shards` (complete output shards), `hosts` (robots.txt cache and
+//! `Retry-After` blocks), `meta`. Every method is one transaction on one connection.
+//! `synchronous = NORMAL` in WAL mode: a killed process loses nothing committed (a power
+//! cut may lose the last commits, never corrupt the file).
+
+use super::dedup;
+use super::frontier::Item;
+use super::state;
+use super::store::{
+    failure_backoff, kind_code, kind_of, via_code, via_of, Candidate, History, HostSummary, Outcome, Push,
+    RunStart, StateStore, StoreError, Summary, Written,
+};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// Version of the schema this build writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// `urls.state`.
+const QUEUED: i64 = 0;
+const IN_FLIGHT: i64 = 1;
+const DONE: i64 = 2;
+const WRITTEN: i64 = 3;
+const FAILED: i64 = 4;
+const PENDING: i64 = 5;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS urls (
+    url TEXT PRIMARY KEY,
+    host TEXT NOT NULL,
+    kind INTEGER NOT NULL,
+    via INTEGER NOT NULL,
+    depth INTEGER NOT NULL,
+    state INTEGER NOT NULL,
+    round INTEGER NOT NULL,
+    priority INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    chain TEXT,
+    probe INTEGER NOT NULL DEFAULT 0,
+    from_pattern TEXT,
+    status INTEGER,
+    etag TEXT,
+    last_modified TEXT,
+    fetched_at INTEGER,
+    listing INTEGER NOT NULL DEFAULT 0,
+    failures INTEGER NOT NULL DEFAULT 0,
+    retry_at INTEGER,
+    record_id TEXT,
+    content_hash TEXT,
+    revision INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS urls_queue ON urls(host, priority, seq) WHERE state = 0;
+CREATE INDEX IF NOT EXISTS urls_state ON urls(state, host);
+CREATE TABLE IF NOT EXISTS records (
+    id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    content_hash TEXT,
+    signature BLOB,
+    revision INTEGER NOT NULL,
+    shard TEXT
+);
+CREATE INDEX IF NOT EXISTS records_hash ON records(content_hash);
+CREATE TABLE IF NOT EXISTS bands (band INTEGER NOT NULL, id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS bands_band ON bands(band);
+CREATE INDEX IF NOT EXISTS bands_id ON bands(id);
+CREATE TABLE IF NOT EXISTS shards (name TEXT PRIMARY KEY, records INTEGER NOT NULL, committed_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS hosts (host TEXT PRIMARY KEY, robots BLOB, robots_at INTEGER, blocked_until INTEGER);
+";
+
+/// The SQLite state store.
+pub struct SqliteStore {
+    path: PathBuf,
+    conn: Mutex<Connection>,
+    /// The round this run works on (set by `begin`).
+    round: AtomicU64,
+    /// The next arrival number of a queued URL.
+    seq: AtomicI64,
+}
+
+/// What happened when a store was opened.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Opened {
+    /// A new database was created.
+    pub created: bool,
+    /// Entries imported from a JSON Lines state file (kept as this `.bak` file).
+    pub migrated: Option<(usize, PathBuf)>,
+}
+
+fn now_unix() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+impl SqliteStore {
+    fn err(&self, e: impl std::fmt::Display) -> StoreError {
+        db_err(&self.path, e)
+    }
+
+    /// Open (or create) the store at `path`, migrating an older schema or a JSON Lines state.
+    pub fn open(path: &Path) -> Result<(SqliteStore, Opened), StoreError> {
+        let mut opened = Opened::default();
+        let legacy = is_legacy_jsonl(path);
+        let mut imported = None;
+        if legacy {
+            let (known, _) = state::read_legacy(path).map_err(|e| db_err(path, e))?;
+            let mut bak = path.as_os_str().to_owned();
+            bak.push(".bak");
+            let bak = PathBuf::from(bak);
+            std::fs::rename(path, &bak)
+                .map_err(|e| db_err(path, format!("keeping the old state as .bak: {e}")))?;
+            imported = Some((known, bak));
+        }
+        opened.created = !path.exists();
+        let conn = Connection::open(path).map_err(|e| db_err(path, e))?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| db_err(path, e))?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(|e| db_err(path, e))?;
+        conn.pragma_update(None, "foreign_keys", "OFF")
+            .map_err(|e| db_err(path, e))?;
+        conn.busy_timeout(Duration::from_secs(30))
+            .map_err(|e| db_err(path, e))?;
+        conn.execute_batch(SCHEMA).map_err(|e| db_err(path, e))?;
+        let version: Option<u32> = conn
+            .query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| {
+                r.get::<_, String>(0)
+            })
+            .optional()
+            .map_err(|e| db_err(path, e))?
+            .and_then(|v| v.parse().ok());
+        match version {
+            None => {
+                conn.execute(
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?1), ('round', '0'), ('created_at', ?2)",
+                    params![SCHEMA_VERSION.to_string(), now_unix().to_string()],
+                )
+                .map_err(|e| db_err(path, e))?;
+            }
+            Some(v) if v > SCHEMA_VERSION => {
+                return Err(db_err(
+                    path,
+                    format!(
+                        "schema version {v} is newer than this build's {SCHEMA_VERSION}: upgrade newsharvest"
+                    ),
+                ));
+            }
+            // Version 1 is the first: nothing to migrate yet. Later versions add steps here.
+            Some(_) => {}
+        }
+        let seq: i64 = conn
+            .query_row("SELECT COALESCE(MAX(seq), 0) FROM urls", [], |r| r.get(0))
+            .map_err(|e| db_err(path, e))?;
+        let store = SqliteStore {
+            path: path.to_path_buf(),
+            conn: Mutex::new(conn),
+            round: AtomicU64::new(0),
+            seq: AtomicI64::new(seq),
+        };
+        if let Some((entries, bak)) = imported {
+            let n = store.import(&entries)?;
+            opened.migrated = Some((n, bak));
+        }
+        Ok((store, opened))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn tx<'c>(&self, conn: &'c mut Connection) -> Result<Transaction<'c>, StoreError> {
+        conn.transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| self.err(e))
+    }
+
+    /// The articles of a JSON Lines state: written URLs and committed record ids.
+    fn import(&self, entries: &[state::Entry]) -> Result<usize, StoreError> {
+        let mut conn = self.lock();
+        let tx = self.tx(&mut conn)?;
+        let pairs = entries.iter().flat_map(|e| {
+            e.url
+                .iter()
+                .chain(e.canonical_url.iter())
+                .map(move |u| (u, &e.id))
+        });
+        for (url, id) in pairs {
+            let host = url::Url::parse(url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_string))
+                .unwrap_or_default();
+            tx.execute(
+                "INSERT OR IGNORE INTO urls(url, host, kind, via, depth, state, round, priority, seq, record_id, revision)
+                 VALUES (?1, ?2, 0, 4, 0, ?3, 0, 0, 0, ?4, 1)",
+                params![url, host, WRITTEN, id],
+            )
+            .map_err(|e| self.err(e))?;
+        }
+        for e in entries {
+            tx.execute(
+                "INSERT OR IGNORE INTO records(id, url, revision) VALUES (?1, ?2, 1)",
+                params![e.id, e.url.as_deref().unwrap_or("")],
+            )
+            .map_err(|e| self.err(e))?;
+        }
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(entries.len())
+    }
+
+    fn next_seq(&self) -> i64 {
+        self.seq.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    fn round(&self) -> i64 {
+        self.round.load(Ordering::SeqCst) as i64
+    }
+
+    /// Size of the database file and its WAL, bytes.
+    pub fn size_bytes(&self) -> u64 {
+        let mut wal = self.path.as_os_str().to_owned();
+        wal.push("-wal");
+        [self.path.clone(), PathBuf::from(wal)]
+            .iter()
+            .filter_map(|p| std::fs::metadata(p).ok())
+            .map(|m| m.len())
+            .sum()
+    }
+}
+
+fn db_err(path: &Path, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Db {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
+}
+
+/// An existing file that is not SQLite: the JSON Lines state of earlier versions.
+fn is_legacy_jsonl(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    match std::fs::File::open(path).and_then(|mut f| f.read(&mut head)) {
+        Ok(n) if n > 0 => {
+            &head[..n.min(15)] != b"SQLite format 3" && head[..n].iter().any(|b| !b.is_ascii_whitespace())
+        }
+        _ => false,
+    }
+}
+
+fn chain_text(item: &Item) -> Option<String> {
+    (!item.chain.is_empty()).then(|| serde_json::to_string(&item.chain).unwrap_or_default())
+}
+
+fn insert_item(
+    tx: &Transaction<'_>,
+    host: &str,
+    item: &Item,
+    round: i64,
+    seq: i64,
+) -> rusqlite::Result<usize> {
+    tx.execute(
+        "INSERT INTO urls(url, host, kind, via, depth, state, round, priority, seq, attempts, chain, probe, from_pattern)
+         VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+         ON CONFLICT(url) DO UPDATE SET host = ?2, kind = ?3, via = ?4, depth = ?5, state = 0, round = ?6,
+             priority = ?7, seq = ?8, attempts = ?9, chain = ?10, probe = ?11, from_pattern = ?12",
+        params![
+            item.url.as_str(),
+            host,
+            kind_code(item.kind),
+            via_code(item.via),
+            item.depth,
+            round,
+            item.priority(),
+            seq,
+            item.attempts,
+            chain_text(item),
+            item.probe,
+            item.from.as_deref(),
+        ],
+    )
+}
+
+impl StateStore for SqliteStore {
+    fn begin(&self, now: i64, recrawl_after: Option<Duration>) -> Result<RunStart, StoreError> {
+        let mut conn = self.lock();
+        let tx = self.tx(&mut conn)?;
+        let e = |e: rusqlite::Error| self.err(e);
+        tx.execute(
+            "UPDATE urls SET state = 0 WHERE state IN (?1, ?2)",
+            params![IN_FLIGHT, PENDING],
+        )
+        .map_err(e)?;
+        let queued: i64 = tx
+            .query_row("SELECT COUNT(*) FROM urls WHERE state = 0", [], |r| r.get(0))
+            .map_err(e)?;
+        let mut round: i64 = tx
+            .query_row("SELECT value FROM meta WHERE key = 'round'", [], |r| {
+                r.get::<_, String>(0)
+            })
+            .optional()
+            .map_err(e)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let continued = queued > 0 && round > 0;
+        let mut recrawl = 0;
+        if !continued {
+            round += 1;
+            tx.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES ('round', ?1)",
+                params![round.to_string()],
+            )
+            .map_err(e)?;
+            if let Some(after) = recrawl_after {
+                let before = now - after.as_secs() as i64;
+                recrawl = tx
+                    .execute(
+                        "UPDATE urls SET state = 0, round = ?1, attempts = 0 WHERE state = ?2 AND COALESCE(fetched_at, 0) <= ?3",
+                        params![round, WRITTEN, before],
+                    )
+                    .map_err(e)? as u64;
+            }
+        }
+        let queued_by_host: Vec<(String, u64)> = {
+            let mut st = tx
+                .prepare("SELECT host, COUNT(*) FROM urls WHERE state = 0 GROUP BY host ORDER BY host")
+                .map_err(e)?;
+            let rows = st
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))
+                .map_err(e)?;
+            rows.collect::<rusqlite::Result<_>>().map_err(e)?
+        };
+        tx.commit().map_err(e)?;
+        self.round.store(round as u64, Ordering::SeqCst);
+        Ok(RunStart {
+            round: round as u64,
+            continued,
+            queued: queued_by_host,
+            recrawl,
+        })
+    }
+
+    fn push_many(&self, items: &[(String, Item)]) -> Result<Vec<Push>, StoreError> {
+        if items.is_empty() {
+            return Ok(Vec::new());
+        }
+        let round = self.round();
+        let now = now_unix();
+        let mut conn = self.lock();
+        let tx = self.tx(&mut conn)?;
+        let mut out = Vec::with_capacity(items.len());
+        {
+            let mut find = tx
+                .prepare_cached("SELECT state, round, retry_at FROM urls WHERE url = ?1")
+                .map_err(|e| self.err(e))?;
+            for (host, item) in items {
+                let row: Option<(i64, i64, Option<i64>)> = find
+                    .query_row(params![item.url.as_str()], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                    })
+                    .optional()
+                    .map_err(|e| self.err(e))?;
+                let push = match row {
+                    None => Push::Queued,
+                    Some((_, r, _)) if r == round => Push::Seen,
+                    Some((WRITTEN, _, _)) => Push::Written,
+                    Some((DONE, _, _)) => Push::Queued,
+                    Some((FAILED, _, retry_at)) if retry_at.is_none_or(|t| t <= now) => Push::Queued,
+                    Some(_) => Push::Seen,
+                };
+                match push {
+                    Push::Queued => {
+                        insert_item(&tx, host, item, round, self.next_seq()).map_err(|e| self.err(e))?;
+                    }
+                    // Counted once per round: later finds of it this round are just seen.
+                    Push::Written => {
+                        tx.execute(
+                            "UPDATE urls SET round = ?2 WHERE url = ?1",
+                            params![item.url.as_str(), round],
+                        )
+                        .map_err(|e| self.err(e))?;
+                    }
+                    Push::Seen => {}
+                }
+                out.push(push);
+            }
+        }
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(out)
+    }
+
+    fn requeue(&self, host: &str, item: &Item) -> Result<(), StoreError> {
+        let round = self.round();
+        let mut conn = self.lock();
+        let tx = self.tx(&mut conn)?;
+        insert_item(&tx, host, item, round, self.next_seq()).map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))
+    }
+
+    fn pop(&self, host: &str) -> Result<Option<(Item, Option<History>)>, StoreError> {
+        let mut conn = self.lock();
+        let tx = self.tx(&mut conn)?;
+        let row = tx
+            .query_row(
+                "SELECT url, kind, via, depth, attempts, chain, probe, from_pattern, status, etag, last_modified,
+                        fetched_at, listing, failures, record_id, content_hash, revision
+                 FROM urls WHERE host = ?1 AND state = 0 ORDER BY priority, seq LIMIT 1",
+                params![host],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, u32>(3)?,
+                        r.get::<_, u32>(4)?,
+                        r.get::<_, Option<String>>(5)?,
+                        r.get::<_, bool>(6)?,
+                        r.get::<_, Option<String>>(7)?,
+                        History {
+                            status: r.get::<_, Option<u16>>(8)?,
+                            etag: r.get(9)?,
+                            last_modified: r.get(10)?,
+                            fetched_at: r.get(11)?,
+                            listing: r.get::<_, bool>(12)?,
+                            failures: r.get(13)?,
+                            record_id: r.get(14)?,
+                            content_hash: r.get(15)?,
+                            revision: r.get(16)?,
+                        },
+                    ))
+                },
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let Some((url, kind, via, depth, attempts, chain, probe, from, history)) = row else {
+            return Ok(None);
+        };
+        tx.execute(
+            "UPDATE urls SET state = ?1 WHERE url = ?2",
+            params![IN_FLIGHT, url],
+        )
+        .map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))?;
+        let Ok(parsed) = url::Url::parse(&url) else {
+            // A row this build did not write: drop it rather than stop the crawl.
+            return Ok(None);
+        };
+        let mut item = Item::new(parsed, kind_of(kind), via_of(via), depth);
+        item.attempts = attempts;
+        item.chain = chain
+            .and_then(|c| serde_json::from_str(&c).ok())
+            .unwrap_or_default();
+        item.probe = probe;
+        item.from = from.map(Into::into);
+        let history = history.fetched_at.is_some().then_some(history);
+        Ok(Some((item, history)))
+    }
+
+    fn stop_host(&self, host: &str) -> Result<u64, StoreError> {
+        let conn = self.lock();
+        conn.query_row(
+            "SELECT COUNT(*) FROM urls WHERE host = ?1 AND state = 0",
+            params![host],
+            |r| r.get::<_, i64>(0),
+        )
+        .map(|n| n as u64)
+        .map_err(|e| self.err(e))
+    }
+
+    fn is_seen(&self, url: &str) -> Result<bool, StoreError> {
+        let round = self.round();
+        let conn = self.lock();
+        conn.query_row(
+            "SELECT 1 FROM urls WHERE url = ?1 AND (round = ?2 OR state = ?3)",
+            params![url, round, WRITTEN],
+            |_| Ok(()),
+        )
+        .optional()
+        .map(|r| r.is_some())
+        .map_err(|e| self.err(e))
+    }
+
+    fn has_record(&self, id: &str) -> Result<bool, StoreError> {
+        let conn = self.lock();
+        conn.query_row("SELECT 1 FROM records WHERE id = ?1", params![id], |_| Ok(()))
+            .optional()
+            .map(|r| r.is_some())
+            .map_err(|e| self.err(e))
+    }
+
+    fn response(
+        &self,
+        url: &str,
+        status: u16,
+        etag: Option<&str>,
+        last_modified: Option<&str>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let conn = self.lock();
+        // A 304 need not repeat the validators: keep the ones we have.
+        conn.execute(
+            "UPDATE urls SET status = ?2, etag = COALESCE(?3, etag), last_modified = COALESCE(?4, last_modified),
+                 fetched_at = ?5 WHERE url = ?1",
+            params![url, status, etag, last_modified, now],
+        )
+        .map(|_| ())
+        .map_err(|e| self.err(e))
+    }
+
+    fn outcome(&self, url: &str, outcome: Outcome, now: i64) -> Result<(), StoreError> {
+        let conn = self.lock();
+        let r = match outcome {
+            // A recrawled article that did not change stays written.
+            Outcome::Done { listing } => conn.execute(
+                "UPDATE urls SET state = CASE WHEN record_id IS NULL THEN ?2 ELSE ?4 END, listing = ?3, failures = 0
+                 WHERE url = ?1",
+                params![url, DONE, listing, WRITTEN],
+            ),
+            Outcome::Pending => conn.execute(
+                "UPDATE urls SET state = ?2, listing = 0, failures = 0 WHERE url = ?1",
+                params![url, PENDING],
+            ),
+            Outcome::Failed => {
+                let failures: u32 = conn
+                    .query_row("SELECT failures FROM urls WHERE url = ?1", params![url], |r| r.get(0))
+                    .optional()
+                    .map_err(|e| self.err(e))?
+                    .unwrap_or(0);
+                let retry_at = now + failure_backoff(failures + 1).as_secs() as i64;
+                conn.execute(
+                    "UPDATE urls SET state = ?2, failures = failures + 1, retry_at = ?3 WHERE url = ?1",
+                    params![url, FAILED, retry_at],
+                )
+            }
+        };
+        r.map(|_| ()).map_err(|e| self.err(e))
+    }
+
+    fn commit(
+        &self,
+        written: &[Written],
+        shard: Option<&str>,
+        publish: &mut dyn FnMut() -> std::io::Result<()>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.lock();
+        let tx = self.tx(&mut conn)?;
+        let e = |e: rusqlite::Error| self.err(e);
+        for w in written {
+            tx.execute(
+                "UPDATE urls SET state = ?2, record_id = ?3, content_hash = ?4, revision = ?5, failures = 0 WHERE url = ?1",
+                params![w.url, WRITTEN, w.id, w.content_hash, w.revision],
+            )
+            .map_err(e)?;
+            tx.execute(
+                "INSERT OR REPLACE INTO records(id, url, content_hash, signature, revision, shard) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![w.id, w.url, w.content_hash, dedup::to_bytes(&w.signature), w.revision, shard],
+            )
+            .map_err(e)?;
+            tx.execute("DELETE FROM bands WHERE id = ?1", params![w.id])
+                .map_err(e)?;
+            for b in dedup::bands(&w.signature) {
+                tx.execute(
+                    "INSERT INTO bands(band, id) VALUES (?1, ?2)",
+                    params![b as i64, w.id],
+                )
+                .map_err(e)?;
+            }
+        }
+        if let Some(name) = shard {
+            tx.execute(
+                "INSERT OR REPLACE INTO shards(name, records, committed_at) VALUES (?1, ?2, ?3)",
+                params![name, written.len() as i64, now],
+            )
+            .map_err(e)?;
+        }
+        // The rename inside the transaction: a crash before COMMIT leaves a complete shard
+        // the database does not know, which the next start removes (its URLs are fetched
+        // again); after COMMIT, both agree.
+        publish().map_err(|e| StoreError::Publish(e.to_string()))?;
+        tx.commit().map_err(e)
+    }
+
+    fn shards(&self) -> Result<HashSet<String>, StoreError> {
+        let conn = self.lock();
+        let mut st = conn.prepare("SELECT name FROM shards").map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(|e| self.err(e))
+    }
+
+    fn candidates(&self, content_hash: &str, bands: &[u64]) -> Result<Vec<Candidate>, StoreError> {
+        let conn = self.lock();
+        let e = |e: rusqlite::Error| self.err(e);
+        let mut ids: Vec<String> = Vec::new();
+        {
+            let mut by_hash = conn
+                .prepare_cached("SELECT id FROM records WHERE content_hash = ?1")
+                .map_err(e)?;
+            let rows = by_hash
+                .query_map(params![content_hash], |r| r.get(0))
+                .map_err(e)?;
+            for id in rows {
+                ids.push(id.map_err(e)?);
+            }
+            let mut by_band = conn
+                .prepare_cached("SELECT id FROM bands WHERE band = ?1")
+                .map_err(e)?;
+            for b in bands {
+                let rows = by_band.query_map(params![*b as i64], |r| r.get(0)).map_err(e)?;
+                for id in rows {
+                    ids.push(id.map_err(e)?);
+                }
+            }
+        }
+        let mut seen = HashSet::new();
+        ids.retain(|id| seen.insert(id.clone()));
+        let mut get = conn
+            .prepare_cached("SELECT url, content_hash, signature FROM records WHERE id = ?1")
+            .map_err(e)?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let row: Option<(String, Option<String>, Option<Vec<u8>>)> = get
+                .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .optional()
+                .map_err(e)?;
+            if let Some((url, hash, sig)) = row {
+                out.push(Candidate {
+                    id,
+                    url,
+                    content_hash: hash.unwrap_or_default(),
+                    signature: sig.map(|s| dedup::from_bytes(&s)).unwrap_or_default(),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    fn robots(&self, host: &str) -> Result<Option<(Vec<u8>, i64)>, StoreError> {
+        let conn = self.lock();
+        conn.query_row(
+            "SELECT robots, robots_at FROM hosts WHERE host = ?1 AND robots IS NOT NULL",
+            params![host],
+            |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?)),
+        )
+        .optional()
+        .map_err(|e| self.err(e))
+    }
+
+    fn set_robots(&self, host: &str, body: &[u8], now: i64) -> Result<(), StoreError> {
+        let conn = self.lock();
+        conn.execute(
+            "INSERT INTO hosts(host, robots, robots_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT(host) DO UPDATE SET robots = ?2, robots_at = ?3",
+            params![host, body, now],
+        )
+        .map(|_| ())
+        .map_err(|e| self.err(e))
+    }
+
+    fn block(&self, host: &str, until: i64) -> Result<(), StoreError> {
+        let conn = self.lock();
+        conn.execute(
+            "INSERT INTO hosts(host, blocked_until) VALUES (?1, ?2)
+             ON CONFLICT(host) DO UPDATE SET blocked_until = MAX(COALESCE(blocked_until, 0), ?2)",
+            params![host, until],
+        )
+        .map(|_| ())
+        .map_err(|e| self.err(e))
+    }
+
+    fn blocks(&self, now: i64) -> Result<Vec<(String, i64)>, StoreError> {
+        let conn = self.lock();
+        let mut st = conn
+            .prepare("SELECT host, blocked_until FROM hosts WHERE blocked_until > ?1")
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map(params![now], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(|e| self.err(e))
+    }
+
+    fn summary(&self) -> Result<Summary, StoreError> {
+        let conn = self.lock();
+        let e = |e: rusqlite::Error| self.err(e);
+        let meta = |k: &str| -> Result<u64, StoreError> {
+            Ok(conn
+                .query_row("SELECT value FROM meta WHERE key = ?1", params![k], |r| {
+                    r.get::<_, String>(0)
+                })
+                .optional()
+                .map_err(e)?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0))
+        };
+        let mut s = Summary {
+            schema_version: meta("schema_version")? as u32,
+            round: meta("round")?,
+            ..Summary::default()
+        };
+        let mut hosts: std::collections::BTreeMap<String, HostSummary> = Default::default();
+        {
+            let mut st = conn
+                .prepare("SELECT host, state, COUNT(*) FROM urls GROUP BY host, state")
+                .map_err(e)?;
+            let rows = st
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, i64>(2)? as u64,
+                    ))
+                })
+                .map_err(e)?;
+            for row in rows {
+                let (host, state, n) = row.map_err(e)?;
+                let h = hosts.entry(host.clone()).or_insert_with(|| HostSummary {
+                    host,
+                    ..HostSummary::default()
+                });
+                match state {
+                    QUEUED | IN_FLIGHT | PENDING => {
+                        s.queued += n;
+                        h.queued += n;
+                    }
+                    WRITTEN => {
+                        s.written += n;
+                        h.written += n;
+                    }
+                    FAILED => {
+                        s.failed += n;
+                        h.failed += n;
+                    }
+                    _ => s.done += n,
+                }
+            }
+        }
+        {
+            let mut st = conn
+                .prepare("SELECT host, blocked_until FROM hosts WHERE blocked_until IS NOT NULL")
+                .map_err(e)?;
+            let rows = st
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+                .map_err(e)?;
+            for row in rows {
+                let (host, until) = row.map_err(e)?;
+                hosts
+                    .entry(host.clone())
+                    .or_insert_with(|| HostSummary {
+                        host,
+                        ..HostSummary::default()
+                    })
+                    .blocked_until = Some(until);
+            }
+        }
+        s.shards = conn
+            .query_row("SELECT COUNT(*) FROM shards", [], |r| r.get::<_, i64>(0))
+            .map_err(e)? as u64;
+        s.hosts = hosts.into_values().collect();
+        Ok(s)
+    }
+}

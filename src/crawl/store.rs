@@ -1,0 +1,474 @@
+//! The crawl's state behind one trait, [`StateStore`]: the frontier (per-host queues by
+//! priority, then arrival), the seen-set of canonical URLs, per-URL fetch history (status,
+//! ETag, Last-Modified, content hash, failures), the articles written and the output shards
+//! that hold them, the per-host robots.txt cache and `Retry-After` blocks, and the index of
+//! written texts that near-duplicate detection asks.
+//!
+//! Two implementations: [`MemoryStore`] (no `--state`: one run, nothing kept) and
+//! [`super::sqlite::SqliteStore`] (`--state crawl.db`: everything on disk, so a frontier of
+//! millions of URLs costs no memory and a killed or budgeted run is continued by the next).
+//! The scale-out issue adds a Redis implementation of the same trait.
+//!
+//! A crawl is a sequence of **rounds**. A round starts when a run finds no queued URL left
+//! (the previous round finished) and lasts, over as many runs as it takes, until the frontier
+//! is empty again. Within a round a URL is fetched at most once. A new round re-reads what
+//! discovery finds again: sitemaps, feeds and listing pages (with conditional requests),
+//! earlier failures whose backoff has passed, and, with `--recrawl-after`, articles written
+//! long enough ago; articles written before are not fetched again.
+
+use super::frontier::{Item, Kind, Via};
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// Errors of a state store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database said no.
+    #[error("state database {path}: {message}")]
+    Db {
+        /// The database file.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// Publishing an output shard failed (the state is left unchanged).
+    #[error("publishing {0}")]
+    Publish(String),
+}
+
+/// What [`StateStore::push_many`] did with one item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Push {
+    /// Queued for this round.
+    Queued,
+    /// Queued or fetched already this round, or a failure still backing off.
+    Seen,
+    /// An article written by an earlier round: not fetched again.
+    Written,
+}
+
+/// What earlier fetches of a URL left behind.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct History {
+    /// HTTP status of the last response.
+    pub status: Option<u16>,
+    /// Its `ETag`.
+    pub etag: Option<String>,
+    /// Its `Last-Modified`.
+    pub last_modified: Option<String>,
+    /// When (Unix seconds).
+    pub fetched_at: Option<i64>,
+    /// The page was a listing (re-read each round, conditionally).
+    pub listing: bool,
+    /// Failed fetches in a row.
+    pub failures: u32,
+    /// The record written for it, if any (a recrawl then compares texts).
+    pub record_id: Option<String>,
+    /// Hash of that record's text.
+    pub content_hash: Option<String>,
+    /// That record's revision (1 for the first).
+    pub revision: u32,
+}
+
+/// How the processing of a fetched URL ended (see [`StateStore::outcome`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing to write: a listing page, a sitemap or feed, a 304, an unchanged or duplicate
+    /// article, a guessed location that was not there.
+    Done {
+        /// It was a listing page.
+        listing: bool,
+    },
+    /// An article record was made: the URL becomes written when its output is committed
+    /// ([`StateStore::commit`]); until then a crash makes the next run fetch it again.
+    Pending,
+    /// It failed (an error record was written); a later round retries it once
+    /// [`failure_backoff`] has passed.
+    Failed,
+}
+
+/// One article of an output being committed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    /// The URL fetched (the frontier's key).
+    pub url: String,
+    /// The record id.
+    pub id: String,
+    /// Hash of the text.
+    pub content_hash: String,
+    /// Revision of the record.
+    pub revision: u32,
+    /// MinHash signature of the text, for near-duplicate lookups (`super::dedup`).
+    pub signature: Vec<u32>,
+}
+
+/// A written text a new one may duplicate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// Its record id.
+    pub id: String,
+    /// Its URL.
+    pub url: String,
+    /// Hash of its text.
+    pub content_hash: String,
+    /// Its MinHash signature.
+    pub signature: Vec<u32>,
+}
+
+/// What [`StateStore::begin`] found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunStart {
+    /// The round this run works on.
+    pub round: u64,
+    /// The round was left unfinished by an earlier run, which this one continues.
+    pub continued: bool,
+    /// URLs queued at the start, by host.
+    pub queued: Vec<(String, u64)>,
+    /// Written articles queued again by `--recrawl-after`.
+    pub recrawl: u64,
+}
+
+/// Counts for `newsharvest status`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Summary {
+    /// Schema version of the store.
+    pub schema_version: u32,
+    /// Current round.
+    pub round: u64,
+    /// URLs queued.
+    pub queued: u64,
+    /// URLs written as articles.
+    pub written: u64,
+    /// URLs fetched and done with, nothing written.
+    pub done: u64,
+    /// URLs that failed.
+    pub failed: u64,
+    /// Complete output shards.
+    pub shards: u64,
+    /// Per host: queued, written, failed, next allowed fetch (Unix s; blocks only).
+    pub hosts: Vec<HostSummary>,
+}
+
+/// One host in [`Summary`].
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct HostSummary {
+    /// The host.
+    pub host: String,
+    /// URLs queued.
+    pub queued: u64,
+    /// Articles written.
+    pub written: u64,
+    /// URLs failed.
+    pub failed: u64,
+    /// No request before this (Unix seconds), from `Retry-After` or backoff.
+    pub blocked_until: Option<i64>,
+}
+
+/// The crawl state (see the module documentation). Every method is one short transaction;
+/// implementations are safe to share between the crawl's tasks and its writer thread.
+pub trait StateStore: Send + Sync {
+    /// Start a run at `now` (Unix seconds): URLs left in flight by a killed run are queued
+    /// again; a finished round is followed by a new one, in which written articles older
+    /// than `recrawl_after` are queued again.
+    fn begin(&self, now: i64, recrawl_after: Option<Duration>) -> Result<RunStart, StoreError>;
+    /// Queue items (in one transaction), each under its host, by the rules of the module
+    /// documentation. The answers come in the items' order.
+    fn push_many(&self, items: &[(String, Item)]) -> Result<Vec<Push>, StoreError>;
+    /// Put an item back for another attempt (a retry), whatever the seen-set says.
+    fn requeue(&self, host: &str, item: &Item) -> Result<(), StoreError>;
+    /// The host's next item (priority, then arrival), now in flight, with its history.
+    fn pop(&self, host: &str) -> Result<Option<(Item, Option<History>)>, StoreError>;
+    /// The crawl stops: how many of the host's items are still queued. The memory store
+    /// drops them; a persistent one keeps them for the next run.
+    fn stop_host(&self, host: &str) -> Result<u64, StoreError>;
+    /// Was this URL queued this round (or written before)?
+    fn is_seen(&self, url: &str) -> Result<bool, StoreError>;
+    /// Was a record with this id committed (by any run)?
+    fn has_record(&self, id: &str) -> Result<bool, StoreError>;
+    /// A response arrived for `url` (any status): remember its validators.
+    fn response(
+        &self,
+        url: &str,
+        status: u16,
+        etag: Option<&str>,
+        last_modified: Option<&str>,
+        now: i64,
+    ) -> Result<(), StoreError>;
+    /// Processing of `url` ended.
+    fn outcome(&self, url: &str, outcome: Outcome, now: i64) -> Result<(), StoreError>;
+    /// The articles of an output are durable: `publish` makes them visible (renames the
+    /// complete shard), and the articles become written in the same transaction. If
+    /// `publish` fails, nothing changes. `shard` names the published shard, if any.
+    fn commit(
+        &self,
+        written: &[Written],
+        shard: Option<&str>,
+        publish: &mut dyn FnMut() -> std::io::Result<()>,
+        now: i64,
+    ) -> Result<(), StoreError>;
+    /// Names of the shards committed so far.
+    fn shards(&self) -> Result<HashSet<String>, StoreError>;
+    /// Written texts with this content hash or sharing a MinHash band.
+    fn candidates(&self, content_hash: &str, bands: &[u64]) -> Result<Vec<Candidate>, StoreError>;
+    /// The cached robots.txt of a host: body and when it was fetched (Unix seconds).
+    fn robots(&self, host: &str) -> Result<Option<(Vec<u8>, i64)>, StoreError>;
+    /// Cache a host's robots.txt.
+    fn set_robots(&self, host: &str, body: &[u8], now: i64) -> Result<(), StoreError>;
+    /// Block a host until `until` (Unix seconds): `Retry-After` outlives the run.
+    fn block(&self, host: &str, until: i64) -> Result<(), StoreError>;
+    /// Hosts blocked beyond `now`.
+    fn blocks(&self, now: i64) -> Result<Vec<(String, i64)>, StoreError>;
+    /// Counts for `newsharvest status`.
+    fn summary(&self) -> Result<Summary, StoreError>;
+}
+
+/// Backoff before a failed URL is tried again by a later round: an hour, doubling with each
+/// failure in a row, at most a week.
+pub fn failure_backoff(failures: u32) -> Duration {
+    let hours = 1u64 << failures.saturating_sub(1).min(8);
+    Duration::from_secs((hours * 3600).min(7 * 24 * 3600))
+}
+
+/// The in-memory store of a crawl without `--state`: one round, nothing kept.
+#[derive(Default)]
+pub struct MemoryStore {
+    inner: Mutex<Memory>,
+}
+
+#[derive(Default)]
+struct Memory {
+    frontier: super::frontier::Frontier,
+    /// Records committed, by id: their URL, hash and signature.
+    records: HashMap<String, Candidate>,
+    /// MinHash band → record ids.
+    bands: HashMap<u64, Vec<String>>,
+    /// Content hash → record ids.
+    hashes: HashMap<String, Vec<String>>,
+    shards: HashSet<String>,
+    robots: HashMap<String, (Vec<u8>, i64)>,
+    blocks: HashMap<String, i64>,
+    written: u64,
+    failed: u64,
+    done: u64,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> MemoryStore {
+        MemoryStore::default()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Memory> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl StateStore for MemoryStore {
+    fn begin(&self, _now: i64, _recrawl_after: Option<Duration>) -> Result<RunStart, StoreError> {
+        Ok(RunStart {
+            round: 1,
+            ..RunStart::default()
+        })
+    }
+
+    fn push_many(&self, items: &[(String, Item)]) -> Result<Vec<Push>, StoreError> {
+        let mut m = self.lock();
+        Ok(items
+            .iter()
+            .map(|(host, item)| {
+                if m.frontier.mark_seen(&item.url) {
+                    m.frontier.push(host, item.clone());
+                    Push::Queued
+                } else {
+                    Push::Seen
+                }
+            })
+            .collect())
+    }
+
+    fn requeue(&self, host: &str, item: &Item) -> Result<(), StoreError> {
+        self.lock().frontier.push(host, item.clone());
+        Ok(())
+    }
+
+    fn pop(&self, host: &str) -> Result<Option<(Item, Option<History>)>, StoreError> {
+        Ok(self.lock().frontier.pop(host).map(|i| (i, None)))
+    }
+
+    fn stop_host(&self, host: &str) -> Result<u64, StoreError> {
+        Ok(self.lock().frontier.drain_host(host).len() as u64)
+    }
+
+    fn is_seen(&self, url: &str) -> Result<bool, StoreError> {
+        Ok(self.lock().frontier.is_seen_str(url))
+    }
+
+    fn has_record(&self, id: &str) -> Result<bool, StoreError> {
+        Ok(self.lock().records.contains_key(id))
+    }
+
+    fn response(&self, _: &str, _: u16, _: Option<&str>, _: Option<&str>, _: i64) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    fn outcome(&self, _url: &str, outcome: Outcome, _now: i64) -> Result<(), StoreError> {
+        let mut m = self.lock();
+        match outcome {
+            Outcome::Done { .. } => m.done += 1,
+            Outcome::Failed => m.failed += 1,
+            Outcome::Pending => {}
+        }
+        Ok(())
+    }
+
+    fn commit(
+        &self,
+        written: &[Written],
+        shard: Option<&str>,
+        publish: &mut dyn FnMut() -> std::io::Result<()>,
+        _now: i64,
+    ) -> Result<(), StoreError> {
+        publish().map_err(|e| StoreError::Publish(e.to_string()))?;
+        let mut m = self.lock();
+        for w in written {
+            let c = Candidate {
+                id: w.id.clone(),
+                url: w.url.clone(),
+                content_hash: w.content_hash.clone(),
+                signature: w.signature.clone(),
+            };
+            for b in super::dedup::bands(&w.signature) {
+                m.bands.entry(b).or_default().push(w.id.clone());
+            }
+            m.hashes
+                .entry(w.content_hash.clone())
+                .or_default()
+                .push(w.id.clone());
+            m.records.insert(w.id.clone(), c);
+            m.written += 1;
+        }
+        if let Some(s) = shard {
+            m.shards.insert(s.to_string());
+        }
+        Ok(())
+    }
+
+    fn shards(&self) -> Result<HashSet<String>, StoreError> {
+        Ok(self.lock().shards.clone())
+    }
+
+    fn candidates(&self, content_hash: &str, bands: &[u64]) -> Result<Vec<Candidate>, StoreError> {
+        let m = self.lock();
+        let mut ids: Vec<&String> = m.hashes.get(content_hash).into_iter().flatten().collect();
+        for b in bands {
+            ids.extend(m.bands.get(b).into_iter().flatten());
+        }
+        let mut seen = HashSet::new();
+        Ok(ids
+            .into_iter()
+            .filter(|id| seen.insert(*id))
+            .filter_map(|id| m.records.get(id).cloned())
+            .collect())
+    }
+
+    fn robots(&self, host: &str) -> Result<Option<(Vec<u8>, i64)>, StoreError> {
+        Ok(self.lock().robots.get(host).cloned())
+    }
+
+    fn set_robots(&self, host: &str, body: &[u8], now: i64) -> Result<(), StoreError> {
+        self.lock().robots.insert(host.to_string(), (body.to_vec(), now));
+        Ok(())
+    }
+
+    fn block(&self, host: &str, until: i64) -> Result<(), StoreError> {
+        self.lock().blocks.insert(host.to_string(), until);
+        Ok(())
+    }
+
+    fn blocks(&self, now: i64) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(self
+            .lock()
+            .blocks
+            .iter()
+            .filter(|(_, u)| **u > now)
+            .map(|(h, u)| (h.clone(), *u))
+            .collect())
+    }
+
+    fn summary(&self) -> Result<Summary, StoreError> {
+        let m = self.lock();
+        Ok(Summary {
+            schema_version: 0,
+            round: 1,
+            queued: m.frontier.queued() as u64,
+            written: m.written,
+            done: m.done,
+            failed: m.failed,
+            shards: m.shards.len() as u64,
+            hosts: Vec::new(),
+        })
+    }
+}
+
+/// The number stored for a [`Kind`].
+pub fn kind_code(k: Kind) -> i64 {
+    match k {
+        Kind::Page => 0,
+        Kind::Sitemap => 1,
+        Kind::Feed => 2,
+    }
+}
+
+/// The [`Kind`] of a stored number.
+pub fn kind_of(code: i64) -> Kind {
+    match code {
+        1 => Kind::Sitemap,
+        2 => Kind::Feed,
+        _ => Kind::Page,
+    }
+}
+
+/// The number stored for a [`Via`].
+pub fn via_code(v: Via) -> i64 {
+    match v {
+        Via::Seed => 0,
+        Via::Sitemap => 1,
+        Via::NewsSitemap => 2,
+        Via::Feed => 3,
+        Via::Link => 4,
+    }
+}
+
+/// The [`Via`] of a stored number.
+pub fn via_of(code: i64) -> Via {
+    match code {
+        0 => Via::Seed,
+        1 => Via::Sitemap,
+        2 => Via::NewsSitemap,
+        3 => Via::Feed,
+        _ => Via::Link,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_back_off_from_an_hour_to_a_week() {
+        assert_eq!(failure_backoff(1), Duration::from_secs(3600));
+        assert_eq!(failure_backoff(2), Duration::from_secs(7200));
+        assert_eq!(failure_backoff(30), Duration::from_secs(7 * 24 * 3600));
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for k in [Kind::Page, Kind::Sitemap, Kind::Feed] {
+            assert_eq!(kind_of(kind_code(k)), k);
+        }
+        for v in [Via::Seed, Via::Sitemap, Via::NewsSitemap, Via::Feed, Via::Link] {
+            assert_eq!(via_of(via_code(v)), v);
+        }
+    }
+}
