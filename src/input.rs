@@ -7,7 +7,7 @@ use crate::warc::{Counts, WarcPage, WarcPages};
 use flate2::read::MultiGzDecoder;
 use serde::Deserialize;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 /// Read buffer of a WARC file.
@@ -167,14 +167,18 @@ pub fn read_manifest(manifest: &Path) -> Result<Vec<Source>, InputError> {
 /// `max + 1` bytes: never more is buffered, and [`crate::process`] tells a page over its
 /// `max_bytes` limit by that extra byte.
 pub fn read(src: &Source, max: usize) -> Result<Vec<u8>, InputError> {
-    let cap = max as u64 + 1;
+    let cap = (max as u64).saturating_add(1);
     let name = src.display();
     let err = |e| io_err(Path::new(&name), e);
-    let mut reader: Box<dyn BufRead> = match &src.path {
-        Some(p) => Box::new(BufReader::new(File::open(p).map_err(|e| io_err(p, e))?)),
+    let mut reader: Box<dyn Read> = match &src.path {
+        Some(p) => Box::new(File::open(p).map_err(|e| io_err(p, e))?),
         None => Box::new(std::io::stdin().lock()),
     };
-    let gzip = reader.fill_buf().map_err(err)?.starts_with(&[0x1f, 0x8b]);
+    // The first two bytes tell gzip; a pipe may deliver them in separate reads.
+    let mut magic = Vec::with_capacity(2);
+    (&mut reader).take(2).read_to_end(&mut magic).map_err(err)?;
+    let gzip = magic == [0x1f, 0x8b];
+    let reader = BufReader::new(std::io::Cursor::new(magic).chain(reader));
     let mut out = Vec::new();
     if gzip {
         MultiGzDecoder::new(reader).take(cap).read_to_end(&mut out)

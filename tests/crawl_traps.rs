@@ -44,16 +44,41 @@ fn redirect(to: &str) -> Reply {
 /// The calendar widget every page carries.
 const CALENDAR_LINK: &str = "<aside class=widget><a href=\"/cal/2026/11/\">Archive calendar</a></aside>";
 
+/// Prose that differs from story to story (so that no two are near-duplicates).
+fn story_text(n: usize) -> String {
+    const WORDS: &[&str] = &[
+        "harbour", "council", "budget", "ferry", "school", "storm", "bridge", "market", "library",
+        "festival", "union", "hospital", "tram", "river", "museum", "court", "farm", "airport", "stadium",
+        "forest", "election", "factory", "theatre", "police", "railway", "beach", "castle", "garden",
+        "tunnel", "quarry",
+    ];
+    (0..6)
+        .map(|p| {
+            let w = |k: usize| {
+                // splitmix64 of (story, paragraph, slot): a word per slot, independent per story.
+                let mut x = (n * 1_000 + p * 10 + k) as u64 ^ 0x9e37_79b9_7f4a_7c15;
+                x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+                x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+                WORDS[((x ^ (x >> 31)) % WORDS.len() as u64) as usize]
+            };
+            format!(
+                "<p>The {} board met on {} night, and after a debate about the {}, with several amendments \
+                 from the {} committee, it approved the plan for the {} before the {} season began in the {}.</p>",
+                w(0),
+                ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"][(n + p) % 5],
+                w(1),
+                w(2),
+                w(3),
+                w(4),
+                w(5)
+            )
+        })
+        .collect()
+}
+
 impl TrapWeb {
     fn article(&self, n: usize) -> Reply {
-        let paragraphs: String = (0..6)
-            .map(|p| {
-                format!(
-                    "<p>Paragraph {p} of story {n}: the harbour board met on Tuesday, and after a long debate, \
-                     with several amendments, it approved the plan to dredge the channel before the winter storms.</p>"
-                )
-            })
-            .collect();
+        let paragraphs = story_text(10_000 + n);
         html(&format!(
             "<script type=\"application/ld+json\">{{\"@type\":\"NewsArticle\",\"headline\":\"Story {n}\",\
              \"datePublished\":\"2026-11-{:02}T08:00:00Z\"}}</script>\
@@ -113,8 +138,64 @@ impl TrapWeb {
     }
 }
 
+/// A legitimate site the trap budgets must not cut: a home page with 30 numbered sections
+/// (each leading to 3 articles) and 40 pages of pagination (each with 2 articles, of which
+/// only the newest 20 are in the sitemap).
+const LEGIT: &str = "legit.test";
+const SECTIONS: usize = 30;
+const PAGES: usize = 40;
+
+fn legit(path: &str) -> Reply {
+    let link = |href: String| format!("<li><a href=\"{href}\">{href}</a></li>");
+    match path {
+        "/robots.txt" => Reply::ok("text/plain", format!("User-agent: *\nSitemap: http://{LEGIT}/sitemap.xml\n")),
+        "/sitemap.xml" => Reply::ok(
+            "application/xml",
+            format!(
+                "<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">{}</urlset>",
+                (0..20)
+                    .map(|n| format!("<url><loc>http://{LEGIT}/archive/story-{n}/</loc></url>"))
+                    .collect::<String>()
+            ),
+        ),
+        "/" => html(&format!(
+            "<h1>Legit Ledger</h1><ul>{}{}</ul>",
+            (1..=SECTIONS).map(|c| link(format!("/category/{c}/"))).collect::<String>(),
+            link("/news/page/1/".to_string())
+        )),
+        p if p.starts_with("/category/") => {
+            let c: usize = p["/category/".len()..].trim_end_matches('/').parse().unwrap_or(0);
+            html(&format!(
+                "<h1>Section {c}</h1><ul>{}</ul>",
+                (0..3).map(|k| link(format!("/section-story/{}/", c * 10 + k))).collect::<String>()
+            ))
+        }
+        p if p.starts_with("/news/page/") => {
+            let n: usize = p["/news/page/".len()..].trim_end_matches('/').parse().unwrap_or(1);
+            let next = if n < PAGES { link(format!("/news/page/{}/", n + 1)) } else { String::new() };
+            html(&format!(
+                "<h1>Page {n}</h1><ul>{}{next}</ul>",
+                (0..2).map(|k| link(format!("/archive/story-{}/", (n - 1) * 2 + k))).collect::<String>()
+            ))
+        }
+        p if p.starts_with("/section-story/") || p.starts_with("/archive/story-") => {
+            let digits: String = p.chars().filter(|c| c.is_ascii_digit()).collect();
+            let n: usize = digits.parse::<usize>().unwrap_or(0) + if p.starts_with("/section") { 5000 } else { 0 };
+            html(&format!(
+                "<script type=\"application/ld+json\">{{\"@type\":\"NewsArticle\",\"headline\":\"Story {n}\"}}</script>\
+                 <article><h1>Story {n}</h1>{}</article>",
+                story_text(n)
+            ))
+        }
+        _ => Reply::not_found(),
+    }
+}
+
 impl Web for TrapWeb {
-    fn reply(&self, _host: &str, path: &str) -> Reply {
+    fn reply(&self, host: &str, path: &str) -> Reply {
+        if host == LEGIT {
+            return legit(path);
+        }
         let (route, query) = path.split_once('?').unwrap_or((path, ""));
         match route {
             "/robots.txt" => Reply::ok(
@@ -194,22 +275,30 @@ impl Web for TrapWeb {
     }
 }
 
-fn requests(log: &[LoggedRequest], prefix: &str) -> usize {
-    log.iter().filter(|r| r.path.starts_with(prefix)).count()
+fn requests(log: &[LoggedRequest], host: &str, prefix: &str) -> usize {
+    log.iter()
+        .filter(|r| r.host == host && r.path.starts_with(prefix))
+        .count()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_trap_site_is_crawled_to_the_end_with_every_sitemap_article() {
     let server = Server::start(Arc::new(TrapWeb::default())).await.expect("server");
     let mut cfg = CrawlConfig::new(
-        vec![Url::parse(&format!("http://{HOST}/")).expect("seed")],
+        vec![
+            Url::parse(&format!("http://{HOST}/")).expect("seed"),
+            Url::parse(&format!("http://{LEGIT}/")).expect("seed"),
+        ],
         "newsharvest-test/1.0 (+mailto:test@example.org)".into(),
     );
-    cfg.fetch.resolve = vec![ResolveRule {
-        host: HOST.into(),
-        port: 80,
-        addr: server.addr(),
-    }];
+    cfg.fetch.resolve = [HOST, LEGIT]
+        .iter()
+        .map(|h| ResolveRule {
+            host: h.to_string(),
+            port: 80,
+            addr: server.addr(),
+        })
+        .collect();
     // A user crawling deep: link depth alone does not end the calendar.
     cfg.max_depth = 50;
     cfg.rate = 100.0;
@@ -238,7 +327,7 @@ async fn a_trap_site_is_crawled_to_the_end_with_every_sitemap_article() {
     for prefix in [
         "/cal/", "/loop/", "/chain/", "/session", "/a/", "/search", "/news/",
     ] {
-        eprintln!("requests to {prefix:<9} {}", requests(&log, prefix));
+        eprintln!("requests to {prefix:<9} {}", requests(&log, HOST, prefix));
     }
     eprintln!("peak RSS {peak_mib:.1} MiB, {} requests in all", log.len());
 
@@ -250,16 +339,39 @@ async fn a_trap_site_is_crawled_to_the_end_with_every_sitemap_article() {
             "sitemap article {url} not written"
         );
     }
-    assert_eq!(records.len(), ARTICLES, "only the articles are written");
-    let cal = requests(&log, "/cal/");
-    assert!(cal <= 100, "{cal} requests into the endless calendar");
-    assert!(requests(&log, "/loop/") <= 12, "redirect loop");
-    assert!(requests(&log, "/chain/") <= 12, "endless redirect chain");
-    assert!(requests(&log, "/session") <= 3, "session ids are not new pages");
-    assert!(requests(&log, "/a/") <= 3, "a growing relative path");
-    assert!(requests(&log, "/search") <= 60, "endless search pages");
+    let on = |host: &str| {
+        records
+            .iter()
+            .filter(|r| r.url.as_deref().is_some_and(|u| u.contains(host)))
+            .count()
+    };
+    assert_eq!(on(HOST), ARTICLES, "only the articles are written");
+    // The legitimate site is crawled in full: every section's articles and the archive
+    // beyond its sitemap, however many sections and pages there are.
+    assert_eq!(on(LEGIT), SECTIONS * 3 + PAGES * 2, "{:#?}", st.traps);
     assert!(
-        st.traps.iter().any(|t| t.contains("/cal/N/N/N/")),
+        !st.traps.iter().any(|t| t.starts_with("legit.test")),
+        "{:#?}",
+        st.traps
+    );
+    assert!(
+        records.iter().all(|r| r.duplicate_of.is_none()),
+        "distinct stories are no duplicates"
+    );
+    let cal = requests(&log, HOST, "/cal/");
+    assert!(cal <= 100, "{cal} requests into the endless calendar");
+    assert!(requests(&log, HOST, "/loop/") <= 12, "redirect loop");
+    assert!(requests(&log, HOST, "/chain/") <= 12, "endless redirect chain");
+    assert!(
+        requests(&log, HOST, "/session") <= 3,
+        "session ids are not new pages"
+    );
+    assert!(requests(&log, HOST, "/a/") <= 3, "a growing relative path");
+    assert!(requests(&log, HOST, "/search") <= 100, "endless search pages");
+    assert!(
+        st.traps
+            .iter()
+            .any(|t| t.contains("trap.test: 25 pages like /cal/N/N")),
         "{:?}",
         st.traps
     );

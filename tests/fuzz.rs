@@ -5,7 +5,8 @@
 //! for a few seconds (`NH_FUZZ_SECONDS`, default 3 per target; `NH_FUZZ_SEED` to repeat a
 //! run). The mutations are byte flips, cuts, repeats, splices between corpus files and
 //! insertions of each target's tokens (tags, entities, WARC and XML markers), so that the
-//! inputs stay close to the formats. A failing input is written to
+//! inputs stay close to the formats. A failing input — a panic, or a hang of over 20 s,
+//! which a watchdog thread turns into a failed test — is written to
 //! `target/fuzz-failures/` and named in the failure. The coverage-guided run is
 //! `cargo fuzz` in `fuzz/` (fuzz/README.md).
 
@@ -217,20 +218,58 @@ fn mutate(rng: &mut StdRng, input: &[u8], corpus: &[Vec<u8>], dict: &[&str]) -> 
     out
 }
 
-/// Run one input; on a panic, save it and fail naming the file.
-fn check(target: &str, input: &[u8], what: &str) {
-    let started = Instant::now();
+/// An input taking longer than this is a hang.
+const HANG: Duration = Duration::from_secs(20);
+
+/// Where a failing input is saved.
+fn save_failure(target: &str, input: &[u8]) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/fuzz-failures");
+    let _ = std::fs::create_dir_all(&dir);
+    let path = dir.join(format!("{target}-{:016x}", fxhash(input)));
+    let _ = std::fs::write(&path, input);
+    path
+}
+
+/// The input being run, for the watchdog.
+struct Running {
+    target: &'static str,
+    input: Vec<u8>,
+    since: Instant,
+}
+
+static RUNNING: std::sync::Mutex<Option<Running>> = std::sync::Mutex::new(None);
+
+/// A thread that ends the test process when one input runs longer than [`HANG`]: a hang
+/// would otherwise stall CI instead of failing it. The input is saved first.
+fn start_watchdog() {
+    std::thread::spawn(|| loop {
+        std::thread::sleep(Duration::from_secs(1));
+        let guard = RUNNING.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(r) = guard.as_ref().filter(|r| r.since.elapsed() > HANG) {
+            let path = save_failure(r.target, &r.input);
+            eprintln!(
+                "fuzz target {} hangs (over {HANG:?}); input saved as {}",
+                r.target,
+                path.display()
+            );
+            std::process::exit(101);
+        }
+    });
+}
+
+/// Run one input; on a panic or a hang, save it and fail naming the file.
+fn check(target: &'static str, input: &[u8], what: &str) {
+    *RUNNING.lock().unwrap_or_else(|p| p.into_inner()) = Some(Running {
+        target,
+        input: input.to_vec(),
+        since: Instant::now(),
+    });
     let r = catch_unwind(AssertUnwindSafe(|| newsharvest::fuzz::run(target, input)));
-    let slow = started.elapsed() > Duration::from_secs(10);
-    if r.is_err() || slow {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/fuzz-failures");
-        let _ = std::fs::create_dir_all(&dir);
-        let name = format!("{target}-{:016x}", fxhash(input));
-        let path = dir.join(&name);
-        let _ = std::fs::write(&path, input);
-        let problem = if slow { "took over 10 s on" } else { "panicked on" };
+    *RUNNING.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    if r.is_err() {
+        let path = save_failure(target, input);
         panic!(
-            "fuzz target {target} {problem} {what}; input saved as {}",
+            "fuzz target {target} panicked on {what}; input saved as {}",
             path.display()
         );
     }
@@ -258,6 +297,7 @@ fn fuzz_targets_hold_on_the_corpus_the_regressions_and_mutations() {
                 .map_or(1, |d| d.as_secs())
         });
     eprintln!("NH_FUZZ_SEED={seed} NH_FUZZ_SECONDS={seconds}");
+    start_watchdog();
     for target in newsharvest::fuzz::TARGETS {
         let mut corpus_files = files(&root.join("corpus").join(target));
         if *target == "html" {

@@ -248,6 +248,37 @@ fn write_corpus(dir: &Path) {
         "deep-button-form.html",
         page(&"<form><button><div>".repeat(50_000)),
     );
+    // Shapes that a model of the open elements can get wrong: `<hr>` closing a p, HTML
+    // breaking out of SVG, an end tag outside its scope, the deep part not under the
+    // first child.
+    add("drift-hr-span.html", page(&"<p><hr><span></p>".repeat(25_000)));
+    add(
+        "drift-svg-breakout.html",
+        page(&("<svg>".to_string() + &"<div/>x".repeat(30_000))),
+    );
+    add(
+        "drift-div-across-cell.html",
+        page(&"<div>x<table><tr><td>x</div>".repeat(20_000)),
+    );
+    add(
+        "drift-leaf-first.html",
+        page(&"<div>leaf<br><div><i>a</i>".repeat(50_000)),
+    );
+    // Attribute floods where the tokenizer reads tags a naive scan would skip.
+    let flood: String = (0..300_000).map(|i| format!(" a{i}")).collect();
+    add("attributes-end-tag.html", page(&format!("<p>text</p{flood}>")));
+    add(
+        "attributes-after-short-comment.html",
+        page(&format!("<!--><div{flood}>x</div>")),
+    );
+    add(
+        "attributes-select-xmp.html",
+        page(&format!("<select><xmp></select><div{flood}>x</div>")),
+    );
+    add(
+        "attributes-svg-style.html",
+        page(&format!("<svg><style><p{flood}>x")),
+    );
     // JSON-LD nesting and size.
     let ld = |json: &str| {
         page(&format!(

@@ -24,7 +24,7 @@ use super::robots::{self, Robots};
 use super::sqlite::SqliteStore;
 use super::stats::{ErrorRecord, Stats};
 use super::store::{MemoryStore, Outcome, Push, StateStore, StoreError, Written};
-use super::traps::{self, TrapConfig, Traps};
+use super::traps::{self, Origin, TrapConfig, Traps};
 use super::urls::{self, Scope};
 use crate::model::{CrawlInfo, HttpInfo, Page, Record};
 use crate::{process_for_crawl, record, Error, Options, Rules};
@@ -637,25 +637,24 @@ impl Shared {
         lock(&self.hosts).entry(host.to_string()).or_default().clone()
     }
 
-    /// May this link still be followed (its pattern's and host's budgets not used up)?
-    fn trap_allows(&self, host: &str, url: &Url) -> bool {
-        lock(&self.traps).allows(host, &traps::pattern(url))
+    /// May this link be queued (its linking page's pattern and its host not cut)?
+    fn trap_allows(&self, host: &str, item: &Item) -> bool {
+        lock(&self.traps).allows_queue(host, item.from.as_deref())
     }
 
-    /// A page is done: for a linked page that gave no new article, count it against its
-    /// pattern's budget; a new article gives its pattern and its linking page's back.
+    /// A page is done: it was a new article or not, which counts for the pattern of the
+    /// page that linked to it.
     fn page_outcome(&self, item: &Item, host: &str, new_article: bool) {
         if item.kind != Kind::Page {
             return;
         }
-        let own = traps::pattern(&item.url);
-        if new_article {
-            lock(&self.traps).productive(host, Some(&own), item.from.as_deref());
-        } else if item.via == Via::Link {
-            let cut = lock(&self.traps).barren(host, &own);
-            if let Some(cut) = cut {
-                lock(&self.stats).traps.push(cut.to_string());
-            }
+        let cut = lock(&self.traps).done(host, item.from.as_deref(), new_article);
+        self.trap_cut(cut);
+    }
+
+    fn trap_cut(&self, cut: Option<traps::Cut>) {
+        if let Some(cut) = cut {
+            lock(&self.stats).traps.push(cut.to_string());
         }
     }
 
@@ -694,7 +693,7 @@ impl Shared {
                 lock(&self.stats).trap_urls += 1;
                 return false;
             }
-            if !self.trap_allows(host, &item.url) {
+            if !self.trap_allows(host, item) {
                 lock(&self.stats).trap_skipped += 1;
                 return false;
             }
@@ -703,9 +702,10 @@ impl Shared {
     }
 
     /// Queue many URLs in one state transaction (a sitemap's entries, a page's links).
-    fn enqueue_many(self: &Arc<Self>, items: Vec<Item>, force: bool) {
+    /// Returns how many were queued.
+    fn enqueue_many(self: &Arc<Self>, items: Vec<Item>, force: bool) -> usize {
         if self.stopped() {
-            return;
+            return 0;
         }
         let batch: Vec<(String, Item)> = items
             .into_iter()
@@ -715,7 +715,7 @@ impl Shared {
             })
             .collect();
         if batch.is_empty() {
-            return;
+            return 0;
         }
         // Pushing and a worker's last pop happen under this lock, so no queued URL is left
         // without a worker.
@@ -725,14 +725,16 @@ impl Shared {
             Err(e) => {
                 drop(workers);
                 self.store_failed(e);
-                return;
+                return 0;
             }
         };
         let mut spawn = Vec::new();
         let mut written = 0;
+        let mut queued = 0;
         for ((host, _), p) in batch.iter().zip(pushed) {
             match p {
                 Push::Queued => {
+                    queued += 1;
                     self.pending.fetch_add(1, Ordering::SeqCst);
                     let w = workers.entry(host.clone()).or_default();
                     if *w < self.cfg.per_host_concurrency.max(1) {
@@ -751,6 +753,7 @@ impl Shared {
         for host in spawn {
             tokio::spawn(host_worker(self.clone(), host));
         }
+        queued
     }
 
     /// Start workers for a host whose URLs an earlier run left queued.
@@ -1273,12 +1276,16 @@ async fn host_worker(shared: Arc<Shared>, host: String) {
             }
             Some(r) if !r.allowed(&item.url) => {
                 lock(&shared.stats).robots_disallowed += 1;
+                shared.page_outcome(&item, &host, false);
                 shared.settle(&item.url, Outcome::Done { listing: false });
                 shared.finish();
             }
-            // The link's pattern used up its budget while it waited in the queue.
-            Some(_) if is_link_page(&item) && !shared.trap_allows(&host, &item.url) => {
+            // The link's origin used up its budget while it waited in the queue.
+            Some(_)
+                if is_link_page(&item) && !lock(&shared.traps).allows_fetch(&host, item.from.as_deref()) =>
+            {
                 lock(&shared.stats).trap_skipped += 1;
+                shared.page_outcome(&item, &host, false);
                 shared.settle(&item.url, Outcome::Done { listing: false });
                 shared.finish();
             }
@@ -1340,7 +1347,8 @@ impl Shared {
             }
         }
         if item.depth < self.cfg.max_depth {
-            let from: Arc<str> = traps::pattern(&item.url).into();
+            // Links on a seed are the site's word, like sitemap entries: no budget.
+            let from = (item.via != Via::Seed).then(|| Arc::new(Origin::of(&item.url)));
             let links = a
                 .links
                 .into_iter()
@@ -1354,7 +1362,7 @@ impl Shared {
                         return None;
                     }
                     let mut link = Item::new(u, kind, Via::Link, item.depth + 1);
-                    link.from = Some(from.clone());
+                    link.from = from.clone();
                     Some(link)
                 })
                 .collect();
@@ -1395,7 +1403,8 @@ impl Shared {
             lock(&self.stats).duplicates += 1;
             return done(self);
         }
-        self.page_outcome(&item, host, true);
+        // A listing page written with --emit-all is still no article for the trap budgets.
+        self.page_outcome(&item, host, !a.listing);
         self.settle(&item.url, Outcome::Pending);
         {
             let mut st = lock(&self.stats);

@@ -62,9 +62,9 @@ pub struct Item {
     pub chain: Vec<String>,
     /// A conventional location we only guessed (404 is expected, not an error).
     pub probe: bool,
-    /// For a link: the URL pattern of the page it was found on (credited when it turns out
-    /// to be an article, see `super::traps`).
-    pub from: Option<std::sync::Arc<str>>,
+    /// For a link: the page it was found on, whose budget it counts against (see
+    /// `super::traps`).
+    pub from: Option<std::sync::Arc<super::traps::Origin>>,
     /// What earlier rounds learnt about this URL (validators for a conditional request, the
     /// record written before), when the state has it.
     pub prior: Option<Box<super::store::History>>,

@@ -51,7 +51,7 @@ CREATE TABLE IF NOT EXISTS urls (
     attempts INTEGER NOT NULL DEFAULT 0,
     chain TEXT,
     probe INTEGER NOT NULL DEFAULT 0,
-    from_pattern TEXT,
+    from_url TEXT,
     status INTEGER,
     etag TEXT,
     last_modified TEXT,
@@ -269,10 +269,10 @@ fn insert_item(
     seq: i64,
 ) -> rusqlite::Result<usize> {
     tx.execute(
-        "INSERT INTO urls(url, host, kind, via, depth, state, round, priority, seq, attempts, chain, probe, from_pattern)
+        "INSERT INTO urls(url, host, kind, via, depth, state, round, priority, seq, attempts, chain, probe, from_url)
          VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
          ON CONFLICT(url) DO UPDATE SET host = ?2, kind = ?3, via = ?4, depth = ?5, state = 0, round = ?6,
-             priority = ?7, seq = ?8, attempts = ?9, chain = ?10, probe = ?11, from_pattern = ?12",
+             priority = ?7, seq = ?8, attempts = ?9, chain = ?10, probe = ?11, from_url = ?12",
         params![
             item.url.as_str(),
             host,
@@ -285,7 +285,7 @@ fn insert_item(
             item.attempts,
             chain_text(item),
             item.probe,
-            item.from.as_deref(),
+            item.from.as_ref().map(|o| o.url.as_str()),
         ],
     )
 }
@@ -411,7 +411,7 @@ impl StateStore for SqliteStore {
         let tx = self.tx(&mut conn)?;
         let row = tx
             .query_row(
-                "SELECT url, kind, via, depth, attempts, chain, probe, from_pattern, status, etag, last_modified,
+                "SELECT url, kind, via, depth, attempts, chain, probe, from_url, status, etag, last_modified,
                         fetched_at, listing, failures, record_id, content_hash, revision
                  FROM urls WHERE host = ?1 AND state = 0 ORDER BY priority, seq LIMIT 1",
                 params![host],
@@ -460,7 +460,9 @@ impl StateStore for SqliteStore {
             .and_then(|c| serde_json::from_str(&c).ok())
             .unwrap_or_default();
         item.probe = probe;
-        item.from = from.map(Into::into);
+        item.from = from
+            .and_then(|f| super::traps::Origin::parse(&f))
+            .map(std::sync::Arc::new);
         let history = history.fetched_at.is_some().then_some(history);
         Ok(Some((item, history)))
     }

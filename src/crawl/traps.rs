@@ -1,18 +1,23 @@
 //! Crawler-trap defences for links: URLs no crawl should follow (too long, too many path
-//! segments, a segment repeated as in `/a/b/a/b/a/`), and per-host budgets of pages that
-//! lead to no new article, kept per URL *pattern* (the path with its numbers generalised:
-//! `/cal/2026/11/05/` is `/cal/N/N/N/`) and host-wide.
+//! segments, a segment repeated as in `/a/b/a/b/a/`), and per-host budgets of linked pages
+//! that are no new article, kept per URL *pattern* of the page the links were found on
+//! (the path with its numbers generalised: `/cal/2026/11/05/` is `/cal/N/N/N/`) and
+//! host-wide.
 //!
 //! An endless calendar, an infinite `?page=N` or a search that links to ever new searches
-//! makes new URLs of a few patterns forever, none of them an article. Heritrix and
-//! StormCrawler cut such spaces with path rules and per-queue budgets; we do the same per
-//! pattern: after [`TrapConfig::per_pattern`] pages of one pattern that gave no article,
-//! and led to none, its links are no longer followed on that host, and after
-//! [`TrapConfig::per_host`] such pages in a row the host's links are no longer followed at
-//! all. A listing page earns its pattern a fresh budget whenever an article it linked to
-//! is written, so section pages and their pagination, which lead to articles, are never
-//! cut. Sitemap, feed and seed URLs are never subject to these budgets. Pure bookkeeping:
-//! no I/O.
+//! makes new URLs forever from pages of a few patterns, none of them an article. Heritrix
+//! and StormCrawler cut such spaces with path rules and per-queue budgets; we do the same
+//! per pattern of the linking page: every linked page that turns out to be no new article
+//! counts against the pattern of the page that linked to it, and a new article renews that
+//! budget. After [`TrapConfig::per_pattern`] such pages, links found on pages of that
+//! pattern are no longer queued (those queued already are still fetched, up to twice the
+//! budget), until a page of the pattern leads to an article again. After
+//! [`TrapConfig::per_host`] linked pages in a row on one host without a new article, the
+//! host's links are no longer followed at all. Sections and their pagination lead to
+//! articles, so they are never cut, however many there are and in whatever order the
+//! breadth-first crawl reaches them (a home page's thirty section links are all queued
+//! before any is judged). Sitemap, feed and seed URLs are never subject to these budgets.
+//! Pure bookkeeping: no I/O.
 
 use std::collections::HashMap;
 use url::Url;
@@ -52,15 +57,19 @@ pub fn pathological(u: &Url) -> Option<String> {
 }
 
 /// The URL's pattern: its path with every run of digits written `N` (and any segment of
-/// 24 or more letters and digits, a hash or id, written `X`), then its query keys, sorted,
-/// without values. `/cal/2026/11/05/?view=day` → `/cal/N/N/N/?view`.
+/// 16 or more hex digits and dashes with a digit among them, a hash or UUID, written `X`),
+/// then its query keys, sorted, without values. `/cal/2026/11/05/?view=day` →
+/// `/cal/N/N/N/?view`.
 pub fn pattern(u: &Url) -> String {
     let mut out = String::with_capacity(u.path().len() + 8);
     for (i, seg) in u.path().split('/').enumerate() {
         if i > 0 {
             out.push('/');
         }
-        if seg.len() >= 24 && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        if seg.len() >= 16
+            && seg.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+            && seg.bytes().any(|b| b.is_ascii_digit())
+        {
             out.push('X');
             continue;
         }
@@ -87,12 +96,41 @@ pub fn pattern(u: &Url) -> String {
     out
 }
 
+/// The page a link was found on: the budgets are kept by its host and pattern.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Origin {
+    /// The linking page's URL.
+    pub url: String,
+    /// Its host.
+    pub host: String,
+    /// Its [`pattern`].
+    pub pattern: String,
+}
+
+impl Origin {
+    /// The origin of links found on `page`.
+    pub fn of(page: &Url) -> Origin {
+        Origin {
+            url: page.to_string(),
+            host: page.host_str().unwrap_or("").to_string(),
+            pattern: pattern(page),
+        }
+    }
+
+    /// The origin of a stored URL (`None` when it does not parse).
+    pub fn parse(url: &str) -> Option<Origin> {
+        Url::parse(url).ok().map(|u| Origin::of(&u))
+    }
+}
+
 /// The budgets (README "Safety limits").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TrapConfig {
-    /// Pages of one pattern on one host that may lead to no article (`--max-barren-per-pattern`).
+    /// Barren pages of one pattern on one host before links found on such pages are no
+    /// longer followed (`--max-barren-per-pattern`).
     pub per_pattern: u32,
-    /// Pages in a row on one host that may lead to no article (`--max-barren-per-host`).
+    /// Linked pages in a row on one host without an article before the host's links are no
+    /// longer followed (`--max-barren-per-host`).
     pub per_host: u32,
 }
 
@@ -110,7 +148,7 @@ impl Default for TrapConfig {
 pub struct Cut {
     /// The host.
     pub host: String,
-    /// The pattern cut off, or `None` when the host's links as a whole are.
+    /// The pattern whose links are cut off, or `None` when the host's links as a whole are.
     pub pattern: Option<String>,
     /// How many pages led to no article.
     pub pages: u32,
@@ -121,12 +159,12 @@ impl std::fmt::Display for Cut {
         match &self.pattern {
             Some(p) => write!(
                 f,
-                "{}: {} pages like {p} led to no article; links like it are not followed (--max-barren-per-pattern)",
+                "{}: {} pages like {p} led to no new article; links found on them are not followed (--max-barren-per-pattern)",
                 self.host, self.pages
             ),
             None => write!(
                 f,
-                "{}: {} pages in a row led to no article; its links are not followed (--max-barren-per-host)",
+                "{}: {} linked pages in a row were no new article; its links are not followed (--max-barren-per-host)",
                 self.host, self.pages
             ),
         }
@@ -135,9 +173,9 @@ impl std::fmt::Display for Cut {
 
 #[derive(Debug, Default)]
 struct HostTraps {
-    /// Pages in a row that led to no article.
+    /// Linked pages in a row that were no new article.
     streak: u32,
-    /// Per pattern: pages that led to no article since the pattern last led to one.
+    /// Per pattern of linking pages: linked pages that were no new article since one was.
     patterns: HashMap<String, u32>,
     /// The host's links are no longer followed.
     cut: bool,
@@ -159,56 +197,70 @@ impl Traps {
         }
     }
 
-    /// May a link of this pattern on this host still be followed?
-    pub fn allows(&self, host: &str, pattern: &str) -> bool {
-        match self.hosts.get(host) {
-            Some(h) => !h.cut && h.patterns.get(pattern).is_none_or(|n| *n < self.cfg.per_pattern),
-            None => true,
-        }
+    fn barren(&self, origin: &Origin) -> u32 {
+        self.hosts
+            .get(&origin.host)
+            .and_then(|h| h.patterns.get(&origin.pattern))
+            .copied()
+            .unwrap_or(0)
     }
 
-    /// A linked page of `pattern` was fetched (or failed) and gave no new article. Returns
-    /// the budget that this used up, once.
-    pub fn barren(&mut self, host: &str, pattern: &str) -> Option<Cut> {
-        let per_pattern = self.cfg.per_pattern;
-        let per_host = self.cfg.per_host;
+    fn host_cut(&self, host: &str) -> bool {
+        self.hosts.get(host).is_some_and(|h| h.cut)
+    }
+
+    /// May a link to `host` found on `origin` be queued?
+    pub fn allows_queue(&self, host: &str, origin: Option<&Origin>) -> bool {
+        !self.host_cut(host) && origin.is_none_or(|o| self.barren(o) < self.cfg.per_pattern)
+    }
+
+    /// May a link queued earlier still be fetched? Up to twice the budget: what a page
+    /// linked before its pattern was cut goes on, a flood of such links does not.
+    pub fn allows_fetch(&self, host: &str, origin: Option<&Origin>) -> bool {
+        !self.host_cut(host) && origin.is_none_or(|o| self.barren(o) < self.cfg.per_pattern.saturating_mul(2))
+    }
+
+    /// A page on `host`, linked from `origin` (`None`: a seed, sitemap or feed entry), is
+    /// done; `article` when it was written as a new article. Returns the budget this used
+    /// up, once.
+    pub fn done(&mut self, host: &str, origin: Option<&Origin>, article: bool) -> Option<Cut> {
+        let (per_pattern, per_host) = (self.cfg.per_pattern, self.cfg.per_host);
+        let mut cut = None;
         let h = self.hosts.entry(host.to_string()).or_default();
-        h.streak = h.streak.saturating_add(1);
-        let n = h.patterns.entry(pattern.to_string()).or_default();
+        if article {
+            h.streak = 0;
+        } else if origin.is_some() {
+            h.streak = h.streak.saturating_add(1);
+            if h.streak >= per_host && !h.cut {
+                h.cut = true;
+                cut = Some(Cut {
+                    host: host.to_string(),
+                    pattern: None,
+                    pages: h.streak,
+                });
+            }
+        }
+        let o = origin?;
+        let n = self
+            .hosts
+            .entry(o.host.clone())
+            .or_default()
+            .patterns
+            .entry(o.pattern.clone())
+            .or_default();
+        if article {
+            *n = 0;
+            return cut;
+        }
         *n = n.saturating_add(1);
         if *n == per_pattern {
             return Some(Cut {
-                host: host.to_string(),
-                pattern: Some(pattern.to_string()),
+                host: o.host.clone(),
+                pattern: Some(o.pattern.clone()),
                 pages: *n,
             });
         }
-        if h.streak >= per_host && !h.cut {
-            h.cut = true;
-            return Some(Cut {
-                host: host.to_string(),
-                pattern: None,
-                pages: h.streak,
-            });
-        }
-        None
-    }
-
-    /// A new article was written on `host`: the streak ends, and its own pattern and the
-    /// pattern of the page that linked to it (if any) get their budgets back.
-    pub fn productive(&mut self, host: &str, own: Option<&str>, linked_from: Option<&str>) {
-        let Some(h) = self.hosts.get_mut(host) else {
-            return;
-        };
-        h.streak = 0;
-        for p in [own, linked_from].into_iter().flatten() {
-            if let Some(n) = h.patterns.get_mut(p) {
-                // A pattern already cut stays cut: its queued links are gone.
-                if *n < self.cfg.per_pattern {
-                    *n = 0;
-                }
-            }
-        }
+        cut
     }
 }
 
@@ -248,28 +300,55 @@ mod tests {
         assert_eq!(pattern(&u("https://ex.com/politics/")), "/politics/");
     }
 
+    fn origin(url: &str) -> Origin {
+        Origin::of(&u(url))
+    }
+
     #[test]
-    fn a_pattern_that_leads_nowhere_is_cut_and_a_productive_one_is_not() {
+    fn links_from_a_pattern_that_leads_nowhere_are_cut_and_productive_ones_are_not() {
         let mut t = Traps::new(TrapConfig {
             per_pattern: 3,
-            per_host: 100,
+            per_host: 1000,
         });
-        assert!(t.barren("h", "/cal/N/").is_none());
-        assert!(t.barren("h", "/cal/N/").is_none());
-        let cut = t.barren("h", "/cal/N/").expect("cut at 3");
-        assert_eq!(cut.pattern.as_deref(), Some("/cal/N/"));
-        assert!(!t.allows("h", "/cal/N/"));
-        assert!(t.allows("h", "/news/page/N/"));
-        assert!(t.allows("other", "/cal/N/"));
-        // Pagination: each page leads to an article before the budget runs out.
-        for _ in 0..10 {
-            t.barren("h", "/news/page/N/");
-            t.barren("h", "/news/page/N/");
-            t.productive("h", Some("/N/N/slug/"), Some("/news/page/N/"));
+        // Calendar days link to days, which are no articles.
+        let day = |d: u32| origin(&format!("http://h.test/cal/2026/11/{d:02}/"));
+        for d in 1..=3 {
+            assert!(t.allows_queue("h.test", Some(&day(d))));
+            let cut = t.done("h.test", Some(&day(d)), false);
+            assert_eq!(cut.is_some(), d == 3, "cut after 3 barren links");
         }
-        assert!(t.allows("h", "/news/page/N/"));
-        t.productive("h", None, Some("/cal/N/"));
-        assert!(!t.allows("h", "/cal/N/"), "a cut pattern stays cut");
+        assert!(
+            !t.allows_queue("h.test", Some(&day(9))),
+            "no more links from calendar days"
+        );
+        assert!(
+            t.allows_fetch("h.test", Some(&day(9))),
+            "what was queued still goes, for a while"
+        );
+        for d in 4..=6 {
+            t.done("h.test", Some(&day(d)), false);
+        }
+        assert!(!t.allows_fetch("h.test", Some(&day(9))), "but not a flood of it");
+        // A home page's thirty numbered sections are all queued before any is judged; the
+        // sections lead to articles, so links found on them are always followed.
+        let home = origin("http://h.test/");
+        let cats: Vec<Origin> = (1..=30)
+            .map(|c| origin(&format!("http://h.test/category/{c}/")))
+            .collect();
+        for _ in &cats {
+            assert!(t.allows_fetch("h.test", Some(&home)) || t.allows_queue("h.test", None));
+            t.done("h.test", Some(&home), false);
+        }
+        for c in &cats {
+            t.done("h.test", Some(c), false);
+            t.done("h.test", Some(c), true);
+            assert!(t.allows_queue("h.test", Some(c)));
+        }
+        // A page of a cut pattern that leads to an article again lifts the cut.
+        t.done("h.test", Some(&day(12)), true);
+        assert!(t.allows_queue("h.test", Some(&day(9))));
+        // Budgets are per host of the linking page.
+        assert!(t.allows_queue("h.test", Some(&origin("http://other.test/cal/2026/11/01/"))));
     }
 
     #[test]
@@ -278,11 +357,15 @@ mod tests {
             per_pattern: 1000,
             per_host: 5,
         });
-        for i in 0..4 {
-            assert!(t.barren("h", &format!("/p{i}")).is_none());
+        let home = origin("http://h.test/");
+        for _ in 0..4 {
+            assert!(t.done("h.test", Some(&home), false).is_none());
         }
-        let cut = t.barren("h", "/p4").expect("the host is cut at 5");
+        t.done("h.test", None, false);
+        let cut = t
+            .done("h.test", Some(&home), false)
+            .expect("the host is cut at 5");
         assert_eq!(cut.pattern, None);
-        assert!(!t.allows("h", "/anything"));
+        assert!(!t.allows_queue("h.test", None));
     }
 }

@@ -189,7 +189,7 @@ impl<R: BufRead> WarcPages<R> {
             .map_err(|e| format!("reading the payload: {e}"))?;
         self.reader.finish_record().map_err(|e| reason(&e))?;
         // One byte over the cap tells a page over it from one exactly at it.
-        let body = http::decode_payload(&resp, raw, max as u64 + 1)?;
+        let body = http::decode_payload(&resp, raw, (max as u64).saturating_add(1))?;
         if body.len() > max {
             return Err(too_large(body.len()));
         }
