@@ -506,7 +506,9 @@ fn exit_code(st: &Stats) -> ExitCode {
         // A budget ended the run with work left: the next run with the same state goes on.
         return ExitCode::from(4);
     }
-    let ok_responses: u64 = st.by_status.range(200..300).map(|(_, n)| n).sum();
+    // 304 Not Modified is an answer too: an incremental run may get nothing else.
+    let ok_responses: u64 = st.by_status.range(200..300).map(|(_, n)| n).sum::<u64>()
+        + st.by_status.get(&304).copied().unwrap_or(0);
     if ok_responses == 0 {
         ExitCode::from(3)
     } else if st.errors > 0 {

@@ -41,6 +41,8 @@ pub struct LoggedRequest {
     pub user_agent: String,
     /// Status answered.
     pub status: u16,
+    /// The request was conditional (`If-None-Match` or `If-Modified-Since`).
+    pub conditional: bool,
 }
 
 /// What to answer.
@@ -187,7 +189,13 @@ async fn answer(
         .and_then(|h| h.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let reply = web.reply(&host, &path);
+    let if_none_match = req
+        .headers()
+        .get(hyper::header::IF_NONE_MATCH)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string);
+    let conditional = if_none_match.is_some() || req.headers().contains_key(hyper::header::IF_MODIFIED_SINCE);
+    let reply = with_etag(web.reply(&host, &path), if_none_match.as_deref());
     let status = match &reply {
         Reply::Full { status, .. } => *status,
         _ => 200,
@@ -199,9 +207,46 @@ async fn answer(
             at,
             user_agent,
             status,
+            conditional,
         });
     }
     to_response(reply)
+}
+
+/// Every complete 200 carries an `ETag` (a hash of its body, unless the web set one), and
+/// a request whose `If-None-Match` names it gets `304 Not Modified`, as real servers do.
+fn with_etag(reply: Reply, if_none_match: Option<&str>) -> Reply {
+    let Reply::Full {
+        status: 200,
+        mut headers,
+        body,
+    } = reply
+    else {
+        return reply;
+    };
+    let etag = match headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("etag")) {
+        Some((_, v)) => v.clone(),
+        None => {
+            let h = body.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+            });
+            let tag = format!("\"{h:016x}\"");
+            headers.push(("etag".into(), tag.clone()));
+            tag
+        }
+    };
+    if if_none_match.is_some_and(|m| m.split(',').any(|t| t.trim() == etag || t.trim() == "*")) {
+        return Reply::Full {
+            status: 304,
+            headers: vec![("etag".into(), etag)],
+            body: Bytes::new(),
+        };
+    }
+    Reply::Full {
+        status: 200,
+        headers,
+        body,
+    }
 }
 
 fn to_response(reply: Reply) -> Response<Body> {
