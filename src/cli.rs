@@ -26,6 +26,19 @@ pub enum Command {
     Crawl(Box<CrawlArgs>),
     /// Crawl the bundled fixture sites on 127.0.0.1 (offline) and check the result.
     Demo(DemoArgs),
+    /// What a crawl state holds: frontier, written, failed, per host (for schedulers).
+    Status(StatusArgs),
+}
+
+/// `newsharvest status`.
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// The state database of `crawl --state`.
+    #[arg(long)]
+    pub state: PathBuf,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `newsharvest crawl`. Every setting can also come from `--config FILE.toml` (same names,
@@ -59,6 +72,14 @@ pub struct CrawlArgs {
     /// Write the final counters as JSON.
     #[arg(long)]
     pub stats: Option<PathBuf>,
+    /// Keep the counters in this file in Prometheus text format (node_exporter's textfile
+    /// collector), rewritten atomically every 15 s and at the end.
+    #[arg(long)]
+    pub metrics: Option<PathBuf>,
+    /// Print the resolved settings and the discovery plan (robots.txt and its sitemaps are
+    /// read; no page is fetched), then exit.
+    #[arg(long = "dry-run")]
+    pub dry_run: bool,
     /// Archive every request and response in this WARC file (`.warc.gz`: one gzip member
     /// per record).
     #[arg(long)]
@@ -140,6 +161,10 @@ pub struct CrawlArgs {
     /// Send requests for HOST:PORT to ADDR (an IP, or IP:PORT), like curl (repeatable).
     #[arg(long)]
     pub resolve: Vec<String>,
+    /// Allow hosts that are or resolve to loopback, private, link-local or multicast
+    /// addresses (refused by default unless named as a seed or with --resolve).
+    #[arg(long = "allow-private")]
+    pub allow_private: bool,
     /// Extra rule directory.
     #[arg(long = "selectors")]
     pub selectors: Vec<PathBuf>,

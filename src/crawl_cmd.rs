@@ -3,7 +3,7 @@
 //! progress bar, the output files and the exit code (0 fine, 1 some failures, 2 usage,
 //! 3 nothing could be fetched).
 
-use crate::cli::{CrawlArgs, DemoArgs, LimitArgs};
+use crate::cli::{CrawlArgs, DemoArgs, LimitArgs, StatusArgs};
 use anyhow::{bail, Context};
 use newsharvest::crawl::engine::Publish;
 use newsharvest::crawl::fetch::ResolveRule;
@@ -39,6 +39,7 @@ struct ConfigFile {
     output: Option<PathBuf>,
     errors: Option<PathBuf>,
     stats: Option<PathBuf>,
+    metrics: Option<PathBuf>,
     rate: Option<f64>,
     per_host_concurrency: Option<usize>,
     concurrency: Option<usize>,
@@ -60,6 +61,7 @@ struct ConfigFile {
     sitemaps: Option<bool>,
     feeds: Option<bool>,
     resolve: Option<Vec<String>>,
+    allow_private: Option<bool>,
     selectors: Option<Vec<PathBuf>>,
     threads: Option<usize>,
     state: Option<PathBuf>,
@@ -147,6 +149,7 @@ fn parse_seed(s: &str) -> anyhow::Result<Url> {
 struct Resolved {
     cfg: CrawlConfig,
     output: Option<PathBuf>,
+    metrics: Option<PathBuf>,
     compression: Compression,
     shard_limits: ShardLimits,
     errors: Option<PathBuf>,
@@ -243,6 +246,7 @@ fn resolve_args(a: &CrawlArgs) -> anyhow::Result<Resolved> {
         cfg.since = Some(parse_since(s)?);
     }
     cfg.emit_all = a.emit_all || file.emit_all.unwrap_or(false);
+    cfg.fetch.allow_private = a.allow_private || file.allow_private.unwrap_or(false);
     cfg.sitemaps = !a.no_sitemaps && file.sitemaps.unwrap_or(true);
     cfg.feeds = !a.no_feeds && file.feeds.unwrap_or(true);
     for r in a.resolve.iter().chain(file.resolve.iter().flatten()) {
@@ -287,6 +291,7 @@ fn resolve_args(a: &CrawlArgs) -> anyhow::Result<Resolved> {
     };
     Ok(Resolved {
         cfg,
+        metrics: a.metrics.clone().or(file.metrics),
         compression,
         shard_limits,
         output: a.output.clone().or(file.output),
@@ -521,6 +526,9 @@ fn exit_code(st: &Stats) -> ExitCode {
 /// `newsharvest crawl`.
 pub fn run_crawl(a: CrawlArgs) -> anyhow::Result<ExitCode> {
     let r = resolve_args(&a)?;
+    if a.dry_run {
+        return dry_run(&r);
+    }
     let rules = Arc::new(Rules::load(&r.selectors).context("loading rules")?);
     let bar = progress_bar(a.quiet);
     let out = match r.output.as_deref() {
@@ -543,23 +551,429 @@ pub fn run_crawl(a: CrawlArgs) -> anyhow::Result<ExitCode> {
         bar: bar.clone(),
     };
     let rt = runtime()?;
+    let metrics_path = r.metrics.clone();
+    let stats_path = r.stats.clone();
+    let metrics_task_path = metrics_path.clone();
     let st = rt.block_on(async move {
         let (stop_tx, stop_rx) = watch::channel(false);
         spawn_signal_listener(stop_tx);
         let stats = Arc::new(Mutex::new(Stats::default()));
         let ticker = spawn_ticker(bar.clone(), stats.clone());
+        let metrics = metrics_task_path.map(|p| spawn_metrics(p, stats.clone()));
         let res = crawl::crawl(r.cfg, rules, Box::new(sink), stats, stop_rx).await;
         ticker.abort();
+        if let Some(m) = metrics {
+            m.abort();
+        }
         if let Some(b) = &bar {
             b.finish_and_clear();
         }
         res
     })?;
     eprintln!("newsharvest: {}", st.summary());
-    if let Some(p) = &r.stats {
+    if let Some(p) = &stats_path {
         write_stats(p, &st)?;
     }
-    Ok(exit_code(&st))
+    let code = exit_code(&st);
+    if let Some(p) = &metrics_path {
+        write_metrics(p, &st, false, Some(code_number(&st)))
+            .with_context(|| format!("writing {}", p.display()))?;
+    }
+    Ok(code)
+}
+
+/// The number [`exit_code`] gives, for the metrics.
+fn code_number(st: &Stats) -> u8 {
+    match SIGNAL.load(Ordering::SeqCst) {
+        2 => return 130,
+        15 => return 143,
+        _ => {}
+    }
+    if matches!(st.stopped_by.as_str(), "max_pages" | "max_time") && st.work_left > 0 {
+        return 4;
+    }
+    let ok: u64 = st.by_status.range(200..300).map(|(_, n)| n).sum::<u64>()
+        + st.by_status.get(&304).copied().unwrap_or(0);
+    if ok == 0 {
+        3
+    } else if st.errors > 0 {
+        1
+    } else {
+        0
+    }
+}
+
+/// Prometheus text exposition of the counters, written to a temporary file and renamed
+/// over `path` (the textfile collector never reads a half-written file).
+fn write_metrics(path: &Path, st: &Stats, running: bool, exit: Option<u8>) -> std::io::Result<()> {
+    use std::fmt::Write as _;
+    let mut m = String::new();
+    let mut metric = |name: &str, help: &str, kind: &str, samples: &[(String, f64)]| {
+        let _ = writeln!(
+            m,
+            "# HELP newsharvest_{name} {help}\n# TYPE newsharvest_{name} {kind}"
+        );
+        for (labels, v) in samples {
+            let _ = writeln!(m, "newsharvest_{name}{labels} {v}");
+        }
+    };
+    let one = |v: u64| vec![(String::new(), v as f64)];
+    metric(
+        "running",
+        "1 while the crawl runs, 0 after it ended.",
+        "gauge",
+        &[(String::new(), f64::from(u8::from(running)))],
+    );
+    metric(
+        "last_update_timestamp_seconds",
+        "When this file was written.",
+        "gauge",
+        &[(String::new(), chrono::Utc::now().timestamp() as f64)],
+    );
+    metric(
+        "elapsed_seconds",
+        "Wall time of the run so far.",
+        "gauge",
+        &[(String::new(), st.elapsed_s)],
+    );
+    metric(
+        "requests_total",
+        "HTTP requests sent.",
+        "counter",
+        &one(st.requests),
+    );
+    metric(
+        "pages_fetched_total",
+        "HTML pages fetched with a 2xx response.",
+        "counter",
+        &one(st.pages_fetched),
+    );
+    metric(
+        "articles_written_total",
+        "Article records written, by kind.",
+        "counter",
+        &[
+            ("{kind=\"new\"}".into(), st.new as f64),
+            ("{kind=\"updated\"}".into(), st.updated as f64),
+        ],
+    );
+    metric(
+        "articles_unchanged_total",
+        "Recrawled articles whose text had not changed.",
+        "counter",
+        &one(st.unchanged),
+    );
+    metric(
+        "not_modified_total",
+        "Conditional requests answered 304.",
+        "counter",
+        &one(st.not_modified),
+    );
+    metric(
+        "duplicates_total",
+        "Records whose text duplicates an earlier one.",
+        "counter",
+        &one(st.near_duplicates),
+    );
+    metric(
+        "listings_total",
+        "Listing pages followed.",
+        "counter",
+        &one(st.listings),
+    );
+    metric(
+        "errors_total",
+        "Error records, by kind.",
+        "counter",
+        &st.by_error
+            .iter()
+            .map(|(k, n)| (format!("{{kind=\"{k}\"}}"), *n as f64))
+            .collect::<Vec<_>>(),
+    );
+    metric(
+        "responses_total",
+        "HTTP responses, by status code.",
+        "counter",
+        &st.by_status
+            .iter()
+            .map(|(k, n)| (format!("{{code=\"{k}\"}}"), *n as f64))
+            .collect::<Vec<_>>(),
+    );
+    metric("bytes_total", "Body bytes received.", "counter", &one(st.bytes));
+    metric(
+        "committed_total",
+        "Records made durable and marked written in the state.",
+        "counter",
+        &one(st.committed),
+    );
+    metric(
+        "trap_links_total",
+        "Links not followed as crawler traps.",
+        "counter",
+        &one(st.trap_urls + st.trap_skipped),
+    );
+    metric(
+        "work_left",
+        "URLs left queued for the next run.",
+        "gauge",
+        &one(st.work_left),
+    );
+    if let Some(code) = exit {
+        metric(
+            "exit_code",
+            "The exit code of the run.",
+            "gauge",
+            &[(format!("{{stopped_by=\"{}\"}}", st.stopped_by), f64::from(code))],
+        );
+    }
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, m)?;
+    std::fs::rename(&tmp, path)
+}
+
+/// Rewrite the metrics file every 15 s while the crawl runs.
+fn spawn_metrics(path: PathBuf, stats: Arc<Mutex<Stats>>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let t0 = std::time::Instant::now();
+        loop {
+            let snapshot = stats.lock().map(|s| s.clone()).unwrap_or_default();
+            let mut st = snapshot;
+            st.elapsed_s = t0.elapsed().as_secs_f64();
+            if let Err(e) = write_metrics(&path, &st, true, None) {
+                eprintln!("newsharvest: writing {}: {e}", path.display());
+            }
+            tokio::time::sleep(Duration::from_secs(15)).await;
+        }
+    })
+}
+
+/// `crawl --dry-run`: the settings as resolved, what the state holds, and the discovery
+/// plan per seed host (robots.txt is read, with its Sitemap: lines; nothing else).
+fn dry_run(r: &Resolved) -> anyhow::Result<ExitCode> {
+    let c = &r.cfg;
+    let show = |p: &Option<PathBuf>| p.as_ref().map_or("-".to_string(), |p| p.display().to_string());
+    println!("newsharvest crawl --dry-run");
+    println!(
+        "  seeds: {}",
+        c.seeds.iter().map(Url::as_str).collect::<Vec<_>>().join(" ")
+    );
+    println!("  user agent: {}", c.fetch.user_agent);
+    println!(
+        "  politeness: {} requests/s per host, {} in flight per host, {} overall, robots.txt obeyed",
+        c.rate, c.per_host_concurrency, c.concurrency
+    );
+    println!(
+        "  scope: the seeds' domains, max depth {}, include {:?}, exclude {:?}",
+        c.max_depth,
+        c.include.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+        c.exclude.iter().map(|r| r.as_str()).collect::<Vec<_>>()
+    );
+    println!(
+        "  budgets: max pages {}, max time {}",
+        c.max_pages.map_or("none".into(), |n| n.to_string()),
+        c.max_time.map_or("none".into(), |d| format!("{d:?}"))
+    );
+    println!(
+        "  fetch: timeout {:?}, connect {:?}, max body {} bytes, {} retries, {} redirects",
+        c.fetch.timeout, c.fetch.connect_timeout, c.fetch.max_body, c.retries, c.max_redirects
+    );
+    println!(
+        "  page limits: {} bytes, {} nodes, nesting {}, timeout {:?}",
+        c.extract.limits.max_bytes,
+        c.extract.limits.max_nodes,
+        c.extract.limits.max_depth,
+        c.extract.limits.timeout
+    );
+    println!(
+        "  traps: {} barren pages per pattern, {} per host",
+        c.traps.per_pattern, c.traps.per_host
+    );
+    println!(
+        "  output: {}{}",
+        show(&r.output),
+        if r.output.as_deref().is_some_and(is_shard_dir) {
+            format!(
+                " (shards: {} records or {} bytes, {})",
+                r.shard_limits.records,
+                r.shard_limits.bytes,
+                r.compression.extension()
+            )
+        } else {
+            String::new()
+        }
+    );
+    println!(
+        "  errors: {}, stats: {}, metrics: {}, warc: {}",
+        show(&r.errors),
+        show(&r.stats),
+        show(&r.metrics),
+        show(&c.warc)
+    );
+    println!(
+        "  dedup: duplicates {}; recrawl after: {}",
+        if c.drop_duplicates {
+            "dropped"
+        } else {
+            "written with duplicate_of"
+        },
+        c.recrawl_after.map_or("never".into(), |d| format!("{d:?}"))
+    );
+    match &c.state {
+        Some(p) if p.exists() => {
+            let (store, _) = newsharvest::crawl::sqlite::SqliteStore::open(p).map_err(anyhow::Error::msg)?;
+            let s = newsharvest::crawl::store::StateStore::summary(&store).map_err(anyhow::Error::msg)?;
+            let next = if s.queued > 0 {
+                format!("continues round {} ({} URLs queued)", s.round, s.queued)
+            } else {
+                format!("starts round {}", s.round + 1)
+            };
+            println!(
+                "  state: {} — {next}; {} written, {} failed, {} shards",
+                p.display(),
+                s.written,
+                s.failed,
+                s.shards
+            );
+        }
+        Some(p) => println!("  state: {} (created on the first run)", p.display()),
+        None => println!("  state: none (in memory; nothing is kept after the run)"),
+    }
+    let rt = runtime()?;
+    let fetcher = newsharvest::crawl::fetch::Fetcher::new(c.fetch.clone())
+        .map_err(|e| anyhow::anyhow!("HTTP client: {e}"))?;
+    let agent = newsharvest::crawl::robots::agent_token(&c.fetch.user_agent);
+    let mut hosts: Vec<Url> = Vec::new();
+    for s in &c.seeds {
+        if !hosts.iter().any(|h| h.host_str() == s.host_str()) {
+            hosts.push(s.clone());
+        }
+    }
+    println!("discovery plan:");
+    for seed in hosts {
+        let host = seed.host_str().unwrap_or("").to_string();
+        let Ok(robots_url) = seed.join("/robots.txt") else {
+            continue;
+        };
+        let res = rt.block_on(fetcher.get(
+            &robots_url,
+            newsharvest::crawl::fetch::Want::Robots,
+            Some(c.robots_timeout),
+            None,
+        ));
+        match res {
+            Ok(f) if (200..300).contains(&f.status) => {
+                let rb = newsharvest::crawl::robots::Robots::parse(&agent, &f.body);
+                let seed_ok = if rb.allowed(&seed) {
+                    "allowed"
+                } else {
+                    "DISALLOWED by robots.txt"
+                };
+                println!(
+                    "  {host}: robots.txt {} (crawl-delay {:?}); seed {seed_ok}",
+                    f.status, rb.crawl_delay
+                );
+                if rb.sitemaps.is_empty() {
+                    println!(
+                        "    sitemaps: none declared; would try {}",
+                        newsharvest::crawl::discover::CONVENTIONAL_SITEMAPS.join(", ")
+                    );
+                } else {
+                    for sm in &rb.sitemaps {
+                        println!("    sitemap: {sm}");
+                    }
+                }
+            }
+            Ok(f) => println!(
+                "  {host}: robots.txt answers {} ({}); would try sitemaps {}",
+                f.status,
+                if (400..500).contains(&f.status) {
+                    "everything allowed"
+                } else {
+                    "retried, then the host is skipped"
+                },
+                newsharvest::crawl::discover::CONVENTIONAL_SITEMAPS.join(", ")
+            ),
+            Err(e) => println!("  {host}: robots.txt could not be fetched: {e}"),
+        }
+        println!(
+            "    then: the seed {seed}, its feeds (<link rel=alternate>, else {}), links to depth {}",
+            newsharvest::crawl::discover::CONVENTIONAL_FEEDS.join(", "),
+            c.max_depth
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `newsharvest status --state crawl.db`.
+pub fn run_status(a: StatusArgs) -> anyhow::Result<ExitCode> {
+    if !a.state.exists() {
+        bail!("no state at {} (crawl --state creates it)", a.state.display());
+    }
+    let (store, _) = newsharvest::crawl::sqlite::SqliteStore::open(&a.state).map_err(anyhow::Error::msg)?;
+    let s = newsharvest::crawl::store::StateStore::summary(&store).map_err(anyhow::Error::msg)?;
+    let now = chrono::Utc::now().timestamp();
+    let next_due = |h: &newsharvest::crawl::store::HostSummary| match h.blocked_until {
+        Some(t) if t > now => {
+            chrono::DateTime::from_timestamp(t, 0).map_or(t.to_string(), |d| d.to_rfc3339())
+        }
+        _ => "now".to_string(),
+    };
+    if a.json {
+        let hosts: Vec<serde_json::Value> = s
+            .hosts
+            .iter()
+            .map(|h| {
+                serde_json::json!({
+                    "host": h.host, "queued": h.queued, "written": h.written, "failed": h.failed,
+                    "next_due": next_due(h), "blocked_until": h.blocked_until,
+                })
+            })
+            .collect();
+        let v = serde_json::json!({
+            "state": a.state.display().to_string(),
+            "schema_version": s.schema_version,
+            "round": s.round,
+            "round_finished": s.queued == 0,
+            "queued": s.queued, "written": s.written, "done": s.done, "failed": s.failed, "shards": s.shards,
+            "size_bytes": store.size_bytes(),
+            "hosts": hosts,
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "state {} (schema {}, {:.1} MiB): round {} {}",
+        a.state.display(),
+        s.schema_version,
+        store.size_bytes() as f64 / (1024.0 * 1024.0),
+        s.round,
+        if s.queued == 0 {
+            "finished"
+        } else {
+            "unfinished: the next run continues it"
+        }
+    );
+    println!(
+        "  frontier: {} queued · {} written · {} done (listings, sitemaps, unchanged) · {} failed · {} shards",
+        s.queued, s.written, s.done, s.failed, s.shards
+    );
+    println!(
+        "  {:<40} {:>9} {:>9} {:>7}  next due",
+        "host", "queued", "written", "failed"
+    );
+    for h in &s.hosts {
+        println!(
+            "  {:<40} {:>9} {:>9} {:>7}  {}",
+            h.host,
+            h.queued,
+            h.written,
+            h.failed,
+            next_due(h)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn spawn_ticker(

@@ -36,6 +36,7 @@ fn main() -> ExitCode {
         Command::Eval(a) => run_eval(a),
         Command::Crawl(a) => crawl_cmd::run_crawl(*a),
         Command::Demo(a) => crawl_cmd::run_demo(a),
+        Command::Status(a) => crawl_cmd::run_status(a),
     };
     match result {
         Ok(code) => code,

@@ -285,3 +285,64 @@ async fn budgets_stop_the_crawl() {
     assert!(st.elapsed_s < 10.0, "stopped promptly: {:.1}s", st.elapsed_s);
     assert!(records.len() < 30);
 }
+
+/// A site that sends the crawler to an internal address: a redirect and a link to a host
+/// in scope whose DNS answer is loopback. Neither is followed (`blocked_address`) unless
+/// `--allow-private`; nothing reaches the internal host.
+struct Pivot;
+
+impl newsharvest::serve::Web for Pivot {
+    fn reply(&self, host: &str, path: &str) -> newsharvest::serve::Reply {
+        use newsharvest::serve::Reply;
+        match (host, path) {
+            ("intranet.pivot.test", _) => Reply::ok("text/html", "<p>internal admin page</p>"),
+            (_, "/robots.txt") => Reply::not_found(),
+            (_, "/") => Reply::ok(
+                "text/html",
+                "<html><body><h1>Pivot</h1><a href=\"/go\">Go</a> <a href=\"http://intranet.pivot.test/admin\">Admin</a></body></html>",
+            ),
+            (_, "/go") => Reply::status(302, vec![("location".into(), "http://intranet.pivot.test/secret".into())]),
+            _ => Reply::not_found(),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn internal_addresses_are_refused_unless_allowed() {
+    let server = Server::start(Arc::new(Pivot)).await.unwrap();
+    let run_with = |allow: bool| {
+        let mut cfg = config(&["http://pivot.test/"], &server, &["pivot.test"]);
+        cfg.feeds = false;
+        cfg.sitemaps = false;
+        cfg.rate = 50.0;
+        cfg.retries = 0;
+        // A pretend DNS answer for a host the user did not name: it resolves to loopback.
+        cfg.fetch.fake_dns = vec![("intranet.pivot.test".into(), vec![server.addr()])];
+        cfg.fetch.allow_private = allow;
+        cfg
+    };
+    let (_, _, errors) = run(run_with(false)).await;
+    let blocked: Vec<&str> = errors
+        .iter()
+        .filter(|e| e.kind == "blocked_address")
+        .map(|e| e.url.as_str())
+        .collect();
+    assert!(
+        blocked.contains(&"http://intranet.pivot.test/admin"),
+        "{errors:#?}"
+    );
+    assert!(
+        blocked.contains(&"http://intranet.pivot.test/secret"),
+        "the redirect target: {errors:#?}"
+    );
+    assert!(
+        server.log().iter().all(|r| r.host != "intranet.pivot.test"),
+        "a request reached the internal host"
+    );
+    let (_, _, errors) = run(run_with(true)).await;
+    assert!(errors.iter().all(|e| e.kind != "blocked_address"), "{errors:#?}");
+    assert!(server
+        .log()
+        .iter()
+        .any(|r| r.host == "intranet.pivot.test" && r.path == "/secret"));
+}

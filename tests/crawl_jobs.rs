@@ -504,3 +504,66 @@ async fn budgeted_runs_exit_4_until_the_last_exits_0() {
     let fetches = s.log().iter().filter(|r| r.path.starts_with("/news/")).count();
     assert_eq!(fetches, ARTICLES, "an article fetched twice");
 }
+
+/// What a scheduler looks at: `status --json` of the state, the Prometheus textfile, and
+/// `crawl --dry-run`, which reads robots.txt but fetches no page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_metrics_and_dry_run() {
+    let s = site(&[("ops.test", 30)]).await;
+    let d = tmp("ops");
+    let (state, prom) = (d.join("crawl.db"), d.join("newsharvest.prom"));
+    let out = d.join("out.jsonl");
+    let o = run(s.crawl(
+        &state,
+        &[
+            "-o",
+            out.to_str().expect("utf-8"),
+            "--max-pages",
+            "8",
+            "--metrics",
+            prom.to_str().expect("utf-8"),
+        ],
+    ))
+    .await;
+    assert_eq!(code(&o), 4, "{}", String::from_utf8_lossy(&o.stderr));
+    let metrics = std::fs::read_to_string(&prom).expect("metrics");
+    for line in [
+        "newsharvest_running 0",
+        "newsharvest_exit_code{stopped_by=\"max_pages\"} 4",
+        "# TYPE newsharvest_requests_total counter",
+    ] {
+        assert!(metrics.lines().any(|l| l == line), "{line} missing in\n{metrics}");
+    }
+    assert!(metrics.contains("newsharvest_articles_written_total{kind=\"new\"}"));
+    let status = Command::new(env!("CARGO_BIN_EXE_newsharvest"))
+        .args(["status", "--json", "--state"])
+        .arg(&state)
+        .output()
+        .expect("status");
+    assert_eq!(code(&status), 0, "{}", String::from_utf8_lossy(&status.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&status.stdout).expect("status json");
+    assert_eq!(v["round"], 1);
+    assert_eq!(v["round_finished"], false);
+    assert!(v["queued"].as_u64().unwrap_or(0) > 0, "{v}");
+    assert_eq!(v["hosts"][0]["host"], "ops.test");
+    assert_eq!(v["hosts"][0]["next_due"], "now");
+    let text = Command::new(env!("CARGO_BIN_EXE_newsharvest"))
+        .args(["status", "--state"])
+        .arg(&state)
+        .output()
+        .expect("status");
+    assert!(String::from_utf8_lossy(&text.stdout).contains("unfinished: the next run continues it"));
+
+    let before = s.log().len();
+    let o = run(s.crawl(&d.join("fresh.db"), &["--dry-run"])).await;
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let plan = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        plan.contains("discovery plan:") && plan.contains("sitemap: http://ops.test/sitemap.xml"),
+        "{plan}"
+    );
+    assert!(plan.contains("created on the first run"), "{plan}");
+    let paths: Vec<String> = s.log()[before..].iter().map(|r| r.path.clone()).collect();
+    assert_eq!(paths, ["/robots.txt"], "a dry run reads robots.txt only");
+    assert!(!d.join("fresh.db").exists(), "a dry run creates no state");
+}

@@ -139,6 +139,9 @@ impl CrawlConfig {
                 connect_timeout: Duration::from_secs(10),
                 max_body: 10 * 1024 * 1024,
                 resolve: Vec::new(),
+                named_hosts: Vec::new(),
+                allow_private: false,
+                fake_dns: Vec::new(),
             },
             robots_timeout: Duration::from_secs(10),
             robots_attempts: 3,
@@ -303,7 +306,12 @@ pub async fn crawl(
     mut stop: watch::Receiver<bool>,
 ) -> Result<Stats, crate::Error> {
     let started = Instant::now();
-    let fetcher = Fetcher::new(cfg.fetch.clone()).map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
+    // The seeds' hosts are named by the user: they may be private addresses.
+    let mut fetch_cfg = cfg.fetch.clone();
+    fetch_cfg
+        .named_hosts
+        .extend(cfg.seeds.iter().filter_map(|s| s.host_str().map(str::to_string)));
+    let fetcher = Fetcher::new(fetch_cfg).map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
     let store: Arc<dyn StateStore> = match &cfg.state {
         Some(p) => {
             let (db, opened) = SqliteStore::open(p).map_err(|e| Error::Config(e.to_string()))?;
@@ -864,6 +872,8 @@ impl Shared {
                 self.polite.done(host);
                 let f = match r {
                     Ok(f) => f,
+                    // Nothing is sent to a blocked address; the page fetch says why.
+                    Err(FetchError::Blocked(_)) => return Some(Arc::new(Robots::allow_all())),
                     Err(_) => {
                         lock(&self.stats).no_response(host);
                         break;

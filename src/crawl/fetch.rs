@@ -44,6 +44,11 @@ pub enum FetchError {
     /// The content type is not one we want for this request.
     #[error("unwanted content type {0:?}")]
     ContentType(String),
+    /// The host is or resolves only to a loopback, private, link-local or multicast
+    /// address, and the user did not name it (a seed, `--resolve`) or allow it
+    /// (`--allow-private`).
+    #[error("blocked address: {0} (name the host as a seed or with --resolve, or pass --allow-private)")]
+    Blocked(String),
     /// Any other transport or protocol error.
     #[error("{0}")]
     Other(String),
@@ -62,6 +67,7 @@ impl FetchError {
             FetchError::Connect(_) => "connect",
             FetchError::TooLarge { .. } => "too_large",
             FetchError::ContentType(_) => "content_type",
+            FetchError::Blocked(_) => "blocked_address",
             FetchError::Other(_) => "other",
         }
     }
@@ -120,6 +126,87 @@ pub struct FetchConfig {
     pub max_body: usize,
     /// `HOST:PORT` → address overrides.
     pub resolve: Vec<ResolveRule>,
+    /// Hosts the user named (seeds; `--resolve` hosts are named too): they may be private.
+    pub named_hosts: Vec<String>,
+    /// Allow private, loopback, link-local and multicast addresses for every host.
+    pub allow_private: bool,
+    /// Test hook: answers of a pretend DNS (host → addresses), consulted before the real
+    /// one and, unlike `--resolve`, not counted as named by the user.
+    #[doc(hidden)]
+    pub fake_dns: Vec<(String, Vec<SocketAddr>)>,
+}
+
+/// Whether an address is one a crawl of the public web may connect to: not loopback,
+/// private (RFC 1918, unique local, carrier-grade NAT), link-local, multicast, broadcast,
+/// unspecified or documentation space. An IPv4-mapped IPv6 address counts as its IPv4.
+pub fn is_public(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_multicast()
+                || v4.is_broadcast()
+                || v4.is_unspecified()
+                || v4.is_documentation()
+                || o[0] == 0
+                || (o[0] == 100 && (o[1] & 0xc0) == 64))
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public(IpAddr::V4(v4));
+            }
+            let seg = v6.segments();
+            !(v6.is_loopback()
+                || v6.is_multicast()
+                || v6.is_unspecified()
+                || (seg[0] & 0xfe00) == 0xfc00
+                || (seg[0] & 0xffc0) == 0xfe80)
+        }
+    }
+}
+
+/// The resolver of the crawl's HTTP client: the addresses a host resolves to, without the
+/// private ones unless the host was named or `--allow-private` was given. reqwest connects
+/// only to what this returns, so neither a redirect nor DNS can lead the crawl to an
+/// internal address.
+struct GuardedResolver {
+    allow_private: bool,
+    named: std::collections::HashSet<String>,
+    fake: HashMap<String, Vec<SocketAddr>>,
+}
+
+/// The error a [`GuardedResolver`] gives for a host with only private addresses.
+#[derive(Debug)]
+struct BlockedHost(String);
+
+impl std::fmt::Display for BlockedHost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} resolves only to private addresses", self.0)
+    }
+}
+
+impl std::error::Error for BlockedHost {}
+
+impl reqwest::dns::Resolve for GuardedResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().trim_end_matches('.').to_ascii_lowercase();
+        let allow = self.allow_private || self.named.contains(&host);
+        let fake = self.fake.get(&host).cloned();
+        Box::pin(async move {
+            let addrs: Vec<SocketAddr> = match fake {
+                Some(a) => a,
+                None => tokio::net::lookup_host((host.as_str(), 0)).await?.collect(),
+            };
+            let kept: Vec<SocketAddr> = addrs.into_iter().filter(|a| allow || is_public(a.ip())).collect();
+            if kept.is_empty() {
+                return Err(Box::new(BlockedHost(host)) as Box<dyn std::error::Error + Send + Sync>);
+            }
+            Ok(Box::new(kept.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
 }
 
 /// One `--resolve HOST:PORT:ADDR` rule.
@@ -180,7 +267,16 @@ pub struct Fetcher {
 impl Fetcher {
     /// Build the client.
     pub fn new(cfg: FetchConfig) -> Result<Fetcher, FetchError> {
+        let mut named: std::collections::HashSet<String> =
+            cfg.named_hosts.iter().map(|h| h.to_ascii_lowercase()).collect();
+        named.extend(cfg.resolve.iter().map(|r| r.host.to_ascii_lowercase()));
+        let resolver = GuardedResolver {
+            allow_private: cfg.allow_private,
+            named,
+            fake: cfg.fake_dns.iter().cloned().collect(),
+        };
         let mut b = reqwest::Client::builder()
+            .dns_resolver(std::sync::Arc::new(resolver))
             .user_agent(cfg.user_agent.clone())
             .timeout(cfg.timeout)
             .connect_timeout(cfg.connect_timeout)
@@ -202,6 +298,23 @@ impl Fetcher {
             .map(|r| ((r.host.clone(), r.port), r.addr))
             .collect();
         Ok(Fetcher { client, resolve, cfg })
+    }
+
+    /// An IP address in the URL itself never reaches the resolver: check it here.
+    fn blocked_literal(&self, url: &Url) -> Option<FetchError> {
+        let ip: std::net::IpAddr = match url.host()? {
+            url::Host::Ipv4(v4) => v4.into(),
+            url::Host::Ipv6(v6) => v6.into(),
+            url::Host::Domain(_) => return None,
+        };
+        let host = url.host_str().unwrap_or("").to_ascii_lowercase();
+        let named = self
+            .cfg
+            .named_hosts
+            .iter()
+            .chain(self.cfg.resolve.iter().map(|r| &r.host))
+            .any(|h| h.eq_ignore_ascii_case(&host));
+        (!self.cfg.allow_private && !named && !is_public(ip)).then_some(FetchError::Blocked(host))
     }
 
     /// The physical URL to connect to for a logical one.
@@ -249,6 +362,9 @@ impl Fetcher {
         archive: bool,
     ) -> (Result<Fetched, FetchError>, Option<Exchange>) {
         let date = chrono::Utc::now();
+        if let Some(blocked) = self.blocked_literal(url) {
+            return (Err(blocked), None);
+        }
         let (phys, host_header) = self.physical(url);
         let accept = accept_header(want);
         let mut req = self.client.get(phys).header(header::ACCEPT, accept);
@@ -342,6 +458,13 @@ impl Fetcher {
 }
 
 fn map_err(e: reqwest::Error, limit: Duration) -> FetchError {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(&e);
+    while let Some(s) = source {
+        if let Some(b) = s.downcast_ref::<BlockedHost>() {
+            return FetchError::Blocked(b.0.clone());
+        }
+        source = s.source();
+    }
     if e.is_timeout() {
         FetchError::Timeout(limit)
     } else if e.is_connect() {
@@ -402,6 +525,57 @@ pub fn type_ok(want: Want, content_type: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn private_addresses_are_not_public() {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "224.0.0.1",
+            "255.255.255.255",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "ff02::1",
+            "::ffff:127.0.0.1",
+        ] {
+            assert!(!is_public(ip.parse().expect("ip")), "{ip}");
+        }
+        for ip in ["93.184.216.34", "8.8.8.8", "2606:4700::1111", "100.128.0.1"] {
+            assert!(is_public(ip.parse().expect("ip")), "{ip}");
+        }
+    }
+
+    #[tokio::test]
+    async fn an_unnamed_ip_literal_is_refused_without_a_request() {
+        let cfg = |named: Vec<String>| FetchConfig {
+            user_agent: "t".into(),
+            timeout: Duration::from_secs(2),
+            connect_timeout: Duration::from_secs(1),
+            max_body: 1024,
+            resolve: Vec::new(),
+            named_hosts: named,
+            allow_private: false,
+            fake_dns: Vec::new(),
+        };
+        let url = Url::parse("http://127.0.0.1:9/admin").expect("url");
+        let f = Fetcher::new(cfg(Vec::new())).expect("client");
+        assert!(matches!(
+            f.get(&url, Want::Html, None, None).await,
+            Err(FetchError::Blocked(_))
+        ));
+        // Named (a seed): tried, and here refused by the closed port instead.
+        let f = Fetcher::new(cfg(vec!["127.0.0.1".into()])).expect("client");
+        assert!(!matches!(
+            f.get(&url, Want::Html, None, None).await,
+            Err(FetchError::Blocked(_))
+        ));
+    }
 
     #[test]
     fn resolve_rules_parse() {
