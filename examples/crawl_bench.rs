@@ -1,5 +1,7 @@
 //! Crawl benchmark on a loopback web: `cargo run --release --example crawl_bench -- [HOSTS]
-//! [ARTICLES] [RATE]` (default 200 hosts × 50 articles at 5 requests/s per host).
+//! [ARTICLES] [RATE] [--state DB] [--max-pages N]` (default 200 hosts × 50 articles at 5
+//! requests/s per host, state in memory). With `--state` the SQLite store holds the frontier
+//! (the file is removed first, so every run starts a new crawl); its size is reported.
 //!
 //! The politeness bound: a host needing `n` requests at `rate` per second cannot be done in
 //! less than `(n - 1) / rate` seconds, and hosts run in parallel, so the crawl cannot end
@@ -49,10 +51,29 @@ fn peak_rss_mib() -> f64 {
 }
 
 fn main() -> anyhow::Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let all: Vec<String> = std::env::args().skip(1).collect();
+    let flag = |name: &str| {
+        all.iter()
+            .position(|a| a == name)
+            .and_then(|i| all.get(i + 1))
+            .cloned()
+    };
+    let state = flag("--state").map(std::path::PathBuf::from);
+    let max_pages: Option<u64> = flag("--max-pages").and_then(|n| n.parse().ok());
+    let args: Vec<&String> = all
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| !(a.starts_with("--") || *i > 0 && all[i - 1].starts_with("--")))
+        .map(|(_, a)| a)
+        .collect();
     let hosts: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(200);
     let articles: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(50);
     let rate: f64 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(5.0);
+    if let Some(p) = &state {
+        for ext in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{ext}", p.display()));
+        }
+    }
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async move {
         let web = SyntheticWeb { hosts, articles };
@@ -64,6 +85,8 @@ fn main() -> anyhow::Result<()> {
             .collect::<Result<Vec<_>, _>>()?;
         let mut cfg = CrawlConfig::new(seeds, "newsharvest-bench/1.0".into());
         cfg.rate = rate;
+        cfg.state = state.clone();
+        cfg.max_pages = max_pages;
         cfg.feeds = false;
         cfg.concurrency = 64;
         cfg.fetch.resolve = names
@@ -108,6 +131,23 @@ fn main() -> anyhow::Result<()> {
             cpu * 1000.0 / st.pages_fetched.max(1) as f64,
             peak_rss_mib()
         );
+        if let Some(p) = &state {
+            // SAFETY: a read of SQLite's global memory statistics; no arguments to misuse.
+            let sqlite = unsafe { rusqlite::ffi::sqlite3_memory_highwater(0) } as f64 / 1048576.0;
+            println!("SQLite's own memory, high-water: {sqlite:.1} MiB");
+            let size: u64 = ["", "-wal"]
+                .iter()
+                .filter_map(|ext| std::fs::metadata(format!("{}{ext}", p.display())).ok())
+                .map(|m| m.len())
+                .sum();
+            println!(
+                "state {}: {:.1} MiB (with its WAL); stopped by {}, {} URLs left queued",
+                p.display(),
+                size as f64 / (1024.0 * 1024.0),
+                st.stopped_by,
+                st.work_left
+            );
+        }
         anyhow::Ok(())
     })
 }

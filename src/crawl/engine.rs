@@ -273,6 +273,10 @@ struct Shared {
     hosts: Mutex<HashMap<String, Arc<HostInfo>>>,
     /// Requests in flight overall (`--concurrency`).
     global: Semaphore,
+    /// Sitemaps and feeds being parsed and queued: a sitemap of 50,000 entries is a few
+    /// MiB once parsed, so only as many as there are extraction threads at a time (memory
+    /// stays flat however many hosts answer at once).
+    discovery: Semaphore,
     /// Pages being processed (one per extraction thread).
     cpu: Arc<Semaphore>,
     /// URLs queued or in flight.
@@ -354,6 +358,7 @@ pub async fn crawl(
         agent,
         global: Semaphore::new(cfg.concurrency.max(1)),
         cpu: Arc::new(Semaphore::new(cfg.threads.max(1))),
+        discovery: Semaphore::new(cfg.threads.max(1)),
         store: store.clone(),
         workers: Mutex::new(HashMap::new()),
         traps: Mutex::new(Traps::new(cfg.traps)),
@@ -1139,6 +1144,7 @@ impl Shared {
                 }
             }
             Kind::Sitemap | Kind::Feed => {
+                let _slot = self.discovery.acquire().await;
                 let body = f.body.clone();
                 let base = item.url.clone();
                 let kind = item.kind;

@@ -257,6 +257,11 @@ pub struct Validators {
     pub last_modified: Option<String>,
 }
 
+/// An idle connection is closed after this: each pooled connection keeps buffers the size
+/// of the largest response it carried, and a crawl of thousands of hosts would keep one per
+/// host (a polite crawl reuses a connection within seconds, or not for a long time).
+const POOL_IDLE: Duration = Duration::from_secs(5);
+
 /// An HTTP client configured for polite crawling.
 pub struct Fetcher {
     client: reqwest::Client,
@@ -281,7 +286,8 @@ impl Fetcher {
             .timeout(cfg.timeout)
             .connect_timeout(cfg.connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
-            .pool_max_idle_per_host(2)
+            .pool_max_idle_per_host(1)
+            .pool_idle_timeout(POOL_IDLE)
             .gzip(true)
             .brotli(true)
             .zstd(true);
@@ -368,6 +374,11 @@ impl Fetcher {
         let (phys, host_header) = self.physical(url);
         let accept = accept_header(want);
         let mut req = self.client.get(phys).header(header::ACCEPT, accept);
+        // Sitemaps and feeds are read rarely and can be megabytes: their connection is not
+        // kept (an idle pooled connection keeps buffers the size of what it carried).
+        if want == Want::Xml {
+            req = req.header(header::CONNECTION, "close");
+        }
         if let Some(h) = host_header {
             req = req.header(header::HOST, h);
         }

@@ -230,6 +230,11 @@ pub fn failure_backoff(failures: u32) -> Duration {
     Duration::from_secs((hours * 3600).min(7 * 24 * 3600))
 }
 
+/// Written texts the in-memory store keeps for duplicate detection: a crawl without
+/// `--state` compares each record with the last this many (memory stays flat however long
+/// the crawl); with `--state`, the SQLite store compares with every record ever written.
+pub const MEMORY_DEDUP_RECORDS: usize = 10_000;
+
 /// The in-memory store of a crawl without `--state`: one round, nothing kept.
 #[derive(Default)]
 pub struct MemoryStore {
@@ -245,6 +250,8 @@ struct Memory {
     bands: HashMap<u64, Vec<String>>,
     /// Content hash → record ids.
     hashes: HashMap<String, Vec<String>>,
+    /// Record ids in the order committed, for [`MEMORY_DEDUP_RECORDS`].
+    order: std::collections::VecDeque<String>,
     shards: HashSet<String>,
     robots: HashMap<String, (Vec<u8>, i64)>,
     blocks: HashMap<String, i64>,
@@ -261,6 +268,27 @@ impl MemoryStore {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Memory> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Memory {
+    /// Drop a record from the duplicate index.
+    fn forget(&mut self, id: &str) {
+        let Some(c) = self.records.remove(id) else { return };
+        for b in super::dedup::bands(&c.signature) {
+            if let Some(ids) = self.bands.get_mut(&b) {
+                ids.retain(|i| i != id);
+                if ids.is_empty() {
+                    self.bands.remove(&b);
+                }
+            }
+        }
+        if let Some(ids) = self.hashes.get_mut(&c.content_hash) {
+            ids.retain(|i| i != id);
+            if ids.is_empty() {
+                self.hashes.remove(&c.content_hash);
+            }
+        }
     }
 }
 
@@ -346,7 +374,13 @@ impl StateStore for MemoryStore {
                 .or_default()
                 .push(w.id.clone());
             m.records.insert(w.id.clone(), c);
+            m.order.push_back(w.id.clone());
             m.written += 1;
+            while m.order.len() > MEMORY_DEDUP_RECORDS {
+                if let Some(old) = m.order.pop_front() {
+                    m.forget(&old);
+                }
+            }
         }
         if let Some(s) = shard {
             m.shards.insert(s.to_string());
