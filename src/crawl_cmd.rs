@@ -502,25 +502,7 @@ fn write_stats(path: &Path, st: &Stats) -> anyhow::Result<()> {
 }
 
 fn exit_code(st: &Stats) -> ExitCode {
-    match SIGNAL.load(Ordering::SeqCst) {
-        2 => return ExitCode::from(130),
-        15 => return ExitCode::from(143),
-        _ => {}
-    }
-    if matches!(st.stopped_by.as_str(), "max_pages" | "max_time") && st.work_left > 0 {
-        // A budget ended the run with work left: the next run with the same state goes on.
-        return ExitCode::from(4);
-    }
-    // 304 Not Modified is an answer too: an incremental run may get nothing else.
-    let ok_responses: u64 = st.by_status.range(200..300).map(|(_, n)| n).sum::<u64>()
-        + st.by_status.get(&304).copied().unwrap_or(0);
-    if ok_responses == 0 {
-        ExitCode::from(3)
-    } else if st.errors > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    ExitCode::from(code_number(st))
 }
 
 /// `newsharvest crawl`.
@@ -582,7 +564,9 @@ pub fn run_crawl(a: CrawlArgs) -> anyhow::Result<ExitCode> {
     Ok(code)
 }
 
-/// The number [`exit_code`] gives, for the metrics.
+/// The crawl's exit code (also reported in the metrics): 130/143 after a signal, 4 when a
+/// budget stopped it with work left (the next run with the same state goes on), 3 when
+/// nothing answered, 1 when some URLs failed, else 0.
 fn code_number(st: &Stats) -> u8 {
     match SIGNAL.load(Ordering::SeqCst) {
         2 => return 130,
@@ -592,6 +576,7 @@ fn code_number(st: &Stats) -> u8 {
     if matches!(st.stopped_by.as_str(), "max_pages" | "max_time") && st.work_left > 0 {
         return 4;
     }
+    // 304 Not Modified is an answer too: an incremental run may get nothing else.
     let ok: u64 = st.by_status.range(200..300).map(|(_, n)| n).sum::<u64>()
         + st.by_status.get(&304).copied().unwrap_or(0);
     if ok == 0 {

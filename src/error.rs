@@ -53,6 +53,9 @@ pub enum Error {
     /// A crawl setting is unusable.
     #[error("configuration: {0}")]
     Config(String),
+    /// Another crawl is using the state (`--state`): this run did nothing (exit code 5).
+    #[error("{0}")]
+    StateBusy(String),
     /// Output could not be written.
     #[error("{0}")]
     Io(String),

@@ -51,7 +51,7 @@ pub fn html(data: &[u8]) {
         content_language: None,
     };
     let opts = Options {
-        explain: data.len() % 2 == 0,
+        explain: data.len().is_multiple_of(2),
         limits: Limits {
             timeout: Some(Duration::from_secs(10)),
             ..Limits::default()

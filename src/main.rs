@@ -1,6 +1,7 @@
 //! The `newsharvest` binary: parse flags, run the subcommand, map the outcome to an exit
 //! code (0 all good, 1 some pages failed or a floor was missed, 2 usage/config error;
-//! `crawl` adds 3 nothing could be fetched, 130/143 stopped by SIGINT/SIGTERM).
+//! `crawl` adds 3 nothing could be fetched, 4 a budget stopped it with work left, 5 another
+//! crawl holds the state, 130/143 stopped by SIGINT/SIGTERM).
 
 mod cli;
 mod crawl_cmd;
@@ -45,6 +46,15 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             eprintln!("newsharvest: error: {e:#}");
+            if e.chain().any(|c| {
+                matches!(
+                    c.downcast_ref::<newsharvest::Error>(),
+                    Some(newsharvest::Error::StateBusy(_))
+                )
+            }) {
+                // Another run holds the state: a scheduler's overlapping run, not a mistake.
+                return ExitCode::from(5);
+            }
             ExitCode::from(2)
         }
     }

@@ -161,7 +161,12 @@ pub struct Shards {
     limits: ShardLimits,
     next: u64,
     current: Option<OpenShard>,
+    /// The directory's lock (`.newsharvest.lock`), held while the shards are open.
+    _lock: std::fs::File,
 }
+
+/// The lock file of a shard directory.
+pub const SHARD_LOCK: &str = ".newsharvest.lock";
 
 /// What [`Shards::open`] cleaned up.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -185,6 +190,22 @@ impl Shards {
         committed: Option<&std::collections::HashSet<String>>,
     ) -> io::Result<(Shards, Cleanup)> {
         std::fs::create_dir_all(dir)?;
+        // One writer per directory: another crawl's shard in progress is not a leftover.
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join(SHARD_LOCK))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::ResourceBusy,
+                    format!("another crawl is writing shards to {}", dir.display()),
+                ))
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(e),
+        }
         let mut cleanup = Cleanup::default();
         let number = |name: &str| -> Option<u64> {
             let rest = name.strip_prefix(prefix)?.strip_prefix('-')?;
@@ -225,6 +246,7 @@ impl Shards {
                 limits,
                 next,
                 current: None,
+                _lock: lock,
             },
             cleanup,
         ))
@@ -348,6 +370,13 @@ mod tests {
         assert_eq!(c.uncommitted, vec!["part-00001.jsonl.zst".to_string()]);
         assert_eq!(s.next, 1);
         assert!(dir.join("notes.txt").exists() && dir.join("part-00000.jsonl.zst").exists());
+        // One writer per directory: a second one is refused while the first is open.
+        let busy = Shards::open(&dir, "part", Compression::Zstd, limits, None)
+            .err()
+            .unwrap();
+        assert_eq!(busy.kind(), io::ErrorKind::ResourceBusy, "{busy}");
+        drop(s);
+        assert!(Shards::open(&dir, "part", Compression::Zstd, limits, None).is_ok());
         let _ = std::fs::remove_dir_all(dir);
     }
 

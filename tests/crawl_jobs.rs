@@ -505,6 +505,58 @@ async fn budgeted_runs_exit_4_until_the_last_exits_0() {
     assert_eq!(fetches, ARTICLES, "an article fetched twice");
 }
 
+/// A run that starts while the previous one still holds the state (cron overlapping a
+/// slow run) exits 5 at once and touches nothing: the first run's shard in progress stays,
+/// and it finishes with every article once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_overlapping_run_on_the_same_state_exits_5_and_touches_nothing() {
+    const ARTICLES: usize = 40;
+    let s = site(&[("overlap.test", ARTICLES)]).await;
+    let d = tmp("overlap");
+    let (state, out) = (d.join("crawl.db"), d.join("out"));
+    let out_arg = format!("{}/", out.display());
+    let args = ["-o", out_arg.as_str(), "--shard-records", "1000"];
+    // 20 requests a second: the first run takes over 2 s.
+    let first = s
+        .crawl_at(&state, 20, &args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // Wait until it holds the lock and has a shard in progress.
+    let in_progress = |dir: &Path| {
+        std::fs::read_dir(dir)
+            .map(|r| {
+                r.filter_map(Result::ok)
+                    .any(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            })
+            .unwrap_or(false)
+    };
+    let t0 = std::time::Instant::now();
+    while !in_progress(&out) && t0.elapsed() < Duration::from_secs(20) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(in_progress(&out), "the first run never began a shard");
+    let second = run(s.crawl(&state, &args)).await;
+    assert_eq!(code(&second), 5, "{}", String::from_utf8_lossy(&second.stderr));
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(err.contains("another crawl is using this state"), "{err}");
+    assert!(
+        in_progress(&out),
+        "the second run removed the first one's shard in progress"
+    );
+    let first = tokio::task::spawn_blocking(move || first.wait_with_output().expect("wait"))
+        .await
+        .expect("join");
+    assert_eq!(code(&first), 0);
+    let got = urls(&shard_records(&out));
+    let unique: HashSet<&String> = got.iter().collect();
+    assert_eq!((got.len(), unique.len()), (ARTICLES, ARTICLES));
+    // The lock went with the first process: the next run may go (and finds nothing to do).
+    let third = run(s.crawl(&state, &args)).await;
+    assert_eq!(code(&third), 0, "{}", String::from_utf8_lossy(&third.stderr));
+}
+
 /// What a scheduler looks at: `status --json` of the state, the Prometheus textfile, and
 /// `crawl --dry-run`, which reads robots.txt but fetches no page.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -91,6 +91,8 @@ pub struct SqliteStore {
     seq: AtomicI64,
     /// When this run began (Unix seconds): the clock of the round's retry decisions.
     started: AtomicI64,
+    /// The run lock (`<state>.lock`) once [`SqliteStore::claim`] took it.
+    run_lock: Mutex<Option<std::fs::File>>,
 }
 
 /// What happened when a store was opened.
@@ -109,6 +111,45 @@ fn now_unix() -> i64 {
 impl SqliteStore {
     fn err(&self, e: impl std::fmt::Display) -> StoreError {
         db_err(&self.path, e)
+    }
+
+    /// Take the run lock of this state (an exclusive lock on `<state>.lock`, released when
+    /// the store is dropped or the process dies, however it dies): a second crawl on the
+    /// same state, such as a cron run that starts while the previous one still runs, is
+    /// refused with [`StoreError::Busy`] instead of fetching the same URLs and removing the
+    /// other's shard in progress. `status` and `--dry-run` read without it.
+    pub fn claim(&self) -> Result<(), StoreError> {
+        let mut name = self.path.as_os_str().to_owned();
+        name.push(".lock");
+        let lock_path = PathBuf::from(name);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| db_err(&lock_path, e))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let holder = std::fs::read_to_string(&lock_path).unwrap_or_default();
+                return Err(StoreError::Busy(format!(
+                    "{}: another crawl is using this state ({}); it is left alone",
+                    self.path.display(),
+                    match holder.trim() {
+                        "" => "lock held".to_string(),
+                        h => format!("pid {h}"),
+                    }
+                )));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(db_err(&lock_path, e)),
+        }
+        // The holder's pid, for the message above (the lock, not the text, is what counts).
+        use std::io::Write as _;
+        let _ = file.set_len(0);
+        let _ = (&file).write_all(format!("{}\n", std::process::id()).as_bytes());
+        *self.run_lock.lock().unwrap_or_else(|p| p.into_inner()) = Some(file);
+        Ok(())
     }
 
     /// Open (or create) the store at `path`, migrating an older schema or a JSON Lines state.
@@ -171,6 +212,7 @@ impl SqliteStore {
             round: AtomicU64::new(0),
             seq: AtomicI64::new(seq),
             started: AtomicI64::new(now_unix()),
+            run_lock: Mutex::new(None),
         };
         if let Some((entries, bak)) = imported {
             let n = store.import(&entries)?;
