@@ -532,6 +532,7 @@ fn write_record(
         signature,
     } = made;
     let dup = duplicate_of(&record, &signature, uncommitted, shared.store.as_ref());
+    let duplicate = dup.is_some();
     if let Some(d) = dup {
         lock(&shared.stats).near_duplicates += 1;
         if shared.cfg.drop_duplicates {
@@ -549,6 +550,7 @@ fn write_record(
         content_hash: record.content_hash.clone(),
         revision: record.revision.unwrap_or(1),
         signature,
+        duplicate,
     });
     Ok(())
 }
@@ -575,7 +577,7 @@ fn duplicate_of(
         .or_else(|| {
             uncommitted
                 .iter()
-                .find(|w| w.id != record.id && same(&w.content_hash, &w.signature))
+                .find(|w| !w.duplicate && w.id != record.id && same(&w.content_hash, &w.signature))
                 .map(|w| (w.id.clone(), w.url.clone()))
         });
     hit.map(|(id, url)| crate::model::DuplicateOf { id, url })

@@ -104,6 +104,10 @@ pub struct Written {
     pub revision: u32,
     /// MinHash signature of the text, for near-duplicate lookups (`super::dedup`).
     pub signature: Vec<u32>,
+    /// The text duplicates an earlier record (`duplicate_of`): it is not indexed for
+    /// lookups, since a later copy matches the original too. A wire story on 500 sites then
+    /// costs one index entry, and each copy one comparison, not 500.
+    pub duplicate: bool,
 }
 
 /// A written text a new one may duplicate.
@@ -363,6 +367,10 @@ impl StateStore for MemoryStore {
         publish().map_err(|e| StoreError::Publish(e.to_string()))?;
         let mut m = self.lock();
         for w in written {
+            m.written += 1;
+            if w.duplicate {
+                continue;
+            }
             let c = Candidate {
                 id: w.id.clone(),
                 url: w.url.clone(),
@@ -378,7 +386,6 @@ impl StateStore for MemoryStore {
                 .push(w.id.clone());
             m.records.insert(w.id.clone(), c);
             m.order.push_back(w.id.clone());
-            m.written += 1;
             while m.order.len() > MEMORY_DEDUP_RECORDS {
                 if let Some(old) = m.order.pop_front() {
                     m.forget(&old);
