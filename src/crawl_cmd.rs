@@ -737,45 +737,56 @@ fn spawn_metrics(path: PathBuf, stats: Arc<Mutex<Stats>>) -> tokio::task::JoinHa
 /// `crawl --dry-run`: the settings as resolved, what the state holds, and the discovery
 /// plan per seed host (robots.txt is read, with its Sitemap: lines; nothing else).
 fn dry_run(r: &Resolved) -> anyhow::Result<ExitCode> {
+    use std::io::Write as _;
+    // Written, not printed: `| head` ends the output, not the process with a panic.
+    let mut w = std::io::stdout().lock();
     let c = &r.cfg;
     let show = |p: &Option<PathBuf>| p.as_ref().map_or("-".to_string(), |p| p.display().to_string());
-    println!("newsharvest crawl --dry-run");
-    println!(
+    writeln!(w, "newsharvest crawl --dry-run")?;
+    writeln!(
+        w,
         "  seeds: {}",
         c.seeds.iter().map(Url::as_str).collect::<Vec<_>>().join(" ")
-    );
-    println!("  user agent: {}", c.fetch.user_agent);
-    println!(
+    )?;
+    writeln!(w, "  user agent: {}", c.fetch.user_agent)?;
+    writeln!(
+        w,
         "  politeness: {} requests/s per host, {} in flight per host, {} overall, robots.txt obeyed",
         c.rate, c.per_host_concurrency, c.concurrency
-    );
-    println!(
+    )?;
+    writeln!(
+        w,
         "  scope: the seeds' domains, max depth {}, include {:?}, exclude {:?}",
         c.max_depth,
         c.include.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
         c.exclude.iter().map(|r| r.as_str()).collect::<Vec<_>>()
-    );
-    println!(
+    )?;
+    writeln!(
+        w,
         "  budgets: max pages {}, max time {}",
         c.max_pages.map_or("none".into(), |n| n.to_string()),
         c.max_time.map_or("none".into(), |d| format!("{d:?}"))
-    );
-    println!(
+    )?;
+    writeln!(
+        w,
         "  fetch: timeout {:?}, connect {:?}, max body {} bytes, {} retries, {} redirects",
         c.fetch.timeout, c.fetch.connect_timeout, c.fetch.max_body, c.retries, c.max_redirects
-    );
-    println!(
+    )?;
+    writeln!(
+        w,
         "  page limits: {} bytes, {} nodes, nesting {}, timeout {:?}",
         c.extract.limits.max_bytes,
         c.extract.limits.max_nodes,
         c.extract.limits.max_depth,
         c.extract.limits.timeout
-    );
-    println!(
+    )?;
+    writeln!(
+        w,
         "  traps: {} barren pages per pattern, {} per host",
         c.traps.per_pattern, c.traps.per_host
-    );
-    println!(
+    )?;
+    writeln!(
+        w,
         "  output: {}{}",
         show(&r.output),
         if r.output.as_deref().is_some_and(is_shard_dir) {
@@ -788,15 +799,17 @@ fn dry_run(r: &Resolved) -> anyhow::Result<ExitCode> {
         } else {
             String::new()
         }
-    );
-    println!(
+    )?;
+    writeln!(
+        w,
         "  errors: {}, stats: {}, metrics: {}, warc: {}",
         show(&r.errors),
         show(&r.stats),
         show(&r.metrics),
         show(&c.warc)
-    );
-    println!(
+    )?;
+    writeln!(
+        w,
         "  dedup: duplicates {}; recrawl after: {}",
         if c.drop_duplicates {
             "dropped"
@@ -804,7 +817,7 @@ fn dry_run(r: &Resolved) -> anyhow::Result<ExitCode> {
             "written with duplicate_of"
         },
         c.recrawl_after.map_or("never".into(), |d| format!("{d:?}"))
-    );
+    )?;
     match &c.state {
         Some(p) if p.exists() => {
             let (store, _) = newsharvest::crawl::sqlite::SqliteStore::open(p).map_err(anyhow::Error::msg)?;
@@ -814,16 +827,17 @@ fn dry_run(r: &Resolved) -> anyhow::Result<ExitCode> {
             } else {
                 format!("starts round {}", s.round + 1)
             };
-            println!(
+            writeln!(
+                w,
                 "  state: {} — {next}; {} written, {} failed, {} shards",
                 p.display(),
                 s.written,
                 s.failed,
                 s.shards
-            );
+            )?;
         }
-        Some(p) => println!("  state: {} (created on the first run)", p.display()),
-        None => println!("  state: none (in memory; nothing is kept after the run)"),
+        Some(p) => writeln!(w, "  state: {} (created on the first run)", p.display())?,
+        None => writeln!(w, "  state: none (in memory; nothing is kept after the run)")?,
     }
     let rt = runtime()?;
     let fetcher = newsharvest::crawl::fetch::Fetcher::new(c.fetch.clone())
@@ -835,7 +849,7 @@ fn dry_run(r: &Resolved) -> anyhow::Result<ExitCode> {
             hosts.push(s.clone());
         }
     }
-    println!("discovery plan:");
+    writeln!(w, "discovery plan:")?;
     for seed in hosts {
         let host = seed.host_str().unwrap_or("").to_string();
         let Ok(robots_url) = seed.join("/robots.txt") else {
@@ -855,22 +869,25 @@ fn dry_run(r: &Resolved) -> anyhow::Result<ExitCode> {
                 } else {
                     "DISALLOWED by robots.txt"
                 };
-                println!(
+                writeln!(
+                    w,
                     "  {host}: robots.txt {} (crawl-delay {:?}); seed {seed_ok}",
                     f.status, rb.crawl_delay
-                );
+                )?;
                 if rb.sitemaps.is_empty() {
-                    println!(
+                    writeln!(
+                        w,
                         "    sitemaps: none declared; would try {}",
                         newsharvest::crawl::discover::CONVENTIONAL_SITEMAPS.join(", ")
-                    );
+                    )?;
                 } else {
                     for sm in &rb.sitemaps {
-                        println!("    sitemap: {sm}");
+                        writeln!(w, "    sitemap: {sm}")?;
                     }
                 }
             }
-            Ok(f) => println!(
+            Ok(f) => writeln!(
+                w,
                 "  {host}: robots.txt answers {} ({}); would try sitemaps {}",
                 f.status,
                 if (400..500).contains(&f.status) {
@@ -879,14 +896,15 @@ fn dry_run(r: &Resolved) -> anyhow::Result<ExitCode> {
                     "retried, then the host is skipped"
                 },
                 newsharvest::crawl::discover::CONVENTIONAL_SITEMAPS.join(", ")
-            ),
-            Err(e) => println!("  {host}: robots.txt could not be fetched: {e}"),
+            )?,
+            Err(e) => writeln!(w, "  {host}: robots.txt could not be fetched: {e}")?,
         }
-        println!(
+        writeln!(
+            w,
             "    then: the seed {seed}, its feeds (<link rel=alternate>, else {}), links to depth {}",
             newsharvest::crawl::discover::CONVENTIONAL_FEEDS.join(", "),
             c.max_depth
-        );
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -896,6 +914,8 @@ pub fn run_status(a: StatusArgs) -> anyhow::Result<ExitCode> {
     if !a.state.exists() {
         bail!("no state at {} (crawl --state creates it)", a.state.display());
     }
+    use std::io::Write as _;
+    let mut w = std::io::stdout().lock();
     let (store, _) = newsharvest::crawl::sqlite::SqliteStore::open(&a.state).map_err(anyhow::Error::msg)?;
     let s = newsharvest::crawl::store::StateStore::summary(&store).map_err(anyhow::Error::msg)?;
     let now = chrono::Utc::now().timestamp();
@@ -925,10 +945,11 @@ pub fn run_status(a: StatusArgs) -> anyhow::Result<ExitCode> {
             "size_bytes": store.size_bytes(),
             "hosts": hosts,
         });
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        writeln!(w, "{}", serde_json::to_string_pretty(&v)?)?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    writeln!(
+        w,
         "state {} (schema {}, {:.1} MiB): round {} {}",
         a.state.display(),
         s.schema_version,
@@ -939,24 +960,27 @@ pub fn run_status(a: StatusArgs) -> anyhow::Result<ExitCode> {
         } else {
             "unfinished: the next run continues it"
         }
-    );
-    println!(
+    )?;
+    writeln!(
+        w,
         "  frontier: {} queued · {} written · {} done (listings, sitemaps, unchanged) · {} failed · {} shards",
         s.queued, s.written, s.done, s.failed, s.shards
-    );
-    println!(
+    )?;
+    writeln!(
+        w,
         "  {:<40} {:>9} {:>9} {:>7}  next due",
         "host", "queued", "written", "failed"
-    );
+    )?;
     for h in &s.hosts {
-        println!(
+        writeln!(
+            w,
             "  {:<40} {:>9} {:>9} {:>7}  {}",
             h.host,
             h.queued,
             h.written,
             h.failed,
             next_due(h)
-        );
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
