@@ -255,9 +255,21 @@ pub struct ExtractArgs {
     /// JSONL manifest of {"path": ..., "url": ...} lines.
     #[arg(long)]
     pub manifest: Option<PathBuf>,
-    /// Write records here instead of stdout.
+    /// Write records here (`.gz`/`.zst` compress) instead of stdout; a directory (`DIR/`)
+    /// gets `rank-0000I-of-0000N.jsonl.zst` and its `.done` marker, written only complete.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Process only this rank's part of the inputs: `I/N` (0 <= I < N), or `auto/N` for the
+    /// rank of a Slurm array task (SLURM_ARRAY_TASK_ID) or a Kubernetes Indexed Job
+    /// (JOB_COMPLETION_INDEX).
+    #[arg(long)]
+    pub shard: Option<String>,
+    /// What `--shard` divides: whole input files, or the records of WARC files.
+    #[arg(long = "shard-by", value_enum, default_value = "file")]
+    pub shard_by: newsharvest::shard::ShardBy,
+    /// Compression of the rank output in `-o DIR/`: zst, gz or none.
+    #[arg(long, default_value = "zst")]
+    pub compress: String,
     /// Extra rule directory (site files and themes/), consulted before the bundled rules.
     #[arg(long = "selectors")]
     pub selectors: Vec<PathBuf>,

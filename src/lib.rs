@@ -40,6 +40,7 @@ pub mod parse;
 pub mod record;
 pub mod rules;
 pub mod serve;
+pub mod shard;
 pub mod sink;
 pub mod text;
 pub mod warc;

@@ -9,6 +9,8 @@ mod crawl_cmd;
 use anyhow::{bail, Context};
 use clap::Parser;
 use cli::{Cli, Command, EvalArgs, ExtractArgs};
+use newsharvest::shard::{RankOutput, ShardBy, ShardSpec};
+use newsharvest::sink::{Compression, Output};
 use newsharvest::{eval, input, process, record, Options, Page, Rules};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
@@ -90,14 +92,46 @@ fn run_extract(a: ExtractArgs) -> anyhow::Result<ExitCode> {
     if sources.is_empty() {
         bail!("no input: give files, directories, `-` or --manifest");
     }
+    let shard = a
+        .shard
+        .as_deref()
+        .map(|s| ShardSpec::parse(s, |k| std::env::var(k).ok()))
+        .transpose()?;
+    if let Some(spec) = shard {
+        if sources.iter().any(|s| s.path.is_none()) {
+            bail!("--shard divides files: stdin (`-`) cannot be sharded");
+        }
+        // Whole files by their path as given; with --shard-by record, WARC files are read
+        // by every rank and their records divided below.
+        sources.retain(|s| {
+            let warc = s.path.as_deref().is_some_and(input::is_warc_file);
+            (warc && a.shard_by == ShardBy::Record) || spec.owns(&s.display())
+        });
+    }
+    let record_filter = shard.filter(|_| a.shard_by == ShardBy::Record);
+    let inputs = sources.len() as u64;
     let warc_input = sources
         .iter()
         .any(|s| s.path.as_deref().is_some_and(input::is_warc_file));
-    let out: Box<dyn Write> = match &a.output {
-        Some(p) => Box::new(std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?),
-        None => Box::new(std::io::stdout().lock()),
+    let mut out = match &a.output {
+        Some(p) if p.to_string_lossy().ends_with('/') || p.is_dir() => {
+            let compression = Compression::parse(&a.compress)
+                .with_context(|| format!("--compress {}: expected zst, gz or none", a.compress))?;
+            let spec = shard.unwrap_or(ShardSpec { index: 0, count: 1 });
+            ExtractOut::Rank(
+                RankOutput::create(p, spec, compression)
+                    .with_context(|| format!("creating the output in {}", p.display()))?,
+            )
+        }
+        other => ExtractOut::Stream(Output::open(other.as_deref()).with_context(|| {
+            format!(
+                "creating {}",
+                other
+                    .as_ref()
+                    .map_or("stdout".into(), |p| p.display().to_string())
+            )
+        })?),
     };
-    let mut out = std::io::BufWriter::new(out);
     let bar = (!a.quiet && std::io::stderr().is_terminal()).then(|| progress_bar(&sources, warc_input));
     let opts = Options {
         explain: a.explain,
@@ -105,7 +139,7 @@ fn run_extract(a: ExtractArgs) -> anyhow::Result<ExitCode> {
     };
     let (mut failed, mut done) = (0usize, 0usize);
     let mut jobs = input::Jobs::new(sources, opts.limits.max_bytes);
-    let mut batch = next_batch(&mut jobs);
+    let mut batch = next_batch(&mut jobs, record_filter);
     while !batch.is_empty() {
         // The next batch is read (WARC records decompressed) while this one is processed.
         let (results, next) = rayon::join(
@@ -115,15 +149,12 @@ fn run_extract(a: ExtractArgs) -> anyhow::Result<ExitCode> {
                     .map(|job| run_job(job, &rules, &opts))
                     .collect::<Vec<_>>()
             },
-            || next_batch(&mut jobs),
+            || next_batch(&mut jobs, record_filter),
         );
         for r in results {
             done += 1;
             match r {
-                Ok(line) => {
-                    out.write_all(line.as_bytes())?;
-                    out.write_all(b"\n")?;
-                }
+                Ok(line) => out.write_line(&line)?,
                 Err(msg) => {
                     failed += 1;
                     match &bar {
@@ -143,7 +174,18 @@ fn run_extract(a: ExtractArgs) -> anyhow::Result<ExitCode> {
         }
         batch = next;
     }
-    out.flush()?;
+    match out {
+        ExtractOut::Stream(o) => o.finish()?,
+        ExtractOut::Rank(r) => {
+            let m = r.finish(failed as u64, inputs)?;
+            if let Some(spec) = shard {
+                eprintln!(
+                    "newsharvest: rank {} of {}: {} records from {inputs} inputs in {}",
+                    spec.index, spec.count, m.records, m.output
+                );
+            }
+        }
+    }
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -179,12 +221,42 @@ fn progress_bar(sources: &[input::Source], warc_input: bool) -> indicatif::Progr
     b
 }
 
-/// Up to [`BATCH`] jobs, fewer when their WARC payloads reach [`BATCH_BYTES`].
-fn next_batch(jobs: &mut input::Jobs) -> Vec<input::Job> {
+/// Where `extract` writes: a stream (stdout or `-o FILE`), or a rank's output in `-o DIR/`.
+enum ExtractOut {
+    Stream(Output),
+    Rank(RankOutput),
+}
+
+impl ExtractOut {
+    fn write_line(&mut self, line: &str) -> std::io::Result<()> {
+        match self {
+            ExtractOut::Stream(o) => {
+                o.write_all(line.as_bytes())?;
+                o.write_all(b"\n")
+            }
+            ExtractOut::Rank(r) => r.write_line(line),
+        }
+    }
+}
+
+/// Up to [`BATCH`] jobs, fewer when their WARC payloads reach [`BATCH_BYTES`]. With
+/// `--shard-by record`, only the WARC records (and unreadable-record messages) this rank
+/// owns.
+fn next_batch(jobs: &mut input::Jobs, shard: Option<ShardSpec>) -> Vec<input::Job> {
     let mut batch = Vec::new();
     let mut bytes = 0;
     while batch.len() < BATCH && bytes < BATCH_BYTES {
         let Some(job) = jobs.next() else { break };
+        if let Some(spec) = shard {
+            let owned = match &job {
+                input::Job::Warc(p) => spec.owns(&p.source_path),
+                input::Job::Bad(msg) => spec.owns(msg),
+                input::Job::File(src) => spec.owns(&src.display()),
+            };
+            if !owned {
+                continue;
+            }
+        }
         if let input::Job::Warc(p) = &job {
             bytes += p.body.len();
         }

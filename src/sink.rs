@@ -40,6 +40,18 @@ impl Output {
         })
     }
 
+    /// Create `path` with this compression, whatever its name.
+    pub fn create(path: &Path, compression: Compression) -> io::Result<Output> {
+        let f = BufWriter::new(File::create(path)?);
+        Ok(match compression {
+            Compression::None => Output::File(f),
+            Compression::Gzip => {
+                Output::Gzip(flate2::write::GzEncoder::new(f, flate2::Compression::default()))
+            }
+            Compression::Zstd => Output::Zstd(zstd::stream::write::Encoder::new(f, ZSTD_LEVEL)?),
+        })
+    }
+
     /// Write one value as a JSON line.
     pub fn write_json<T: serde::Serialize>(&mut self, v: &T) -> io::Result<()> {
         serde_json::to_writer(&mut *self, v).map_err(io::Error::other)?;
@@ -267,7 +279,7 @@ impl Shards {
             let tmp = self.dir.join(format!(".{name}.tmp"));
             self.current = Some(OpenShard {
                 // Opened by the shard's compression: the temporary name ends in `.tmp`.
-                out: Shards::create(&tmp, self.compression)?,
+                out: Output::create(&tmp, self.compression)?,
                 tmp,
                 name,
                 records: 0,
@@ -282,17 +294,6 @@ impl Shards {
         cur.records += 1;
         cur.bytes += line.len() as u64;
         Ok(())
-    }
-
-    fn create(path: &Path, compression: Compression) -> io::Result<Output> {
-        let f = BufWriter::new(File::create(path)?);
-        Ok(match compression {
-            Compression::None => Output::File(f),
-            Compression::Gzip => {
-                Output::Gzip(flate2::write::GzEncoder::new(f, flate2::Compression::default()))
-            }
-            Compression::Zstd => Output::Zstd(zstd::stream::write::Encoder::new(f, ZSTD_LEVEL)?),
-        })
     }
 
     /// The shard in progress is full (records or bytes).
