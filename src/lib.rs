@@ -24,6 +24,7 @@
 //! - [`dom`], [`text`]: helpers over the DOM and over strings.
 //! - [`error`]: typed errors.
 
+pub mod app;
 pub mod clean;
 pub mod crawl;
 pub mod decode;

@@ -36,6 +36,18 @@ impl WarcPage {
         self.http.headers.get("Content-Language")
     }
 
+    /// Extract this page's article (its URL, `Content-Type` and `Content-Language` from the
+    /// WARC record) into its [`record`](Self::record).
+    pub fn extract(&self, rules: &crate::Rules, opts: &crate::Options) -> crate::Result<Record> {
+        let page = crate::Page {
+            bytes: &self.body,
+            url: self.url.as_deref(),
+            content_type: self.content_type(),
+            content_language: self.content_language(),
+        };
+        Ok(self.record(crate::process(&page, rules, opts)?))
+    }
+
     /// The record of an article extracted from this page: `source_path`, `date_fetched`
     /// and `http` filled in from the WARC record.
     pub fn record(&self, article: Article) -> Record {

@@ -1,8 +1,8 @@
 //! Command-line flags (clap derive). Raw flags only: `main.rs` validates and runs them.
 
+use crate::limits::{self, Limits};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use newsharvest::limits::{self, Limits};
 use serde::Deserialize;
 use std::path::PathBuf;
 
@@ -220,7 +220,7 @@ impl LimitArgs {
             l.max_depth = n;
         }
         if let Some(t) = self.page_timeout.as_ref().or(file.page_timeout.as_ref()) {
-            let d = crate::crawl_cmd::parse_duration(t).context("--page-timeout")?;
+            let d = crate::app::crawl_cmd::parse_duration(t).context("--page-timeout")?;
             l.timeout = (!d.is_zero()).then_some(d);
         }
         Ok(l)
@@ -266,7 +266,7 @@ pub struct ExtractArgs {
     pub shard: Option<String>,
     /// What `--shard` divides: whole input files, or the records of WARC files.
     #[arg(long = "shard-by", value_enum, default_value = "file")]
-    pub shard_by: newsharvest::shard::ShardBy,
+    pub shard_by: crate::shard::ShardBy,
     /// Compression of the rank output in `-o DIR/`: zst, gz or none.
     #[arg(long, default_value = "zst")]
     pub compress: String,

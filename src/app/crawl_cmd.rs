@@ -3,20 +3,20 @@
 //! progress bar, the output files and the exit code (0 fine, 1 some failures, 2 usage,
 //! 3 nothing could be fetched).
 
-use crate::cli::{CrawlArgs, DemoArgs, LimitArgs, StatusArgs};
+use crate::app::cli::{CrawlArgs, DemoArgs, LimitArgs, StatusArgs};
+use crate::app::ExitCode;
+use crate::crawl::engine::Publish;
+use crate::crawl::fetch::ResolveRule;
+use crate::crawl::{self, CrawlConfig, ErrorRecord, Sink, Stats};
+use crate::demo::{self, DemoWeb};
+use crate::model::Record;
+use crate::sink::{Compression, Output, ShardLimits, Shards};
+use crate::{Options, Rules};
 use anyhow::{bail, Context};
-use newsharvest::crawl::engine::Publish;
-use newsharvest::crawl::fetch::ResolveRule;
-use newsharvest::crawl::{self, CrawlConfig, ErrorRecord, Sink, Stats};
-use newsharvest::demo::{self, DemoWeb};
-use newsharvest::model::Record;
-use newsharvest::sink::{Compression, Output, ShardLimits, Shards};
-use newsharvest::{Options, Rules};
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -280,7 +280,7 @@ fn resolve_args(a: &CrawlArgs) -> anyhow::Result<Resolved> {
         shard_limits.records = n.max(1);
     }
     if let Some(b) = a.shard_bytes.as_deref().or(file.shard_bytes.as_deref()) {
-        shard_limits.bytes = newsharvest::limits::parse_size(b)
+        shard_limits.bytes = crate::limits::parse_size(b)
             .map_err(anyhow::Error::msg)
             .context("--shard-bytes")?
             .max(1) as u64;
@@ -820,8 +820,8 @@ fn dry_run(r: &Resolved) -> anyhow::Result<ExitCode> {
     )?;
     match &c.state {
         Some(p) if p.exists() => {
-            let (store, _) = newsharvest::crawl::sqlite::SqliteStore::open(p).map_err(anyhow::Error::msg)?;
-            let s = newsharvest::crawl::store::StateStore::summary(&store).map_err(anyhow::Error::msg)?;
+            let (store, _) = crate::crawl::sqlite::SqliteStore::open(p).map_err(anyhow::Error::msg)?;
+            let s = crate::crawl::store::StateStore::summary(&store).map_err(anyhow::Error::msg)?;
             let next = if s.queued > 0 {
                 format!("continues round {} ({} URLs queued)", s.round, s.queued)
             } else {
@@ -840,9 +840,9 @@ fn dry_run(r: &Resolved) -> anyhow::Result<ExitCode> {
         None => writeln!(w, "  state: none (in memory; nothing is kept after the run)")?,
     }
     let rt = runtime()?;
-    let fetcher = newsharvest::crawl::fetch::Fetcher::new(c.fetch.clone())
+    let fetcher = crate::crawl::fetch::Fetcher::new(c.fetch.clone())
         .map_err(|e| anyhow::anyhow!("HTTP client: {e}"))?;
-    let agent = newsharvest::crawl::robots::agent_token(&c.fetch.user_agent);
+    let agent = crate::crawl::robots::agent_token(&c.fetch.user_agent);
     let mut hosts: Vec<Url> = Vec::new();
     for s in &c.seeds {
         if !hosts.iter().any(|h| h.host_str() == s.host_str()) {
@@ -857,13 +857,13 @@ fn dry_run(r: &Resolved) -> anyhow::Result<ExitCode> {
         };
         let res = rt.block_on(fetcher.get(
             &robots_url,
-            newsharvest::crawl::fetch::Want::Robots,
+            crate::crawl::fetch::Want::Robots,
             Some(c.robots_timeout),
             None,
         ));
         match res {
             Ok(f) if (200..300).contains(&f.status) => {
-                let rb = newsharvest::crawl::robots::Robots::parse(&agent, &f.body);
+                let rb = crate::crawl::robots::Robots::parse(&agent, &f.body);
                 let seed_ok = if rb.allowed(&seed) {
                     "allowed"
                 } else {
@@ -878,7 +878,7 @@ fn dry_run(r: &Resolved) -> anyhow::Result<ExitCode> {
                     writeln!(
                         w,
                         "    sitemaps: none declared; would try {}",
-                        newsharvest::crawl::discover::CONVENTIONAL_SITEMAPS.join(", ")
+                        crate::crawl::discover::CONVENTIONAL_SITEMAPS.join(", ")
                     )?;
                 } else {
                     for sm in &rb.sitemaps {
@@ -895,14 +895,14 @@ fn dry_run(r: &Resolved) -> anyhow::Result<ExitCode> {
                 } else {
                     "retried, then the host is skipped"
                 },
-                newsharvest::crawl::discover::CONVENTIONAL_SITEMAPS.join(", ")
+                crate::crawl::discover::CONVENTIONAL_SITEMAPS.join(", ")
             )?,
             Err(e) => writeln!(w, "  {host}: robots.txt could not be fetched: {e}")?,
         }
         writeln!(
             w,
             "    then: the seed {seed}, its feeds (<link rel=alternate>, else {}), links to depth {}",
-            newsharvest::crawl::discover::CONVENTIONAL_FEEDS.join(", "),
+            crate::crawl::discover::CONVENTIONAL_FEEDS.join(", "),
             c.max_depth
         )?;
     }
@@ -916,10 +916,10 @@ pub fn run_status(a: StatusArgs) -> anyhow::Result<ExitCode> {
     }
     use std::io::Write as _;
     let mut w = std::io::stdout().lock();
-    let (store, _) = newsharvest::crawl::sqlite::SqliteStore::open(&a.state).map_err(anyhow::Error::msg)?;
-    let s = newsharvest::crawl::store::StateStore::summary(&store).map_err(anyhow::Error::msg)?;
+    let (store, _) = crate::crawl::sqlite::SqliteStore::open(&a.state).map_err(anyhow::Error::msg)?;
+    let s = crate::crawl::store::StateStore::summary(&store).map_err(anyhow::Error::msg)?;
     let now = chrono::Utc::now().timestamp();
-    let next_due = |h: &newsharvest::crawl::store::HostSummary| match h.blocked_until {
+    let next_due = |h: &crate::crawl::store::HostSummary| match h.blocked_until {
         Some(t) if t > now => {
             chrono::DateTime::from_timestamp(t, 0).map_or(t.to_string(), |d| d.to_rfc3339())
         }

@@ -1,0 +1,117 @@
+"""newsharvest: news pages to clean text corpora.
+
+The Rust library behind the ``newsharvest`` command, for Python: the same extraction, the
+same record schema (see the README's "Record schema v1"), no subprocess.
+
+>>> import newsharvest
+>>> rec = newsharvest.extract(html, url="https://news.example/2026/12/04/story")
+>>> rec["title"], rec["text"][:80], rec["authors"], rec["date_published"]
+
+``extract`` raises ``ExtractError`` when no record can be made (empty page, not HTML, no
+article text, too large, timeout); bad input never crashes the interpreter.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+
+from ._newsharvest import ExtractError, Extractor, WarcRecords, __version__, cli as _cli
+
+__all__ = [
+    "ExtractError",
+    "Extractor",
+    "WarcRecords",
+    "extract",
+    "extract_many",
+    "read_warc",
+    "main",
+    "__version__",
+]
+
+Html = Union[str, bytes, bytearray]
+PathLike = Union[str, "os.PathLike[str]"]
+Record = Dict[str, Any]
+
+_default: Optional[Extractor] = None
+
+
+def _extractor(selectors: Optional[Union[PathLike, Sequence[PathLike]]], explain: bool) -> Extractor:
+    """The shared default extractor (bundled rules), or a new one for other settings."""
+    global _default
+    if selectors is None and not explain:
+        if _default is None:
+            _default = Extractor()
+        return _default
+    return Extractor(selectors, explain=explain)
+
+
+def extract(
+    html: Html,
+    url: Optional[str] = None,
+    *,
+    explain: bool = False,
+    selectors: Optional[Union[PathLike, Sequence[PathLike]]] = None,
+    content_type: Optional[str] = None,
+) -> Record:
+    """Extract the article of one page.
+
+    Args:
+        html: the page, as text (already decoded) or as bytes (decoded by ``content_type``'s
+            charset, the BOM, ``<meta charset>``, or detection, as the CLI does).
+        url: where the page is from: resolves links, finds dates in the URL, picks site
+            rules, and makes the record ``id``.
+        explain: add the removed texts to ``record["extraction"]["explain"]``.
+        selectors: extra rule directories (one path or several). For many pages with the
+            same rules, make one ``Extractor`` and call its ``extract``.
+        content_type: the HTTP ``Content-Type`` header, when known.
+
+    Returns:
+        The record: ``title``, ``text``, ``authors``, ``date_published``, ``language``, …;
+        ``None`` where the CLI writes ``null``.
+
+    Raises:
+        ExtractError: no record could be made; the message says why.
+    """
+    return _extractor(selectors, explain).extract(html, url, content_type=content_type)
+
+
+def extract_many(
+    pages: Iterable[Union[Html, Tuple[Html, Optional[str]]]],
+    threads: Optional[int] = None,
+    *,
+    errors: str = "none",
+    explain: bool = False,
+    selectors: Optional[Union[PathLike, Sequence[PathLike]]] = None,
+) -> List[Optional[Record]]:
+    """Extract many pages in parallel on all cores (or ``threads``), the GIL released.
+
+    ``pages`` yields ``html`` or ``(html, url)``. Returns the records in input order; a page
+    without a record is ``None`` (``errors="none"``) or raises ``ExtractError``
+    (``errors="raise"``).
+    """
+    return _extractor(selectors, explain).extract_many(pages, threads, errors=errors)
+
+
+def read_warc(
+    path: PathLike,
+    *,
+    errors: str = "skip",
+    explain: bool = False,
+    selectors: Optional[Union[PathLike, Sequence[PathLike]]] = None,
+) -> Iterator[Record]:
+    """The records of the HTML responses of a WARC file (``.warc``, ``.warc.gz``), streamed.
+
+    Each record also has ``source_path`` (``<file>#<offset>``), ``date_fetched`` and
+    ``http`` from the WARC record. Pages without a record are skipped (the iterator's
+    ``failed`` counts them), or raise ``ExtractError`` with ``errors="raise"``.
+    """
+    return _extractor(selectors, explain).read_warc(os.fspath(path), errors=errors)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """The ``newsharvest`` command line, in this process: ``python -m newsharvest crawl …``."""
+    import sys
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    return _cli(["newsharvest", *args])

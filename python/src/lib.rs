@@ -1,0 +1,360 @@
+//! `newsharvest._newsharvest`: the Python module over the Rust library. Every function is a
+//! thin call into `newsharvest` (the one implementation: no logic lives here), with the GIL
+//! released while a page is processed. Records come back as the dicts of the CLI's JSON
+//! Lines schema (the same serialisation, read by Python's `json`), so `None` stands where
+//! the CLI writes `null`.
+
+use newsharvest::{input, process, record, Limits, Options, Page, Rules};
+use pyo3::create_exception;
+use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyByteArray, PyBytes, PyString};
+use rayon::prelude::*;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+create_exception!(
+    _newsharvest,
+    ExtractError,
+    PyException,
+    "No record could be made from a page; the message says why (empty page, not HTML, no \
+     article text, too large, timeout, or an unreadable WARC record)."
+);
+
+/// A page as Python hands it over: text (already decoded) or bytes (decoded by their
+/// declared or detected charset, as the CLI decodes files).
+enum Html {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+impl Html {
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Html> {
+        if let Ok(s) = obj.cast::<PyString>() {
+            return Ok(Html::Text(s.to_cow()?.into_owned()));
+        }
+        if let Ok(b) = obj.cast::<PyBytes>() {
+            return Ok(Html::Bytes(b.as_bytes().to_vec()));
+        }
+        if let Ok(b) = obj.cast::<PyByteArray>() {
+            return Ok(Html::Bytes(b.to_vec()));
+        }
+        Err(PyTypeError::new_err(format!(
+            "html must be str or bytes, not {}",
+            obj.get_type().name()?
+        )))
+    }
+}
+
+/// Rules and options of an [`Extractor`].
+struct Setup {
+    rules: Arc<Rules>,
+    opts: Options,
+}
+
+/// The bundled rules, loaded once.
+fn bundled() -> PyResult<Arc<Rules>> {
+    static RULES: OnceLock<Result<Arc<Rules>, String>> = OnceLock::new();
+    RULES
+        .get_or_init(|| Rules::bundled().map(Arc::new).map_err(|e| e.to_string()))
+        .clone()
+        .map_err(PyValueError::new_err)
+}
+
+/// `selectors` as Python may give it: None, one path, or an iterable of paths.
+fn selector_dirs(selectors: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<PathBuf>> {
+    let Some(s) = selectors else {
+        return Ok(Vec::new());
+    };
+    if s.is_none() {
+        return Ok(Vec::new());
+    }
+    if let Ok(one) = s.extract::<PathBuf>() {
+        return Ok(vec![one]);
+    }
+    s.try_iter()?.map(|p| p?.extract::<PathBuf>()).collect()
+}
+
+fn rules_for(dirs: &[PathBuf]) -> PyResult<Arc<Rules>> {
+    if dirs.is_empty() {
+        return bundled();
+    }
+    Rules::load(dirs)
+        .map(Arc::new)
+        .map_err(|e| PyValueError::new_err(format!("loading rules: {e}")))
+}
+
+/// One page → its record as JSON, or the reason it has none.
+fn extract_json(
+    setup: &Setup,
+    html: &Html,
+    url: Option<&str>,
+    content_type: Option<&str>,
+) -> Result<String, String> {
+    let (bytes, ct) = match html {
+        // Python text is already decoded: a `<meta charset>` in it must not decode it again.
+        Html::Text(s) => (s.as_bytes(), Some("text/html; charset=utf-8")),
+        Html::Bytes(b) => (&b[..], content_type),
+    };
+    let page = Page {
+        bytes,
+        url,
+        content_type: ct,
+        content_language: None,
+    };
+    let art = process(&page, &setup.rules, &setup.opts).map_err(|e| e.to_string())?;
+    serde_json::to_string(&record::to_record(art, None)).map_err(|e| e.to_string())
+}
+
+/// A record's JSON as a Python dict.
+fn to_dict(py: Python<'_>, json: &str) -> PyResult<Py<PyAny>> {
+    Ok(py.import("json")?.getattr("loads")?.call1((json,))?.unbind())
+}
+
+/// Reusable extraction settings: the rules are loaded once. Safe to share between threads.
+#[pyclass(frozen, module = "newsharvest")]
+struct Extractor {
+    setup: Setup,
+}
+
+#[pymethods]
+impl Extractor {
+    /// `Extractor(selectors=None, *, explain=False, max_page_size=None, max_nodes=None,
+    /// max_nesting=None, page_timeout=None)`: `selectors` adds rule directories to the
+    /// bundled rules; the limits default to the CLI's (32 MiB, 1,500,000 nodes, nesting
+    /// 512, 10 s; `page_timeout=0` for none).
+    #[new]
+    #[pyo3(signature = (selectors=None, *, explain=false, max_page_size=None, max_nodes=None, max_nesting=None, page_timeout=None))]
+    fn new(
+        selectors: Option<&Bound<'_, PyAny>>,
+        explain: bool,
+        max_page_size: Option<usize>,
+        max_nodes: Option<usize>,
+        max_nesting: Option<usize>,
+        page_timeout: Option<f64>,
+    ) -> PyResult<Extractor> {
+        let rules = rules_for(&selector_dirs(selectors)?)?;
+        let mut limits = Limits::default();
+        if let Some(b) = max_page_size {
+            limits.max_bytes = b;
+        }
+        if let Some(n) = max_nodes {
+            limits.max_nodes = n;
+        }
+        if let Some(d) = max_nesting {
+            limits.max_depth = d;
+        }
+        if let Some(t) = page_timeout {
+            if !(t >= 0.0 && t.is_finite()) {
+                return Err(PyValueError::new_err("page_timeout must be >= 0 seconds"));
+            }
+            limits.timeout = (t > 0.0).then(|| Duration::from_secs_f64(t));
+        }
+        Ok(Extractor {
+            setup: Setup {
+                rules,
+                opts: Options { explain, limits },
+            },
+        })
+    }
+
+    /// Extract one page (str or bytes) into a record dict; raises `ExtractError` when no
+    /// record can be made. `content_type` is the HTTP header (its charset decodes bytes).
+    #[pyo3(signature = (html, url=None, *, content_type=None))]
+    fn extract(
+        &self,
+        py: Python<'_>,
+        html: &Bound<'_, PyAny>,
+        url: Option<String>,
+        content_type: Option<String>,
+    ) -> PyResult<Py<PyAny>> {
+        let html = Html::from_py(html)?;
+        let json = py
+            .detach(|| extract_json(&self.setup, &html, url.as_deref(), content_type.as_deref()))
+            .map_err(ExtractError::new_err)?;
+        to_dict(py, &json)
+    }
+
+    /// Extract many pages on all cores (or `threads`), the GIL released: `pages` yields
+    /// `html` or `(html, url)`. Returns the records in input order; a page that fails is
+    /// `None` (`errors="none"`), or raises `ExtractError` naming it (`errors="raise"`).
+    #[pyo3(signature = (pages, threads=None, *, errors="none"))]
+    fn extract_many(
+        &self,
+        py: Python<'_>,
+        pages: &Bound<'_, PyAny>,
+        threads: Option<usize>,
+        errors: &str,
+    ) -> PyResult<Vec<Py<PyAny>>> {
+        let raise = match errors {
+            "none" => false,
+            "raise" => true,
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "errors must be 'none' or 'raise', not {other:?}"
+                )))
+            }
+        };
+        let mut inputs: Vec<(Html, Option<String>)> = Vec::new();
+        for item in pages.try_iter()? {
+            let item = item?;
+            if item.is_instance_of::<pyo3::types::PyTuple>() || item.is_instance_of::<pyo3::types::PyList>() {
+                let html = Html::from_py(&item.get_item(0)?)?;
+                let url: Option<String> = match item.len()? {
+                    1 => None,
+                    _ => item.get_item(1)?.extract()?,
+                };
+                inputs.push((html, url));
+            } else {
+                inputs.push((Html::from_py(&item)?, None));
+            }
+        }
+        let setup = &self.setup;
+        let run = |inputs: &[(Html, Option<String>)]| -> Vec<Result<String, String>> {
+            inputs
+                .par_iter()
+                .map(|(h, u)| extract_json(setup, h, u.as_deref(), None))
+                .collect()
+        };
+        let results = py.detach(|| match threads {
+            Some(n) => rayon::ThreadPoolBuilder::new()
+                .num_threads(n.max(1))
+                .build()
+                .map(|pool| pool.install(|| run(&inputs)))
+                .map_err(|e| e.to_string()),
+            None => Ok(run(&inputs)),
+        });
+        let results = results.map_err(PyValueError::new_err)?;
+        let mut out = Vec::with_capacity(results.len());
+        for (i, r) in results.into_iter().enumerate() {
+            match r {
+                Ok(json) => out.push(to_dict(py, &json)?),
+                Err(msg) if raise => {
+                    let name = inputs[i].1.clone().unwrap_or_else(|| format!("page {i}"));
+                    return Err(ExtractError::new_err(format!("{name}: {msg}")));
+                }
+                Err(_) => out.push(py.None()),
+            }
+        }
+        Ok(out)
+    }
+
+    /// The records of the HTML responses in a WARC file (`.warc`, `.warc.gz`), in order,
+    /// read as a stream. Pages without a record are skipped (counted in `.failed`), or
+    /// raise `ExtractError` with `errors="raise"`.
+    #[pyo3(signature = (path, *, errors="skip"))]
+    fn read_warc(&self, path: PathBuf, errors: &str) -> PyResult<WarcRecords> {
+        WarcRecords::open(
+            Setup {
+                rules: self.setup.rules.clone(),
+                opts: self.setup.opts,
+            },
+            path,
+            errors,
+        )
+    }
+}
+
+/// An iterator over the records of a WARC file (see `Extractor.read_warc`).
+#[pyclass(frozen, module = "newsharvest")]
+struct WarcRecords {
+    setup: Setup,
+    jobs: Mutex<input::Jobs>,
+    raise: bool,
+    failed: Mutex<u64>,
+}
+
+impl WarcRecords {
+    fn open(setup: Setup, path: PathBuf, errors: &str) -> PyResult<WarcRecords> {
+        let raise = match errors {
+            "skip" => false,
+            "raise" => true,
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "errors must be 'skip' or 'raise', not {other:?}"
+                )))
+            }
+        };
+        if !input::is_warc_file(&path) {
+            return Err(PyValueError::new_err(format!(
+                "{}: not a WARC file name (.warc, .warc.gz)",
+                path.display()
+            )));
+        }
+        if !path.is_file() {
+            return Err(pyo3::exceptions::PyFileNotFoundError::new_err(
+                path.display().to_string(),
+            ));
+        }
+        let source = input::Source {
+            path: Some(path),
+            url: None,
+        };
+        let jobs = input::Jobs::new(vec![source], setup.opts.limits.max_bytes);
+        Ok(WarcRecords {
+            setup,
+            jobs: Mutex::new(jobs),
+            raise,
+            failed: Mutex::new(0),
+        })
+    }
+}
+
+#[pymethods]
+impl WarcRecords {
+    fn __iter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        loop {
+            let next = py.detach(|| {
+                let mut jobs = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
+                let job = jobs.next()?;
+                Some(match job {
+                    input::Job::Warc(p) => p
+                        .extract(&self.setup.rules, &self.setup.opts)
+                        .map_err(|e| format!("{}: {e}", p.source_path))
+                        .and_then(|rec| serde_json::to_string(&rec).map_err(|e| e.to_string())),
+                    input::Job::Bad(msg) => Err(msg),
+                    input::Job::File(src) => Err(format!("{}: not a WARC record", src.display())),
+                })
+            });
+            match next {
+                None => return Ok(None),
+                Some(Ok(json)) => return to_dict(py, &json).map(Some),
+                Some(Err(msg)) => {
+                    *self.failed.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+                    if self.raise {
+                        return Err(ExtractError::new_err(msg));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Pages skipped so far because no record could be made.
+    #[getter]
+    fn failed(&self) -> u64 {
+        *self.failed.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Run the command line (`python -m newsharvest ARGS`): `argv` starts with the program
+/// name. Returns the exit code.
+#[pyfunction]
+fn cli(py: Python<'_>, argv: Vec<String>) -> u8 {
+    py.detach(|| newsharvest::app::run(argv).0)
+}
+
+/// The Rust module behind `newsharvest`.
+#[pymodule]
+fn _newsharvest(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Extractor>()?;
+    m.add_class::<WarcRecords>()?;
+    m.add_function(wrap_pyfunction!(cli, m)?)?;
+    m.add("ExtractError", m.py().get_type::<ExtractError>())?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
