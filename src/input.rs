@@ -136,9 +136,15 @@ struct ManifestLine {
 }
 
 /// Read a manifest: one `{"path","url"}` object per line; relative paths are relative to
-/// the manifest's directory. Blank lines are skipped.
+/// the manifest's directory, or to the working directory for `-` (stdin: one Spark
+/// `rdd.pipe` partition, say). Blank lines are skipped.
 pub fn read_manifest(manifest: &Path) -> Result<Vec<Source>, InputError> {
-    let text = std::fs::read_to_string(manifest).map_err(|e| io_err(manifest, e))?;
+    let stdin = manifest.as_os_str() == "-";
+    let text = if stdin {
+        std::io::read_to_string(std::io::stdin()).map_err(|e| io_err(manifest, e))?
+    } else {
+        std::fs::read_to_string(manifest).map_err(|e| io_err(manifest, e))?
+    };
     let base = manifest.parent().unwrap_or(Path::new("."));
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -150,7 +156,7 @@ pub fn read_manifest(manifest: &Path) -> Result<Vec<Source>, InputError> {
             line: i + 1,
             message: e.to_string(),
         })?;
-        let path = if m.path.is_absolute() {
+        let path = if m.path.is_absolute() || stdin {
             m.path
         } else {
             base.join(m.path)

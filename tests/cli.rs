@@ -299,3 +299,57 @@ fn a_corrupt_warc_record_exits_1_and_the_good_ones_are_written() {
     assert_eq!(urls, ["\"https://a.test/1\"", "\"https://a.test/2\""]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn manifests_name_pages_and_their_urls_from_a_file_or_stdin() {
+    let dir = std::env::temp_dir().join(format!("nh-cli-manifest-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("pages")).expect("tmp");
+    std::fs::copy(fixture("case-share-follow"), dir.join("pages/a.html")).expect("copy");
+    std::fs::copy(fixture("case-seed-tagdiv"), dir.join("pages/b.html")).expect("copy");
+    let lines =
+        "{\"path\": \"pages/a.html\", \"url\": \"https://a.test/one\"}\n\n{\"path\": \"pages/b.html\"}\n";
+    // A file: paths relative to the manifest's directory, whatever the working directory.
+    std::fs::write(dir.join("manifest.jsonl"), lines).expect("manifest");
+    let out = bin()
+        .args(["extract", "--quiet", "--manifest"])
+        .arg(dir.join("manifest.jsonl"))
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let recs: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[0]["url"], "https://a.test/one");
+    assert_eq!(recs[1]["url"], serde_json::Value::Null);
+    // Stdin (`--manifest -`, as one `rdd.pipe` partition): relative to the working directory.
+    let mut child = bin()
+        .args(["extract", "--quiet", "--manifest", "-"])
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(lines.as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(0));
+    let piped: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(piped.len(), 2);
+    assert_eq!(piped[0]["source_path"], "pages/a.html");
+    assert_eq!(piped[0]["text"], recs[0]["text"]);
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -252,7 +252,8 @@ pub struct ExtractArgs {
     /// URL of the page (only with a single input).
     #[arg(long)]
     pub url: Option<String>,
-    /// JSONL manifest of {"path": ..., "url": ...} lines.
+    /// JSONL manifest of {"path": ..., "url": ...} lines (`-`: read from stdin, paths
+    /// relative to the working directory).
     #[arg(long)]
     pub manifest: Option<PathBuf>,
     /// Write records here (`.gz`/`.zst` compress) instead of stdout; a directory (`DIR/`)
