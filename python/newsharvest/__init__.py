@@ -16,14 +16,16 @@ from __future__ import annotations
 import os
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
-from ._newsharvest import ExtractError, Extractor, WarcRecords, __version__, cli as _cli
+from ._newsharvest import ExtractError, Extractor, RecordStream, WarcRecords, __version__, cli as _cli
 
 __all__ = [
     "ExtractError",
     "Extractor",
     "WarcRecords",
+    "RecordStream",
     "extract",
     "extract_many",
+    "iter_extract",
     "read_warc",
     "main",
     "__version__",
@@ -91,6 +93,21 @@ def extract_many(
     (``errors="raise"``).
     """
     return _extractor(selectors, explain).extract_many(pages, threads, errors=errors)
+
+
+def iter_extract(
+    pages: Iterable[Union[Html, Tuple[Html, Optional[str]]]],
+    threads: Optional[int] = None,
+    *,
+    errors: str = "none",
+    explain: bool = False,
+    selectors: Optional[Union[PathLike, Sequence[PathLike]]] = None,
+) -> Iterator[Optional[Record]]:
+    """``extract_many`` as a stream: yields each page's record (or ``None``) in input order,
+    reading ``pages`` a batch at a time and extracting each batch on all cores. Memory stays
+    at one batch however long the input (a generator over a crawl, a ``datasets`` column).
+    """
+    return _extractor(selectors, explain).iter_extract(pages, threads, errors=errors)
 
 
 def read_warc(

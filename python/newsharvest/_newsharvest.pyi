@@ -33,7 +33,20 @@ class Extractor:
         *,
         errors: str = "none",
     ) -> List[Optional[_Record]]: ...
+    def iter_extract(
+        self,
+        pages: Iterable[Union[_Html, Tuple[_Html, Optional[str]]]],
+        threads: Optional[int] = None,
+        *,
+        errors: str = "none",
+    ) -> "RecordStream": ...
     def read_warc(self, path: _Path, *, errors: str = "skip") -> "WarcRecords": ...
+
+class RecordStream(Iterator[Optional[_Record]]):
+    """The records of ``Extractor.iter_extract``, in input order."""
+
+    def __iter__(self) -> "RecordStream": ...
+    def __next__(self) -> Optional[_Record]: ...
 
 class WarcRecords(Iterator[_Record]):
     """The records of a WARC file, streamed."""

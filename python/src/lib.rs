@@ -179,6 +179,7 @@ impl Extractor {
     /// Extract many pages on all cores (or `threads`), the GIL released: `pages` yields
     /// `html` or `(html, url)`. Returns the records in input order; a page that fails is
     /// `None` (`errors="none"`), or raises `ExtractError` naming it (`errors="raise"`).
+    /// `pages` is read in batches, so a generator is never held in memory whole.
     #[pyo3(signature = (pages, threads=None, *, errors="none"))]
     fn extract_many(
         &self,
@@ -187,57 +188,27 @@ impl Extractor {
         threads: Option<usize>,
         errors: &str,
     ) -> PyResult<Vec<Py<PyAny>>> {
-        let raise = match errors {
-            "none" => false,
-            "raise" => true,
-            other => {
-                return Err(PyValueError::new_err(format!(
-                    "errors must be 'none' or 'raise', not {other:?}"
-                )))
-            }
-        };
-        let mut inputs: Vec<(Html, Option<String>)> = Vec::new();
-        for item in pages.try_iter()? {
-            let item = item?;
-            if item.is_instance_of::<pyo3::types::PyTuple>() || item.is_instance_of::<pyo3::types::PyList>() {
-                let html = Html::from_py(&item.get_item(0)?)?;
-                let url: Option<String> = match item.len()? {
-                    1 => None,
-                    _ => item.get_item(1)?.extract()?,
-                };
-                inputs.push((html, url));
-            } else {
-                inputs.push((Html::from_py(&item)?, None));
-            }
-        }
-        let setup = &self.setup;
-        let run = |inputs: &[(Html, Option<String>)]| -> Vec<Result<String, String>> {
-            inputs
-                .par_iter()
-                .map(|(h, u)| extract_json(setup, h, u.as_deref(), None))
-                .collect()
-        };
-        let results = py.detach(|| match threads {
-            Some(n) => rayon::ThreadPoolBuilder::new()
-                .num_threads(n.max(1))
-                .build()
-                .map(|pool| pool.install(|| run(&inputs)))
-                .map_err(|e| e.to_string()),
-            None => Ok(run(&inputs)),
-        });
-        let results = results.map_err(PyValueError::new_err)?;
-        let mut out = Vec::with_capacity(results.len());
-        for (i, r) in results.into_iter().enumerate() {
-            match r {
-                Ok(json) => out.push(to_dict(py, &json)?),
-                Err(msg) if raise => {
-                    let name = inputs[i].1.clone().unwrap_or_else(|| format!("page {i}"));
-                    return Err(ExtractError::new_err(format!("{name}: {msg}")));
-                }
-                Err(_) => out.push(py.None()),
-            }
+        let mut batches = Batches::new(&self.setup, pages, threads, errors)?;
+        let mut out = Vec::new();
+        while let Some(batch) = batches.next_batch(py)? {
+            out.extend(batch);
         }
         Ok(out)
+    }
+
+    /// `extract_many` as a stream: yields each page's record (or `None`) in input order,
+    /// working ahead one batch on all cores. For iterables too large for one list.
+    #[pyo3(signature = (pages, threads=None, *, errors="none"))]
+    fn iter_extract(
+        &self,
+        pages: &Bound<'_, PyAny>,
+        threads: Option<usize>,
+        errors: &str,
+    ) -> PyResult<RecordStream> {
+        Ok(RecordStream {
+            batches: Mutex::new(Batches::new(&self.setup, pages, threads, errors)?),
+            ready: Mutex::new(std::collections::VecDeque::new()),
+        })
     }
 
     /// The records of the HTML responses in a WARC file (`.warc`, `.warc.gz`), in order,
@@ -253,6 +224,157 @@ impl Extractor {
             path,
             errors,
         )
+    }
+}
+
+/// `(html, url)`, `[html, url]`, `(html,)` or a bare `html`.
+fn page_item(item: &Bound<'_, PyAny>) -> PyResult<(Html, Option<String>)> {
+    if item.is_instance_of::<pyo3::types::PyTuple>() || item.is_instance_of::<pyo3::types::PyList>() {
+        let html = Html::from_py(&item.get_item(0)?)?;
+        let url: Option<String> = match item.len()? {
+            1 => None,
+            _ => item.get_item(1)?.extract()?,
+        };
+        Ok((html, url))
+    } else {
+        Ok((Html::from_py(item)?, None))
+    }
+}
+
+/// Pages read from a Python iterable a batch at a time and extracted in parallel.
+struct Batches {
+    setup: Setup,
+    pages: Py<pyo3::types::PyIterator>,
+    /// `threads=N`: a pool of its own; else rayon's global pool (all cores).
+    pool: Option<rayon::ThreadPool>,
+    raise: bool,
+    /// Pages read so far (for error messages).
+    seen: usize,
+    done: bool,
+}
+
+impl Batches {
+    fn new(
+        setup: &Setup,
+        pages: &Bound<'_, PyAny>,
+        threads: Option<usize>,
+        errors: &str,
+    ) -> PyResult<Batches> {
+        let raise = match errors {
+            "none" => false,
+            "raise" => true,
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "errors must be 'none' or 'raise', not {other:?}"
+                )))
+            }
+        };
+        let pool = threads
+            .map(|n| rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build())
+            .transpose()
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        Ok(Batches {
+            setup: Setup {
+                rules: setup.rules.clone(),
+                opts: setup.opts,
+            },
+            pages: pages.try_iter()?.unbind(),
+            pool,
+            raise,
+            seen: 0,
+            done: false,
+        })
+    }
+
+    /// The next batch's records (`None` once the pages are used up).
+    fn next_batch(&mut self, py: Python<'_>) -> PyResult<Option<Vec<Py<PyAny>>>> {
+        if self.done {
+            return Ok(None);
+        }
+        let threads = self
+            .pool
+            .as_ref()
+            .map_or_else(rayon::current_num_threads, |p| p.current_num_threads());
+        let size = 64 * threads.max(1);
+        let mut inputs: Vec<(Html, Option<String>)> = Vec::with_capacity(size);
+        let mut it = self.pages.bind(py).clone();
+        while inputs.len() < size {
+            match it.next() {
+                Some(item) => inputs.push(page_item(&item?)?),
+                None => {
+                    self.done = true;
+                    break;
+                }
+            }
+        }
+        if inputs.is_empty() {
+            return Ok(None);
+        }
+        let setup = &self.setup;
+        let run = || -> Vec<Result<String, String>> {
+            inputs
+                .par_iter()
+                .map(|(h, u)| extract_json(setup, h, u.as_deref(), None))
+                .collect()
+        };
+        let pool = &self.pool;
+        let results = py.detach(|| match pool {
+            Some(p) => p.install(run),
+            None => run(),
+        });
+        let mut out = Vec::with_capacity(results.len());
+        for (i, r) in results.into_iter().enumerate() {
+            match r {
+                Ok(json) => out.push(to_dict(py, &json)?),
+                Err(msg) if self.raise => {
+                    let n = self.seen + i;
+                    let name = inputs[i].1.clone().unwrap_or_else(|| format!("page {n}"));
+                    self.done = true;
+                    return Err(ExtractError::new_err(format!("{name}: {msg}")));
+                }
+                Err(_) => out.push(py.None()),
+            }
+        }
+        self.seen += out.len();
+        Ok(Some(out))
+    }
+}
+
+/// The records of `Extractor.iter_extract`, in input order.
+#[pyclass(frozen, module = "newsharvest")]
+struct RecordStream {
+    batches: Mutex<Batches>,
+    ready: Mutex<std::collections::VecDeque<Py<PyAny>>>,
+}
+
+#[pymethods]
+impl RecordStream {
+    fn __iter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        // Like a generator: one thread at a time (waiting here with the GIL held would
+        // deadlock the thread that works on the batch without it).
+        let busy = || {
+            pyo3::exceptions::PyRuntimeError::new_err("iter_extract stream already running in another thread")
+        };
+        let mut ready = match self.ready.try_lock() {
+            Ok(r) => r,
+            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => return Err(busy()),
+        };
+        if ready.is_empty() {
+            let mut batches = match self.batches.try_lock() {
+                Ok(b) => b,
+                Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+                Err(std::sync::TryLockError::WouldBlock) => return Err(busy()),
+            };
+            if let Some(batch) = batches.next_batch(py)? {
+                ready.extend(batch);
+            }
+        }
+        Ok(ready.pop_front())
     }
 }
 
@@ -353,6 +475,7 @@ fn cli(py: Python<'_>, argv: Vec<String>) -> u8 {
 fn _newsharvest(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Extractor>()?;
     m.add_class::<WarcRecords>()?;
+    m.add_class::<RecordStream>()?;
     m.add_function(wrap_pyfunction!(cli, m)?)?;
     m.add("ExtractError", m.py().get_type::<ExtractError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

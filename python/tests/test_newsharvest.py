@@ -137,6 +137,28 @@ def test_extract_many_keeps_the_order_and_marks_failures():
     assert newsharvest.extract_many([pages[0][0]])[0]["text"] == got[0]["text"]
 
 
+def test_iter_extract_streams_a_generator_in_order():
+    pages = [(p.read_bytes(), f"https://fixtures.test/{p.parent.name}/") for p in FIXTURES]
+    read = 0
+
+    def endless():
+        nonlocal read
+        while True:
+            for page in pages:
+                read += 1
+                yield page
+
+    stream = newsharvest.iter_extract(endless())
+    first = [next(stream) for _ in range(3 * len(pages))]
+    # Read ahead by at most a batch (64 pages per thread), not the endless whole.
+    assert read <= 3 * len(pages) + 64 * (os.cpu_count() or 1)
+    want = newsharvest.extract_many(pages)
+    assert first == want * 3
+    assert list(newsharvest.iter_extract([])) == []
+    with pytest.raises(newsharvest.ExtractError, match="page 1: empty page"):
+        list(newsharvest.iter_extract([pages[0][0], b""], errors="raise"))
+
+
 def test_extract_many_releases_the_gil_and_runs_in_parallel():
     pages = [p.read_bytes() for p in FIXTURES] * 20
     ticks = 0
