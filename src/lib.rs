@@ -36,6 +36,7 @@ pub mod extract;
 pub mod fuzz;
 pub mod input;
 pub mod limits;
+pub mod lock;
 pub mod model;
 pub mod parse;
 pub mod record;

@@ -168,6 +168,7 @@ pub struct RankOutput {
     tmp: PathBuf,
     out: Option<Output>,
     records: u64,
+    _lock: crate::lock::LockGuard,
 }
 
 fn sync_dir(dir: &Path) -> io::Result<()> {
@@ -175,17 +176,34 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
 }
 
 impl RankOutput {
-    /// Start this rank's output in `dir` (created when missing): its marker and any
-    /// temporary file of an earlier attempt are removed first, so until this attempt
-    /// completes the rank reads as not done.
+    /// Start this rank's output in `dir` (created when missing), holding the rank's lock
+    /// (`.rank-….lock`; [`io::ErrorKind::ResourceBusy`] while another attempt of the rank
+    /// runs): its marker and any output or temporary file of an earlier attempt are removed
+    /// first, so until this attempt completes the rank reads as not done.
     pub fn create(dir: &Path, spec: ShardSpec, compression: Compression) -> io::Result<RankOutput> {
         std::fs::create_dir_all(dir)?;
         let stem = spec.stem();
+        // One attempt of a rank at a time (a requeued task while the old one still runs):
+        // two would write one temporary file.
+        let lock = crate::lock::acquire(
+            &dir.join(format!(".{stem}.lock")),
+            &format!("rank {} of {} in {}", spec.index, spec.count, dir.display()),
+        )?;
         let marker = dir.join(format!("{stem}.done"));
         match std::fs::remove_file(&marker) {
             Ok(()) => sync_dir(dir)?,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(e),
+        }
+        // An earlier attempt's output in another compression is replaced too.
+        for c in [Compression::None, Compression::Gzip, Compression::Zstd] {
+            if c != compression {
+                match std::fs::remove_file(dir.join(format!("{stem}.{}", c.extension()))) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
+                }
+            }
         }
         let name = format!("{stem}.{}", compression.extension());
         let tmp = dir.join(format!(".{name}.tmp"));
@@ -197,6 +215,7 @@ impl RankOutput {
             tmp,
             out: Some(out),
             records: 0,
+            _lock: lock,
         })
     }
 
@@ -340,7 +359,18 @@ mod tests {
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
-        assert_eq!(names, vec!["rank-00001-of-00004.jsonl".to_string()], "{names:?}");
+        assert_eq!(
+            names.iter().filter(|n| !n.ends_with(".lock")).collect::<Vec<_>>(),
+            vec!["rank-00001-of-00004.jsonl"],
+            "{names:?}"
+        );
+        // An attempt in another compression replaces the earlier output.
+        RankOutput::create(&dir, spec, Compression::Gzip)
+            .unwrap()
+            .finish(0, 0)
+            .unwrap();
+        assert!(!dir.join("rank-00001-of-00004.jsonl").exists());
+        assert!(dir.join("rank-00001-of-00004.jsonl.gz").exists());
         let _ = std::fs::remove_dir_all(dir);
     }
 }

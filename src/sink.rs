@@ -174,7 +174,7 @@ pub struct Shards {
     next: u64,
     current: Option<OpenShard>,
     /// The directory's lock (`.newsharvest.lock`), held while the shards are open.
-    _lock: std::fs::File,
+    _lock: crate::lock::LockGuard,
 }
 
 /// The lock file of a shard directory.
@@ -203,21 +203,10 @@ impl Shards {
     ) -> io::Result<(Shards, Cleanup)> {
         std::fs::create_dir_all(dir)?;
         // One writer per directory: another crawl's shard in progress is not a leftover.
-        let lock = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(dir.join(SHARD_LOCK))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(io::Error::new(
-                    io::ErrorKind::ResourceBusy,
-                    format!("another crawl is writing shards to {}", dir.display()),
-                ))
-            }
-            Err(std::fs::TryLockError::Error(e)) => return Err(e),
-        }
+        let lock = crate::lock::acquire(
+            &dir.join(SHARD_LOCK),
+            &format!("the shard directory {}", dir.display()),
+        )?;
         let mut cleanup = Cleanup::default();
         let number = |name: &str| -> Option<u64> {
             let rest = name.strip_prefix(prefix)?.strip_prefix('-')?;
@@ -371,13 +360,11 @@ mod tests {
         assert_eq!(c.uncommitted, vec!["part-00001.jsonl.zst".to_string()]);
         assert_eq!(s.next, 1);
         assert!(dir.join("notes.txt").exists() && dir.join("part-00000.jsonl.zst").exists());
-        // One writer per directory: a second one is refused while the first is open.
-        let busy = Shards::open(&dir, "part", Compression::Zstd, limits, None)
-            .err()
-            .unwrap();
-        assert_eq!(busy.kind(), io::ErrorKind::ResourceBusy, "{busy}");
+        // One writer per directory: another process cannot lock it while the shards are open.
+        let other = File::open(dir.join(SHARD_LOCK)).unwrap();
+        assert!(matches!(other.try_lock(), Err(std::fs::TryLockError::WouldBlock)));
         drop(s);
-        assert!(Shards::open(&dir, "part", Compression::Zstd, limits, None).is_ok());
+        assert!(other.try_lock().is_ok());
         let _ = std::fs::remove_dir_all(dir);
     }
 

@@ -537,10 +537,20 @@ async fn an_overlapping_run_on_the_same_state_exits_5_and_touches_nothing() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert!(in_progress(&out), "the first run never began a shard");
-    let second = run(s.crawl(&state, &args)).await;
+    // Refused before it opens anything: its errors and metrics files never appear.
+    let (errors, metrics) = (d.join("errors-2.jsonl"), d.join("m.prom"));
+    let mut second_args: Vec<&str> = args.to_vec();
+    second_args.extend([
+        "--errors",
+        errors.to_str().expect("utf-8"),
+        "--metrics",
+        metrics.to_str().expect("utf-8"),
+    ]);
+    let second = run(s.crawl(&state, &second_args)).await;
     assert_eq!(code(&second), 5, "{}", String::from_utf8_lossy(&second.stderr));
+    assert!(!errors.exists() && !metrics.exists(), "a refused run wrote files");
     let err = String::from_utf8_lossy(&second.stderr);
-    assert!(err.contains("another crawl is using this state"), "{err}");
+    assert!(err.contains("is in use by another process"), "{err}");
     assert!(
         in_progress(&out),
         "the second run removed the first one's shard in progress"

@@ -268,3 +268,51 @@ fn stdin_cannot_be_sharded_and_stdout_still_streams() {
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 1);
 }
+
+#[test]
+fn a_rank_is_one_attempt_at_a_time_and_never_a_shared_file() {
+    let d = tmp("attempts");
+    let root = corpus(&d);
+    // -o FILE with --shard: N ranks would overwrite one another (exit 2).
+    let o = bin_in(&d)
+        .args(["extract", "--quiet", "--shard", "0/2", "-o", "out.jsonl"])
+        .arg(&root)
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("directory"));
+    assert!(!d.join("out.jsonl").exists());
+    // While another attempt of rank 1 holds its lock (a requeued task whose first attempt
+    // still runs), a second attempt exits 5 and leaves the first one's files alone.
+    let out = d.join("out");
+    std::fs::create_dir_all(&out).expect("out");
+    let held = std::fs::File::create(out.join(".rank-00001-of-00002.lock")).expect("lock file");
+    held.try_lock().expect("lock");
+    let o = bin_in(&d)
+        .args([
+            "extract",
+            "--quiet",
+            "--shard",
+            "1/2",
+            "-o",
+            &format!("{}/", out.display()),
+        ])
+        .arg(&root)
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(5), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!out.join(".rank-00001-of-00002.jsonl.zst.tmp").exists());
+    drop(held);
+    run(bin_in(&d)
+        .args([
+            "extract",
+            "--quiet",
+            "--shard",
+            "1/2",
+            "-o",
+            &format!("{}/", out.display()),
+        ])
+        .arg(&root));
+    assert!(out.join("rank-00001-of-00002.done").exists());
+    let _ = std::fs::remove_dir_all(d);
+}

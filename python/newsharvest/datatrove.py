@@ -74,6 +74,8 @@ class NewsharvestExtractor(BaseExtractor):
         url_key: str = "url",
     ):
         super().__init__(timeout)
+        if not (timeout >= 0 and timeout != float("inf")):
+            raise ValueError(f"timeout must be a finite number of seconds >= 0, not {timeout!r}")
         self.selectors = selectors
         self.metadata = metadata
         self.url_key = url_key
@@ -108,7 +110,7 @@ class NewsharvestExtractor(BaseExtractor):
                 except ExtractError:
                     self.stat_update("no_article")
                     record = None
-                except TypeError:
+                except Exception:  # as BaseExtractor: one bad document never ends the task
                     self.stat_update("clean_error")
                     record = None
             if not record or not record.get("text"):

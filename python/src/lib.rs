@@ -32,7 +32,8 @@ enum Html {
 impl Html {
     fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Html> {
         if let Ok(s) = obj.cast::<PyString>() {
-            return Ok(Html::Text(s.to_cow()?.into_owned()));
+            // Lone surrogates (text decoded with `surrogateescape`) become U+FFFD.
+            return Ok(Html::Text(s.to_string_lossy().into_owned()));
         }
         if let Ok(b) = obj.cast::<PyBytes>() {
             return Ok(Html::Bytes(b.as_bytes().to_vec()));
@@ -149,7 +150,14 @@ impl Extractor {
             if !(t >= 0.0 && t.is_finite()) {
                 return Err(PyValueError::new_err("page_timeout must be >= 0 seconds"));
             }
-            limits.timeout = (t > 0.0).then(|| Duration::from_secs_f64(t));
+            limits.timeout = if t > 0.0 {
+                Some(
+                    Duration::try_from_secs_f64(t)
+                        .map_err(|e| PyValueError::new_err(format!("page_timeout: {e}")))?,
+                )
+            } else {
+                None
+            };
         }
         Ok(Extractor {
             setup: Setup {
@@ -297,17 +305,26 @@ impl Batches {
             .map_or_else(rayon::current_num_threads, |p| p.current_num_threads());
         let size = 64 * threads.max(1);
         let mut inputs: Vec<(Html, Option<String>)> = Vec::with_capacity(size);
+        // Items that are no page (a number, a tuple without html): their error, by index.
+        let mut bad: Vec<(usize, PyErr)> = Vec::new();
         let mut it = self.pages.bind(py).clone();
-        while inputs.len() < size {
+        while inputs.len() + bad.len() < size {
             match it.next() {
-                Some(item) => inputs.push(page_item(&item?)?),
+                Some(item) => match page_item(&item?) {
+                    Ok(page) => inputs.push(page),
+                    Err(e) if self.raise => {
+                        self.done = true;
+                        return Err(e);
+                    }
+                    Err(e) => bad.push((inputs.len() + bad.len(), e)),
+                },
                 None => {
                     self.done = true;
                     break;
                 }
             }
         }
-        if inputs.is_empty() {
+        if inputs.is_empty() && bad.is_empty() {
             return Ok(None);
         }
         let setup = &self.setup;
@@ -322,12 +339,16 @@ impl Batches {
             Some(p) => p.install(run),
             None => run(),
         });
-        let mut out = Vec::with_capacity(results.len());
+        let mut out = Vec::with_capacity(results.len() + bad.len());
+        let mut bad = bad.into_iter().peekable();
         for (i, r) in results.into_iter().enumerate() {
+            while bad.next_if(|(at, _)| *at == out.len()).is_some() {
+                out.push(py.None());
+            }
             match r {
                 Ok(json) => out.push(to_dict(py, &json)?),
                 Err(msg) if self.raise => {
-                    let n = self.seen + i;
+                    let n = self.seen + out.len();
                     let name = inputs[i].1.clone().unwrap_or_else(|| format!("page {n}"));
                     self.done = true;
                     return Err(ExtractError::new_err(format!("{name}: {msg}")));
@@ -335,6 +356,7 @@ impl Batches {
                 Err(_) => out.push(py.None()),
             }
         }
+        out.extend(bad.map(|_| py.None()));
         self.seen += out.len();
         Ok(Some(out))
     }

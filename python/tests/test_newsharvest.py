@@ -117,6 +117,11 @@ def test_hostile_pages_never_crash_the_interpreter(tmp_path: Path):
         newsharvest.extract(12)  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         newsharvest.Extractor(page_timeout=-1)
+    with pytest.raises(ValueError):
+        newsharvest.Extractor(page_timeout=1e20)
+    # Lone surrogates (bytes decoded with surrogateescape) are replaced, not an error.
+    rec = newsharvest.extract(page('<meta charset="utf-8">') + "\udc80")
+    assert "Le café" in rec["text"]
     (tmp_path / "broken.toml").write_text("selectors = [unclosed")
     with pytest.raises(ValueError, match="rules"):
         newsharvest.Extractor(selectors=tmp_path)
@@ -133,6 +138,10 @@ def test_extract_many_keeps_the_order_and_marks_failures():
             assert rec == newsharvest.extract(html, url=url)
     with pytest.raises(newsharvest.ExtractError, match="empty/: empty page"):
         newsharvest.extract_many(pages, errors="raise")
+    # An item that is no page is None too (or raises with errors="raise").
+    assert newsharvest.extract_many([pages[0], 42, pages[1]]) == [got[0], None, got[1]]
+    with pytest.raises(TypeError):
+        newsharvest.extract_many([pages[0], 42], errors="raise")
     # Bare pages are fine too.
     assert newsharvest.extract_many([pages[0][0]])[0]["text"] == got[0]["text"]
 

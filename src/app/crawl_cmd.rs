@@ -505,12 +505,38 @@ fn exit_code(st: &Stats) -> ExitCode {
     ExitCode::from(code_number(st))
 }
 
+/// The run locks of a crawl: its state's and its shard directory's (see `crate::lock`).
+fn take_locks(r: &Resolved) -> anyhow::Result<Vec<crate::lock::LockGuard>> {
+    let busy = |e: std::io::Error, path: &Path| -> anyhow::Error {
+        if e.kind() == std::io::ErrorKind::ResourceBusy {
+            anyhow::Error::new(crate::Error::StateBusy(e.to_string()))
+        } else {
+            anyhow::Error::new(e).context(format!("locking {}", path.display()))
+        }
+    };
+    let mut locks = Vec::new();
+    if let Some(state) = &r.cfg.state {
+        let p = crate::lock::state_lock_path(state);
+        let what = format!("the crawl state {}", state.display());
+        locks.push(crate::lock::acquire(&p, &what).map_err(|e| busy(e, &p))?);
+    }
+    if let Some(dir) = r.output.as_deref().filter(|d| is_shard_dir(d)) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let p = dir.join(crate::sink::SHARD_LOCK);
+        let what = format!("the shard directory {}", dir.display());
+        locks.push(crate::lock::acquire(&p, &what).map_err(|e| busy(e, &p))?);
+    }
+    Ok(locks)
+}
+
 /// `newsharvest crawl`.
 pub fn run_crawl(a: CrawlArgs) -> anyhow::Result<ExitCode> {
     let r = resolve_args(&a)?;
     if a.dry_run {
         return dry_run(&r);
     }
+    // The locks before anything is opened or written: a refused run (exit 5) changes nothing.
+    let _locks = take_locks(&r)?;
     let rules = Arc::new(Rules::load(&r.selectors).context("loading rules")?);
     let bar = progress_bar(a.quiet);
     let out = match r.output.as_deref() {
@@ -819,6 +845,12 @@ fn dry_run(r: &Resolved) -> anyhow::Result<ExitCode> {
         c.recrawl_after.map_or("never".into(), |d| format!("{d:?}"))
     )?;
     match &c.state {
+        // Read-only: an old JSON Lines state is migrated by the crawl, not by a dry run.
+        Some(p) if crate::crawl::sqlite::is_legacy_jsonl(p) => writeln!(
+            w,
+            "  state: {} (JSON Lines of an earlier version: the crawl migrates it to SQLite, keeping it as .bak)",
+            p.display()
+        )?,
         Some(p) if p.exists() => {
             let (store, _) = crate::crawl::sqlite::SqliteStore::open(p).map_err(anyhow::Error::msg)?;
             let s = crate::crawl::store::StateStore::summary(&store).map_err(anyhow::Error::msg)?;
@@ -913,6 +945,12 @@ fn dry_run(r: &Resolved) -> anyhow::Result<ExitCode> {
 pub fn run_status(a: StatusArgs) -> anyhow::Result<ExitCode> {
     if !a.state.exists() {
         bail!("no state at {} (crawl --state creates it)", a.state.display());
+    }
+    if crate::crawl::sqlite::is_legacy_jsonl(&a.state) {
+        bail!(
+            "{} is a JSON Lines state of an earlier version: the next crawl --state migrates it to SQLite (status only reads)",
+            a.state.display()
+        );
     }
     use std::io::Write as _;
     let mut w = std::io::stdout().lock();

@@ -116,9 +116,17 @@ fn run_extract(a: ExtractArgs) -> anyhow::Result<ExitCode> {
         .as_deref()
         .map(|s| ShardSpec::parse(s, |k| std::env::var(k).ok()))
         .transpose()?;
+    let dir_output = a
+        .output
+        .as_ref()
+        .is_some_and(|p| p.to_string_lossy().ends_with('/') || p.is_dir());
     if let Some(spec) = shard {
         if sources.iter().any(|s| s.path.is_none()) {
             bail!("--shard divides files: stdin (`-`) cannot be sharded");
+        }
+        if a.output.is_some() && !dir_output {
+            // N ranks writing one file would overwrite each other.
+            bail!("--shard writes one output per rank: give -o a directory (`DIR/`), or no -o for stdout");
         }
         // Whole files by their path as given; with --shard-by record, WARC files are read
         // by every rank and their records divided below.
@@ -133,14 +141,18 @@ fn run_extract(a: ExtractArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .any(|s| s.path.as_deref().is_some_and(input::is_warc_file));
     let mut out = match &a.output {
-        Some(p) if p.to_string_lossy().ends_with('/') || p.is_dir() => {
+        Some(p) if dir_output => {
             let compression = Compression::parse(&a.compress)
                 .with_context(|| format!("--compress {}: expected zst, gz or none", a.compress))?;
             let spec = shard.unwrap_or(ShardSpec { index: 0, count: 1 });
-            ExtractOut::Rank(
-                RankOutput::create(p, spec, compression)
-                    .with_context(|| format!("creating the output in {}", p.display()))?,
-            )
+            let rank = RankOutput::create(p, spec, compression).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::ResourceBusy {
+                    anyhow::Error::new(crate::Error::StateBusy(e.to_string()))
+                } else {
+                    anyhow::Error::new(e).context(format!("creating the output in {}", p.display()))
+                }
+            })?;
+            ExtractOut::Rank(rank)
         }
         other => ExtractOut::Stream(Output::open(other.as_deref()).with_context(|| {
             format!(
@@ -269,7 +281,8 @@ fn next_batch(jobs: &mut input::Jobs, shard: Option<ShardSpec>) -> Vec<input::Jo
         if let Some(spec) = shard {
             let owned = match &job {
                 input::Job::Warc(p) => spec.owns(&p.source_path),
-                input::Job::Bad(msg) => spec.owns(msg),
+                // Every rank reads every WARC file: each reports what it could not read.
+                input::Job::Bad(_) => true,
                 input::Job::File(src) => spec.owns(&src.display()),
             };
             if !owned {

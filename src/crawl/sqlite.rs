@@ -92,7 +92,7 @@ pub struct SqliteStore {
     /// When this run began (Unix seconds): the clock of the round's retry decisions.
     started: AtomicI64,
     /// The run lock (`<state>.lock`) once [`SqliteStore::claim`] took it.
-    run_lock: Mutex<Option<std::fs::File>>,
+    run_lock: Mutex<Option<crate::lock::LockGuard>>,
 }
 
 /// What happened when a store was opened.
@@ -119,36 +119,16 @@ impl SqliteStore {
     /// refused with [`StoreError::Busy`] instead of fetching the same URLs and removing the
     /// other's shard in progress. `status` and `--dry-run` read without it.
     pub fn claim(&self) -> Result<(), StoreError> {
-        let mut name = self.path.as_os_str().to_owned();
-        name.push(".lock");
-        let lock_path = PathBuf::from(name);
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .read(true)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|e| db_err(&lock_path, e))?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                let holder = std::fs::read_to_string(&lock_path).unwrap_or_default();
-                return Err(StoreError::Busy(format!(
-                    "{}: another crawl is using this state ({}); it is left alone",
-                    self.path.display(),
-                    match holder.trim() {
-                        "" => "lock held".to_string(),
-                        h => format!("pid {h}"),
-                    }
-                )));
+        let lock_path = crate::lock::state_lock_path(&self.path);
+        let what = format!("the crawl state {}", self.path.display());
+        let guard = crate::lock::acquire(&lock_path, &what).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::ResourceBusy {
+                StoreError::Busy(e.to_string())
+            } else {
+                db_err(&lock_path, e)
             }
-            Err(std::fs::TryLockError::Error(e)) => return Err(db_err(&lock_path, e)),
-        }
-        // The holder's pid, for the message above (the lock, not the text, is what counts).
-        use std::io::Write as _;
-        let _ = file.set_len(0);
-        let _ = (&file).write_all(format!("{}\n", std::process::id()).as_bytes());
-        *self.run_lock.lock().unwrap_or_else(|p| p.into_inner()) = Some(file);
+        })?;
+        *self.run_lock.lock().unwrap_or_else(|p| p.into_inner()) = Some(guard);
         Ok(())
     }
 
@@ -293,7 +273,9 @@ fn db_err(path: &Path, e: impl std::fmt::Display) -> StoreError {
 }
 
 /// An existing file that is not SQLite: the JSON Lines state of earlier versions.
-fn is_legacy_jsonl(path: &Path) -> bool {
+/// Is `path` a state file of the JSON Lines format of earlier versions (migrated by
+/// [`SqliteStore::open`])?
+pub fn is_legacy_jsonl(path: &Path) -> bool {
     use std::io::Read;
     let mut head = [0u8; 16];
     match std::fs::File::open(path).and_then(|mut f| f.read(&mut head)) {
@@ -643,7 +625,11 @@ impl StateStore for SqliteStore {
             .map_err(e)?;
             exec(
                 &tx,
-                "INSERT OR REPLACE INTO records(id, url, content_hash, signature, revision, shard) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                // An upsert, not a replace: a revision keeps its rowid, so "the first record with
+                // this text" (`candidates`) stays the one written first.
+                "INSERT INTO records(id, url, content_hash, signature, revision, shard) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT(id) DO UPDATE SET url = excluded.url, content_hash = excluded.content_hash,
+                     signature = excluded.signature, revision = excluded.revision, shard = excluded.shard",
                 params![w.id, w.url, w.content_hash, dedup::to_bytes(&w.signature), w.revision, shard],
             )
             .map_err(e)?;
