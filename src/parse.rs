@@ -723,6 +723,7 @@ fn run(
     let guard = tokenizer.sink;
     let stop = guard.stop.get();
     let mut html = guard.builder.sink.finish();
+    repair_parents(&mut html);
     match stop {
         Some(Stop::Nodes) => Err(Error::TooLarge(format!(
             "more than {} DOM nodes (--max-nodes)",
@@ -759,6 +760,38 @@ pub fn fragment(text: &str, limits: &Limits) -> Result<Html> {
         ..TokenizerOpts::default()
     };
     run(builder, opts, text, limits)
+}
+
+/// Make every node's parent link agree with the children lists. ego-tree 0.10's
+/// `reparent_from_id_append`, which the tree builder's adoption agency uses for misnested
+/// formatting elements (`<a>…<table>…<p>…<svg>` inside an unclosed link), sets the new
+/// parent on the first and last moved child only (rust-scraper/ego-tree#44): the middle
+/// ones keep a link to their old parent, and detaching one later panics. Such a tree is
+/// rebuilt from the children lists (what the document holds, in order); a consistent one,
+/// every ordinary page, is only checked.
+fn repair_parents(html: &mut Html) {
+    let consistent = html
+        .tree
+        .root()
+        .descendants()
+        .all(|n| n.children().all(|c| c.parent().map(|p| p.id()) == Some(n.id())));
+    if consistent {
+        return;
+    }
+    let old = &html.tree;
+    let mut tree = ego_tree::Tree::new(old.root().value().clone());
+    let root = tree.root().id();
+    // (node in the old tree, its new parent): children pushed in reverse come off in order.
+    let mut stack: Vec<(ego_tree::NodeRef<'_, scraper::Node>, NodeId)> =
+        old.root().children().rev().map(|c| (c, root)).collect();
+    while let Some((node, parent)) = stack.pop() {
+        let Some(mut p) = tree.get_mut(parent) else {
+            continue;
+        };
+        let id = p.append(node.value().clone()).id();
+        stack.extend(node.children().rev().map(|c| (c, id)));
+    }
+    html.tree = tree;
 }
 
 /// Move every node deeper than `max_depth` up to its ancestor at that depth, in document
@@ -812,6 +845,27 @@ mod tests {
         Limits {
             max_depth: depth,
             ..Limits::default()
+        }
+    }
+
+    #[test]
+    fn a_misnested_link_leaves_every_parent_link_right() {
+        // `</a>` across an open `<p>` of several children: the adoption agency moves them
+        // with ego-tree's reparent, which left the middle ones pointing at the old parent.
+        let text = "<body><a>x<p>1<b>2</b><i>3</i><u>4</u></a><p>after</p></body>";
+        let mut html = document(text, &Limits::default()).expect("parse");
+        for n in html.tree.root().descendants() {
+            for c in n.children() {
+                assert_eq!(c.parent().map(|p| p.id()), Some(n.id()), "{:?}", c.value());
+            }
+        }
+        // The same document as html5ever builds it, and every node can be detached.
+        assert_eq!(html.html(), scraper::Html::parse_document(text).html());
+        let ids: Vec<NodeId> = html.tree.root().descendants().skip(1).map(|n| n.id()).collect();
+        for id in ids.into_iter().rev() {
+            if let Some(mut n) = html.tree.get_mut(id) {
+                n.detach();
+            }
         }
     }
 
