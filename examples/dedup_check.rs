@@ -21,14 +21,12 @@ struct Doc {
     shingles: HashSet<String>,
 }
 
-/// The crawl's word split and shingles (kept in step with `dedup::signature`).
+/// The crawl's word 3-shingles of a text (`dedup::words`, as `dedup::signature` takes them).
 fn shingles(text: &str) -> HashSet<String> {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    words.windows(dedup::SHINGLE_WORDS).map(|w| w.join(" ")).collect()
+    dedup::words(text)
+        .windows(dedup::SHINGLE_WORDS)
+        .map(|w| w.join(" "))
+        .collect()
 }
 
 /// The first words of a text, for review.

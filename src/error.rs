@@ -61,5 +61,18 @@ pub enum Error {
     Io(String),
 }
 
+impl Error {
+    /// An I/O error of taking a run lock or opening what it guards: another process holding
+    /// the lock ([`std::io::ErrorKind::ResourceBusy`], see `crate::lock`) is
+    /// [`Error::StateBusy`] (exit 5), anything else [`Error::Io`] with `context`.
+    pub fn from_lock(e: std::io::Error, context: impl std::fmt::Display) -> Error {
+        if e.kind() == std::io::ErrorKind::ResourceBusy {
+            Error::StateBusy(e.to_string())
+        } else {
+            Error::Io(format!("{context}: {e}"))
+        }
+    }
+}
+
 /// Library result type.
 pub type Result<T> = std::result::Result<T, Error>;

@@ -34,6 +34,7 @@ pub mod error;
 pub mod eval;
 pub mod extract;
 pub mod fuzz;
+pub mod hash;
 pub mod input;
 pub mod limits;
 pub mod lock;

@@ -62,11 +62,22 @@ pub fn acquire(path: &Path, what: &str) -> io::Result<LockGuard> {
     Ok(LockGuard { _file: file })
 }
 
-/// The lock file of a crawl state: `<state>.lock`.
-pub fn state_lock_path(state: &Path) -> PathBuf {
+/// The lock of a crawl state (`<state>.lock`): one crawl per state, so a cron run that
+/// starts while the previous one still runs cannot fetch the same URLs. `status` and
+/// `--dry-run` read without it.
+pub fn state(state: &Path) -> io::Result<LockGuard> {
     let mut name = state.as_os_str().to_owned();
     name.push(".lock");
-    PathBuf::from(name)
+    acquire(Path::new(&name), &format!("the crawl state {}", state.display()))
+}
+
+/// The lock of a shard directory (`DIR/.newsharvest.lock`): another crawl's shard in
+/// progress is not a leftover to remove.
+pub fn shard_dir(dir: &Path) -> io::Result<LockGuard> {
+    acquire(
+        &dir.join(crate::sink::SHARD_LOCK),
+        &format!("the shard directory {}", dir.display()),
+    )
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 //! the records of one unsharded run, and a reader that waits for the N markers never reads
 //! a partial one.
 
+use crate::hash::stable_hash;
 use crate::sink::{Compression, Output};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -56,16 +57,6 @@ pub enum ShardBy {
     /// Each WARC record: every rank reads every WARC file but extracts only its records
     /// (for a few large WARC files over many ranks).
     Record,
-}
-
-/// FNV-1a then splitmix64's finaliser: a stable, well-mixed 64-bit hash.
-fn stable_hash(key: &str) -> u64 {
-    let mut x = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    });
-    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    x ^ (x >> 31)
 }
 
 impl ShardSpec {
@@ -171,6 +162,15 @@ pub struct RankOutput {
     _lock: crate::lock::LockGuard,
 }
 
+/// Remove a file; whether it was there.
+fn remove_if_present(path: &Path) -> io::Result<bool> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 fn sync_dir(dir: &Path) -> io::Result<()> {
     std::fs::File::open(dir)?.sync_all()
 }
@@ -189,20 +189,13 @@ impl RankOutput {
             &dir.join(format!(".{stem}.lock")),
             &format!("rank {} of {} in {}", spec.index, spec.count, dir.display()),
         )?;
-        let marker = dir.join(format!("{stem}.done"));
-        match std::fs::remove_file(&marker) {
-            Ok(()) => sync_dir(dir)?,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e),
+        if remove_if_present(&dir.join(format!("{stem}.done")))? {
+            sync_dir(dir)?;
         }
         // An earlier attempt's output in another compression is replaced too.
         for c in [Compression::None, Compression::Gzip, Compression::Zstd] {
             if c != compression {
-                match std::fs::remove_file(dir.join(format!("{stem}.{}", c.extension()))) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                    Err(e) => return Err(e),
-                }
+                remove_if_present(&dir.join(format!("{stem}.{}", c.extension())))?;
             }
         }
         let name = format!("{stem}.{}", compression.extension());

@@ -8,6 +8,12 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+/// Does `-o` name a directory (a path ending in `/`, or an existing directory)? Then the
+/// output is rotated shards (`crawl`) or a rank's output (`extract`), not one stream.
+pub fn is_dir_output(p: &Path) -> bool {
+    p.to_string_lossy().ends_with('/') || p.is_dir()
+}
+
 /// An open output stream.
 pub enum Output {
     /// Standard output.
@@ -203,10 +209,7 @@ impl Shards {
     ) -> io::Result<(Shards, Cleanup)> {
         std::fs::create_dir_all(dir)?;
         // One writer per directory: another crawl's shard in progress is not a leftover.
-        let lock = crate::lock::acquire(
-            &dir.join(SHARD_LOCK),
-            &format!("the shard directory {}", dir.display()),
-        )?;
+        let lock = crate::lock::shard_dir(dir)?;
         let mut cleanup = Cleanup::default();
         let number = |name: &str| -> Option<u64> {
             let rest = name.strip_prefix(prefix)?.strip_prefix('-')?;

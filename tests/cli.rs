@@ -11,6 +11,14 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_newsharvest"))
 }
 
+/// The JSON lines of an output (each line must parse).
+fn json_lines(out: &[u8]) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect()
+}
+
 fn fixture(case: &str) -> String {
     format!("{}/fixtures/{case}/page.html", env!("CARGO_MANIFEST_DIR"))
 }
@@ -42,10 +50,7 @@ fn extract_directory_is_deterministic_and_complete() {
         String::from_utf8_lossy(&a.stderr)
     );
     assert_eq!(a.stdout, b.stdout, "same input, same output order");
-    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&a.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
-        .collect();
+    let lines = json_lines(&a.stdout);
     assert_eq!(lines.len(), cases.len());
     for r in &lines {
         assert_eq!(r["schema_version"], 1);
@@ -231,10 +236,7 @@ fn extract_reads_warc_files_record_by_record() {
         .expect("run");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "stderr: {stderr}");
-    let recs: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("json"))
-        .collect();
+    let recs = json_lines(&out.stdout);
     assert_eq!(recs.len(), 2, "{stderr}");
     assert_eq!(recs[0]["url"], "https://a.test/one");
     assert_eq!(
@@ -321,10 +323,7 @@ fn manifests_name_pages_and_their_urls_from_a_file_or_stdin() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let recs: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("json"))
-        .collect();
+    let recs = json_lines(&out.stdout);
     assert_eq!(recs.len(), 2);
     assert_eq!(recs[0]["url"], "https://a.test/one");
     assert_eq!(recs[1]["url"], serde_json::Value::Null);
@@ -344,10 +343,7 @@ fn manifests_name_pages_and_their_urls_from_a_file_or_stdin() {
         .expect("write");
     let out = child.wait_with_output().expect("wait");
     assert_eq!(out.status.code(), Some(0));
-    let piped: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("json"))
-        .collect();
+    let piped = json_lines(&out.stdout);
     assert_eq!(piped.len(), 2);
     assert_eq!(piped[0]["source_path"], "pages/a.html");
     assert_eq!(piped[0]["text"], recs[0]["text"]);

@@ -48,7 +48,8 @@ impl Html {
     }
 }
 
-/// Rules and options of an [`Extractor`].
+/// Rules and options of an [`Extractor`] (cheap to clone: the rules are shared).
+#[derive(Clone)]
 struct Setup {
     rules: Arc<Rules>,
     opts: Options,
@@ -108,9 +109,22 @@ fn extract_json(
     serde_json::to_string(&record::to_record(art, None)).map_err(|e| e.to_string())
 }
 
-/// A record's JSON as a Python dict.
+/// A record's JSON as a Python dict (`json.loads`, looked up once).
 fn to_dict(py: Python<'_>, json: &str) -> PyResult<Py<PyAny>> {
-    Ok(py.import("json")?.getattr("loads")?.call1((json,))?.unbind())
+    static LOADS: pyo3::sync::PyOnceLock<Py<PyAny>> = pyo3::sync::PyOnceLock::new();
+    let loads = LOADS.get_or_try_init(py, || py.import("json")?.getattr("loads").map(Bound::unbind))?;
+    Ok(loads.bind(py).call1((json,))?.unbind())
+}
+
+/// The `errors=` argument: `lenient` (`"none"` or `"skip"`) or `"raise"`; true for raise.
+fn raises(errors: &str, lenient: &str) -> PyResult<bool> {
+    match errors {
+        "raise" => Ok(true),
+        e if e == lenient => Ok(false),
+        other => Err(PyValueError::new_err(format!(
+            "errors must be '{lenient}' or 'raise', not {other:?}"
+        ))),
+    }
 }
 
 /// Reusable extraction settings: the rules are loaded once. Safe to share between threads.
@@ -224,14 +238,7 @@ impl Extractor {
     /// raise `ExtractError` with `errors="raise"`.
     #[pyo3(signature = (path, *, errors="skip"))]
     fn read_warc(&self, path: PathBuf, errors: &str) -> PyResult<WarcRecords> {
-        WarcRecords::open(
-            Setup {
-                rules: self.setup.rules.clone(),
-                opts: self.setup.opts,
-            },
-            path,
-            errors,
-        )
+        WarcRecords::open(self.setup.clone(), path, errors)
     }
 }
 
@@ -268,24 +275,13 @@ impl Batches {
         threads: Option<usize>,
         errors: &str,
     ) -> PyResult<Batches> {
-        let raise = match errors {
-            "none" => false,
-            "raise" => true,
-            other => {
-                return Err(PyValueError::new_err(format!(
-                    "errors must be 'none' or 'raise', not {other:?}"
-                )))
-            }
-        };
+        let raise = raises(errors, "none")?;
         let pool = threads
             .map(|n| rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build())
             .transpose()
             .map_err(|e| PyValueError::new_err(e.to_string()))?;
         Ok(Batches {
-            setup: Setup {
-                rules: setup.rules.clone(),
-                opts: setup.opts,
-            },
+            setup: setup.clone(),
             pages: pages.try_iter()?.unbind(),
             pool,
             raise,
@@ -411,15 +407,7 @@ struct WarcRecords {
 
 impl WarcRecords {
     fn open(setup: Setup, path: PathBuf, errors: &str) -> PyResult<WarcRecords> {
-        let raise = match errors {
-            "skip" => false,
-            "raise" => true,
-            other => {
-                return Err(PyValueError::new_err(format!(
-                    "errors must be 'skip' or 'raise', not {other:?}"
-                )))
-            }
-        };
+        let raise = raises(errors, "skip")?;
         if !input::is_warc_file(&path) {
             return Err(PyValueError::new_err(format!(
                 "{}: not a WARC file name (.warc, .warc.gz)",

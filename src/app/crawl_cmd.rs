@@ -10,7 +10,7 @@ use crate::crawl::fetch::ResolveRule;
 use crate::crawl::{self, CrawlConfig, ErrorRecord, Sink, Stats};
 use crate::demo::{self, DemoWeb};
 use crate::model::Record;
-use crate::sink::{Compression, Output, ShardLimits, Shards};
+use crate::sink::{is_dir_output, Compression, Output, ShardLimits, Shards};
 use crate::{Options, Rules};
 use anyhow::{bail, Context};
 use serde::Deserialize;
@@ -429,11 +429,6 @@ impl Sink for CliSink {
 /// Shard names: `part-00012.jsonl.zst`.
 const SHARD_PREFIX: &str = "part";
 
-/// `-o DIR/` (a path ending in `/`, or an existing directory) is a shard directory.
-fn is_shard_dir(p: &Path) -> bool {
-    p.to_string_lossy().ends_with('/') || p.is_dir()
-}
-
 fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
     (!quiet && std::io::stderr().is_terminal()).then(|| {
         let b = indicatif::ProgressBar::new_spinner();
@@ -507,24 +502,15 @@ fn exit_code(st: &Stats) -> ExitCode {
 
 /// The run locks of a crawl: its state's and its shard directory's (see `crate::lock`).
 fn take_locks(r: &Resolved) -> anyhow::Result<Vec<crate::lock::LockGuard>> {
-    let busy = |e: std::io::Error, path: &Path| -> anyhow::Error {
-        if e.kind() == std::io::ErrorKind::ResourceBusy {
-            anyhow::Error::new(crate::Error::StateBusy(e.to_string()))
-        } else {
-            anyhow::Error::new(e).context(format!("locking {}", path.display()))
-        }
-    };
+    let busy =
+        |e: std::io::Error, path: &Path| crate::Error::from_lock(e, format!("locking {}", path.display()));
     let mut locks = Vec::new();
     if let Some(state) = &r.cfg.state {
-        let p = crate::lock::state_lock_path(state);
-        let what = format!("the crawl state {}", state.display());
-        locks.push(crate::lock::acquire(&p, &what).map_err(|e| busy(e, &p))?);
+        locks.push(crate::lock::state(state).map_err(|e| busy(e, state))?);
     }
-    if let Some(dir) = r.output.as_deref().filter(|d| is_shard_dir(d)) {
+    if let Some(dir) = r.output.as_deref().filter(|d| is_dir_output(d)) {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        let p = dir.join(crate::sink::SHARD_LOCK);
-        let what = format!("the shard directory {}", dir.display());
-        locks.push(crate::lock::acquire(&p, &what).map_err(|e| busy(e, &p))?);
+        locks.push(crate::lock::shard_dir(dir).map_err(|e| busy(e, dir))?);
     }
     Ok(locks)
 }
@@ -540,7 +526,7 @@ pub fn run_crawl(a: CrawlArgs) -> anyhow::Result<ExitCode> {
     let rules = Arc::new(Rules::load(&r.selectors).context("loading rules")?);
     let bar = progress_bar(a.quiet);
     let out = match r.output.as_deref() {
-        Some(dir) if is_shard_dir(dir) => RecordOut::Shards {
+        Some(dir) if is_dir_output(dir) => RecordOut::Shards {
             dir: dir.to_path_buf(),
             compression: r.compression,
             limits: r.shard_limits,
@@ -815,7 +801,7 @@ fn dry_run(r: &Resolved) -> anyhow::Result<ExitCode> {
         w,
         "  output: {}{}",
         show(&r.output),
-        if r.output.as_deref().is_some_and(is_shard_dir) {
+        if r.output.as_deref().is_some_and(is_dir_output) {
             format!(
                 " (shards: {} records or {} bytes, {})",
                 r.shard_limits.records,

@@ -8,7 +8,7 @@ mod cli;
 mod crawl_cmd;
 
 use crate::shard::{RankOutput, ShardBy, ShardSpec};
-use crate::sink::{Compression, Output};
+use crate::sink::{is_dir_output, Compression, Output};
 use crate::{eval, input, process, record, Options, Page, Rules};
 use anyhow::{bail, Context};
 use clap::Parser;
@@ -116,10 +116,7 @@ fn run_extract(a: ExtractArgs) -> anyhow::Result<ExitCode> {
         .as_deref()
         .map(|s| ShardSpec::parse(s, |k| std::env::var(k).ok()))
         .transpose()?;
-    let dir_output = a
-        .output
-        .as_ref()
-        .is_some_and(|p| p.to_string_lossy().ends_with('/') || p.is_dir());
+    let dir_output = a.output.as_deref().is_some_and(is_dir_output);
     if let Some(spec) = shard {
         if sources.iter().any(|s| s.path.is_none()) {
             bail!("--shard divides files: stdin (`-`) cannot be sharded");
@@ -145,13 +142,8 @@ fn run_extract(a: ExtractArgs) -> anyhow::Result<ExitCode> {
             let compression = Compression::parse(&a.compress)
                 .with_context(|| format!("--compress {}: expected zst, gz or none", a.compress))?;
             let spec = shard.unwrap_or(ShardSpec { index: 0, count: 1 });
-            let rank = RankOutput::create(p, spec, compression).map_err(|e| {
-                if e.kind() == std::io::ErrorKind::ResourceBusy {
-                    anyhow::Error::new(crate::Error::StateBusy(e.to_string()))
-                } else {
-                    anyhow::Error::new(e).context(format!("creating the output in {}", p.display()))
-                }
-            })?;
+            let rank = RankOutput::create(p, spec, compression)
+                .map_err(|e| crate::Error::from_lock(e, format!("creating the output in {}", p.display())))?;
             ExtractOut::Rank(rank)
         }
         other => ExtractOut::Stream(Output::open(other.as_deref()).with_context(|| {
@@ -281,9 +273,9 @@ fn next_batch(jobs: &mut input::Jobs, shard: Option<ShardSpec>) -> Vec<input::Jo
         if let Some(spec) = shard {
             let owned = match &job {
                 input::Job::Warc(p) => spec.owns(&p.source_path),
-                // Every rank reads every WARC file: each reports what it could not read.
-                input::Job::Bad(_) => true,
-                input::Job::File(src) => spec.owns(&src.display()),
+                // Every rank reads every WARC file: each reports what it could not read;
+                // page files were divided with the sources.
+                input::Job::Bad(_) | input::Job::File(_) => true,
             };
             if !owned {
                 continue;

@@ -24,23 +24,11 @@ pub const MIN_WORDS: usize = 30;
 /// Estimated Jaccard similarity of the shingle sets from which two texts are near-duplicates.
 pub const NEAR_THRESHOLD: f64 = 0.8;
 
-/// FNV-1a, 64 bits: a stable hash (signatures are stored and must not change with the
-/// toolchain, as `std`'s hasher may).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
-}
-
-/// splitmix64's finaliser: one of the signature's hash functions per seed.
-fn mix(mut x: u64) -> u64 {
-    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    x ^ (x >> 31)
-}
+// Signatures are stored: their hashes must be stable (`mix` is one hash function per seed).
+use crate::hash::{fnv1a, mix};
 
 /// The words of a text for shingling: letters and digits, lowercased.
-fn words(text: &str) -> Vec<String> {
+pub fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)

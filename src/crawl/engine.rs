@@ -316,13 +316,14 @@ pub async fn crawl(
         .named_hosts
         .extend(cfg.seeds.iter().filter_map(|s| s.host_str().map(str::to_string)));
     let fetcher = Fetcher::new(fetch_cfg).map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
+    // The state's lock before the state is opened (or migrated), held to the end.
+    let _state_lock = match &cfg.state {
+        Some(p) => Some(crate::lock::state(p).map_err(|e| Error::from_lock(e, "locking the state"))?),
+        None => None,
+    };
     let store: Arc<dyn StateStore> = match &cfg.state {
         Some(p) => {
             let (db, opened) = SqliteStore::open(p).map_err(|e| Error::Config(e.to_string()))?;
-            db.claim().map_err(|e| match e {
-                StoreError::Busy(m) => Error::StateBusy(m),
-                other => Error::Config(other.to_string()),
-            })?;
             if let Some((n, bak)) = opened.migrated {
                 lock(&stats).state_migrated = n as u64;
                 lock(&stats).notes.push(format!(
@@ -390,13 +391,9 @@ pub async fn crawl(
         Some(_) => Some(store.shards().map_err(|e| Error::Config(e.to_string()))?),
         None => None,
     };
-    let notes = sink.start(committed.as_ref()).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::ResourceBusy {
-            Error::StateBusy(e.to_string())
-        } else {
-            Error::Io(format!("preparing the output: {e}"))
-        }
-    })?;
+    let notes = sink
+        .start(committed.as_ref())
+        .map_err(|e| Error::from_lock(e, "preparing the output"))?;
     lock(&stats).notes.extend(notes);
     let writer_stop = shared.clone();
     let writer = std::thread::spawn(move || write_all(sink, archive, out_rx, &writer_stop));

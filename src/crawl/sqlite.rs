@@ -91,8 +91,6 @@ pub struct SqliteStore {
     seq: AtomicI64,
     /// When this run began (Unix seconds): the clock of the round's retry decisions.
     started: AtomicI64,
-    /// The run lock (`<state>.lock`) once [`SqliteStore::claim`] took it.
-    run_lock: Mutex<Option<crate::lock::LockGuard>>,
 }
 
 /// What happened when a store was opened.
@@ -111,25 +109,6 @@ fn now_unix() -> i64 {
 impl SqliteStore {
     fn err(&self, e: impl std::fmt::Display) -> StoreError {
         db_err(&self.path, e)
-    }
-
-    /// Take the run lock of this state (an exclusive lock on `<state>.lock`, released when
-    /// the store is dropped or the process dies, however it dies): a second crawl on the
-    /// same state, such as a cron run that starts while the previous one still runs, is
-    /// refused with [`StoreError::Busy`] instead of fetching the same URLs and removing the
-    /// other's shard in progress. `status` and `--dry-run` read without it.
-    pub fn claim(&self) -> Result<(), StoreError> {
-        let lock_path = crate::lock::state_lock_path(&self.path);
-        let what = format!("the crawl state {}", self.path.display());
-        let guard = crate::lock::acquire(&lock_path, &what).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::ResourceBusy {
-                StoreError::Busy(e.to_string())
-            } else {
-                db_err(&lock_path, e)
-            }
-        })?;
-        *self.run_lock.lock().unwrap_or_else(|p| p.into_inner()) = Some(guard);
-        Ok(())
     }
 
     /// Open (or create) the store at `path`, migrating an older schema or a JSON Lines state.
@@ -214,7 +193,6 @@ impl SqliteStore {
             round: AtomicU64::new(0),
             seq: AtomicI64::new(seq),
             started: AtomicI64::new(now_unix()),
-            run_lock: Mutex::new(None),
         };
         if let Some((entries, bak)) = imported {
             let n = store.import(&entries)?;

@@ -35,9 +35,6 @@ pub enum StoreError {
     /// Publishing an output shard failed (the state is left unchanged).
     #[error("publishing {0}")]
     Publish(String),
-    /// Another run holds the state's run lock.
-    #[error("state busy: {0}")]
-    Busy(String),
 }
 
 /// What [`StateStore::push_many`] did with one item.
