@@ -72,12 +72,21 @@ pub fn state(state: &Path) -> io::Result<LockGuard> {
 }
 
 /// The lock of a shard directory (`DIR/.newsharvest.lock`): another crawl's shard in
-/// progress is not a leftover to remove.
-pub fn shard_dir(dir: &Path) -> io::Result<LockGuard> {
-    acquire(
-        &dir.join(crate::sink::SHARD_LOCK),
-        &format!("the shard directory {}", dir.display()),
-    )
+/// progress is not a leftover to remove. Shards named other than `part-…` (the workers of
+/// a shared frontier, `part-<worker>-…`, share a directory) lock only their own names:
+/// `DIR/.newsharvest-<prefix>.lock`.
+pub fn shard_dir(dir: &Path, prefix: &str) -> io::Result<LockGuard> {
+    let name = if prefix == "part" {
+        crate::sink::SHARD_LOCK.to_string()
+    } else {
+        format!(".newsharvest-{prefix}.lock")
+    };
+    let what = if prefix == "part" {
+        format!("the shard directory {}", dir.display())
+    } else {
+        format!("the shards {prefix}-* in {}", dir.display())
+    };
+    acquire(&dir.join(name), &what)
 }
 
 #[cfg(test)]

@@ -34,8 +34,14 @@ pub enum Command {
 #[derive(Debug, clap::Args)]
 pub struct StatusArgs {
     /// The state database of `crawl --state`.
+    #[arg(long, required_unless_present = "frontier", conflicts_with = "frontier")]
+    pub state: Option<PathBuf>,
+    /// The Redis frontier of `crawl --frontier` (with --job).
+    #[arg(long, requires = "job")]
+    pub frontier: Option<String>,
+    /// The job on the frontier.
     #[arg(long)]
-    pub state: PathBuf,
+    pub job: Option<String>,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -88,6 +94,21 @@ pub struct CrawlArgs {
     /// written, robots.txt and Retry-After; the next run continues or recrawls from it.
     #[arg(long)]
     pub state: Option<PathBuf>,
+    /// A Redis frontier shared by every worker of a job, instead of --state
+    /// (`redis://HOST:PORT/DB`; with --job): politeness holds across all workers together.
+    #[arg(long, conflicts_with = "state")]
+    pub frontier: Option<String>,
+    /// The job's name on the frontier (its keys are `nh:{JOB}:…`).
+    #[arg(long)]
+    pub job: Option<String>,
+    /// With --frontier: a worker silent this long is dead and its leased URLs are queued
+    /// again [default: 60s].
+    #[arg(long = "lease-timeout")]
+    pub lease_timeout: Option<String>,
+    /// With --frontier: this worker's id, unique among the job's live workers and part of
+    /// its shard names [default: HOSTNAME-PID-RANDOM].
+    #[arg(long = "worker-id")]
+    pub worker_id: Option<String>,
     /// With --state: fetch written articles again (conditionally) once this old (`7d`,
     /// `12h`, `0s`); a record is written again only when the text changed.
     #[arg(long = "recrawl-after")]

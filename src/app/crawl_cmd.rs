@@ -65,6 +65,10 @@ struct ConfigFile {
     selectors: Option<Vec<PathBuf>>,
     threads: Option<usize>,
     state: Option<PathBuf>,
+    frontier: Option<String>,
+    job: Option<String>,
+    lease_timeout: Option<String>,
+    worker_id: Option<String>,
     warc: Option<PathBuf>,
     recrawl_after: Option<String>,
     drop_duplicates: Option<bool>,
@@ -268,6 +272,42 @@ fn resolve_args(a: &CrawlArgs) -> anyhow::Result<Resolved> {
         limits: a.limits.resolve(&file_limits)?,
     };
     cfg.state = a.state.clone().or(file.state);
+    let output = a.output.clone().or(file.output);
+    if let Some(url) = a.frontier.clone().or(file.frontier) {
+        if cfg.state.is_some() {
+            bail!("--frontier and --state are two kinds of state: give one");
+        }
+        let job = a
+            .job
+            .clone()
+            .or(file.job)
+            .context("--frontier needs --job NAME (the job's key namespace)")?;
+        if job.is_empty()
+            || !job
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        {
+            bail!("--job {job:?}: use letters, digits, '.', '_' and '-'");
+        }
+        let lease = match a.lease_timeout.as_deref().or(file.lease_timeout.as_deref()) {
+            Some(t) => parse_duration(t).context("--lease-timeout")?,
+            None => Duration::from_secs(60),
+        };
+        if lease < Duration::from_millis(400) {
+            bail!("--lease-timeout must be at least 400ms");
+        }
+        let worker = match a.worker_id.as_deref().or(file.worker_id.as_deref()) {
+            Some(w) => crate::crawl::redis_store::sanitize_worker(w),
+            None => crate::crawl::redis_store::default_worker_id(),
+        };
+        cfg.frontier = Some(crate::crawl::redis_store::FrontierConfig {
+            url,
+            job,
+            worker,
+            lease,
+            shard_dir: output.clone().filter(|d| is_dir_output(d)),
+        });
+    }
     if let Some(t) = a.recrawl_after.as_deref().or(file.recrawl_after.as_deref()) {
         cfg.recrawl_after = Some(parse_duration(t).context("--recrawl-after")?);
     }
@@ -294,7 +334,7 @@ fn resolve_args(a: &CrawlArgs) -> anyhow::Result<Resolved> {
         metrics: a.metrics.clone().or(file.metrics),
         compression,
         shard_limits,
-        output: a.output.clone().or(file.output),
+        output,
         errors: a.errors.clone().or(file.errors),
         stats: a.stats.clone().or(file.stats),
         selectors,
@@ -310,6 +350,8 @@ enum RecordOut {
     /// its articles written (exactly-once with `--state`). Opened in `start`.
     Shards {
         dir: PathBuf,
+        /// `part`, or `part-<worker>` on a shared frontier.
+        prefix: String,
         compression: Compression,
         limits: ShardLimits,
         shards: Option<Box<Shards>>,
@@ -345,6 +387,7 @@ impl Sink for CliSink {
     fn start(&mut self, committed: Option<&HashSet<String>>) -> std::io::Result<Vec<String>> {
         let Some(RecordOut::Shards {
             dir,
+            prefix,
             compression,
             limits,
             shards,
@@ -352,7 +395,7 @@ impl Sink for CliSink {
         else {
             return Ok(Vec::new());
         };
-        let (s, cleanup) = Shards::open(dir, SHARD_PREFIX, *compression, *limits, committed)?;
+        let (s, cleanup) = Shards::open(dir, prefix, *compression, *limits, committed)?;
         *shards = Some(Box::new(s));
         let mut notes = Vec::new();
         if !cleanup.partial.is_empty() || !cleanup.uncommitted.is_empty() {
@@ -428,6 +471,15 @@ impl Sink for CliSink {
 
 /// Shard names: `part-00012.jsonl.zst`.
 const SHARD_PREFIX: &str = "part";
+
+/// The shard names of this run: `part-…`, or `part-<worker>-…` on a shared frontier (the
+/// job's workers write into one directory).
+fn shard_prefix(r: &Resolved) -> String {
+    match &r.cfg.frontier {
+        Some(f) => crate::crawl::redis_store::FrontierConfig::shard_prefix(&f.worker),
+        None => SHARD_PREFIX.to_string(),
+    }
+}
 
 fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
     (!quiet && std::io::stderr().is_terminal()).then(|| {
@@ -510,7 +562,7 @@ fn take_locks(r: &Resolved) -> anyhow::Result<Vec<crate::lock::LockGuard>> {
     }
     if let Some(dir) = r.output.as_deref().filter(|d| is_dir_output(d)) {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        locks.push(crate::lock::shard_dir(dir).map_err(|e| busy(e, dir))?);
+        locks.push(crate::lock::shard_dir(dir, &shard_prefix(r)).map_err(|e| busy(e, dir))?);
     }
     Ok(locks)
 }
@@ -519,6 +571,9 @@ fn take_locks(r: &Resolved) -> anyhow::Result<Vec<crate::lock::LockGuard>> {
 pub fn run_crawl(a: CrawlArgs) -> anyhow::Result<ExitCode> {
     let r = resolve_args(&a)?;
     if a.dry_run {
+        if r.cfg.frontier.is_some() {
+            bail!("--dry-run reads a --state; for a frontier use `newsharvest status --frontier … --job …`");
+        }
         return dry_run(&r);
     }
     // The locks before anything is opened or written: a refused run (exit 5) changes nothing.
@@ -528,6 +583,7 @@ pub fn run_crawl(a: CrawlArgs) -> anyhow::Result<ExitCode> {
     let out = match r.output.as_deref() {
         Some(dir) if is_dir_output(dir) => RecordOut::Shards {
             dir: dir.to_path_buf(),
+            prefix: shard_prefix(&r),
             compression: r.compression,
             limits: r.shard_limits,
             shards: None,
@@ -591,7 +647,9 @@ fn code_number(st: &Stats) -> u8 {
     // 304 Not Modified is an answer too: an incremental run may get nothing else.
     let ok: u64 = st.by_status.range(200..300).map(|(_, n)| n).sum::<u64>()
         + st.by_status.get(&304).copied().unwrap_or(0);
-    if ok == 0 {
+    // A worker of a shared frontier that found nothing to claim sent nothing: not an error.
+    let idle_worker = st.frontier_round_trips > 0 && st.requests == 0;
+    if ok == 0 && !idle_worker {
         3
     } else if st.errors > 0 {
         1
@@ -927,8 +985,111 @@ fn dry_run(r: &Resolved) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The per-host table of `status`.
+fn write_hosts(
+    w: &mut impl std::io::Write,
+    hosts: &[crate::crawl::store::HostSummary],
+    due: impl Fn(&crate::crawl::store::HostSummary) -> String,
+) -> std::io::Result<()> {
+    writeln!(
+        w,
+        "  {:<40} {:>9} {:>9} {:>7}  next due",
+        "host", "queued", "written", "failed"
+    )?;
+    for h in hosts {
+        writeln!(
+            w,
+            "  {:<40} {:>9} {:>9} {:>7}  {}",
+            h.host,
+            h.queued,
+            h.written,
+            h.failed,
+            due(h)
+        )?;
+    }
+    Ok(())
+}
+
+/// `status --state`'s arguments.
+struct StatusState {
+    state: PathBuf,
+    json: bool,
+}
+
+/// `newsharvest status --frontier redis://… --job NAME`: the job's queues, leases, workers
+/// and per-host next due time. Reads only (no worker registers).
+fn frontier_status(url: &str, job: &str, json: bool) -> anyhow::Result<ExitCode> {
+    use crate::crawl::redis_store::{FrontierConfig, RedisStore};
+    use std::io::Write as _;
+    let store = RedisStore::connect(FrontierConfig {
+        url: url.to_string(),
+        job: job.to_string(),
+        worker: "status".into(),
+        lease: Duration::from_secs(60),
+        shard_dir: None,
+    })
+    .map_err(anyhow::Error::msg)?;
+    let s = crate::crawl::store::StateStore::summary(&store).map_err(anyhow::Error::msg)?;
+    let f = s.frontier.clone().unwrap_or_default();
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let due = |h: &crate::crawl::store::HostSummary| match h.next_due_ms {
+        Some(t) if t > now_ms => format!("in {:.1}s", (t - now_ms) as f64 / 1000.0),
+        _ => "now".to_string(),
+    };
+    let mut w = std::io::stdout().lock();
+    if json {
+        let mut v = serde_json::to_value(&s)?;
+        v["keys"] = serde_json::Value::String(format!("{}*", store.prefix()));
+        v["round_finished"] = serde_json::Value::Bool(s.queued == 0);
+        writeln!(w, "{}", serde_json::to_string_pretty(&v)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(
+        w,
+        "job {} on {url} (keys {}*): round {} {}",
+        f.job,
+        store.prefix(),
+        s.round,
+        if s.queued == 0 { "finished" } else { "unfinished" }
+    )?;
+    writeln!(
+        w,
+        "  frontier: {} queued or leased ({} fetching, {} waiting for a commit, {} shards being committed) · {} written · {} done · {} failed · {} shards",
+        s.queued, f.fetching, f.pending, f.prepared, s.written, s.done, s.failed, s.shards
+    )?;
+    writeln!(
+        w,
+        "  hosts: {} with queued URLs, {} due now",
+        f.hosts_queued, f.hosts_due_now
+    )?;
+    writeln!(
+        w,
+        "  {:<36} {:>10} {:>9} {:>8}  state",
+        "worker", "heartbeat", "fetching", "pending"
+    )?;
+    for k in &f.workers {
+        writeln!(
+            w,
+            "  {:<36} {:>9.1}s {:>9} {:>8}  {}",
+            k.id,
+            k.heartbeat_age_s,
+            k.fetching,
+            k.pending,
+            if k.draining { "finishing" } else { "working" }
+        )?;
+    }
+    write_hosts(&mut w, &s.hosts, due)?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `newsharvest status --state crawl.db`.
 pub fn run_status(a: StatusArgs) -> anyhow::Result<ExitCode> {
+    let state = match (&a.state, &a.frontier) {
+        (_, Some(url)) => return frontier_status(url, a.job.as_deref().unwrap_or(""), a.json),
+        (Some(s), None) => s.clone(),
+        (None, None) => bail!("status needs --state FILE or --frontier URL --job NAME"),
+    };
+    let a = StatusState { state, json: a.json };
     if !a.state.exists() {
         bail!("no state at {} (crawl --state creates it)", a.state.display());
     }
@@ -990,22 +1151,7 @@ pub fn run_status(a: StatusArgs) -> anyhow::Result<ExitCode> {
         "  frontier: {} queued · {} written · {} done (listings, sitemaps, unchanged) · {} failed · {} shards",
         s.queued, s.written, s.done, s.failed, s.shards
     )?;
-    writeln!(
-        w,
-        "  {:<40} {:>9} {:>9} {:>7}  next due",
-        "host", "queued", "written", "failed"
-    )?;
-    for h in &s.hosts {
-        writeln!(
-            w,
-            "  {:<40} {:>9} {:>9} {:>7}  {}",
-            h.host,
-            h.queued,
-            h.written,
-            h.failed,
-            next_due(h)
-        )?;
-    }
+    write_hosts(&mut w, &s.hosts, next_due)?;
     Ok(ExitCode::SUCCESS)
 }
 

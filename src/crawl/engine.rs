@@ -20,10 +20,11 @@ use super::discover::{self, Sitemap};
 use super::fetch::{FetchConfig, FetchError, Fetched, Fetcher, Validators, Want};
 use super::frontier::{Item, Kind, Via};
 use super::politeness::Politeness;
+use super::redis_store::{FrontierConfig, RedisStore};
 use super::robots::{self, Robots};
 use super::sqlite::SqliteStore;
 use super::stats::{ErrorRecord, Stats};
-use super::store::{MemoryStore, Outcome, Push, StateStore, StoreError, Written};
+use super::store::{Claim, MemoryStore, Outcome, Push, StateStore, StoreError, Written};
 use super::traps::{self, Origin, TrapConfig, Traps};
 use super::urls::{self, Scope};
 use crate::model::{CrawlInfo, HttpInfo, Page, Record};
@@ -118,6 +119,9 @@ pub struct CrawlConfig {
     pub drop_duplicates: bool,
     /// WARC file for every request and response (`.gz`: one gzip member per record).
     pub warc: Option<std::path::PathBuf>,
+    /// A frontier on Redis shared with other workers (`--frontier`, `--job`): the state of
+    /// the whole job, with politeness global across workers (`super::redis_store`).
+    pub frontier: Option<FrontierConfig>,
 }
 
 impl CrawlConfig {
@@ -160,6 +164,7 @@ impl CrawlConfig {
             recrawl_after: None,
             drop_duplicates: false,
             warc: None,
+            frontier: None,
         }
     }
 }
@@ -294,6 +299,8 @@ struct Shared {
     pages_started: AtomicU64,
     /// With `--warc`: KiB of bodies that may wait for the writer ([`ARCHIVE_BUDGET_KIB`]).
     archive_budget: Option<Arc<Semaphore>>,
+    /// A shared frontier found the job's work over: the claim loops end.
+    drained: AtomicBool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -321,8 +328,9 @@ pub async fn crawl(
         Some(p) => Some(crate::lock::state(p).map_err(|e| Error::from_lock(e, "locking the state"))?),
         None => None,
     };
-    let store: Arc<dyn StateStore> = match &cfg.state {
-        Some(p) => {
+    let store: Arc<dyn StateStore> = match (&cfg.state, &cfg.frontier) {
+        (_, Some(f)) => Arc::new(RedisStore::connect(f.clone()).map_err(|e| Error::Config(e.to_string()))?),
+        (Some(p), None) => {
             let (db, opened) = SqliteStore::open(p).map_err(|e| Error::Config(e.to_string()))?;
             if let Some((n, bak)) = opened.migrated {
                 lock(&stats).state_migrated = n as u64;
@@ -334,12 +342,13 @@ pub async fn crawl(
             }
             Arc::new(db)
         }
-        None => Arc::new(MemoryStore::new()),
+        (None, None) => Arc::new(MemoryStore::new()),
     };
     let now = chrono::Utc::now().timestamp();
-    let start = store
-        .begin(now, cfg.recrawl_after)
-        .map_err(|e| Error::Config(e.to_string()))?;
+    let start = store.begin(now, cfg.recrawl_after).map_err(|e| match e {
+        StoreError::Busy(m) => Error::StateBusy(m),
+        e => Error::Config(e.to_string()),
+    })?;
     {
         let mut st = lock(&stats);
         st.round = start.round;
@@ -381,15 +390,16 @@ pub async fn crawl(
         archive_budget: archive
             .is_some()
             .then(|| Arc::new(Semaphore::new(ARCHIVE_BUDGET_KIB as usize))),
+        drained: AtomicBool::new(false),
         rules,
         fetcher,
         cfg,
     });
 
     let mut sink = sink;
-    let committed = match shared.cfg.state {
-        Some(_) => Some(store.shards().map_err(|e| Error::Config(e.to_string()))?),
-        None => None,
+    let committed = match (&shared.cfg.state, &shared.cfg.frontier) {
+        (None, None) => None,
+        _ => Some(store.shards().map_err(|e| Error::Config(e.to_string()))?),
     };
     let notes = sink
         .start(committed.as_ref())
@@ -438,6 +448,14 @@ pub async fn crawl(
     }
     shared.enqueue_many(seeds, true);
 
+    // A shared frontier: claim loops take due hosts until the whole job is idle.
+    let mut claimers = tokio::task::JoinSet::new();
+    if shared.store.shared().is_some() {
+        for n in 0..shared.cfg.concurrency.max(1) {
+            claimers.spawn(claim_worker(shared.clone(), n));
+        }
+    }
+    while claimers.join_next().await.is_some() {}
     loop {
         let notified = shared.idle.notified();
         if shared.pending.load(Ordering::SeqCst) == 0 {
@@ -453,6 +471,21 @@ pub async fn crawl(
         .ok()
         .and_then(|j| j.ok());
 
+    // A worker leaving a shared frontier gives back what it still leases; the job's work
+    // left is what the frontier still holds.
+    if let Some(sf) = shared.store.shared() {
+        match sf.leave() {
+            Ok(_) => {
+                if let Ok(sum) = shared.store.summary() {
+                    lock(&shared.stats).work_left = sum.queued;
+                }
+            }
+            Err(e) => lock(&shared.stats)
+                .notes
+                .push(format!("leaving the frontier: {e}")),
+        }
+        lock(&shared.stats).frontier_round_trips = sf.round_trips();
+    }
     let mut st = lock(&shared.stats).clone();
     st.elapsed_s = started.elapsed().as_secs_f64();
     st.pages_per_s = if st.elapsed_s > 0.0 {
@@ -749,10 +782,13 @@ impl Shared {
             }
         };
         let mut spawn = Vec::new();
+        let shared_frontier = self.store.shared().is_some();
         let mut written = 0;
         let mut queued = 0;
         for ((host, _), p) in batch.iter().zip(pushed) {
             match p {
+                // A shared frontier's URLs are claimed by whichever worker is free.
+                Push::Queued if shared_frontier => queued += 1,
                 Push::Queued => {
                     queued += 1;
                     self.pending.fetch_add(1, Ordering::SeqCst);
@@ -812,6 +848,9 @@ impl Shared {
         self.polite.block_until(host, Instant::now() + delay);
         if let Err(e) = self.store.requeue(host, &item) {
             self.store_failed(e);
+            self.finish();
+        } else if self.store.shared().is_some() {
+            // Back in the shared queue: any worker may take it.
             self.finish();
         }
     }
@@ -1251,7 +1290,6 @@ fn parse_discovery(kind: Kind, body: &[u8], base: &Url) -> Result<Found, (&'stat
 }
 
 async fn host_worker(shared: Arc<Shared>, host: String) {
-    let info = shared.host_info(&host);
     loop {
         let popped = {
             let mut workers = lock(&shared.workers);
@@ -1285,6 +1323,74 @@ async fn host_worker(shared: Arc<Shared>, host: String) {
         };
         let (mut item, prior) = popped;
         item.prior = prior.map(Box::new);
+        shared.serve(item, &host).await;
+    }
+}
+
+/// Claims between two looks at a shared frontier that had nothing due.
+const CLAIM_POLL: Duration = Duration::from_millis(100);
+
+/// One claim loop of a worker on a shared frontier: lease a due host's URL, serve it, and
+/// release the host with the gap it needs (its next allowed fetch, for every worker). The
+/// first loop also asks whether the job is over; when it is, all loops end.
+async fn claim_worker(shared: Arc<Shared>, n: usize) {
+    let Some(sf) = shared.store.shared() else {
+        return;
+    };
+    let mut stop = shared.stop_rx.clone();
+    loop {
+        if shared.stopped() || shared.drained.load(Ordering::SeqCst) {
+            return;
+        }
+        let nap = match sf.claim() {
+            Err(e) => {
+                shared.store_failed(e);
+                return;
+            }
+            Ok(Claim::Item { host, item, prior }) => {
+                shared.pending.fetch_add(1, Ordering::SeqCst);
+                let mut item = *item;
+                item.prior = prior;
+                shared.serve(item, &host).await;
+                if let Err(e) = sf.release(&host, shared.polite.delay(&host)) {
+                    shared.store_failed(e);
+                    return;
+                }
+                continue;
+            }
+            Ok(Claim::Wait(d)) => d.min(CLAIM_POLL),
+            Ok(Claim::Empty) => {
+                if n == 0 && shared.pending.load(Ordering::SeqCst) == 0 {
+                    match sf.idle() {
+                        Ok(true) => {
+                            shared.drained.store(true, Ordering::SeqCst);
+                            return;
+                        }
+                        Ok(false) => {}
+                        Err(e) => {
+                            shared.store_failed(e);
+                            return;
+                        }
+                    }
+                }
+                CLAIM_POLL
+            }
+        };
+        // Loops spread out, so they do not all ask at once.
+        let nap = nap.mul_f64(0.75 + 0.5 * rand::random::<f64>());
+        tokio::select! {
+            _ = tokio::time::sleep(nap) => {}
+            _ = wait_true(&mut stop) => return,
+        }
+    }
+}
+
+impl Shared {
+    /// Serve one item of `host`: robots.txt first (once per host), then fetch and route.
+    async fn serve(self: &Arc<Self>, item: Item, host: &str) {
+        let host = host.to_string();
+        let shared = self;
+        let info = shared.host_info(&host);
         let first = item.url.clone();
         let robots = info
             .robots

@@ -27,6 +27,8 @@ pub mod engine;
 pub mod fetch;
 pub mod frontier;
 pub mod politeness;
+pub mod redis_lua;
+pub mod redis_store;
 pub mod robots;
 pub mod sqlite;
 pub mod state;

@@ -115,6 +115,18 @@ impl Politeness {
         }
     }
 
+    /// How long from now until the next request to `host` may start by the gap after the
+    /// last response and any block (what a shared frontier holds the host for).
+    pub fn delay(&self, host: &str) -> Duration {
+        let gap = self.gap(host);
+        let now = Instant::now();
+        self.with(host, |g| {
+            let after_last = g.last_done.map_or(now, |t| t + gap);
+            let until = g.blocked_until.map_or(after_last, |b| b.max(after_last));
+            until.saturating_duration_since(now)
+        })
+    }
+
     /// The response from `host` has ended (or failed): the gap counts from now.
     pub fn done(&self, host: &str) {
         let now = Instant::now();

@@ -80,6 +80,8 @@ pub struct Stats {
     /// URLs left queued when a budget or a signal stopped the crawl (the next run with the
     /// same state continues with them).
     pub work_left: u64,
+    /// Calls to a shared frontier (`--frontier`): Redis round trips.
+    pub frontier_round_trips: u64,
     /// Things worth telling (a migration, why the crawl stopped early).
     pub notes: Vec<String>,
     /// Error records written.

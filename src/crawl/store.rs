@@ -35,6 +35,9 @@ pub enum StoreError {
     /// Publishing an output shard failed (the state is left unchanged).
     #[error("publishing {0}")]
     Publish(String),
+    /// Another live process is this worker (exit code 5).
+    #[error("{0}")]
+    Busy(String),
 }
 
 /// What [`StateStore::push_many`] did with one item.
@@ -152,6 +155,43 @@ pub struct Summary {
     pub shards: u64,
     /// Per host: queued, written, failed, next allowed fetch (Unix s; blocks only).
     pub hosts: Vec<HostSummary>,
+    /// A shared frontier's workers and leases (`status --frontier`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frontier: Option<FrontierSummary>,
+}
+
+/// What a shared frontier adds to [`Summary`].
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct FrontierSummary {
+    /// The job.
+    pub job: String,
+    /// URLs leased and being fetched, over all workers.
+    pub fetching: u64,
+    /// URLs leased whose records wait for their shard's commit.
+    pub pending: u64,
+    /// Shards being committed (prepared, not yet done).
+    pub prepared: u64,
+    /// Hosts with queued URLs.
+    pub hosts_queued: u64,
+    /// Hosts with queued URLs that may be fetched now.
+    pub hosts_due_now: u64,
+    /// The registered workers.
+    pub workers: Vec<WorkerSummary>,
+}
+
+/// One worker in [`FrontierSummary`].
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct WorkerSummary {
+    /// Its id.
+    pub id: String,
+    /// Seconds since its last heartbeat.
+    pub heartbeat_age_s: f64,
+    /// URLs it is fetching.
+    pub fetching: u64,
+    /// Its records waiting for a commit.
+    pub pending: u64,
+    /// It found nothing left to do and is finishing.
+    pub draining: bool,
 }
 
 /// One host in [`Summary`].
@@ -167,6 +207,9 @@ pub struct HostSummary {
     pub failed: u64,
     /// No request before this (Unix seconds), from `Retry-After` or backoff.
     pub blocked_until: Option<i64>,
+    /// A shared frontier: the next allowed fetch (Unix milliseconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_due_ms: Option<i64>,
 }
 
 /// The crawl state (see the module documentation). Every method is one short transaction;
@@ -225,6 +268,47 @@ pub trait StateStore: Send + Sync {
     fn blocks(&self, now: i64) -> Result<Vec<(String, i64)>, StoreError>;
     /// Counts for `newsharvest status`.
     fn summary(&self) -> Result<Summary, StoreError>;
+    /// The frontier shared with other processes, if this store is one: the crawl then
+    /// claims due hosts from it instead of serving each host from its own queue.
+    fn shared(&self) -> Option<&dyn SharedFrontier> {
+        None
+    }
+}
+
+/// What [`SharedFrontier::claim`] found.
+#[derive(Debug)]
+pub enum Claim {
+    /// A URL of a due host, leased to this worker; the host is held until
+    /// [`SharedFrontier::release`].
+    Item {
+        /// Its host.
+        host: String,
+        /// The item.
+        item: Box<Item>,
+        /// What earlier fetches left.
+        prior: Option<Box<History>>,
+    },
+    /// URLs are queued, but no host is due for this long.
+    Wait(Duration),
+    /// Nothing is queued.
+    Empty,
+}
+
+/// The operations a frontier shared by several processes adds to [`StateStore`]
+/// (`super::redis_store`).
+pub trait SharedFrontier: Send + Sync {
+    /// Lease the next URL of a due host (see the module documentation).
+    fn claim(&self) -> Result<Claim, StoreError>;
+    /// The response from a held host has ended: no request to it for `delay` (or its
+    /// `Retry-After` block).
+    fn release(&self, host: &str, delay: Duration) -> Result<(), StoreError>;
+    /// This worker has nothing in hand: is the job's work over (nothing queued or being
+    /// fetched anywhere, no uncommitted article of a worker that is not finishing too)?
+    fn idle(&self) -> Result<bool, StoreError>;
+    /// Leave the job: what this worker still leases is queued again.
+    fn leave(&self) -> Result<u64, StoreError>;
+    /// Redis calls made so far.
+    fn round_trips(&self) -> u64;
 }
 
 /// Backoff before a failed URL is tried again by a later round: an hour, doubling with each
@@ -448,6 +532,7 @@ impl StateStore for MemoryStore {
             failed: m.failed,
             shards: m.shards.len() as u64,
             hosts: Vec::new(),
+            frontier: None,
         })
     }
 }

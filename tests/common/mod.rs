@@ -51,3 +51,4 @@ pub fn gzip(data: &[u8]) -> Vec<u8> {
     e.write_all(data).expect("gzip");
     e.finish().expect("gzip")
 }
+pub mod jobs;
