@@ -412,14 +412,20 @@ fn a_dead_workers_prepared_shard_is_settled_by_whether_it_was_renamed() {
             })
             .collect();
         a.push_many(&items).expect("push");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("rt");
         let claim_all = |s: &RedisStore| -> Vec<String> {
             let mut got = Vec::new();
             let t = Instant::now();
             while t.elapsed() < Duration::from_secs(3) {
-                match s.claim().expect("claim") {
-                    Claim::Item { host, item, .. } => {
-                        got.push(item.url.to_string());
-                        s.release(&host, Duration::ZERO).expect("release");
+                match rt.block_on(s.claim(1)).expect("claim") {
+                    Claim::Items(items) => {
+                        for c in items {
+                            got.push(c.item.url.to_string());
+                            rt.block_on(s.release(&c.host, Duration::ZERO)).expect("release");
+                        }
                     }
                     Claim::Wait(_) => std::thread::sleep(Duration::from_millis(5)),
                     Claim::Empty => break,

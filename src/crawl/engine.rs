@@ -24,7 +24,9 @@ use super::redis_store::{FrontierConfig, RedisStore};
 use super::robots::{self, Robots};
 use super::sqlite::SqliteStore;
 use super::stats::{ErrorRecord, Stats};
-use super::store::{Claim, MemoryStore, Outcome, Push, StateStore, StoreError, Written};
+use super::store::{
+    Claim, Claimed, MemoryStore, Outcome, Push, SharedFrontier, StateStore, StoreError, Written,
+};
 use super::traps::{self, Origin, TrapConfig, Traps};
 use super::urls::{self, Scope};
 use crate::model::{CrawlInfo, HttpInfo, Page, Record};
@@ -301,6 +303,11 @@ struct Shared {
     archive_budget: Option<Arc<Semaphore>>,
     /// A shared frontier found the job's work over: the claim loops end.
     drained: AtomicBool,
+    /// One claim loop at a time asks the shared frontier; while nothing is due it waits
+    /// holding this, so the others do not ask too.
+    claim_gate: tokio::sync::Mutex<()>,
+    /// URLs claimed beyond what the claiming loop serves itself, for the next free loop.
+    claimed: Mutex<std::collections::VecDeque<Claimed>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -391,6 +398,8 @@ pub async fn crawl(
             .is_some()
             .then(|| Arc::new(Semaphore::new(ARCHIVE_BUDGET_KIB as usize))),
         drained: AtomicBool::new(false),
+        claim_gate: tokio::sync::Mutex::new(()),
+        claimed: Mutex::new(std::collections::VecDeque::new()),
         rules,
         fetcher,
         cfg,
@@ -451,11 +460,18 @@ pub async fn crawl(
     // A shared frontier: claim loops take due hosts until the whole job is idle.
     let mut claimers = tokio::task::JoinSet::new();
     if shared.store.shared().is_some() {
-        for n in 0..shared.cfg.concurrency.max(1) {
-            claimers.spawn(claim_worker(shared.clone(), n));
+        // A loop serving a host may wait out its gap (robots.txt, then the page): more
+        // loops than requests in flight, which `--concurrency` bounds.
+        for _ in 0..shared.cfg.concurrency.max(1) * CLAIM_LOOPS_PER_REQUEST {
+            claimers.spawn(claim_worker(shared.clone()));
         }
     }
     while claimers.join_next().await.is_some() {}
+    // Claimed but not served (the crawl stopped): `leave` queues them again.
+    let unserved: Vec<Claimed> = lock(&shared.claimed).drain(..).collect();
+    for _ in unserved {
+        shared.unfetched();
+    }
     loop {
         let notified = shared.idle.notified();
         if shared.pending.load(Ordering::SeqCst) == 0 {
@@ -1330,59 +1346,102 @@ async fn host_worker(shared: Arc<Shared>, host: String) {
 /// Claims between two looks at a shared frontier that had nothing due.
 const CLAIM_POLL: Duration = Duration::from_millis(100);
 
-/// One claim loop of a worker on a shared frontier: lease a due host's URL, serve it, and
-/// release the host with the gap it needs (its next allowed fetch, for every worker). The
-/// first loop also asks whether the job is over; when it is, all loops end.
-async fn claim_worker(shared: Arc<Shared>, n: usize) {
+/// Claim loops per request allowed in flight (`--concurrency`).
+const CLAIM_LOOPS_PER_REQUEST: usize = 4;
+
+/// Hosts one claim takes at most: hosts that come due together (a crawl's hosts keep
+/// step) are taken in one round trip, not one after another.
+const CLAIM_BATCH: usize = 16;
+
+/// One claim loop of a worker on a shared frontier: lease due hosts' URLs, serve one, and
+/// release its host with the gap it needs (its next allowed fetch, for every worker). Loops
+/// take turns at the frontier (`claim_gate`); the URLs of one claim beyond the first wait
+/// in `claimed` for the next free loop. While nothing is due, one loop waits and asks
+/// again; when the job is over (nothing queued or leased anywhere) all loops end.
+async fn claim_worker(shared: Arc<Shared>) {
     let Some(sf) = shared.store.shared() else {
         return;
     };
+    while let Some(Claimed {
+        host,
+        mut item,
+        prior,
+    }) = next_claim(&shared, sf).await
+    {
+        item.prior = prior.map(Box::new);
+        shared.serve(item, &host).await;
+        if let Err(e) = sf.release(&host, shared.polite.delay(&host)).await {
+            shared.store_failed(e);
+            return;
+        }
+    }
+}
+
+/// The next URL for a claim loop; `None` when the crawl stops or the job is over.
+async fn next_claim(shared: &Shared, sf: &dyn SharedFrontier) -> Option<Claimed> {
     let mut stop = shared.stop_rx.clone();
     loop {
         if shared.stopped() || shared.drained.load(Ordering::SeqCst) {
-            return;
+            return None;
         }
-        let nap = match sf.claim() {
+        if let Some(c) = lock(&shared.claimed).pop_front() {
+            return Some(c);
+        }
+        let _gate = tokio::select! {
+            g = shared.claim_gate.lock() => g,
+            _ = wait_true(&mut stop) => return None,
+        };
+        // What the loop before us claimed beyond its own.
+        if let Some(c) = lock(&shared.claimed).pop_front() {
+            return Some(c);
+        }
+        if shared.stopped() || shared.drained.load(Ordering::SeqCst) {
+            return None;
+        }
+        let nap = match sf.claim(CLAIM_BATCH.min(shared.cfg.concurrency.max(1))).await {
             Err(e) => {
                 shared.store_failed(e);
-                return;
+                return None;
             }
-            Ok(Claim::Item { host, item, prior }) => {
-                shared.pending.fetch_add(1, Ordering::SeqCst);
-                let mut item = *item;
-                item.prior = prior;
-                shared.serve(item, &host).await;
-                if let Err(e) = sf.release(&host, shared.polite.delay(&host)) {
-                    shared.store_failed(e);
-                    return;
+            Ok(Claim::Items(items)) => {
+                shared.pending.fetch_add(items.len(), Ordering::SeqCst);
+                let mut items = items.into_iter();
+                let first = items.next();
+                lock(&shared.claimed).extend(items);
+                match first {
+                    Some(c) => return Some(c),
+                    None => continue,
                 }
-                continue;
             }
-            Ok(Claim::Wait(d)) => d.min(CLAIM_POLL),
+            Ok(Claim::Wait(d)) => wait_nap(d),
             Ok(Claim::Empty) => {
-                if n == 0 && shared.pending.load(Ordering::SeqCst) == 0 {
-                    match sf.idle() {
+                if shared.pending.load(Ordering::SeqCst) == 0 {
+                    match sf.idle().await {
                         Ok(true) => {
                             shared.drained.store(true, Ordering::SeqCst);
-                            return;
+                            return None;
                         }
                         Ok(false) => {}
                         Err(e) => {
                             shared.store_failed(e);
-                            return;
+                            return None;
                         }
                     }
                 }
                 CLAIM_POLL
             }
         };
-        // Loops spread out, so they do not all ask at once.
-        let nap = nap.mul_f64(0.75 + 0.5 * rand::random::<f64>());
+        // Waiting with the gate held: the other loops do not ask meanwhile.
         tokio::select! {
             _ = tokio::time::sleep(nap) => {}
-            _ = wait_true(&mut stop) => return,
+            _ = wait_true(&mut stop) => return None,
         }
     }
+}
+
+/// How long the waiting loop sleeps when the next host is due in `d`.
+fn wait_nap(d: Duration) -> Duration {
+    d.min(CLAIM_POLL)
 }
 
 impl Shared {

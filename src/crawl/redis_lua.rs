@@ -128,43 +128,58 @@ redis.call('HSET', u, 'url', url, 'host', host, 'item', item, 'round', round, 's
 return requeue(fp)
 "#;
 
-/// Claim the next URL of a host that is due: pop the host with the smallest next allowed
+/// Claim the next URLs of hosts that are due: pop the host with the smallest next allowed
 /// time if it has come, take its first URL (a lease), and hold the host (its next time
-/// becomes now + hold) until the worker releases it after the response.
-/// ARGV: P, worker, hold_ms. Returns `{-1}` fenced (the worker was declared dead),
-/// `{0}` nothing queued, `{1, wait_ms}` nothing due yet, `{2}` try again, or
-/// `{3, host, fp, item, status, etag, last_modified, fetched_at, listing, failures,
-/// record_id, content_hash, revision}`.
+/// becomes now + hold) until the worker releases it after the response; up to `max` hosts.
+/// ARGV: P, worker, hold_ms, max. Returns `{-1}` fenced (the worker was declared dead),
+/// `{0}` nothing queued, `{1, wait_ms}` nothing due yet, or `{3, then per URL: host, fp,
+/// item, status, etag, last_modified, fetched_at, listing, failures, record_id,
+/// content_hash, revision}`.
 pub const CLAIM: &str = r#"
-local w, hold = ARGV[2], tonumber(ARGV[3])
+local w, hold, max = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 if not redis.call('ZSCORE', P .. 'workers', w) then return {-1} end
 local now = now_ms()
-local due = redis.call('ZRANGE', P .. 'due', 0, 0, 'WITHSCORES')
-if #due == 0 then return {0} end
-local host, at = due[1], tonumber(due[2])
-if at > now then return {1, at - now} end
-local q = P .. 'q:' .. host
-local top = redis.call('ZPOPMIN', q)
-if #top == 0 then
-  redis.call('ZREM', P .. 'due', host)
-  return {2}
+local out = {3}
+local taken = 0
+while taken < max do
+  local due = redis.call('ZRANGE', P .. 'due', 0, 0, 'WITHSCORES')
+  if #due == 0 then
+    if taken == 0 then return {0} end
+    break
+  end
+  local host, at = due[1], tonumber(due[2])
+  if at > now then
+    if taken == 0 then return {1, at - now} end
+    break
+  end
+  local q = P .. 'q:' .. host
+  local top = redis.call('ZPOPMIN', q)
+  local held = now + hold
+  if #top == 0 then
+    redis.call('ZREM', P .. 'due', host)
+  else
+    local fp = top[1]
+    redis.call('HSET', P .. 'next', host, held)
+    if redis.call('ZCARD', q) == 0 then
+      redis.call('ZREM', P .. 'due', host)
+    else
+      redis.call('ZADD', P .. 'due', held, host)
+    end
+    local u = P .. 'u:' .. fp
+    local f = redis.call('HMGET', u, 'item', 'status', 'etag', 'lm', 'at', 'listing', 'failures', 'rid', 'hash', 'rev')
+    if f[1] then
+      setst(u, 'f')
+      redis.call('HSET', P .. 'fetching:' .. w, fp, host)
+      redis.call('SADD', P .. 'holds:' .. w, host)
+      redis.call('SREM', P .. 'draining', w)
+      out[#out + 1] = host
+      out[#out + 1] = fp
+      for k = 1, 10 do out[#out + 1] = f[k] or '' end
+      taken = taken + 1
+    end
+  end
 end
-local fp = top[1]
-local held = now + hold
-redis.call('HSET', P .. 'next', host, held)
-if redis.call('ZCARD', q) == 0 then
-  redis.call('ZREM', P .. 'due', host)
-else
-  redis.call('ZADD', P .. 'due', held, host)
-end
-local u = P .. 'u:' .. fp
-local f = redis.call('HMGET', u, 'item', 'status', 'etag', 'lm', 'at', 'listing', 'failures', 'rid', 'hash', 'rev')
-if not f[1] then return {2} end
-setst(u, 'f')
-redis.call('HSET', P .. 'fetching:' .. w, fp, host)
-redis.call('SADD', P .. 'holds:' .. w, host)
-redis.call('SREM', P .. 'draining', w)
-return {3, host, fp, f[1], f[2] or '', f[3] or '', f[4] or '', f[5] or '', f[6] or '', f[7] or '', f[8] or '', f[9] or '', f[10] or ''}
+return out
 "#;
 
 /// The response from a held host has ended: its next allowed time is now + delay, or its
@@ -194,12 +209,17 @@ end
 return 1
 "#;
 
-/// How the processing of a leased URL ended. ARGV: P, worker, fp, kind (`done`,
-/// `pending`, `failed`), listing (0/1), now (Unix s).
+/// How the processing of a leased URL ended, with what its response said. ARGV: P,
+/// worker, fp, kind (`done`, `pending`, `failed`), listing (0/1), now (Unix s), then the
+/// response's status, fetched-at, ETag, Last-Modified ('' when none: a 304 need not
+/// repeat the validators, the ones we have are kept).
 pub const OUTCOME: &str = r#"
 local w, fp, kind, listing, now = ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
 local u = P .. 'u:' .. fp
 if redis.call('EXISTS', u) == 0 then return 0 end
+if ARGV[7] ~= '' then redis.call('HSET', u, 'status', ARGV[7], 'at', ARGV[8]) end
+if ARGV[9] ~= '' then redis.call('HSET', u, 'etag', ARGV[9]) end
+if ARGV[10] ~= '' then redis.call('HSET', u, 'lm', ARGV[10]) end
 redis.call('HDEL', P .. 'fetching:' .. w, fp)
 if kind == 'pending' then
   redis.call('HSET', P .. 'pending:' .. w, fp, redis.call('HGET', u, 'host'))

@@ -35,8 +35,9 @@ use super::dedup;
 use super::frontier::Item;
 use super::redis_lua as lua;
 use super::store::{
-    kind_code, kind_of, via_code, via_of, Candidate, Claim, FrontierSummary, History, HostSummary, Outcome,
-    Push, RunStart, SharedFrontier, StateStore, StoreError, Summary, WorkerSummary, Written,
+    kind_code, kind_of, via_code, via_of, Candidate, Claim, Claimed, FrontierFuture, FrontierSummary,
+    History, HostSummary, Outcome, Push, RunStart, SharedFrontier, StateStore, StoreError, Summary,
+    WorkerSummary, Written,
 };
 use redis::aio::ConnectionManager;
 use redis::{RedisError, Script, Value};
@@ -176,6 +177,20 @@ pub struct RedisStore {
     rt: Mutex<Option<tokio::runtime::Runtime>>,
     /// The heartbeat runs while the store is open (also while the crawl's tasks are busy).
     heartbeat: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// Responses of URLs whose outcome is not known yet (see [`StateStore::response`]).
+    responses: Mutex<HashMap<String, Response>>,
+}
+
+/// What a response said, until its URL's outcome.
+struct Response {
+    status: u16,
+    at: i64,
+    etag: Option<String>,
+    last_modified: Option<String>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// An item as stored in Redis.
@@ -270,28 +285,51 @@ impl Inner {
         }
     }
 
-    /// Run one Redis call on the store's runtime and wait for it; transient failures are
-    /// retried with backoff for up to [`OUTAGE`].
-    fn call<T, F, Fut>(&self, f: F) -> Result<T, StoreError>
+    /// Run one Redis call on the store's runtime and wait for it (blocking this thread);
+    /// transient failures are retried with backoff for up to [`OUTAGE`].
+    fn call<T, F, Fut>(self: &Arc<Self>, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: Fn(ConnectionManager) -> Fut,
+        F: Fn(ConnectionManager) -> Fut + Send + 'static,
         Fut: Future<Output = redis::RedisResult<T>> + Send + 'static,
+    {
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let me = self.clone();
+        self.handle.spawn(async move {
+            let _ = tx.send(me.attempt(f).await);
+        });
+        rx.recv().map_err(|_| self.db_err("the Redis client stopped"))?
+    }
+
+    /// [`Inner::call`] for async callers: awaits instead of blocking.
+    async fn call_async<T, F, Fut>(self: &Arc<Self>, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: Fn(ConnectionManager) -> Fut + Send + 'static,
+        Fut: Future<Output = redis::RedisResult<T>> + Send + 'static,
+    {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let me = self.clone();
+        self.handle.spawn(async move {
+            let _ = tx.send(me.attempt(f).await);
+        });
+        rx.await.map_err(|_| self.db_err("the Redis client stopped"))?
+    }
+
+    /// The call with its retries, on the store's runtime.
+    async fn attempt<T, F, Fut>(self: Arc<Self>, f: F) -> Result<T, StoreError>
+    where
+        F: Fn(ConnectionManager) -> Fut,
+        Fut: Future<Output = redis::RedisResult<T>>,
     {
         let started = Instant::now();
         let mut wait = Duration::from_millis(50);
         loop {
             self.round_trips.fetch_add(1, Ordering::Relaxed);
-            let (tx, rx) = std::sync::mpsc::sync_channel(1);
-            let fut = f(self.conn.clone());
-            self.handle.spawn(async move {
-                let _ = tx.send(fut.await);
-            });
-            let r = rx.recv().map_err(|_| self.db_err("the Redis client stopped"))?;
-            match r {
+            match f(self.conn.clone()).await {
                 Ok(v) => return Ok(v),
                 Err(e) if transient(&e) && started.elapsed() < OUTAGE => {
-                    std::thread::sleep(wait);
+                    tokio::time::sleep(wait).await;
                     wait = (wait * 2).min(Duration::from_secs(2));
                 }
                 Err(e) if e.code() == Some("FENCED") => {
@@ -305,15 +343,19 @@ impl Inner {
         }
     }
 
-    /// Run a script with these arguments (after the prefix).
-    fn eval(&self, script: fn(&Scripts) -> &Script, args: Vec<Vec<u8>>) -> Result<Value, StoreError> {
+    /// A script call with these arguments (after the prefix), for [`Inner::call`].
+    fn script_call(
+        &self,
+        script: fn(&Scripts) -> &Script,
+        args: Vec<Vec<u8>>,
+    ) -> Result<impl Fn(ConnectionManager) -> BoxedValue + Send + 'static, StoreError> {
         if self.fenced.load(Ordering::SeqCst) {
             return Err(self.db_err("this worker was declared dead by another; it stops"));
         }
         let (scripts, prefix) = (self.scripts.clone(), self.prefix.clone());
-        self.call(move |mut c| {
+        Ok(move |mut c: ConnectionManager| {
             let (scripts, prefix, args) = (scripts.clone(), prefix.clone(), args.clone());
-            async move {
+            let fut: BoxedValue = Box::pin(async move {
                 let s = script(&scripts);
                 let mut inv = s.prepare_invoke();
                 inv.arg(prefix.as_bytes());
@@ -321,11 +363,33 @@ impl Inner {
                     inv.arg(a.as_slice());
                 }
                 inv.invoke_async::<Value>(&mut c).await
-            }
+            });
+            fut
         })
     }
 
-    fn cmd<T: redis::FromRedisValue + Send + 'static>(&self, cmd: redis::Cmd) -> Result<T, StoreError> {
+    /// Run a script with these arguments (after the prefix).
+    fn eval(
+        self: &Arc<Self>,
+        script: fn(&Scripts) -> &Script,
+        args: Vec<Vec<u8>>,
+    ) -> Result<Value, StoreError> {
+        self.call(self.script_call(script, args)?)
+    }
+
+    /// [`Inner::eval`] for async callers.
+    async fn eval_async(
+        self: &Arc<Self>,
+        script: fn(&Scripts) -> &Script,
+        args: Vec<Vec<u8>>,
+    ) -> Result<Value, StoreError> {
+        self.call_async(self.script_call(script, args)?).await
+    }
+
+    fn cmd<T: redis::FromRedisValue + Send + 'static>(
+        self: &Arc<Self>,
+        cmd: redis::Cmd,
+    ) -> Result<T, StoreError> {
         self.call(move |mut c| {
             let cmd = cmd.clone();
             async move { cmd.query_async::<T>(&mut c).await }
@@ -333,7 +397,10 @@ impl Inner {
     }
 
     /// Run a pipeline (one round trip).
-    fn pipe<T: redis::FromRedisValue + Send + 'static>(&self, p: redis::Pipeline) -> Result<T, StoreError> {
+    fn pipe<T: redis::FromRedisValue + Send + 'static>(
+        self: &Arc<Self>,
+        p: redis::Pipeline,
+    ) -> Result<T, StoreError> {
         self.call(move |mut c| {
             let p = p.clone();
             async move { p.query_async::<T>(&mut c).await }
@@ -344,6 +411,9 @@ impl Inner {
         format!("{}{k}", self.prefix)
     }
 }
+
+/// A script call's future.
+type BoxedValue = std::pin::Pin<Box<dyn Future<Output = redis::RedisResult<Value>> + Send>>;
 
 /// One script argument.
 fn arg(x: impl ToString) -> Vec<u8> {
@@ -365,7 +435,7 @@ impl Inner {
 
     /// Mark articles written (the DONE script) for `worker`.
     fn done(
-        &self,
+        self: &Arc<Self>,
         worker: &str,
         shard: Option<&str>,
         written: &[WrittenWire],
@@ -385,7 +455,7 @@ impl Inner {
     }
 
     /// One heartbeat: renew, then settle the workers found dead.
-    fn heartbeat(&self) -> Result<(), StoreError> {
+    fn heartbeat(self: &Arc<Self>) -> Result<(), StoreError> {
         let v = self.eval(
             |s| &s.heartbeat,
             vec![arg(&self.cfg.worker), arg(self.lease_ms())],
@@ -408,7 +478,7 @@ impl Inner {
 
     /// Settle a dead worker: its prepared shards by whether they were renamed into place,
     /// its temporary shard files removed, its leases queued again.
-    fn reap(&self, dead: &str) -> Result<u64, StoreError> {
+    fn reap(self: &Arc<Self>, dead: &str) -> Result<u64, StoreError> {
         let mut lock = redis::cmd("SET");
         lock.arg(self.key(&format!("reap:{dead}")))
             .arg(&self.cfg.worker)
@@ -513,6 +583,7 @@ impl RedisStore {
             inner,
             rt: Mutex::new(Some(rt)),
             heartbeat: Mutex::new(None),
+            responses: Mutex::new(HashMap::new()),
         })
     }
 
@@ -661,6 +732,8 @@ impl StateStore for RedisStore {
         self.inner.cmd::<i64>(c).map(|n| n > 0)
     }
 
+    /// Kept here until the URL's outcome, which stores it in the same round trip (a
+    /// worker dying in between loses only the validators: the next fetch is unconditional).
     fn response(
         &self,
         url: &str,
@@ -669,16 +742,14 @@ impl StateStore for RedisStore {
         last_modified: Option<&str>,
         now: i64,
     ) -> Result<(), StoreError> {
-        let mut c = redis::cmd("HSET");
-        c.arg(self.u(url)).arg("status").arg(status).arg("at").arg(now);
-        // A 304 need not repeat the validators: keep the ones we have.
-        if let Some(e) = etag {
-            c.arg("etag").arg(e);
-        }
-        if let Some(l) = last_modified {
-            c.arg("lm").arg(l);
-        }
-        self.inner.cmd::<i64>(c).map(|_| ())
+        let r = Response {
+            status,
+            at: now,
+            etag: etag.map(str::to_string),
+            last_modified: last_modified.map(str::to_string),
+        };
+        lock(&self.responses).insert(url.to_string(), r);
+        Ok(())
     }
 
     fn outcome(&self, url: &str, outcome: Outcome, now: i64) -> Result<(), StoreError> {
@@ -687,12 +758,18 @@ impl StateStore for RedisStore {
             Outcome::Pending => ("pending", false),
             Outcome::Failed => ("failed", false),
         };
+        let r = lock(&self.responses).remove(url);
+        let r = r.as_ref();
         let args = vec![
             self.me(),
             arg(fingerprint(url)),
             arg(kind),
             arg(u8::from(listing)),
             arg(now),
+            arg(r.map_or(String::new(), |r| r.status.to_string())),
+            arg(r.map_or(String::new(), |r| r.at.to_string())),
+            arg(r.and_then(|r| r.etag.clone()).unwrap_or_default()),
+            arg(r.and_then(|r| r.last_modified.clone()).unwrap_or_default()),
         ];
         self.inner.eval(|s| &s.outcome, args).map(|_| ())
     }
@@ -889,10 +966,11 @@ impl StateStore for RedisStore {
 }
 
 impl SharedFrontier for RedisStore {
-    fn claim(&self) -> Result<Claim, StoreError> {
-        let i = &self.inner;
-        loop {
-            let v = i.eval(|s| &s.claim, vec![self.me(), arg(i.lease_ms())])?;
+    fn claim(&self, max: usize) -> FrontierFuture<'_, Claim> {
+        Box::pin(async move {
+            let i = &self.inner;
+            let args = vec![self.me(), arg(i.lease_ms()), arg(max.max(1))];
+            let v = i.eval_async(|s| &s.claim, args).await?;
             let Value::Array(r) = v else {
                 return Err(i.db_err("unexpected answer to CLAIM"));
             };
@@ -906,49 +984,62 @@ impl SharedFrontier for RedisStore {
                     let ms = r.get(1).map(int).unwrap_or(0).max(0) as u64;
                     return Ok(Claim::Wait(Duration::from_millis(ms)));
                 }
-                Some(3) => {}
-                _ => continue,
+                _ => {}
             }
-            let f = |k: usize| r.get(k).map(text).unwrap_or_default();
-            let host = f(1);
-            let Some(item) = decode_item(&f(3)) else {
-                // A row this build did not write: drop it rather than stop the crawl.
-                self.outcome(&f(3), Outcome::Done { listing: false }, 0).ok();
-                self.release(&host, Duration::ZERO)?;
-                continue;
-            };
-            let opt = |k: usize| Some(f(k)).filter(|s| !s.is_empty());
-            let history = History {
-                status: opt(4).and_then(|s| s.parse().ok()),
-                etag: opt(5),
-                last_modified: opt(6),
-                fetched_at: opt(7).and_then(|s| s.parse().ok()),
-                listing: f(8) == "1",
-                failures: f(9).parse().unwrap_or(0),
-                record_id: opt(10),
-                content_hash: opt(11),
-                revision: f(12).parse().unwrap_or(0),
-            };
-            let prior = (history.fetched_at.is_some() || history.record_id.is_some()).then_some(history);
-            return Ok(Claim::Item {
-                host,
-                item: Box::new(item),
-                prior: prior.map(Box::new),
-            });
-        }
+            let mut out = Vec::new();
+            for c in r.get(1..).unwrap_or_default().chunks_exact(12) {
+                let f = |k: usize| text(&c[k]);
+                let host = f(0);
+                let Some(item) = decode_item(&f(2)) else {
+                    // A row this build did not write: drop it rather than stop the crawl.
+                    let args = vec![
+                        self.me(),
+                        arg(f(1)),
+                        arg("done"),
+                        arg(0),
+                        arg(0),
+                        vec![],
+                        vec![],
+                        vec![],
+                        vec![],
+                    ];
+                    i.eval_async(|s| &s.outcome, args).await?;
+                    self.release(&host, Duration::ZERO).await?;
+                    continue;
+                };
+                let opt = |k: usize| Some(f(k)).filter(|s| !s.is_empty());
+                let history = History {
+                    status: opt(3).and_then(|s| s.parse().ok()),
+                    etag: opt(4),
+                    last_modified: opt(5),
+                    fetched_at: opt(6).and_then(|s| s.parse().ok()),
+                    listing: f(7) == "1",
+                    failures: f(8).parse().unwrap_or(0),
+                    record_id: opt(9),
+                    content_hash: opt(10),
+                    revision: f(11).parse().unwrap_or(0),
+                };
+                let prior = (history.fetched_at.is_some() || history.record_id.is_some()).then_some(history);
+                out.push(Claimed { host, item, prior });
+            }
+            Ok(Claim::Items(out))
+        })
     }
 
-    fn release(&self, host: &str, delay: Duration) -> Result<(), StoreError> {
+    fn release<'a>(&'a self, host: &'a str, delay: Duration) -> FrontierFuture<'a, ()> {
         // Whole milliseconds, rounded up, plus one for the truncation of Redis's clock to
         // milliseconds: never a hair early.
         let ms = (delay.as_micros().div_ceil(1000) + 1).min(i64::MAX as u128) as i64;
-        self.inner
-            .eval(|s| &s.release, vec![self.me(), arg(host), arg(ms)])
-            .map(|_| ())
+        Box::pin(async move {
+            self.inner
+                .eval_async(|s| &s.release, vec![self.me(), arg(host), arg(ms)])
+                .await
+                .map(|_| ())
+        })
     }
 
-    fn idle(&self) -> Result<bool, StoreError> {
-        Ok(int(&self.inner.eval(|s| &s.idle, vec![self.me()])?) == 1)
+    fn idle(&self) -> FrontierFuture<'_, bool> {
+        Box::pin(async move { Ok(int(&self.inner.eval_async(|s| &s.idle, vec![self.me()]).await?) == 1) })
     }
 
     fn leave(&self) -> Result<u64, StoreError> {

@@ -275,36 +275,44 @@ pub trait StateStore: Send + Sync {
     }
 }
 
+/// A URL claimed from a shared frontier: leased to this worker, its host held until
+/// [`SharedFrontier::release`].
+#[derive(Debug)]
+pub struct Claimed {
+    /// Its host.
+    pub host: String,
+    /// The item.
+    pub item: Item,
+    /// What earlier fetches left.
+    pub prior: Option<History>,
+}
+
 /// What [`SharedFrontier::claim`] found.
 #[derive(Debug)]
 pub enum Claim {
-    /// A URL of a due host, leased to this worker; the host is held until
-    /// [`SharedFrontier::release`].
-    Item {
-        /// Its host.
-        host: String,
-        /// The item.
-        item: Box<Item>,
-        /// What earlier fetches left.
-        prior: Option<Box<History>>,
-    },
+    /// URLs of due hosts (one per host).
+    Items(Vec<Claimed>),
     /// URLs are queued, but no host is due for this long.
     Wait(Duration),
     /// Nothing is queued.
     Empty,
 }
 
+/// A shared frontier's call, awaited by the claim loops (no crawl thread blocks on it).
+pub type FrontierFuture<'a, T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, StoreError>> + Send + 'a>>;
+
 /// The operations a frontier shared by several processes adds to [`StateStore`]
 /// (`super::redis_store`).
 pub trait SharedFrontier: Send + Sync {
-    /// Lease the next URL of a due host (see the module documentation).
-    fn claim(&self) -> Result<Claim, StoreError>;
+    /// Lease the next URLs of up to `max` due hosts (see `super::redis_store`).
+    fn claim(&self, max: usize) -> FrontierFuture<'_, Claim>;
     /// The response from a held host has ended: no request to it for `delay` (or its
     /// `Retry-After` block).
-    fn release(&self, host: &str, delay: Duration) -> Result<(), StoreError>;
+    fn release<'a>(&'a self, host: &'a str, delay: Duration) -> FrontierFuture<'a, ()>;
     /// This worker has nothing in hand: is the job's work over (nothing queued or being
     /// fetched anywhere, no uncommitted article of a worker that is not finishing too)?
-    fn idle(&self) -> Result<bool, StoreError>;
+    fn idle(&self) -> FrontierFuture<'_, bool>;
     /// Leave the job: what this worker still leases is queued again.
     fn leave(&self) -> Result<u64, StoreError>;
     /// Redis calls made so far.
