@@ -8,32 +8,14 @@
 //! before the busiest host's bound. Reported: achieved fraction of that bound, pages/s,
 //! CPU ms per page (user + system of the whole process, server included), peak RSS.
 
+use newsharvest::crawl::engine::DiscardSink;
 use newsharvest::crawl::fetch::ResolveRule;
-use newsharvest::crawl::{self, CrawlConfig, ErrorRecord, Sink, Stats};
-use newsharvest::model::Record;
+use newsharvest::crawl::{self, CrawlConfig, Stats};
 use newsharvest::serve::{Server, SyntheticWeb};
 use newsharvest::Rules;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::watch;
-
-struct Count;
-
-impl Sink for Count {
-    fn record(&mut self, _: &Record) -> std::io::Result<()> {
-        Ok(())
-    }
-    fn error(&mut self, e: &ErrorRecord) -> std::io::Result<()> {
-        eprintln!("error: {} {} {}", e.url, e.kind, e.reason);
-        Ok(())
-    }
-    fn checkpoint(&mut self) -> std::io::Result<Option<newsharvest::crawl::engine::Publish>> {
-        Ok(Some(newsharvest::crawl::engine::Publish::none()))
-    }
-    fn finish(&mut self) -> std::io::Result<newsharvest::crawl::engine::Publish> {
-        Ok(newsharvest::crawl::engine::Publish::none())
-    }
-}
 
 /// User + system CPU seconds of this process.
 fn cpu_seconds() -> f64 {
@@ -101,7 +83,7 @@ fn main() -> anyhow::Result<()> {
         let (_tx, rx) = watch::channel(false);
         let stats = Arc::new(Mutex::new(Stats::default()));
         let rules = Arc::new(Rules::bundled()?);
-        let st = crawl::crawl(cfg, rules, Box::new(Count), stats, rx).await?;
+        let st = crawl::crawl(cfg, rules, Box::new(DiscardSink), stats, rx).await?;
         let cpu = cpu_seconds() - cpu0;
         let log = server.log();
         let mut per_host: HashMap<&str, usize> = HashMap::new();

@@ -9,10 +9,10 @@
 //! round trips per page (summed over the workers), the smallest gap between two requests to
 //! one host over all workers, and requests closer than the interval.
 
+use newsharvest::crawl::engine::DiscardSink;
 use newsharvest::crawl::fetch::ResolveRule;
 use newsharvest::crawl::redis_store::FrontierConfig;
-use newsharvest::crawl::{self, CrawlConfig, ErrorRecord, Sink, Stats};
-use newsharvest::model::Record;
+use newsharvest::crawl::{self, CrawlConfig, Stats};
 use newsharvest::serve::{Server, SyntheticWeb};
 use newsharvest::Rules;
 use std::collections::HashMap;
@@ -20,24 +20,6 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
-
-struct Count;
-
-impl Sink for Count {
-    fn record(&mut self, _: &Record) -> std::io::Result<()> {
-        Ok(())
-    }
-    fn error(&mut self, e: &ErrorRecord) -> std::io::Result<()> {
-        eprintln!("error: {} {} {}", e.url, e.kind, e.reason);
-        Ok(())
-    }
-    fn checkpoint(&mut self) -> std::io::Result<Option<newsharvest::crawl::engine::Publish>> {
-        Ok(Some(newsharvest::crawl::engine::Publish::none()))
-    }
-    fn finish(&mut self) -> std::io::Result<newsharvest::crawl::engine::Publish> {
-        Ok(newsharvest::crawl::engine::Publish::none())
-    }
-}
 
 /// One worker process: `frontier_bench worker REDIS JOB ID ADDR HOSTS RATE`; prints its
 /// stats as one JSON line.
@@ -84,7 +66,7 @@ fn worker(args: &[String]) -> anyhow::Result<()> {
         let (_tx, rx) = watch::channel(false);
         let stats = Arc::new(Mutex::new(Stats::default()));
         let rules = Arc::new(Rules::bundled()?);
-        anyhow::Ok(crawl::crawl(cfg, rules, Box::new(Count), stats, rx).await?)
+        anyhow::Ok(crawl::crawl(cfg, rules, Box::new(DiscardSink), stats, rx).await?)
     })?;
     println!("{}", serde_json::to_string(&st)?);
     Ok(())

@@ -644,6 +644,11 @@ fn code_number(st: &Stats) -> u8 {
     if matches!(st.stopped_by.as_str(), "max_pages" | "max_time") && st.work_left > 0 {
         return 4;
     }
+    // The state failed mid-run (a full disk, Redis gone longer than its outage window, a
+    // worker fenced): what was committed stands; the next run continues from it.
+    if st.stopped_by == "state_error" {
+        return 2;
+    }
     // 304 Not Modified is an answer too: an incremental run may get nothing else.
     let ok: u64 = st.by_status.range(200..300).map(|(_, n)| n).sum::<u64>()
         + st.by_status.get(&304).copied().unwrap_or(0);

@@ -197,6 +197,25 @@ pub trait Sink: Send + 'static {
     }
 }
 
+/// A sink that drops records and prints error records to stderr (benchmarks).
+pub struct DiscardSink;
+
+impl Sink for DiscardSink {
+    fn record(&mut self, _: &Record) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn error(&mut self, e: &ErrorRecord) -> std::io::Result<()> {
+        eprintln!("error: {} {} {}", e.url, e.kind, e.reason);
+        Ok(())
+    }
+    fn checkpoint(&mut self) -> std::io::Result<Option<Publish>> {
+        Ok(Some(Publish::none()))
+    }
+    fn finish(&mut self) -> std::io::Result<Publish> {
+        Ok(Publish::none())
+    }
+}
+
 /// How a checkpoint's records become visible: nothing to do for a single output file, a
 /// rename for a complete shard.
 #[derive(Default)]
@@ -1344,7 +1363,7 @@ async fn host_worker(shared: Arc<Shared>, host: String) {
 }
 
 /// Claims between two looks at a shared frontier that had nothing due.
-const CLAIM_POLL: Duration = Duration::from_millis(100);
+const CLAIM_POLL: Duration = Duration::from_millis(25);
 
 /// Claim loops per request allowed in flight (`--concurrency`).
 const CLAIM_LOOPS_PER_REQUEST: usize = 4;
