@@ -53,6 +53,8 @@ fn worker(args: &[String]) -> anyhow::Result<()> {
         worker: id.clone(),
         lease: Duration::from_secs(60),
         shard_dir: None,
+        exclusive: false,
+        gap: Duration::from_secs(1),
     });
     let threads: usize = std::env::var("BENCH_RT_THREADS")
         .ok()

@@ -399,6 +399,8 @@ fn a_dead_workers_prepared_shard_is_settled_by_whether_it_was_renamed() {
             worker: w.into(),
             lease: Duration::from_millis(500),
             shard_dir: Some(dir.clone()),
+            exclusive: false,
+            gap: Duration::from_secs(1),
         };
         let now = chrono_now();
         let a = RedisStore::connect(cfg("a")).expect("connect");
@@ -492,4 +494,125 @@ fn chrono_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// A worker killed and started again at once with the same id (systemd's restart, a pod
+/// restarted in place) settles its earlier life first: its leases are queued again and its
+/// shards kept, without waiting for the lease to run out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_restarted_with_its_id_settles_its_earlier_life() {
+    let (url, _redis) = shared_redis("again");
+    let h = hosts(10);
+    let names: Vec<(&str, usize)> = h.iter().map(|(n, c)| (n.as_str(), *c)).collect();
+    let site = site(&names).await;
+    let out = tmp("frontier-again");
+    let job = job("again");
+    // A lease far longer than the test: only settling at start can finish it in time.
+    let lease = ["--lease-timeout", "10m"];
+    let mut first = worker(&site, 10, &url, &job, "same", &out, &lease)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    let _ = Command::new("kill")
+        .args(["-KILL", &first.id().to_string()])
+        .status();
+    let _ = first.wait();
+    let t = Instant::now();
+    let again = run(worker(&site, 10, &url, &job, "same", &out, &lease)).await;
+    assert_eq!(code(&again), 0, "{}", String::from_utf8_lossy(&again.stderr));
+    assert!(
+        t.elapsed() < Duration::from_secs(30),
+        "waited for the lease: {:?}",
+        t.elapsed()
+    );
+    assert_exactly_once(&out, &all_articles(&h));
+}
+
+/// Only the worker holding a host releases it: a stale or replayed release by another
+/// worker does not let a third fetch the host while the holder's request is in flight.
+#[test]
+fn only_the_holder_releases_a_host() {
+    use newsharvest::crawl::frontier::{Item, Kind, Via};
+    use newsharvest::crawl::redis_store::{FrontierConfig, RedisStore};
+    use newsharvest::crawl::store::{Claim, SharedFrontier, StateStore};
+    let (url, _redis) = shared_redis("holder");
+    let job = job("holder");
+    let cfg = |w: &str| FrontierConfig {
+        url: url.clone(),
+        job: job.clone(),
+        worker: w.into(),
+        lease: Duration::from_secs(30),
+        shard_dir: None,
+        exclusive: false,
+        gap: Duration::from_secs(1),
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("rt");
+    let (x, y) = (
+        RedisStore::connect(cfg("x")).expect("x"),
+        RedisStore::connect(cfg("y")).expect("y"),
+    );
+    x.begin(chrono_now(), None).expect("begin");
+    y.begin(chrono_now(), None).expect("begin");
+    let items: Vec<(String, Item)> = (1..=2)
+        .map(|n| {
+            let u = url::Url::parse(&format!("http://h.test/news/{n}/")).expect("url");
+            ("h.test".to_string(), Item::new(u, Kind::Page, Via::Seed, 0))
+        })
+        .collect();
+    x.push_many(&items).expect("push");
+    let Claim::Items(got) = rt.block_on(x.claim(4)).expect("claim") else {
+        panic!("nothing claimed")
+    };
+    assert_eq!(got.len(), 1, "one URL per host");
+    // y does not hold h.test: its release changes nothing.
+    rt.block_on(y.release("h.test", Duration::ZERO)).expect("release");
+    assert!(matches!(rt.block_on(y.claim(4)).expect("claim"), Claim::Wait(_)));
+    // The holder's release makes it due after the gap.
+    rt.block_on(x.release("h.test", Duration::ZERO)).expect("release");
+    std::thread::sleep(Duration::from_millis(10)); // the release rounds up to the next ms
+    assert!(matches!(rt.block_on(y.claim(4)).expect("claim"), Claim::Items(v) if v.len() == 1));
+    y.leave().expect("leave");
+    // x dies holding a host (its hold lasts the 30 s lease); x started again with its id
+    // and its shard lock settles the earlier life, and the host is due after the gap.
+    let more: Vec<(String, Item)> = (3..=4)
+        .map(|n| {
+            let u = url::Url::parse(&format!("http://k.test/news/{n}/")).expect("url");
+            ("k.test".to_string(), Item::new(u, Kind::Page, Via::Seed, 0))
+        })
+        .collect();
+    x.push_many(&more).expect("push");
+    assert!(matches!(rt.block_on(x.claim(4)).expect("claim"), Claim::Items(v) if v.len() == 1));
+    drop(x);
+    let mut again = cfg("x");
+    again.exclusive = true;
+    again.gap = Duration::from_millis(300);
+    let x2 = RedisStore::connect(again).expect("x again");
+    x2.begin(chrono_now(), None)
+        .expect("begin settles the earlier life");
+    let t = Instant::now();
+    loop {
+        match rt.block_on(x2.claim(4)).expect("claim") {
+            Claim::Items(v) => {
+                assert!(!v.is_empty());
+                break;
+            }
+            Claim::Wait(_) => std::thread::sleep(Duration::from_millis(20)),
+            Claim::Empty => panic!("the earlier life's lease was lost"),
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(5),
+            "the host stayed held by the dead worker"
+        );
+    }
+    assert!(
+        t.elapsed() >= Duration::from_millis(250),
+        "due before the gap: {:?}",
+        t.elapsed()
+    );
+    x2.leave().expect("leave");
 }

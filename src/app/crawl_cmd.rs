@@ -306,6 +306,9 @@ fn resolve_args(a: &CrawlArgs) -> anyhow::Result<Resolved> {
             worker,
             lease,
             shard_dir: output.clone().filter(|d| is_dir_output(d)),
+            // `-o DIR/`: the run takes the worker's shard lock before it starts.
+            exclusive: output.as_deref().is_some_and(is_dir_output),
+            gap: Duration::from_secs(1),
         });
     }
     if let Some(t) = a.recrawl_after.as_deref().or(file.recrawl_after.as_deref()) {
@@ -1032,6 +1035,8 @@ fn frontier_status(url: &str, job: &str, json: bool) -> anyhow::Result<ExitCode>
         worker: "status".into(),
         lease: Duration::from_secs(60),
         shard_dir: None,
+        exclusive: false,
+        gap: Duration::from_secs(1),
     })
     .map_err(anyhow::Error::msg)?;
     let s = crate::crawl::store::StateStore::summary(&store).map_err(anyhow::Error::msg)?;

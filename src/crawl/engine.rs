@@ -355,7 +355,11 @@ pub async fn crawl(
         None => None,
     };
     let store: Arc<dyn StateStore> = match (&cfg.state, &cfg.frontier) {
-        (_, Some(f)) => Arc::new(RedisStore::connect(f.clone()).map_err(|e| Error::Config(e.to_string()))?),
+        (_, Some(f)) => {
+            let mut f = f.clone();
+            f.gap = Duration::from_secs_f64(1.0 / cfg.rate.max(1e-6));
+            Arc::new(RedisStore::connect(f).map_err(|e| Error::Config(e.to_string()))?)
+        }
         (Some(p), None) => {
             let (db, opened) = SqliteStore::open(p).map_err(|e| Error::Config(e.to_string()))?;
             if let Some((n, bak)) = opened.migrated {
@@ -805,6 +809,24 @@ impl Shared {
         if batch.is_empty() {
             return 0;
         }
+        if self.store.shared().is_some() {
+            // A shared frontier's URLs are claimed by whichever worker is free: no host
+            // workers to start, no lock to hold while Redis answers.
+            return match self.store.push_many(&batch) {
+                Ok(pushed) => {
+                    let queued = pushed.iter().filter(|p| **p == Push::Queued).count();
+                    let written = pushed.iter().filter(|p| **p == Push::Written).count() as u64;
+                    if written > 0 {
+                        lock(&self.stats).known_skipped += written;
+                    }
+                    queued
+                }
+                Err(e) => {
+                    self.store_failed(e);
+                    0
+                }
+            };
+        }
         // Pushing and a worker's last pop happen under this lock, so no queued URL is left
         // without a worker.
         let mut workers = lock(&self.workers);
@@ -817,13 +839,10 @@ impl Shared {
             }
         };
         let mut spawn = Vec::new();
-        let shared_frontier = self.store.shared().is_some();
         let mut written = 0;
         let mut queued = 0;
         for ((host, _), p) in batch.iter().zip(pushed) {
             match p {
-                // A shared frontier's URLs are claimed by whichever worker is free.
-                Push::Queued if shared_frontier => queued += 1,
                 Push::Queued => {
                     queued += 1;
                     self.pending.fetch_add(1, Ordering::SeqCst);
@@ -1606,7 +1625,9 @@ impl Shared {
             lock(&self.stats).known_skipped += 1;
             return done(self);
         }
-        if !lock(&self.emitted).insert(r.id.clone()) {
+        if !lock(&self.emitted).insert(r.id.clone())
+            || !self.store.claim_record(&r.id, item.url.as_str()).unwrap_or(true)
+        {
             lock(&self.stats).duplicates += 1;
             return done(self);
         }

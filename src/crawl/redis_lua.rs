@@ -43,6 +43,13 @@ local function requeue(fp)
   enqueue(fp, host, tonumber(score or '0'))
   return 1
 end
+-- Registered and not fenced (declared dead by another worker).
+local function alive(w)
+  return redis.call('ZSCORE', P .. 'workers', w) ~= false and redis.call('HEXISTS', P .. 'fenced', w) == 0
+end
+local function fenced_error()
+  return redis.error_reply('FENCED this worker was declared dead by another')
+end
 local function split(s)
   local out = {}
   for v in string.gmatch(s or '', '[^,]+') do out[#out + 1] = v end
@@ -51,13 +58,21 @@ end
 "#;
 
 /// Register a worker and start (or continue) a round.
-/// ARGV: P, worker, lease_ms. Returns `{-1}` when a live worker has this id, else
-/// `{1, round, continued}`.
+/// ARGV: P, worker, lease_ms, nonce (this process's), exclusive (1: the caller holds the
+/// worker's shard lock, so an earlier registration of its id is a dead process's).
+/// Returns `{-1}` when a live worker has this id, `{-2}` when an earlier life of this
+/// worker must be settled first, else `{1, round, continued}`.
 pub const BEGIN: &str = r#"
-local w, lease = ARGV[2], tonumber(ARGV[3])
+local w, lease, nonce, exclusive = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local now = now_ms()
 local seen = redis.call('ZSCORE', P .. 'workers', w)
-if seen and now - tonumber(seen) < lease then return {-1} end
+if seen and redis.call('HGET', P .. 'nonce', w) ~= nonce then
+  if exclusive ~= '1' and now - tonumber(seen) < lease and redis.call('HEXISTS', P .. 'fenced', w) == 0 then
+    return {-1}
+  end
+  return {-2}
+end
+redis.call('HSET', P .. 'nonce', w, nonce)
 redis.call('ZADD', P .. 'workers', now, w)
 redis.call('SREM', P .. 'draining', w)
 local queued = tonumber(redis.call('HGET', P .. 'count', 'q') or '0')
@@ -120,6 +135,8 @@ return out
 /// ARGV: P, worker, fp, host, priority, item JSON, url.
 pub const REQUEUE: &str = r#"
 local w, fp, host, prio, item, url = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6], ARGV[7]
+if not alive(w) then return fenced_error() end
+if redis.call('HEXISTS', P .. 'fetching:' .. w, fp) == 0 then return 0 end
 redis.call('HDEL', P .. 'fetching:' .. w, fp)
 local u = P .. 'u:' .. fp
 local seq = redis.call('HINCRBY', P .. 'meta', 'seq', 1)
@@ -131,13 +148,17 @@ return requeue(fp)
 /// Claim the next URLs of hosts that are due: pop the host with the smallest next allowed
 /// time if it has come, take its first URL (a lease), and hold the host (its next time
 /// becomes now + hold) until the worker releases it after the response; up to `max` hosts.
-/// ARGV: P, worker, hold_ms, max. Returns `{-1}` fenced (the worker was declared dead),
+/// ARGV: P, worker, hold_ms, max, call id (a retried call with the same id gets the first
+/// call's answer: a claim whose reply was lost is not claimed twice). Returns `{-1}`
+/// fenced (the worker was declared dead),
 /// `{0}` nothing queued, `{1, wait_ms}` nothing due yet, or `{3, then per URL: host, fp,
 /// item, status, etag, last_modified, fetched_at, listing, failures, record_id,
 /// content_hash, revision}`.
 pub const CLAIM: &str = r#"
-local w, hold, max = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-if not redis.call('ZSCORE', P .. 'workers', w) then return {-1} end
+local w, hold, max, call = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+if not alive(w) then return {-1} end
+local last = P .. 'last:' .. w
+if redis.call('HGET', last, 'id') == call then return cjson.decode(redis.call('HGET', last, 'reply')) end
 local now = now_ms()
 local out = {3}
 local taken = 0
@@ -179,6 +200,7 @@ while taken < max do
     end
   end
 end
+redis.call('HSET', last, 'id', call, 'reply', cjson.encode(out))
 return out
 "#;
 
@@ -186,7 +208,9 @@ return out
 /// Retry-After block if later. ARGV: P, worker, host, delay_ms.
 pub const RELEASE: &str = r#"
 local w, host, delay = ARGV[2], ARGV[3], tonumber(ARGV[4])
-redis.call('SREM', P .. 'holds:' .. w, host)
+if not alive(w) then return fenced_error() end
+-- Only the holder releases (a replay, or a worker whose hold was taken over, does nothing).
+if redis.call('SREM', P .. 'holds:' .. w, host) == 0 then return 0 end
 local nx = now_ms() + delay
 local blocked = tonumber(redis.call('HGET', P .. 'blocked', host) or '0') * 1000
 if blocked > nx then nx = blocked end
@@ -195,10 +219,11 @@ redis.call('ZADD', P .. 'due', 'XX', nx, host)
 return nx
 "#;
 
-/// Block a host until a time (`Retry-After`), across workers and runs.
-/// ARGV: P, host, until (Unix s).
+/// Block a host for a while (`Retry-After`), across workers and runs, by Redis's clock.
+/// ARGV: P, host, seconds.
 pub const BLOCK: &str = r#"
-local host, untl = ARGV[2], tonumber(ARGV[3])
+local host = ARGV[2]
+local untl = math.ceil(now_ms() / 1000) + tonumber(ARGV[3])
 local old = tonumber(redis.call('HGET', P .. 'blocked', host) or '0')
 if untl > old then redis.call('HSET', P .. 'blocked', host, untl) end
 local nx = tonumber(redis.call('HGET', P .. 'next', host) or '0')
@@ -215,8 +240,11 @@ return 1
 /// repeat the validators, the ones we have are kept).
 pub const OUTCOME: &str = r#"
 local w, fp, kind, listing, now = ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
+if not alive(w) then return fenced_error() end
 local u = P .. 'u:' .. fp
 if redis.call('EXISTS', u) == 0 then return 0 end
+-- A replay (the reply was lost): already done.
+if redis.call('HEXISTS', P .. 'fetching:' .. w, fp) == 0 and redis.call('HEXISTS', P .. 'pending:' .. w, fp) == 0 then return 0 end
 if ARGV[7] ~= '' then redis.call('HSET', u, 'status', ARGV[7], 'at', ARGV[8]) end
 if ARGV[9] ~= '' then redis.call('HSET', u, 'etag', ARGV[9]) end
 if ARGV[10] ~= '' then redis.call('HSET', u, 'lm', ARGV[10]) end
@@ -246,19 +274,21 @@ return 1
 /// commit. ARGV: P, worker, shard, JSON. Fails when the worker was declared dead.
 pub const PREPARE: &str = r#"
 local w, shard, json = ARGV[2], ARGV[3], ARGV[4]
-if not redis.call('ZSCORE', P .. 'workers', w) then return redis.error_reply('FENCED this worker was declared dead') end
+if not alive(w) then return fenced_error() end
 redis.call('HSET', P .. 'prepared:' .. w, shard, json)
 return 1
 "#;
 
 /// The articles of a durable output are written (after the shard's rename, if any).
 /// Idempotent: an article already written with this record and revision counts once.
-/// ARGV: P, worker, shard ('' for none), now (Unix s), then per article: fp, id,
+/// ARGV: P, worker, shard ('' for none), now (Unix s), own (1: the worker itself, which
+/// must not be fenced; 0: settling a dead worker's shard), then per article: fp, id,
 /// content_hash, revision, signature (bytes), bands (comma-separated), duplicate (0/1).
 pub const DONE: &str = r#"
 local w, shard, now = ARGV[2], ARGV[3], ARGV[4]
+if ARGV[5] == '1' and not alive(w) then return fenced_error() end
 local n = 0
-for i = 5, #ARGV, 7 do
+for i = 6, #ARGV, 7 do
   local fp, id, hash, rev, sig, bands, dup = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6]
   local u = P .. 'u:' .. fp
   local url = redis.call('HGET', u, 'url') or ''
@@ -288,19 +318,47 @@ return n
 "#;
 
 /// Every lease of a worker back in the queues, its registration gone: a worker leaving,
-/// or one found dead (after its prepared shards were settled). ARGV: P, worker.
+/// or one found dead (after its prepared shards were settled). The hosts it held become
+/// due after `gap_ms` (its last request to them started before now). ARGV: P, worker,
+/// gap_ms.
 pub const LEAVE: &str = r#"
 local w = ARGV[2]
+local nx = now_ms() + tonumber(ARGV[3])
+for _, host in ipairs(redis.call('SMEMBERS', P .. 'holds:' .. w)) do
+  if tonumber(redis.call('HGET', P .. 'next', host) or '0') > nx then
+    redis.call('HSET', P .. 'next', host, nx)
+    redis.call('ZADD', P .. 'due', 'XX', nx, host)
+  end
+end
 local n = 0
 for _, h in ipairs({'fetching:', 'pending:'}) do
   local key = P .. h .. w
   for _, fp in ipairs(redis.call('HKEYS', key)) do n = n + requeue(fp) end
   redis.call('DEL', key)
 end
-redis.call('DEL', P .. 'holds:' .. w, P .. 'prepared:' .. w)
+redis.call('DEL', P .. 'holds:' .. w, P .. 'prepared:' .. w, P .. 'last:' .. w)
 redis.call('ZREM', P .. 'workers', w)
 redis.call('SREM', P .. 'draining', w)
+redis.call('HDEL', P .. 'fenced', w)
+redis.call('HDEL', P .. 'nonce', w)
 return n
+"#;
+
+/// Fence a worker found dead (its later calls are refused, so its prepared shards can no
+/// longer change) and return them: a flat list shard, JSON, … It stays registered until
+/// settled (LEAVE), so a finder that dies midway is followed by another. ARGV: P, worker.
+pub const FENCE: &str = r#"
+redis.call('HSET', P .. 'fenced', ARGV[2], 1)
+return redis.call('HGETALL', P .. 'prepared:' .. ARGV[2])
+"#;
+
+/// Reserve a record id for a URL (two URLs of one article, fetched by two workers at
+/// once, make one record). ARGV: P, id, url. Returns 1 when the id is this URL's.
+pub const RESERVE: &str = r#"
+local key = P .. 'ids'
+if redis.call('HSETNX', key, ARGV[2], ARGV[3]) == 1 then return 1 end
+if redis.call('HGET', key, ARGV[2]) == ARGV[3] then return 1 end
+return 0
 "#;
 
 /// A worker is alive: its registration and the hosts it holds are renewed. Returns
@@ -308,7 +366,7 @@ return n
 /// older than the lease). ARGV: P, worker, lease_ms.
 pub const HEARTBEAT: &str = r#"
 local w, lease = ARGV[2], tonumber(ARGV[3])
-if not redis.call('ZSCORE', P .. 'workers', w) then return {-1} end
+if not alive(w) then return {-1} end
 local now = now_ms()
 redis.call('ZADD', P .. 'workers', now, w)
 for _, host in ipairs(redis.call('SMEMBERS', P .. 'holds:' .. w)) do

@@ -67,6 +67,13 @@ pub struct FrontierConfig {
     /// The shared output directory (`-o DIR/`), where a dead worker's prepared shards are
     /// settled.
     pub shard_dir: Option<PathBuf>,
+    /// The caller holds this worker's shard lock (`DIR/.newsharvest-part-<worker>.lock`):
+    /// a registration of its id found at start is a dead process's, settled at once
+    /// instead of waited for.
+    pub exclusive: bool,
+    /// The per-host interval (`1/rate`; the crawl sets it): hosts a dead worker held are
+    /// due again this long after it is settled.
+    pub gap: Duration,
 }
 
 impl FrontierConfig {
@@ -136,6 +143,8 @@ struct Scripts {
     heartbeat: Script,
     idle: Script,
     candidates: Script,
+    fence: Script,
+    reserve: Script,
 }
 
 impl Scripts {
@@ -156,6 +165,8 @@ impl Scripts {
             heartbeat: s(lua::HEARTBEAT),
             idle: s(lua::IDLE),
             candidates: s(lua::CANDIDATES),
+            fence: s(lua::FENCE),
+            reserve: s(lua::RESERVE),
         }
     }
 }
@@ -168,6 +179,11 @@ struct Inner {
     round_trips: AtomicU64,
     /// Declared dead by another worker while running: every later call fails.
     fenced: AtomicBool,
+    /// The last heartbeat that got through, and until when no one is declared dead
+    /// (after an outage).
+    beat: Mutex<(Option<Instant>, Option<Instant>)>,
+    /// This process's registration nonce (a replayed BEGIN is recognised as ours).
+    nonce: String,
     handle: tokio::runtime::Handle,
 }
 
@@ -433,15 +449,22 @@ impl Inner {
         self.cfg.lease.as_millis().max(1) as u64
     }
 
-    /// Mark articles written (the DONE script) for `worker`.
+    /// Mark articles written (the DONE script) for `worker`; `own`: the worker itself
+    /// (refused once it is fenced), not the settling of a dead one's shard.
     fn done(
         self: &Arc<Self>,
         worker: &str,
         shard: Option<&str>,
         written: &[WrittenWire],
         now: i64,
+        own: bool,
     ) -> Result<(), StoreError> {
-        let mut args = vec![arg(worker), arg(shard.unwrap_or("")), arg(now)];
+        let mut args = vec![
+            arg(worker),
+            arg(shard.unwrap_or("")),
+            arg(now),
+            arg(u8::from(own)),
+        ];
         for w in written {
             args.push(arg(fingerprint(&w.url)));
             args.push(arg(&w.id));
@@ -454,7 +477,9 @@ impl Inner {
         self.eval(|s| &s.done, args).map(|_| ())
     }
 
-    /// One heartbeat: renew, then settle the workers found dead.
+    /// One heartbeat: renew, then settle the workers found dead. Right after this worker
+    /// could not reach Redis for a while (an outage: every worker's heartbeat stopped), no
+    /// one is declared dead for one lease, so the others can renew first.
     fn heartbeat(self: &Arc<Self>) -> Result<(), StoreError> {
         let v = self.eval(
             |s| &s.heartbeat,
@@ -467,6 +492,17 @@ impl Inner {
             self.fenced.store(true, Ordering::SeqCst);
             return Err(self.db_err("this worker was declared dead by another; it stops"));
         }
+        let now = Instant::now();
+        {
+            let mut beat = lock(&self.beat);
+            if beat.0.is_some_and(|last| now - last > self.cfg.lease / 2) {
+                beat.1 = Some(now + self.cfg.lease);
+            }
+            beat.0 = Some(now);
+            if beat.1.is_some_and(|grace| now < grace) {
+                return Ok(());
+            }
+        }
         for d in items.iter().skip(1) {
             let dead = text(d);
             if !dead.is_empty() {
@@ -476,8 +512,45 @@ impl Inner {
         Ok(())
     }
 
-    /// Settle a dead worker: its prepared shards by whether they were renamed into place,
-    /// its temporary shard files removed, its leases queued again.
+    /// Settle a worker's prepared shards (`entries`: shard → its articles as JSON) through
+    /// the file system: remove the shard's temporary file; if that works the rename can no
+    /// longer happen (the entry is dropped and the articles queued again by LEAVE); if the
+    /// file is gone and the complete shard is there, its articles are written. Without an
+    /// output directory nothing can be told: `false`.
+    fn settle(self: &Arc<Self>, worker: &str, entries: &[(String, Vec<u8>)]) -> Result<bool, StoreError> {
+        if entries.is_empty() {
+            return Ok(true);
+        }
+        let Some(dir) = &self.cfg.shard_dir else {
+            return Ok(false);
+        };
+        for (shard, json) in entries {
+            let tmp = dir.join(format!(".{shard}.tmp"));
+            let renamed = match std::fs::remove_file(&tmp) {
+                Ok(()) => false,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => dir.join(shard).exists(),
+                Err(e) => return Err(self.db_err(format!("settling {}: {e}", tmp.display()))),
+            };
+            if renamed {
+                let written: Vec<WrittenWire> = serde_json::from_slice(json).unwrap_or_default();
+                self.done(
+                    worker,
+                    Some(shard),
+                    &written,
+                    chrono::Utc::now().timestamp(),
+                    false,
+                )?;
+            } else {
+                let mut hdel = redis::cmd("HDEL");
+                hdel.arg(self.key(&format!("prepared:{worker}"))).arg(shard);
+                self.cmd::<i64>(hdel)?;
+            }
+        }
+        Ok(true)
+    }
+
+    /// Settle a dead worker (or this worker's own earlier life): fence it, settle its
+    /// prepared shards, remove its temporary shard files, queue its leases again.
     fn reap(self: &Arc<Self>, dead: &str) -> Result<u64, StoreError> {
         let mut lock = redis::cmd("SET");
         lock.arg(self.key(&format!("reap:{dead}")))
@@ -489,31 +562,18 @@ impl Inner {
         if got.is_none() {
             return Ok(0);
         }
-        let mut hgetall = redis::cmd("HGETALL");
-        hgetall.arg(self.key(&format!("prepared:{dead}")));
-        let prepared: HashMap<String, Vec<u8>> = self.cmd(hgetall)?;
-        if !prepared.is_empty() && self.cfg.shard_dir.is_none() {
-            // Only a worker that sees the output directory can tell; leave it to one.
+        let v = self.eval(|s| &s.fence, vec![arg(dead)])?;
+        let flat: Vec<Vec<u8>> = redis::from_redis_value(v).unwrap_or_default();
+        let entries: Vec<(String, Vec<u8>)> = flat
+            .chunks_exact(2)
+            .map(|c| (String::from_utf8_lossy(&c[0]).into_owned(), c[1].clone()))
+            .collect();
+        if !self.settle(dead, &entries)? {
+            // Only a worker that sees the output directory can tell; left to one (the
+            // fenced worker stays registered, and is found again).
             return Ok(0);
         }
         if let Some(dir) = &self.cfg.shard_dir {
-            for (shard, json) in &prepared {
-                let tmp = dir.join(format!(".{shard}.tmp"));
-                let renamed = match std::fs::remove_file(&tmp) {
-                    // The rename can no longer happen: the articles are queued again.
-                    Ok(()) => false,
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => dir.join(shard).exists(),
-                    Err(e) => return Err(self.db_err(format!("settling {}: {e}", tmp.display()))),
-                };
-                if renamed {
-                    let written: Vec<WrittenWire> = serde_json::from_slice(json).unwrap_or_default();
-                    self.done(dead, Some(shard), &written, chrono::Utc::now().timestamp())?;
-                } else {
-                    let mut hdel = redis::cmd("HDEL");
-                    hdel.arg(self.key(&format!("prepared:{dead}"))).arg(shard);
-                    self.cmd::<i64>(hdel)?;
-                }
-            }
             // Its shard in progress: gone with it (its articles are queued again below).
             let prefix = format!(".{}-", FrontierConfig::shard_prefix(dead));
             if let Ok(entries) = std::fs::read_dir(dir) {
@@ -529,7 +589,7 @@ impl Inner {
                 }
             }
         }
-        let n = self.eval(|s| &s.leave, vec![arg(dead)])?;
+        let n = self.eval(|s| &s.leave, vec![arg(dead), arg(self.cfg.gap.as_millis())])?;
         Ok(int(&n) as u64)
     }
 }
@@ -578,6 +638,8 @@ impl RedisStore {
             scripts: Arc::new(Scripts::new()),
             round_trips: AtomicU64::new(0),
             fenced: AtomicBool::new(false),
+            beat: Mutex::new((None, None)),
+            nonce: format!("{}-{:016x}", std::process::id(), rand::random::<u64>()),
         });
         Ok(RedisStore {
             inner,
@@ -636,16 +698,36 @@ impl Drop for RedisStore {
 impl StateStore for RedisStore {
     fn begin(&self, now: i64, recrawl_after: Option<Duration>) -> Result<RunStart, StoreError> {
         let i = &self.inner;
-        let v = i.eval(|s| &s.begin, vec![self.me(), arg(i.lease_ms())])?;
-        let Value::Array(r) = v else {
-            return Err(i.db_err("unexpected answer to BEGIN"));
+        let started = Instant::now();
+        let r = loop {
+            let args = vec![
+                self.me(),
+                arg(i.lease_ms()),
+                arg(&i.nonce),
+                arg(u8::from(i.cfg.exclusive)),
+            ];
+            let v = i.eval(|s| &s.begin, args)?;
+            let Value::Array(r) = v else {
+                return Err(i.db_err("unexpected answer to BEGIN"));
+            };
+            match r.first().map(int) {
+                Some(-1) => {
+                    return Err(StoreError::Busy(format!(
+                        "worker {} of job {} is alive in another process (pick another --worker-id, or wait --lease-timeout)",
+                        i.cfg.worker, i.cfg.job
+                    )))
+                }
+                // An earlier life of this worker (killed): settled before this one starts,
+                // so its shards and leases are neither lost nor taken twice.
+                Some(-2) if started.elapsed() < Duration::from_secs(60) => {
+                    if i.reap(&i.cfg.worker)? == 0 {
+                        std::thread::sleep(Duration::from_millis(200));
+                    }
+                }
+                Some(-2) => return Err(i.db_err("the earlier life of this worker could not be settled")),
+                _ => break r,
+            }
         };
-        if r.first().map(int) == Some(-1) {
-            return Err(StoreError::Busy(format!(
-                "worker {} of job {} is alive in another process (pick another --worker-id, or wait --lease-timeout)",
-                i.cfg.worker, i.cfg.job
-            )));
-        }
         let round = r.get(1).map(int).unwrap_or(0) as u64;
         let continued = r.get(2).map(int) == Some(1);
         // Workers that died since: settled before this one starts.
@@ -782,21 +864,22 @@ impl StateStore for RedisStore {
         now: i64,
     ) -> Result<(), StoreError> {
         let wire: Vec<WrittenWire> = written.iter().map(to_wire).collect();
-        if let Some(name) = shard {
-            let json = serde_json::to_vec(&wire).map_err(|e| self.inner.db_err(e))?;
-            self.inner
-                .eval(|s| &s.prepare, vec![self.me(), arg(name), json])?;
-            if let Err(e) = publish() {
-                let mut hdel = redis::cmd("HDEL");
-                hdel.arg(self.inner.key(&format!("prepared:{}", self.inner.cfg.worker)))
-                    .arg(name);
-                let _ = self.inner.cmd::<i64>(hdel);
-                return Err(StoreError::Publish(e.to_string()));
-            }
-        } else {
+        let i = &self.inner;
+        let Some(name) = shard else {
             publish().map_err(|e| StoreError::Publish(e.to_string()))?;
+            return i.done(&i.cfg.worker, None, &wire, now, true);
+        };
+        let json = serde_json::to_vec(&wire).map_err(|e| i.db_err(e))?;
+        i.eval(|s| &s.prepare, vec![self.me(), arg(name), json.clone()])?;
+        if let Err(e) = publish() {
+            // Renamed or not (a failed directory sync comes after the rename): the file
+            // system tells, as for a dead worker.
+            i.settle(&i.cfg.worker, &[(name.to_string(), json)])?;
+            return Err(StoreError::Publish(e.to_string()));
         }
-        self.inner.done(&self.inner.cfg.worker, shard, &wire, now)
+        // If this fails the prepared entry stays: `leave` (or whoever finds this worker
+        // dead) settles it through the file system; the articles are not queued again.
+        i.done(&i.cfg.worker, Some(name), &wire, now, true)
     }
 
     fn shards(&self) -> Result<HashSet<String>, StoreError> {
@@ -849,10 +932,16 @@ impl StateStore for RedisStore {
         self.inner.pipe(p)
     }
 
+    /// By Redis's clock: `until` is turned into seconds from now.
     fn block(&self, host: &str, until: i64) -> Result<(), StoreError> {
+        let secs = (until - chrono::Utc::now().timestamp()).max(0);
         self.inner
-            .eval(|s| &s.block, vec![arg(host), arg(until)])
+            .eval(|s| &s.block, vec![arg(host), arg(secs)])
             .map(|_| ())
+    }
+
+    fn claim_record(&self, id: &str, url: &str) -> Result<bool, StoreError> {
+        Ok(int(&self.inner.eval(|s| &s.reserve, vec![arg(id), arg(url)])?) == 1)
     }
 
     fn blocks(&self, now: i64) -> Result<Vec<(String, i64)>, StoreError> {
@@ -889,7 +978,16 @@ impl StateStore for RedisStore {
         let (secs, micros): (i64, i64) = i.cmd(redis::cmd("TIME"))?;
         let now_ms = secs * 1000 + micros / 1000;
 
-        let mut hosts: Vec<String> = next.keys().chain(hw.keys()).chain(hf.keys()).cloned().collect();
+        let mut c = redis::cmd("ZRANGE");
+        c.arg(i.key("due")).arg(0).arg(-1);
+        let due: Vec<String> = i.cmd(c)?;
+        let mut hosts: Vec<String> = next
+            .keys()
+            .chain(hw.keys())
+            .chain(hf.keys())
+            .chain(due.iter())
+            .cloned()
+            .collect();
         hosts.sort();
         hosts.dedup();
         let mut p = redis::pipe();
@@ -969,7 +1067,8 @@ impl SharedFrontier for RedisStore {
     fn claim(&self, max: usize) -> FrontierFuture<'_, Claim> {
         Box::pin(async move {
             let i = &self.inner;
-            let args = vec![self.me(), arg(i.lease_ms()), arg(max.max(1))];
+            let call = format!("{}-{:016x}", i.nonce, rand::random::<u64>());
+            let args = vec![self.me(), arg(i.lease_ms()), arg(max.max(1)), arg(call)];
             let v = i.eval_async(|s| &s.claim, args).await?;
             let Value::Array(r) = v else {
                 return Err(i.db_err("unexpected answer to CLAIM"));
@@ -1044,7 +1143,16 @@ impl SharedFrontier for RedisStore {
 
     fn leave(&self) -> Result<u64, StoreError> {
         self.stop_heartbeat();
-        let n = self.inner.eval(|s| &s.leave, vec![self.me()])?;
+        let i = &self.inner;
+        // Shards whose commit failed after their prepared entry: settled through the file
+        // system first, so a renamed one's articles are not queued again.
+        let mut c = redis::cmd("HGETALL");
+        c.arg(i.key(&format!("prepared:{}", i.cfg.worker)));
+        let prepared: Vec<(String, Vec<u8>)> = i.cmd(c)?;
+        if !i.settle(&i.cfg.worker, &prepared)? {
+            return Ok(0);
+        }
+        let n = i.eval(|s| &s.leave, vec![self.me(), arg(i.cfg.gap.as_millis())])?;
         Ok(int(&n) as u64)
     }
 

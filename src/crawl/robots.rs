@@ -39,7 +39,8 @@ impl Robots {
                 crawl_delay: r
                     .delay
                     .filter(|d| d.is_finite() && *d > 0.0)
-                    .map(Duration::from_secs_f32),
+                    // A day at most: a huge value would overflow the clock arithmetic.
+                    .map(|d| Duration::from_secs_f32(d.min(86_400.0))),
                 sitemaps: r.sitemaps.clone(),
                 robot: Some(r),
             },

@@ -268,6 +268,12 @@ pub trait StateStore: Send + Sync {
     fn blocks(&self, now: i64) -> Result<Vec<(String, i64)>, StoreError>;
     /// Counts for `newsharvest status`.
     fn summary(&self) -> Result<Summary, StoreError>;
+    /// Reserve record `id` for `url`: `false` when another URL already holds it (two URLs
+    /// of one article, fetched by two workers of a shared frontier at once). A store of
+    /// one process says yes: the crawl's own set of emitted ids covers it.
+    fn claim_record(&self, _id: &str, _url: &str) -> Result<bool, StoreError> {
+        Ok(true)
+    }
     /// The frontier shared with other processes, if this store is one: the crawl then
     /// claims due hosts from it instead of serving each host from its own queue.
     fn shared(&self) -> Option<&dyn SharedFrontier> {
