@@ -25,7 +25,7 @@ use super::robots::{self, Robots};
 use super::sqlite::SqliteStore;
 use super::stats::{ErrorRecord, Stats};
 use super::store::{
-    Claim, Claimed, MemoryStore, Outcome, Push, SharedFrontier, StateStore, StoreError, Written,
+    Claim, Claimed, MemoryStore, Outcome, Push, SharedFrontier, StateStore, StoreError, Verdict, Written,
 };
 use super::traps::{self, Origin, TrapConfig, Traps};
 use super::urls::{self, Scope};
@@ -1620,20 +1620,43 @@ impl Shared {
                 return done(self);
             }
             r.revision = Some(p.revision.max(1) + 1);
-        } else if self.store.has_record(&r.id).unwrap_or(false) {
-            // Written by an earlier run under another URL (its canonical one).
-            lock(&self.stats).known_skipped += 1;
-            return done(self);
         }
-        if !lock(&self.emitted).insert(r.id.clone())
-            || !self.store.claim_record(&r.id, item.url.as_str()).unwrap_or(true)
-        {
-            lock(&self.stats).duplicates += 1;
-            return done(self);
+        let recrawl = prior.is_some();
+        if let Some(sf) = self.store.shared() {
+            // The checks below and the pending outcome in one round trip, job-wide.
+            if !lock(&self.emitted).insert(r.id.clone()) {
+                lock(&self.stats).duplicates += 1;
+                return done(self);
+            }
+            match sf.record_made(item.url.as_str(), &r.id, !recrawl) {
+                Ok(Verdict::Write) => {}
+                Ok(Verdict::Known) => {
+                    lock(&self.stats).known_skipped += 1;
+                    return done(self);
+                }
+                Ok(Verdict::Duplicate) => {
+                    lock(&self.stats).duplicates += 1;
+                    return done(self);
+                }
+                Err(e) => {
+                    self.store_failed(e);
+                    return done(self);
+                }
+            }
+        } else {
+            if !recrawl && self.store.has_record(&r.id).unwrap_or(false) {
+                // Written by an earlier run under another URL (its canonical one).
+                lock(&self.stats).known_skipped += 1;
+                return done(self);
+            }
+            if !lock(&self.emitted).insert(r.id.clone()) {
+                lock(&self.stats).duplicates += 1;
+                return done(self);
+            }
+            self.settle(&item.url, Outcome::Pending);
         }
         // A listing page written with --emit-all is still no article for the trap budgets.
         self.page_outcome(&item, host, !a.listing);
-        self.settle(&item.url, Outcome::Pending);
         {
             let mut st = lock(&self.stats);
             st.articles += 1;

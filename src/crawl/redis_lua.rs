@@ -352,12 +352,26 @@ redis.call('HSET', P .. 'fenced', ARGV[2], 1)
 return redis.call('HGETALL', P .. 'prepared:' .. ARGV[2])
 "#;
 
-/// Reserve a record id for a URL (two URLs of one article, fetched by two workers at
-/// once, make one record). ARGV: P, id, url. Returns 1 when the id is this URL's.
-pub const RESERVE: &str = r#"
-local key = P .. 'ids'
-if redis.call('HSETNX', key, ARGV[2], ARGV[3]) == 1 then return 1 end
-if redis.call('HGET', key, ARGV[2]) == ARGV[3] then return 1 end
+/// A record was made for a leased URL: in one step, unless it was written before under
+/// another URL (`check_known`) or another URL of the same article holds its id (two
+/// workers fetched both at once), reserve the id and let the URL wait for its shard's
+/// commit, with what its response said. ARGV: P, worker, fp, id, url, check_known (0/1),
+/// then status, fetched-at, ETag, Last-Modified as for OUTCOME. Returns 0 to write it,
+/// 1 known, 2 a duplicate, 3 a replay.
+pub const RECORD: &str = r#"
+local w, fp, id, url = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+if not alive(w) then return fenced_error() end
+if redis.call('HEXISTS', P .. 'fetching:' .. w, fp) == 0 then return 3 end
+if ARGV[6] == '1' and redis.call('EXISTS', P .. 'rec:' .. id) == 1 then return 1 end
+if redis.call('HSETNX', P .. 'ids', id, url) == 0 and redis.call('HGET', P .. 'ids', id) ~= url then return 2 end
+local u = P .. 'u:' .. fp
+if ARGV[7] ~= '' then redis.call('HSET', u, 'status', ARGV[7], 'at', ARGV[8]) end
+if ARGV[9] ~= '' then redis.call('HSET', u, 'etag', ARGV[9]) end
+if ARGV[10] ~= '' then redis.call('HSET', u, 'lm', ARGV[10]) end
+redis.call('HDEL', P .. 'fetching:' .. w, fp)
+redis.call('HSET', P .. 'pending:' .. w, fp, redis.call('HGET', u, 'host'))
+redis.call('HSET', u, 'listing', 0, 'failures', 0)
+setst(u, 'p')
 return 0
 "#;
 

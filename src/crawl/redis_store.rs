@@ -36,7 +36,7 @@ use super::frontier::Item;
 use super::redis_lua as lua;
 use super::store::{
     kind_code, kind_of, via_code, via_of, Candidate, Claim, Claimed, FrontierFuture, FrontierSummary,
-    History, HostSummary, Outcome, Push, RunStart, SharedFrontier, StateStore, StoreError, Summary,
+    History, HostSummary, Outcome, Push, RunStart, SharedFrontier, StateStore, StoreError, Summary, Verdict,
     WorkerSummary, Written,
 };
 use redis::aio::ConnectionManager;
@@ -144,7 +144,7 @@ struct Scripts {
     idle: Script,
     candidates: Script,
     fence: Script,
-    reserve: Script,
+    record: Script,
 }
 
 impl Scripts {
@@ -166,7 +166,7 @@ impl Scripts {
             idle: s(lua::IDLE),
             candidates: s(lua::CANDIDATES),
             fence: s(lua::FENCE),
-            reserve: s(lua::RESERVE),
+            record: s(lua::RECORD),
         }
     }
 }
@@ -684,6 +684,19 @@ impl RedisStore {
     fn me(&self) -> Vec<u8> {
         arg(&self.inner.cfg.worker)
     }
+
+    /// The kept response of `url` as script arguments: status, fetched-at, ETag,
+    /// Last-Modified ('' when none).
+    fn response_args(&self, url: &str) -> [Vec<u8>; 4] {
+        let r = lock(&self.responses).remove(url);
+        let r = r.as_ref();
+        [
+            arg(r.map_or(String::new(), |r| r.status.to_string())),
+            arg(r.map_or(String::new(), |r| r.at.to_string())),
+            arg(r.and_then(|r| r.etag.clone()).unwrap_or_default()),
+            arg(r.and_then(|r| r.last_modified.clone()).unwrap_or_default()),
+        ]
+    }
 }
 
 impl Drop for RedisStore {
@@ -840,19 +853,14 @@ impl StateStore for RedisStore {
             Outcome::Pending => ("pending", false),
             Outcome::Failed => ("failed", false),
         };
-        let r = lock(&self.responses).remove(url);
-        let r = r.as_ref();
-        let args = vec![
+        let mut args = vec![
             self.me(),
             arg(fingerprint(url)),
             arg(kind),
             arg(u8::from(listing)),
             arg(now),
-            arg(r.map_or(String::new(), |r| r.status.to_string())),
-            arg(r.map_or(String::new(), |r| r.at.to_string())),
-            arg(r.and_then(|r| r.etag.clone()).unwrap_or_default()),
-            arg(r.and_then(|r| r.last_modified.clone()).unwrap_or_default()),
         ];
+        args.extend(self.response_args(url));
         self.inner.eval(|s| &s.outcome, args).map(|_| ())
     }
 
@@ -938,10 +946,6 @@ impl StateStore for RedisStore {
         self.inner
             .eval(|s| &s.block, vec![arg(host), arg(secs)])
             .map(|_| ())
-    }
-
-    fn claim_record(&self, id: &str, url: &str) -> Result<bool, StoreError> {
-        Ok(int(&self.inner.eval(|s| &s.reserve, vec![arg(id), arg(url)])?) == 1)
     }
 
     fn blocks(&self, now: i64) -> Result<Vec<(String, i64)>, StoreError> {
@@ -1158,5 +1162,34 @@ impl SharedFrontier for RedisStore {
 
     fn round_trips(&self) -> u64 {
         self.inner.round_trips.load(Ordering::Relaxed)
+    }
+
+    fn record_made(&self, url: &str, id: &str, check_known: bool) -> Result<Verdict, StoreError> {
+        let mut args = vec![
+            self.me(),
+            arg(fingerprint(url)),
+            arg(id),
+            arg(url),
+            arg(u8::from(check_known)),
+        ];
+        // Kept for the Done outcome when the record is not written.
+        let kept = lock(&self.responses).get(url).map(|r| Response {
+            status: r.status,
+            at: r.at,
+            etag: r.etag.clone(),
+            last_modified: r.last_modified.clone(),
+        });
+        args.extend(self.response_args(url));
+        let made = match int(&self.inner.eval(|s| &s.record, args)?) {
+            0 | 3 => Verdict::Write,
+            1 => Verdict::Known,
+            _ => Verdict::Duplicate,
+        };
+        if made != Verdict::Write {
+            if let Some(k) = kept {
+                lock(&self.responses).insert(url.to_string(), k);
+            }
+        }
+        Ok(made)
     }
 }

@@ -268,12 +268,6 @@ pub trait StateStore: Send + Sync {
     fn blocks(&self, now: i64) -> Result<Vec<(String, i64)>, StoreError>;
     /// Counts for `newsharvest status`.
     fn summary(&self) -> Result<Summary, StoreError>;
-    /// Reserve record `id` for `url`: `false` when another URL already holds it (two URLs
-    /// of one article, fetched by two workers of a shared frontier at once). A store of
-    /// one process says yes: the crawl's own set of emitted ids covers it.
-    fn claim_record(&self, _id: &str, _url: &str) -> Result<bool, StoreError> {
-        Ok(true)
-    }
     /// The frontier shared with other processes, if this store is one: the crawl then
     /// claims due hosts from it instead of serving each host from its own queue.
     fn shared(&self) -> Option<&dyn SharedFrontier> {
@@ -323,6 +317,23 @@ pub trait SharedFrontier: Send + Sync {
     fn leave(&self) -> Result<u64, StoreError>;
     /// Redis calls made so far.
     fn round_trips(&self) -> u64;
+    /// A record `id` was made for the leased `url`, in one round trip: [`Verdict::Write`]
+    /// (the URL now waits for its shard's commit, as [`Outcome::Pending`]),
+    /// [`Verdict::Known`] (with `check_known`: written before, under another URL) or
+    /// [`Verdict::Duplicate`] (another URL of the same article holds the id: two workers
+    /// fetched both at once); in the last two cases the URL's outcome is still to come.
+    fn record_made(&self, url: &str, id: &str, check_known: bool) -> Result<Verdict, StoreError>;
+}
+
+/// What [`SharedFrontier::record_made`] decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Write the record.
+    Write,
+    /// A record with this id was committed before (under another URL).
+    Known,
+    /// Another URL holds this record id.
+    Duplicate,
 }
 
 /// Backoff before a failed URL is tried again by a later round: an hour, doubling with each
