@@ -143,9 +143,10 @@ fn worker(
         .arg("-o")
         .arg(format!("{}/", out.display()))
         .arg("--stats")
-        .arg(out.join(format!("stats-{id}.json")))
-        .arg("--shard-records")
-        .arg("10");
+        .arg(out.join(format!("stats-{id}.json")));
+    if !extra.contains(&"--shard-records") {
+        cmd.args(["--shard-records", "10"]);
+    }
     cmd
 }
 
@@ -272,7 +273,9 @@ async fn a_sigkilled_workers_leases_are_fetched_by_the_others() {
     let out = tmp("frontier-kill");
     let job = job("kill");
     let lease = ["--lease-timeout", "2s"];
-    let victim = worker(&site, 10, &url, &job, "victim", &out, &lease)
+    // The victim commits nothing before it is killed (its shards would hold 1,000).
+    let victim_args = ["--lease-timeout", "2s", "--shard-records", "1000"];
+    let victim = worker(&site, 10, &url, &job, "victim", &out, &victim_args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -281,7 +284,21 @@ async fn a_sigkilled_workers_leases_are_fetched_by_the_others() {
         .iter()
         .map(|id| tokio::spawn(run(worker(&site, 10, &url, &job, id, &out, &lease))))
         .collect();
-    tokio::time::sleep(Duration::from_millis(1200)).await;
+    // Killed once it has fetched a few articles (however slow the machine).
+    let t = Instant::now();
+    while site
+        .log()
+        .iter()
+        .filter(|r| r.user_agent.ends_with("/victim") && r.path.starts_with("/news/"))
+        .count()
+        < 5
+    {
+        assert!(
+            t.elapsed() < Duration::from_secs(30),
+            "the victim fetched no articles"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let killed_at = Instant::now();
     let pid = victim.id();
     let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
@@ -347,7 +364,12 @@ async fn workers_wait_out_a_redis_restart() {
         .iter()
         .map(|id| tokio::spawn(run(worker(&site, 10, &url, &job, id, &out, &lease))))
         .collect();
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    // Stopped mid-crawl, once the workers are under way (however slow the machine).
+    let t = Instant::now();
+    while site.log().len() < 30 {
+        assert!(t.elapsed() < Duration::from_secs(30), "the workers did not start");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let before = site.log().len();
     redis.stop();
     tokio::time::sleep(Duration::from_millis(1500)).await;
