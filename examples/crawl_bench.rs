@@ -8,6 +8,10 @@
 //! before the busiest host's bound. Reported: achieved fraction of that bound, pages/s,
 //! CPU ms per page (user + system of the whole process, server included), peak RSS.
 
+#[path = "common/bench_args.rs"]
+mod bench_args;
+
+use bench_args::BenchArgs;
 use newsharvest::crawl::engine::DiscardSink;
 use newsharvest::crawl::fetch::ResolveRule;
 use newsharvest::crawl::{self, CrawlConfig, Stats};
@@ -34,23 +38,10 @@ fn peak_rss_mib() -> f64 {
 
 fn main() -> anyhow::Result<()> {
     let all: Vec<String> = std::env::args().skip(1).collect();
-    let flag = |name: &str| {
-        all.iter()
-            .position(|a| a == name)
-            .and_then(|i| all.get(i + 1))
-            .cloned()
-    };
-    let state = flag("--state").map(std::path::PathBuf::from);
-    let max_pages: Option<u64> = flag("--max-pages").and_then(|n| n.parse().ok());
-    let args: Vec<&String> = all
-        .iter()
-        .enumerate()
-        .filter(|(i, a)| !(a.starts_with("--") || *i > 0 && all[i - 1].starts_with("--")))
-        .map(|(_, a)| a)
-        .collect();
-    let hosts: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(200);
-    let articles: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(50);
-    let rate: f64 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(5.0);
+    let args = BenchArgs::parse(all);
+    let (hosts, articles, rate) = (args.hosts, args.articles, args.rate);
+    let state = args.flag("--state").map(std::path::PathBuf::from);
+    let max_pages: Option<u64> = args.flag("--max-pages").and_then(|n| n.parse().ok());
     if let Some(p) = &state {
         for ext in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{ext}", p.display()));

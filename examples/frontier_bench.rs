@@ -9,6 +9,10 @@
 //! round trips per page (summed over the workers), the smallest gap between two requests to
 //! one host over all workers, and requests closer than the interval.
 
+#[path = "common/bench_args.rs"]
+mod bench_args;
+
+use bench_args::BenchArgs;
 use newsharvest::crawl::engine::DiscardSink;
 use newsharvest::crawl::fetch::ResolveRule;
 use newsharvest::crawl::redis_store::FrontierConfig;
@@ -109,31 +113,20 @@ fn main() -> anyhow::Result<()> {
     if all.first().map(String::as_str) == Some("worker") {
         return worker(&all[1..]);
     }
-    let flag = |name: &str| {
-        all.iter()
-            .position(|a| a == name)
-            .and_then(|i| all.get(i + 1))
-            .cloned()
-    };
-    let args: Vec<&String> = all
-        .iter()
-        .enumerate()
-        .filter(|(i, a)| !(a.starts_with("--") || *i > 0 && all[i - 1].starts_with("--")))
-        .map(|(_, a)| a)
-        .collect();
-    let hosts: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(200);
-    let articles: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(50);
-    let rate: f64 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(5.0);
-    let counts: Vec<usize> = flag("--workers")
+    let args = BenchArgs::parse(all);
+    let (hosts, articles, rate) = (args.hosts, args.articles, args.rate);
+    let counts: Vec<usize> = args
+        .flag("--workers")
         .unwrap_or_else(|| "1,2,4".into())
         .split(',')
         .filter_map(|n| n.parse().ok())
         .collect();
-    let own = match flag("--redis") {
+    let own = match args.flag("--redis") {
         Some(_) => None,
         None => Some(RedisServer::start()?),
     };
-    let redis = flag("--redis")
+    let redis = args
+        .flag("--redis")
         .or_else(|| own.as_ref().map(|r| r.1.clone()))
         .unwrap_or_default();
     let exe = std::env::current_exe()?;

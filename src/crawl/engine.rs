@@ -1451,7 +1451,7 @@ async fn next_claim(shared: &Shared, sf: &dyn SharedFrontier) -> Option<Claimed>
                     None => continue,
                 }
             }
-            Ok(Claim::Wait(d)) => wait_nap(d),
+            Ok(Claim::Wait(d)) => d.min(CLAIM_POLL),
             Ok(Claim::Empty) => {
                 if shared.pending.load(Ordering::SeqCst) == 0 {
                     match sf.idle().await {
@@ -1475,11 +1475,6 @@ async fn next_claim(shared: &Shared, sf: &dyn SharedFrontier) -> Option<Claimed>
             _ = wait_true(&mut stop) => return None,
         }
     }
-}
-
-/// How long the waiting loop sleeps when the next host is due in `d`.
-fn wait_nap(d: Duration) -> Duration {
-    d.min(CLAIM_POLL)
 }
 
 impl Shared {
