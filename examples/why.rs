@@ -24,7 +24,7 @@ fn main() -> anyhow::Result<()> {
     let body = |h: &Html| dom::text_stats(h.tree.root()).chars;
     println!("after non-content: {} chars", body(&html));
     let mut rm = Removals::new(true);
-    elements::apply_dom_rules(&mut html, &rules.dom, strict, &mut rm);
+    elements::apply_dom_rules(&mut html, &rules.dom, rules.dom_class_index(), strict, &mut rm);
     println!("after dom rules: {} chars", body(&html));
     for r in rm.explain.iter().flatten() {
         if r.text.len() > 150 {

@@ -42,6 +42,7 @@ pub mod model;
 pub mod parse;
 pub mod record;
 pub mod rules;
+pub mod select;
 pub mod serve;
 pub mod shard;
 pub mod sink;

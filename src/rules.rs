@@ -5,8 +5,8 @@
 //! compiled into the binary; `--selectors DIR` adds a user's own on top.
 
 use crate::error::{Error, Result};
+use crate::select::Sel;
 use regex::Regex;
-use scraper::Selector;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -128,7 +128,9 @@ pub struct DomRule {
     /// Rule id, reported in `extraction.removed`.
     pub id: String,
     /// CSS selectors that match outright.
-    pub selectors: Vec<Selector>,
+    pub selectors: Vec<Sel>,
+    /// `selectors` as one list, for the test of every element.
+    pub any_selector: Option<Sel>,
     /// Whole class/id tokens (split on non-alphanumerics) that match, lowercase.
     pub class_tokens: Vec<String>,
     /// Substrings of the lowercased class + id that match.
@@ -177,21 +179,23 @@ pub struct SiteRule {
     /// Host suffixes.
     pub domains: Vec<String>,
     /// Theme fingerprint.
-    pub fingerprint: Vec<Selector>,
+    pub fingerprint: Vec<Sel>,
+    /// `fingerprint` as one list.
+    pub fingerprint_any: Option<Sel>,
     /// Sort key among matching themes.
     pub priority: i32,
     /// Title element selectors.
-    pub title: Vec<Selector>,
+    pub title: Vec<Sel>,
     /// Body container selectors.
-    pub body: Vec<Selector>,
+    pub body: Vec<Sel>,
     /// Author element selectors.
-    pub author: Vec<Selector>,
+    pub author: Vec<Sel>,
     /// Date element selectors.
-    pub date: Vec<Selector>,
+    pub date: Vec<Sel>,
     /// Breadcrumb item selectors.
-    pub breadcrumbs: Vec<Selector>,
+    pub breadcrumbs: Vec<Sel>,
     /// Elements removed from the body.
-    pub strip: Vec<Selector>,
+    pub strip: Vec<Sel>,
     /// Blocks of the body removed when their text matches.
     pub strip_text: Vec<Regex>,
 }
@@ -207,9 +211,17 @@ pub struct Rules {
     pub dom: Vec<DomRule>,
     /// Block cleaner rules.
     pub block: Vec<BlockRule>,
+    /// The class and id patterns of `dom`, compiled together on first use.
+    dom_classes: std::sync::OnceLock<crate::clean::classes::ClassIndex>,
 }
 
 impl Rules {
+    /// The class and id patterns of the dom rules, for one scan per element.
+    pub fn dom_class_index(&self) -> &crate::clean::classes::ClassIndex {
+        self.dom_classes
+            .get_or_init(|| crate::clean::classes::ClassIndex::new(&self.dom))
+    }
+
     /// The bundled rules only.
     pub fn bundled() -> Result<Rules> {
         Self::load(&[])
@@ -281,6 +293,7 @@ impl Rules {
             method,
             domains: file.domains.iter().map(|d| d.to_lowercase()).collect(),
             fingerprint: sel("fingerprint", &file.fingerprint)?,
+            fingerprint_any: Sel::any_of(&file.fingerprint),
             priority: file.priority,
             title: sel("title", &file.title)?,
             body: sel("body", &file.body)?,
@@ -335,9 +348,9 @@ fn invalid(path: &Path, rule: &str, message: &str) -> Error {
     }
 }
 
-fn compile_selectors(list: &[String], path: &Path, rule: &str) -> Result<Vec<Selector>> {
+fn compile_selectors(list: &[String], path: &Path, rule: &str) -> Result<Vec<Sel>> {
     list.iter()
-        .map(|s| Selector::parse(s).map_err(|e| invalid(path, rule, &format!("bad CSS selector `{s}`: {e}"))))
+        .map(|s| Sel::parse(s).map_err(|e| invalid(path, rule, &format!("bad CSS selector `{s}`: {e}"))))
         .collect()
 }
 
@@ -356,6 +369,7 @@ fn compile_dom(d: DomRuleDef, path: &Path) -> Result<DomRule> {
     }
     Ok(DomRule {
         selectors: compile_selectors(&d.selectors, path, &d.id)?,
+        any_selector: Sel::any_of(&d.selectors),
         text_pattern: d
             .text_pattern
             .as_deref()

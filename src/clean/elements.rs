@@ -2,11 +2,13 @@
 //! `[[dom]]` rules of `selectors/_global.toml` plus a site or theme's `strip` selectors.
 //! In: a parsed document. Out: the same document with the matched elements detached.
 
+use super::classes::{ClassIndex, CLASS_HIT, UNLESS_HIT};
 use super::Removals;
-use crate::dom;
+use crate::dom::{self, StatsTable};
 use crate::rules::DomRule;
+use crate::select::Sel;
 use ego_tree::{NodeId, NodeRef};
-use scraper::{ElementRef, Html, Node, Selector};
+use scraper::{ElementRef, Html, Node};
 
 /// An element holding more than this share of the page's text is never removed by a class
 /// rule: a wrapper named `post-share-wrap` around the whole article must survive.
@@ -25,7 +27,12 @@ pub fn remove_non_content(html: &mut Html) {
         .tree
         .root()
         .descendants()
-        .filter(|n| n.value().is_comment() || dom::is_tag(n, dom::NON_CONTENT_TAGS))
+        .filter(|n| {
+            n.value().is_comment()
+                || n.value()
+                    .as_element()
+                    .is_some_and(|e| dom::is_non_content_name(&e.name.local))
+        })
         .map(|n| n.id())
         .collect();
     dom::detach_all(html, &ids);
@@ -35,18 +42,33 @@ pub fn remove_non_content(html: &mut Html) {
 /// retry (when the strict pass found too little text) uses only the CSS `selectors`, since
 /// class-name guesses (`--ads` modifiers, live-ticker items classed `comment`) are what
 /// most often removes a whole article piece by piece.
-pub fn apply_dom_rules(html: &mut Html, rules: &[DomRule], strict: bool, rm: &mut Removals) {
-    let total = body_chars(html);
-    let prose_total = prose_paragraphs(html.tree.root());
+///
+/// `index` is [`ClassIndex::new`] of these `rules`
+/// ([`crate::rules::Rules::dom_class_index`]).
+pub fn apply_dom_rules(
+    html: &mut Html,
+    rules: &[DomRule],
+    index: &ClassIndex,
+    strict: bool,
+    rm: &mut Removals,
+) {
     let mut remove: Vec<(NodeId, usize)> = Vec::new();
+    let mut hits = Vec::with_capacity(rules.len());
     {
+        let stats = StatsTable::build(html);
+        let total = body_chars(html, &stats);
+        let prose_total = prose_paragraphs(html.tree.root(), &stats);
         let root = html.tree.root();
         let mut stack: Vec<NodeRef<'_, Node>> = vec![root];
         while let Some(node) = stack.pop() {
             if crate::limits::tick() {
                 break;
             }
-            if let Some(rule_idx) = matching_rule(&node, rules, strict, total, prose_total) {
+            let page = PageTotals {
+                chars: total,
+                prose: prose_total,
+            };
+            if let Some(rule_idx) = matching_rule(&node, rules, index, &mut hits, strict, page, &stats) {
                 remove.push((node.id(), rule_idx));
                 continue;
             }
@@ -71,14 +93,14 @@ pub fn apply_dom_rules(html: &mut Html, rules: &[DomRule], strict: bool, rm: &mu
 /// whole page when `scope` is `None`), counted under `rule_id`.
 pub fn apply_strip(
     html: &mut Html,
-    selectors: &[Selector],
+    selectors: &[Sel],
     scope: Option<NodeId>,
     rule_id: &str,
     rm: &mut Removals,
 ) {
     let mut ids = Vec::new();
     for sel in selectors {
-        for el in html.select(sel) {
+        for el in sel.select(html) {
             if scope.is_none_or(|s| dom::is_within(*el, s) && s != el.id()) {
                 ids.push(el.id());
             }
@@ -107,61 +129,65 @@ pub fn remove_nodes(html: &mut Html, ids: &[NodeId], rule_id: &str, rm: &mut Rem
     dom::detach_all(html, ids);
 }
 
-fn body_chars(html: &Html) -> usize {
+fn body_chars(html: &Html, stats: &StatsTable<'_>) -> usize {
     html.tree
         .root()
         .descendants()
         .find(|n| dom::tag(n) == Some("body"))
-        .map(|b| dom::text_stats(b).chars)
+        .map(|b| stats.get(b).chars)
         .unwrap_or(0)
 }
 
 /// Number of prose paragraphs (`<p>` of at least [`PROSE_P_CHARS`]) under a node.
-fn prose_paragraphs(node: NodeRef<'_, Node>) -> usize {
+fn prose_paragraphs(node: NodeRef<'_, Node>, stats: &StatsTable<'_>) -> usize {
     node.descendants()
-        .filter(|d| dom::tag(d) == Some("p") && dom::text_stats(*d).chars >= PROSE_P_CHARS)
+        .filter(|d| dom::tag(d) == Some("p") && stats.get(*d).chars >= PROSE_P_CHARS)
         .count()
+}
+
+/// The page's text and prose paragraph counts, for the protection of the article.
+#[derive(Clone, Copy)]
+struct PageTotals {
+    chars: usize,
+    prose: usize,
 }
 
 fn matching_rule(
     node: &NodeRef<'_, Node>,
     rules: &[DomRule],
+    index: &ClassIndex,
+    hits: &mut Vec<u8>,
     strict: bool,
-    total: usize,
-    prose_total: usize,
+    page: PageTotals,
+    stats: &StatsTable<'_>,
 ) -> Option<usize> {
+    let (total, prose_total) = (page.chars, page.prose);
     let el = ElementRef::wrap(*node)?;
     let name = el.value().name();
     if matches!(name, "html" | "body" | "main" | "a") {
         return None;
     }
     let cid = dom::class_id(node);
-    let mut tokens: Vec<&str> = Vec::new();
-    if !cid.is_empty() {
-        tokens = cid
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|t| !t.is_empty())
-            .collect();
+    if strict && !cid.is_empty() {
+        index.scan(&cid, hits);
     }
-    let mut stats: Option<dom::TextStats> = None;
+    let mut node_stats: Option<dom::TextStats> = None;
     for (i, rule) in rules.iter().enumerate() {
         if rule.strict_only && !strict {
             continue;
         }
-        let mut hit = rule.selectors.iter().any(|s| s.matches(&el));
+        let mut hit = match &rule.any_selector {
+            Some(any) => any.matches(&el),
+            None => rule.selectors.iter().any(|s| s.matches(&el)),
+        };
         if !hit && strict && !cid.is_empty() {
-            let class_hit = rule.class_tokens.iter().any(|t| tokens.contains(&t.as_str()))
-                || rule.class_contains.iter().any(|c| cid.contains(c.as_str()));
-            hit = class_hit
-                && !rule
-                    .unless_class_contains
-                    .iter()
-                    .any(|u| cid.contains(u.as_str()));
+            let h = hits.get(i).copied().unwrap_or(0);
+            hit = h & CLASS_HIT != 0 && h & UNLESS_HIT == 0;
         }
         if !hit {
             continue;
         }
-        let st = *stats.get_or_insert_with(|| dom::text_stats(*node));
+        let st = *node_stats.get_or_insert_with(|| stats.get(*node));
         if let Some(max) = rule.max_chars {
             if st.chars > max {
                 continue;
@@ -171,7 +197,7 @@ fn matching_rule(
             continue;
         }
         if st.chars >= PROSE_P_CHARS * PROTECT_MIN_PROSE {
-            let prose = prose_paragraphs(*node);
+            let prose = prose_paragraphs(*node, stats);
             if prose >= PROTECT_MIN_PROSE && prose as f64 >= prose_total as f64 * PROTECT_PROSE_SHARE {
                 continue;
             }
@@ -180,7 +206,7 @@ fn matching_rule(
         if rule.keep_if_prose
             && !matches!(name, "p" | "span")
             && !rule.keep_if_prose_unless.iter().any(|w| cid.contains(w.as_str()))
-            && prose_paragraphs(*node) >= 1
+            && prose_paragraphs(*node, stats) >= 1
         {
             continue;
         }

@@ -5,6 +5,7 @@
 //! Every removal is counted under its rule id in [`Removals`].
 
 pub mod blocks;
+pub mod classes;
 pub mod elements;
 
 use crate::model::Removal;

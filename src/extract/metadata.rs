@@ -5,8 +5,9 @@
 
 use super::{authors, dates};
 use crate::dom;
+use crate::select::Sel;
 use crate::text::{collapse_ws, squash};
-use scraper::{ElementRef, Html, Selector};
+use scraper::{ElementRef, Html};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -95,7 +96,7 @@ static BYLINE_GLUED: LazyLock<regex::Regex> =
     LazyLock::new(|| regex::Regex::new(r"^(By|Von|Por|Par)(\p{Lu}\p{Ll})").expect("constant regex"));
 
 /// Elements that hold an author's name by their markup.
-static AUTHOR_ELEMENT: LazyLock<Selector> = LazyLock::new(|| {
+static AUTHOR_ELEMENT: LazyLock<Sel> = LazyLock::new(|| {
     sel(
         r#"[itemprop~="author"] [itemprop~="name"], [class*="author-name" i], [class*="authorname" i], [class*="author__name" i], [class*="byline-name" i], [class*="byline__name" i], [class*="author" i]:not([class*="comment" i]) .fn, .the-author, [class*="byline" i]"#,
     )
@@ -107,40 +108,40 @@ const MAX_AUTHOR_ELEMENT_CHARS: usize = 60;
 const MAX_JSONLD_DEPTH: usize = 6;
 
 /// Compile a constant selector (a typo is a programming error, caught by every test).
-pub(crate) fn sel(s: &str) -> Selector {
-    Selector::parse(s).unwrap_or_else(|_| panic!("constant selector `{s}`"))
+pub(crate) fn sel(s: &str) -> Sel {
+    Sel::parse(s).unwrap_or_else(|_| panic!("constant selector `{s}`"))
 }
 
-static META: LazyLock<Selector> = LazyLock::new(|| sel("meta"));
-static JSONLD: LazyLock<Selector> = LazyLock::new(|| sel(r#"script[type="application/ld+json" i]"#));
-static TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
-static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
+static META: LazyLock<Sel> = LazyLock::new(|| sel("meta"));
+static JSONLD: LazyLock<Sel> = LazyLock::new(|| sel(r#"script[type="application/ld+json" i]"#));
+static TITLE: LazyLock<Sel> = LazyLock::new(|| sel("title"));
+static H1: LazyLock<Sel> = LazyLock::new(|| sel("h1"));
 /// Links with a target.
-pub(crate) static LINKS: LazyLock<Selector> = LazyLock::new(|| sel("a[href]"));
+pub(crate) static LINKS: LazyLock<Sel> = LazyLock::new(|| sel("a[href]"));
 /// The path of an author's page: `/author/jane-doe`, `/autoren/max-muster/`, `/editors/jon-fingas/`.
 static AUTHOR_URL: LazyLock<regex::Regex> = LazyLock::new(|| {
     regex::Regex::new(r"(?i)/(?:author|authors|autor|autoren|auteur|auteurs|editors|contributors?|writers?|journalists?)/[\w%.\-]+/?(?:[?#].*)?$")
         .expect("constant regex")
 });
-static H2: LazyLock<Selector> = LazyLock::new(|| sel("h2"));
+static H2: LazyLock<Sel> = LazyLock::new(|| sel("h2"));
 /// How many h2 headings are kept as title candidates.
 const MAX_H2S: usize = 10;
-static CANONICAL: LazyLock<Selector> = LazyLock::new(|| sel(r#"link[rel~="canonical" i]"#));
-static HTML_LANG: LazyLock<Selector> = LazyLock::new(|| sel("html[lang], html[xml\\:lang]"));
-static TIME: LazyLock<Selector> = LazyLock::new(|| {
+static CANONICAL: LazyLock<Sel> = LazyLock::new(|| sel(r#"link[rel~="canonical" i]"#));
+static HTML_LANG: LazyLock<Sel> = LazyLock::new(|| sel("html[lang], html[xml\\:lang]"));
+static TIME: LazyLock<Sel> = LazyLock::new(|| {
     sel("time[datetime], relative-time[datetime], [itemprop~=datePublished], [itemprop~=dateModified]")
 });
-static REL_AUTHOR: LazyLock<Selector> = LazyLock::new(|| {
+static REL_AUTHOR: LazyLock<Sel> = LazyLock::new(|| {
     sel(
         r#"a[rel~="author"], [itemprop~="author"] [itemprop~="name"], [itemprop~="author"], .byline a, .author-name, .byline__name, .byline-name, [class*="byline"] [class*="author"], .author a, a.author, span.author, .entry-author a, .post-author a, [data-testid*=byline] a, .article-author, [class$="__author" i] > a, [class$="-author" i] > a, a[class*="author-link" i], a[class*="authorlink" i], a[class*="author-name" i]"#,
     )
 });
-static DATE_TEXT: LazyLock<Selector> = LazyLock::new(|| {
+static DATE_TEXT: LazyLock<Sel> = LazyLock::new(|| {
     sel(
         r#"[class*="date" i], [class*="time" i], [class*="published" i], [class*="byline" i], [class*="meta" i], [id*="date" i]"#,
     )
 });
-static BREADCRUMB: LazyLock<Selector> = LazyLock::new(|| {
+static BREADCRUMB: LazyLock<Sel> = LazyLock::new(|| {
     sel(
         r#"[itemtype*="BreadcrumbList"] [itemprop~="name"], [class*="breadcrumb" i] a, [class*="breadcrumb" i] li, [class*="breadcrumb" i] span, [id*="breadcrumb" i] a, nav[aria-label*="readcrumb"] a, .entry-crumbs .entry-crumb, .crumbs a"#,
     )
@@ -287,7 +288,7 @@ fn labelled_author(metas: &Metas) -> Vec<String> {
 impl Metas {
     fn collect(html: &Html) -> Self {
         let mut map: HashMap<String, Vec<String>> = HashMap::new();
-        for m in html.select(&META) {
+        for m in META.select(html) {
             let e = m.value();
             // `value` instead of `content` occurs in saved and hand-made pages.
             let content = e.attr("content").or_else(|| e.attr("value"));
@@ -327,18 +328,18 @@ pub fn extract(html: &Html, url: Option<&url::Url>, content_language: Option<&st
     let mut md = Metadata::default();
     let now = chrono::Utc::now();
 
-    md.html_title = html
-        .select(&TITLE)
+    md.html_title = TITLE
+        .select(html)
         .next()
         .map(|t| collapse_ws(&t.text().collect::<String>()))
         .filter(|t| !t.is_empty());
-    md.h1s = html
-        .select(&H1)
+    md.h1s = H1
+        .select(html)
         .map(|h| dom::inner_text(*h))
         .filter(|t| !t.is_empty())
         .collect();
-    md.h2s = html
-        .select(&H2)
+    md.h2s = H2
+        .select(html)
         .map(|h| dom::inner_text(*h))
         .filter(|t| !t.is_empty())
         .take(MAX_H2S)
@@ -505,8 +506,8 @@ pub fn extract(html: &Html, url: Option<&url::Url>, content_language: Option<&st
         (time_value(html, false), "time"),
     ]);
 
-    md.language = html
-        .select(&HTML_LANG)
+    md.language = HTML_LANG
+        .select(html)
         .next()
         .and_then(|h| h.value().attr("lang").or_else(|| h.value().attr("xml:lang")))
         .map(str::trim)
@@ -535,8 +536,8 @@ pub fn extract(html: &Html, url: Option<&url::Url>, content_language: Option<&st
         ])
         .or_else(|| ld.article.as_ref().and_then(|a| image_field(a.get("image")?)))
         .and_then(|u| absolutize(url, &u));
-    md.canonical_url = html
-        .select(&CANONICAL)
+    md.canonical_url = CANONICAL
+        .select(html)
         .filter_map(|l| l.value().attr("href"))
         .find_map(|h| absolutize(url, h))
         .or_else(|| metas.first(&["og:url"]).and_then(|u| absolutize(url, &u)));
@@ -587,7 +588,7 @@ fn rel_authors(html: &Html) -> Vec<String> {
     // The byline around the first match: its largest ancestor still short enough to be a
     // byline. Later matches count only inside it (not a list of other articles' authors).
     let mut group: Option<ego_tree::NodeId> = None;
-    for e in html.select(&REL_AUTHOR) {
+    for e in REL_AUTHOR.select(html) {
         let Some(t) = dom::short_inner_text(*e, MAX_BYLINE_CHARS) else {
             continue;
         };
@@ -632,7 +633,8 @@ fn byline_group(e: ego_tree::NodeRef<'_, scraper::Node>) -> ego_tree::NodeId {
 /// Author names in elements marked as such (`itemprop=author`, `author-name`,
 /// `byline-name`, `byline` classes), when no label or metadata names them.
 fn class_authors(html: &Html) -> Vec<String> {
-    html.select(&AUTHOR_ELEMENT)
+    AUTHOR_ELEMENT
+        .select(html)
         .filter_map(|e| dom::short_inner_text(*e, MAX_AUTHOR_ELEMENT_CHARS))
         .find(|t| !t.is_empty())
         .into_iter()
@@ -642,7 +644,8 @@ fn class_authors(html: &Html) -> Vec<String> {
 /// The text of the first link to an author page (`/author/jane-doe`, `/editors/…`) outside
 /// menus and comments, as a name.
 fn author_link(html: &Html) -> Vec<String> {
-    html.select(&LINKS)
+    LINKS
+        .select(html)
         .filter(|a| a.value().attr("href").is_some_and(|h| AUTHOR_URL.is_match(h)) && !in_chrome(**a))
         .filter_map(|a| dom::short_inner_text(*a, MAX_AUTHOR_ELEMENT_CHARS))
         .map(|t| authors::normalize_authors(&[t]))
@@ -868,7 +871,7 @@ fn absolutize(base: Option<&url::Url>, href: &str) -> Option<String> {
 
 fn time_value(html: &Html, published: bool) -> Option<String> {
     let mut fallback = None;
-    for t in html.select(&TIME) {
+    for t in TIME.select(html) {
         let e = t.value();
         let prop = e.attr("itemprop").unwrap_or("").to_lowercase();
         let class = e.attr("class").unwrap_or("").to_lowercase();
@@ -896,7 +899,7 @@ fn time_value(html: &Html, published: bool) -> Option<String> {
 }
 
 fn text_date(html: &Html, now: chrono::DateTime<chrono::Utc>) -> Option<String> {
-    for e in html.select(&DATE_TEXT).take(200) {
+    for e in DATE_TEXT.select(html).take(200) {
         let Some(t) = dom::short_inner_text(*e, MAX_BYLINE_CHARS) else {
             continue;
         };
@@ -918,7 +921,7 @@ fn text_date(html: &Html, now: chrono::DateTime<chrono::Utc>) -> Option<String> 
 fn headline_date(html: &Html, now: chrono::DateTime<chrono::Utc>) -> Option<String> {
     // Screen-reader h1s ("Navigation und Service") and logo h1s come first on some pages:
     // the first few long h1s are tried in turn.
-    html.select(&H1)
+    H1.select(html)
         .filter(|h| {
             dom::short_inner_text(**h, MAX_HEADLINE_TEXT_CHARS)
                 .is_some_and(|t| t.chars().count() >= MIN_HEADLINE_CHARS)
@@ -975,7 +978,7 @@ fn date_around(
 fn dom_breadcrumbs(html: &Html) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut seen_parent = None;
-    for e in html.select(&BREADCRUMB) {
+    for e in BREADCRUMB.select(html) {
         // Only one breadcrumb trail: the first container that yields items.
         let container = e.ancestors().find(|a| {
             ElementRef::wrap(*a).is_some_and(|el| {
@@ -1069,7 +1072,7 @@ fn parse_script_json(raw: &str) -> Option<Value> {
 impl JsonLd {
     fn collect(html: &Html) -> Self {
         let mut objects = Vec::new();
-        for s in html.select(&JSONLD) {
+        for s in JSONLD.select(html) {
             let raw: String = s.text().collect();
             let Some(v) = parse_script_json(&raw) else {
                 continue;

@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::limits::{self, Limits};
 use crate::model::{Article, Extraction, Page};
 use crate::rules::{Rules, SiteRule};
+use crate::select::Sel;
 use crate::text;
 use render::Block;
 use scraper::{ElementRef, Html};
@@ -107,8 +108,8 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
     let md = metadata::extract(&html, url.as_ref(), page.content_language);
     limits::check()?;
     if let Some(info) = info {
-        info.links = html
-            .select(&metadata::LINKS)
+        info.links = metadata::LINKS
+            .select(&html)
             .filter_map(|a| a.value().attr("href"))
             .map(str::to_string)
             .collect();
@@ -125,10 +126,10 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
 
     let host = url.as_ref().and_then(|u| u.host_str()).map(str::to_lowercase);
     let rule = host.as_deref().and_then(|h| rules.site_for_host(h)).or_else(|| {
-        rules
-            .themes
-            .iter()
-            .find(|t| t.fingerprint.iter().any(|s| html.select(s).next().is_some()))
+        rules.themes.iter().find(|t| match &t.fingerprint_any {
+            Some(any) => any.select(&html).next().is_some(),
+            None => t.fingerprint.iter().any(|s| s.select(&html).next().is_some()),
+        })
     });
     let rule_title = rule.and_then(|r| first_text(&html, &r.title));
     let rule_authors = rule.map(|r| all_texts(&html, &r.author)).unwrap_or_default();
@@ -274,7 +275,13 @@ fn extract_body(mut html: Html, pass: &Pass<'_>, strict: bool) -> Body {
         let strip_id = format!("{}.strip", r.method);
         clean::elements::apply_strip(&mut html, &r.strip, None, &strip_id, &mut rm);
     }
-    clean::elements::apply_dom_rules(&mut html, &pass.rules.dom, strict, &mut rm);
+    clean::elements::apply_dom_rules(
+        &mut html,
+        &pass.rules.dom,
+        pass.rules.dom_class_index(),
+        strict,
+        &mut rm,
+    );
 
     let mut method = "readability".to_string();
     let mut roots = Vec::new();
@@ -448,10 +455,10 @@ fn is_lead(node: &ego_tree::NodeRef<'_, scraper::Node>, body_text: &str) -> bool
 }
 
 /// Among all elements matching the selectors (tried in order), the one with the most text.
-fn best_match(html: &Html, selectors: &[scraper::Selector]) -> Option<ego_tree::NodeId> {
+fn best_match(html: &Html, selectors: &[Sel]) -> Option<ego_tree::NodeId> {
     for s in selectors {
-        let best = html
-            .select(s)
+        let best = s
+            .select(html)
             .map(|e| (crate::dom::text_stats(*e).chars, e.id()))
             .max_by_key(|(c, _)| *c);
         if let Some((chars, id)) = best {
@@ -463,18 +470,18 @@ fn best_match(html: &Html, selectors: &[scraper::Selector]) -> Option<ego_tree::
     None
 }
 
-fn first_text(html: &Html, selectors: &[scraper::Selector]) -> Option<String> {
+fn first_text(html: &Html, selectors: &[Sel]) -> Option<String> {
     selectors.iter().find_map(|s| {
-        html.select(s)
+        s.select(html)
             .map(|e| crate::dom::inner_text(*e))
             .find(|t| !t.is_empty())
     })
 }
 
-fn all_texts(html: &Html, selectors: &[scraper::Selector]) -> Vec<String> {
+fn all_texts(html: &Html, selectors: &[Sel]) -> Vec<String> {
     for s in selectors {
-        let v: Vec<String> = html
-            .select(s)
+        let v: Vec<String> = s
+            .select(html)
             .map(|e| crate::dom::inner_text(*e))
             .filter(|t| !t.is_empty())
             .collect();
@@ -491,10 +498,10 @@ fn all_texts(html: &Html, selectors: &[scraper::Selector]) -> Vec<String> {
     Vec::new()
 }
 
-fn rule_date(html: &Html, selectors: &[scraper::Selector]) -> Option<String> {
+fn rule_date(html: &Html, selectors: &[Sel]) -> Option<String> {
     let now = chrono::Utc::now();
     selectors.iter().find_map(|s| {
-        html.select(s).find_map(|e: ElementRef<'_>| {
+        s.select(html).find_map(|e: ElementRef<'_>| {
             let raw = e
                 .value()
                 .attr("datetime")

@@ -4,7 +4,7 @@
 //! cleaning"). In: a parsed, pre-cleaned document. Out: the ids of the nodes whose text is
 //! the article, in document order. No text rendering here (see `render`).
 
-use crate::dom::{self, TextStats};
+use crate::dom::{self, StatsTable, TextStats};
 use ego_tree::{NodeId, NodeRef};
 use regex::Regex;
 use scraper::{Html, Node};
@@ -173,6 +173,7 @@ pub fn find_content(html: &Html) -> Option<Content> {
         .root()
         .descendants()
         .find(|n| dom::tag(n) == Some("body"))?;
+    let stats = StatsTable::build(html);
     let mut scores: HashMap<NodeId, f64> = HashMap::new();
     let mut order: Vec<NodeId> = Vec::new();
     for node in body.descendants() {
@@ -182,7 +183,7 @@ pub fn find_content(html: &Html) -> Option<Content> {
         if !is_scorable(&node) {
             continue;
         }
-        let st = dom::text_stats(node);
+        let st = stats.get(node);
         if st.chars < MIN_PARAGRAPH_CHARS {
             continue;
         }
@@ -205,7 +206,7 @@ pub fn find_content(html: &Html) -> Option<Content> {
     }
     if scores.is_empty() {
         // Nothing long enough to score: the body is the article (Readability's last resort).
-        let st = dom::text_stats(body);
+        let st = stats.get(body);
         return (st.chars > 0 && st.link_density() < 0.5).then(|| Content {
             roots: vec![body.id()],
             top: body.id(),
@@ -216,7 +217,7 @@ pub fn find_content(html: &Html) -> Option<Content> {
         .iter()
         .filter_map(|id| {
             let node = html.tree.get(*id)?;
-            let ld = dom::text_stats(node).link_density();
+            let ld = stats.get(node).link_density();
             Some((*id, scores.get(id).copied().unwrap_or(0.0) * (1.0 - ld)))
         })
         .collect();
@@ -289,15 +290,15 @@ pub fn find_content(html: &Html) -> Option<Content> {
     // split into sibling sections (page builders, CSS-module blogs) is one article.
     let top_score_now = scores.get(&top).copied().unwrap_or(0.0).max(top_score * 0.5);
     let mut cur = html.tree.get(top)?;
-    let mut cur_chars = dom::text_stats(cur).chars;
-    let mut cur_prose = prose_chars(cur);
+    let mut cur_chars = stats.get(cur).chars;
+    let mut cur_prose = prose_chars(cur, &stats);
     for _ in 0..CLIMB_LEVELS {
         let Some(parent) = cur.parent() else { break };
         if dom::tag(&parent) == Some("body") || parent.value().as_element().is_none() {
             break;
         }
-        let chars = dom::text_stats(parent).chars;
-        let prose = prose_chars(parent);
+        let chars = stats.get(parent).chars;
+        let prose = prose_chars(parent, &stats);
         let added = chars.saturating_sub(cur_chars);
         let added_prose = prose.saturating_sub(cur_prose);
         let best_other = scores
@@ -351,7 +352,7 @@ pub fn find_content(html: &Html) -> Option<Content> {
         let sib_score = scores.get(&sib.id()).copied();
         let mut append = sib_score.is_some_and(|s| s + bonus >= threshold);
         if !append && dom::tag(&sib) == Some("p") {
-            let st: TextStats = dom::text_stats(sib);
+            let st: TextStats = stats.get(sib);
             let ld = st.link_density();
             if st.chars > SIBLING_LONG_P && ld < SIBLING_MAX_LINK_DENSITY {
                 append = true;
@@ -373,14 +374,14 @@ const CLIMB_MIN_SCORE_SHARE: f64 = 0.3;
 const CLIMB_SKIP_CHARS: usize = 150;
 
 /// Characters of prose paragraphs (`p`, or `li` without `p`) with few links under a node.
-fn prose_chars(node: NodeRef<'_, Node>) -> usize {
+fn prose_chars(node: NodeRef<'_, Node>, stats: &StatsTable<'_>) -> usize {
     node.descendants()
         .filter(|d| match dom::tag(d) {
             Some("p") => true,
             Some("li") => dom::count_tags(*d, &["p", "li"]) <= 1,
             _ => false,
         })
-        .map(|d| dom::text_stats(d))
+        .map(|d| stats.get(d))
         .filter(|st| st.chars >= CLIMB_PROSE_MIN_CHARS && st.link_density() < 0.3)
         .map(|st| st.chars)
         .sum()
@@ -390,11 +391,12 @@ fn prose_chars(node: NodeRef<'_, Node>) -> usize {
 /// section, table, lists, forms, asides, figures) that look like boilerplate rather than
 /// prose. Returns the ids to remove.
 pub fn conditional_clean(html: &Html, roots: &[NodeId]) -> Vec<NodeId> {
+    let stats = StatsTable::build_under(html, roots);
     let mut remove = Vec::new();
     let total: usize = roots
         .iter()
         .filter_map(|r| html.tree.get(*r))
-        .map(|r| dom::text_stats(r).chars)
+        .map(|r| stats.get(r).chars)
         .sum();
     let protect = (total as f64 * CLEAN_PROTECT_SHARE) as usize;
     for root in roots {
@@ -407,7 +409,7 @@ pub fn conditional_clean(html: &Html, roots: &[NodeId]) -> Vec<NodeId> {
             if !node.value().is_element() || crate::limits::tick() {
                 continue;
             }
-            if should_remove(&node, protect) {
+            if should_remove(&node, protect, &stats) {
                 remove.push(node.id());
                 continue;
             }
@@ -423,12 +425,12 @@ const CLEAN_TAGS: &[&str] = &[
     "div", "section", "table", "ul", "ol", "form", "aside", "fieldset", "header", "footer", "nav",
 ];
 
-fn should_remove(node: &NodeRef<'_, Node>, protect: usize) -> bool {
+fn should_remove(node: &NodeRef<'_, Node>, protect: usize, stats: &StatsTable<'_>) -> bool {
     let Some(tag) = dom::tag(node) else { return false };
     if !CLEAN_TAGS.contains(&tag) {
         return false;
     }
-    let st = dom::text_stats(*node);
+    let st = stats.get(*node);
     // The wrapper of most of the article is the article, whatever its class says.
     if st.chars > protect {
         return false;
@@ -449,7 +451,7 @@ fn should_remove(node: &NodeRef<'_, Node>, protect: usize) -> bool {
         return false;
     }
     let weight = class_weight(node);
-    if weight < 0.0 && !has_prose(node) {
+    if weight < 0.0 && !has_prose(node, stats) {
         return true;
     }
     if st.commas >= CLEAN_MIN_COMMAS {
@@ -476,7 +478,7 @@ fn should_remove(node: &NodeRef<'_, Node>, protect: usize) -> bool {
                         a.id() != node.id() && dom::is_tag(&a, &["ul", "ol"]) && dom::is_within(a, node.id())
                     })
             })
-            .map(|d| dom::text_stats(d).chars)
+            .map(|d| stats.get(d).chars)
             .sum();
         st.chars > 0 && list_chars as f64 / st.chars as f64 > 0.9
     };
@@ -495,10 +497,10 @@ fn should_remove(node: &NodeRef<'_, Node>, protect: usize) -> bool {
 
 /// True when a container holds a real paragraph: long, with few links. A negative class
 /// hint ("widget", "meta") does not outweigh that.
-fn has_prose(node: &NodeRef<'_, Node>) -> bool {
+fn has_prose(node: &NodeRef<'_, Node>, stats: &StatsTable<'_>) -> bool {
     node.descendants().any(|d| {
         dom::tag(&d) == Some("p") && {
-            let st = dom::text_stats(d);
+            let st = stats.get(d);
             st.chars >= PROSE_CHARS && st.link_density() < PROSE_MAX_LINK_DENSITY
         }
     })

@@ -84,7 +84,7 @@ impl Renderer {
                     }
                     Node::Element(e) => {
                         let name = e.name();
-                        if dom::NON_CONTENT_TAGS.contains(&name) || name == "img" {
+                        if dom::is_non_content_name(&e.name.local) || name == "img" {
                             skipping = Some(n.id());
                             continue;
                         }
@@ -93,7 +93,7 @@ impl Renderer {
                             skipping = Some(n.id());
                             continue;
                         }
-                        if dom::BLOCK_TAGS.contains(&name) {
+                        if dom::is_block_name(&e.name.local) {
                             self.flush();
                             self.tags.push(name.to_string());
                         }
@@ -115,8 +115,9 @@ impl Renderer {
                     if skipping.is_some() {
                         continue;
                     }
-                    if let Some(name) = dom::tag(&n) {
-                        if dom::BLOCK_TAGS.contains(&name) {
+                    if let Some(e) = n.value().as_element() {
+                        let name = e.name();
+                        if dom::is_block_name(&e.name.local) {
                             self.flush();
                             self.tags.pop();
                         } else if matches!(name, "td" | "th") {

@@ -1,0 +1,350 @@
+//! CSS selectors with a cheap pre-check. A compiled [`Sel`] keeps, besides scraper's
+//! `Selector`, one *key* per selector of its list, read from the CSS text: a simple part of
+//! the rightmost compound (an id, a class, an attribute name or a tag name) that every
+//! element it matches must have. Most elements of a page lack every key of a rule, so the
+//! full match (a matching context, the selector's whole chain) runs on a few elements
+//! instead of all of them. The key is only ever a necessary condition: `Sel` matches
+//! exactly what its `Selector` matches, in the same order.
+
+use html5ever::{local_name, ns, LocalName};
+use scraper::node::Element;
+use scraper::{ElementRef, Html, Selector};
+
+/// A necessary condition for an element to match one selector of a list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Key {
+    /// `#name`.
+    Id(String),
+    /// `.name`.
+    Class(String),
+    /// `[name…]`, lowercased.
+    Attr(LocalName),
+    /// `name`, lowercased.
+    Tag(LocalName),
+}
+
+/// The keys of a selector list, grouped by kind for one pass over an element's attributes.
+#[derive(Debug, Clone, Default)]
+struct Keys {
+    ids: Vec<String>,
+    classes: Vec<String>,
+    attrs: Vec<LocalName>,
+    tags: Vec<LocalName>,
+}
+
+impl Keys {
+    fn new(keys: Vec<Key>) -> Keys {
+        let mut k = Keys::default();
+        for key in keys {
+            match key {
+                Key::Id(v) => k.ids.push(v),
+                Key::Class(v) => k.classes.push(v),
+                Key::Attr(v) => k.attrs.push(v),
+                Key::Tag(v) => k.tags.push(v),
+            }
+        }
+        k
+    }
+
+    /// Does the element have one of the keys? Names compare as interned atoms; ids and
+    /// classes without case, a looser test than the selector's own (which can only let
+    /// more elements through to the full match). Outside the HTML namespace (SVG keeps
+    /// `clipPath` as written) tag and attribute names compare without case too.
+    fn any_holds(&self, e: &Element) -> bool {
+        let html = e.name.ns == ns!(html);
+        let same = |a: &LocalName, b: &LocalName| a == b || (!html && a.eq_ignore_ascii_case(b));
+        if self.tags.iter().any(|t| same(&e.name.local, t)) {
+            return true;
+        }
+        if self.ids.is_empty() && self.classes.is_empty() && self.attrs.is_empty() {
+            return false;
+        }
+        e.attrs.iter().any(|(name, value)| {
+            let n = &name.local;
+            (!self.attrs.is_empty() && self.attrs.iter().any(|a| same(n, a)))
+                || (*n == local_name!("class")
+                    && !self.classes.is_empty()
+                    && value
+                        .split_ascii_whitespace()
+                        .any(|t| self.classes.iter().any(|c| t.eq_ignore_ascii_case(c))))
+                || (*n == local_name!("id")
+                    && !self.ids.is_empty()
+                    && self.ids.iter().any(|i| value.eq_ignore_ascii_case(i)))
+        })
+    }
+}
+
+/// A compiled CSS selector list with its pre-check keys.
+#[derive(Debug, Clone)]
+pub struct Sel {
+    selector: Selector,
+    /// One key per selector of the list; `None` when some selector has none (it may match
+    /// any element, so every element gets the full match).
+    keys: Option<Keys>,
+}
+
+impl Sel {
+    /// Compile a selector list; the error is scraper's, as text.
+    pub fn parse(css: &str) -> Result<Sel, String> {
+        let selector = Selector::parse(css).map_err(|e| e.to_string())?;
+        Ok(Sel {
+            selector,
+            keys: list_keys(css).map(Keys::new),
+        })
+    }
+
+    /// One selector list matching what any of `list` matches (each already compiled), or
+    /// `None` for an empty list: one pre-check and one match instead of one per entry.
+    pub fn any_of(list: &[String]) -> Option<Sel> {
+        if list.is_empty() {
+            return None;
+        }
+        Sel::parse(&list.join(", ")).ok()
+    }
+
+    /// scraper's selector, for the few places that need it.
+    pub fn selector(&self) -> &Selector {
+        &self.selector
+    }
+
+    /// Could this element match? `false` means it cannot; `true` means the full match decides.
+    pub fn may_match(&self, e: &Element) -> bool {
+        self.keys.as_ref().is_none_or(|keys| keys.any_holds(e))
+    }
+
+    /// Does the element match the selector list?
+    pub fn matches(&self, el: &ElementRef<'_>) -> bool {
+        self.may_match(el.value()) && self.selector.matches(el)
+    }
+
+    /// The elements of the document that match, in the order and with the rule of
+    /// `Html::select` (every node of the tree's arena that is an element and has a parent).
+    pub fn select<'a>(&'a self, html: &'a Html) -> impl Iterator<Item = ElementRef<'a>> + 'a {
+        html.tree.nodes().filter_map(move |node| {
+            let el = ElementRef::wrap(node)?;
+            (self.may_match(el.value()) && node.parent().is_some() && self.selector.matches(&el))
+                .then_some(el)
+        })
+    }
+}
+
+/// The keys of a selector list, one per selector, or `None` if some selector has none.
+fn list_keys(css: &str) -> Option<Vec<Key>> {
+    split_top(css, |c| c == ',')
+        .into_iter()
+        .map(|complex| selector_key(complex.trim()))
+        .collect()
+}
+
+/// Split `s` at the top-level characters for which `at` holds: outside brackets,
+/// parentheses and quotes.
+fn split_top(s: &str, at: impl Fn(char) -> bool) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut quote, mut start) = (0i32, None::<char>, 0);
+    for (i, c) in s.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '(' | '[') => depth += 1,
+            (None, ')' | ']') => depth -= 1,
+            (None, c) if depth == 0 && at(c) => {
+                parts.push(&s[start..i]);
+                start = i + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    parts.push(&s[start..]);
+    parts
+}
+
+/// The key of one complex selector: from its rightmost compound, an id, else a class, else
+/// an attribute name, else a tag name. `None` when it has none, or when the text uses
+/// escapes or namespaces (read conservatively: no key).
+fn selector_key(complex: &str) -> Option<Key> {
+    if complex.contains(['\\', '|']) {
+        return None;
+    }
+    let compound = split_top(complex, |c| c.is_whitespace() || matches!(c, '>' | '+' | '~'))
+        .into_iter()
+        .rev()
+        .find(|p| !p.is_empty())?;
+    let (mut id, mut class, mut attr, mut tag) = (None, None, None, None);
+    let mut rest = compound;
+    if let Some(name) = ident_prefix(rest) {
+        tag = Some(name);
+        rest = &rest[name.len()..];
+    }
+    while let Some(c) = rest.chars().next() {
+        match c {
+            '#' | '.' => {
+                let name = ident_prefix(&rest[1..])?;
+                if c == '#' {
+                    id.get_or_insert(name);
+                } else {
+                    class.get_or_insert(name);
+                }
+                rest = &rest[1 + name.len()..];
+            }
+            '[' => {
+                let name = ident_prefix(rest[1..].trim_start())?;
+                attr.get_or_insert(name);
+                rest = skip_group(rest, '[', ']')?;
+            }
+            ':' => {
+                // A pseudo-class, with its argument in parentheses: never a key.
+                let after = rest.trim_start_matches(':');
+                let name = ident_prefix(after)?;
+                rest = &after[name.len()..];
+                if rest.starts_with('(') {
+                    rest = skip_group(rest, '(', ')')?;
+                }
+            }
+            '*' => rest = &rest[1..],
+            _ => return None,
+        }
+    }
+    id.map(|s| Key::Id(s.to_string()))
+        .or_else(|| class.map(|s| Key::Class(s.to_string())))
+        .or_else(|| attr.map(|s| Key::Attr(LocalName::from(s.to_ascii_lowercase()))))
+        .or_else(|| tag.map(|s| Key::Tag(LocalName::from(s.to_ascii_lowercase()))))
+}
+
+/// The CSS identifier at the start of `s`, if any.
+fn ident_prefix(s: &str) -> Option<&str> {
+    let end = s
+        .char_indices()
+        .find(|(_, c)| !(c.is_alphanumeric() || *c == '-' || *c == '_' || !c.is_ascii()))
+        .map_or(s.len(), |(i, _)| i);
+    (end > 0).then(|| &s[..end])
+}
+
+/// `s` past its leading `open … close` group (nested, quotes respected).
+fn skip_group(s: &str, open: char, close: char) -> Option<&str> {
+    let (mut depth, mut quote) = (0i32, None::<char>);
+    for (i, c) in s.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, c) if c == open => depth += 1,
+            (None, c) if c == close => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(&s[i + c.len_utf8()..]);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(css: &str) -> Option<Vec<Key>> {
+        list_keys(css)
+    }
+
+    #[test]
+    fn keys_come_from_the_rightmost_compound() {
+        use Key::*;
+        assert_eq!(key("nav"), Some(vec![Tag(LocalName::from("nav"))]));
+        assert_eq!(key("body > header"), Some(vec![Tag(LocalName::from("header"))]));
+        assert_eq!(key("header#masthead"), Some(vec![Id("masthead".into())]));
+        assert_eq!(key(".a .b-c"), Some(vec![Class("b-c".into())]));
+        assert_eq!(key("ins.adsbygoogle"), Some(vec![Class("adsbygoogle".into())]));
+        assert_eq!(
+            key("[role=navigation], menu"),
+            Some(vec![Attr(LocalName::from("role")), Tag(LocalName::from("menu"))])
+        );
+        assert_eq!(
+            key("[style*='display: none']"),
+            Some(vec![Attr(LocalName::from("style"))])
+        );
+        assert_eq!(
+            key(r#"script[type="application/ld+json" i]"#),
+            Some(vec![Attr(LocalName::from("type"))])
+        );
+        assert_eq!(
+            key(".hidden:not([class*='sm:']):not([class*='md:'])"),
+            Some(vec![Class("hidden".into())])
+        );
+        assert_eq!(
+            key("div:has(> p.x, span)"),
+            Some(vec![Tag(LocalName::from("div"))])
+        );
+        assert_eq!(key("a[href] + *"), None);
+        assert_eq!(key(":is(.a, .b)"), None);
+        assert_eq!(key("h1, *"), None);
+        assert_eq!(key(r"html[xml\:lang]"), None);
+        assert_eq!(key("[data-ad]"), Some(vec![Attr(LocalName::from("data-ad"))]));
+        assert_eq!(key("ARTICLE  >  P"), Some(vec![Tag(LocalName::from("p"))]));
+    }
+
+    /// The pre-check never changes what matches: every selector of the bundled rules and of
+    /// metadata, on every fixture page, selects the same elements as scraper alone.
+    #[test]
+    fn select_equals_scraper_on_the_fixtures() {
+        let mut css: Vec<String> = Vec::new();
+        for (_, text) in crate::rules::BUNDLED {
+            for line in text.lines() {
+                css.extend(quoted_list(line));
+            }
+        }
+        css.extend(
+            [
+                "a[href] + *",
+                ":is(.a, .b)",
+                "div:has(> p)",
+                "p:nth-child(2n+1)",
+                "[class~=post]",
+                "#main .entry-content > p",
+                "html[lang], html[xml\\:lang]",
+            ]
+            .map(String::from),
+        );
+        let sels: Vec<(String, Sel)> = css
+            .into_iter()
+            .filter_map(|c| Sel::parse(&c).ok().map(|s| (c, s)))
+            .collect();
+        assert!(sels.len() > 100, "{} selectors", sels.len());
+        let mut pages = 0;
+        for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures"))
+            .into_iter()
+            .flatten()
+        {
+            let Ok(page) = std::fs::read_to_string(entry.expect("fixture entry").path().join("page.html"))
+            else {
+                continue;
+            };
+            pages += 1;
+            let html = Html::parse_document(&page);
+            for (c, s) in &sels {
+                let ours: Vec<_> = s.select(&html).map(|e| e.id()).collect();
+                let theirs: Vec<_> = html.select(s.selector()).map(|e| e.id()).collect();
+                assert_eq!(ours, theirs, "{c}");
+            }
+        }
+        assert!(pages > 5);
+    }
+
+    /// The quoted strings of a TOML line that parse as selectors.
+    fn quoted_list(line: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut rest = line;
+        while let Some(start) = rest.find(['"', '\'']) {
+            let q = rest[start..].chars().next().unwrap_or('"');
+            let Some(len) = rest[start + 1..].find(q) else {
+                break;
+            };
+            out.push(rest[start + 1..start + 1 + len].to_string());
+            rest = &rest[start + 2 + len..];
+        }
+        out.retain(|s| Selector::parse(s).is_ok());
+        out
+    }
+}
