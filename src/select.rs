@@ -19,6 +19,9 @@ enum Key {
     Class(String),
     /// `[name…]`, lowercased.
     Attr(LocalName),
+    /// `[name=value]` (or `~=`, `|=`, `^=`, `$=`, `*=`): the attribute's value contains
+    /// `value` (lowercased; compared without ASCII case).
+    AttrValue(LocalName, String),
     /// `name`, lowercased.
     Tag(LocalName),
 }
@@ -29,6 +32,7 @@ struct Keys {
     ids: Vec<String>,
     classes: Vec<String>,
     attrs: Vec<LocalName>,
+    attr_values: Vec<(LocalName, String)>,
     tags: Vec<LocalName>,
 }
 
@@ -40,6 +44,7 @@ impl Keys {
                 Key::Id(v) => k.ids.push(v),
                 Key::Class(v) => k.classes.push(v),
                 Key::Attr(v) => k.attrs.push(v),
+                Key::AttrValue(n, v) => k.attr_values.push((n, v)),
                 Key::Tag(v) => k.tags.push(v),
             }
         }
@@ -56,12 +61,20 @@ impl Keys {
         if self.tags.iter().any(|t| same(&e.name.local, t)) {
             return true;
         }
-        if self.ids.is_empty() && self.classes.is_empty() && self.attrs.is_empty() {
+        if self.ids.is_empty()
+            && self.classes.is_empty()
+            && self.attrs.is_empty()
+            && self.attr_values.is_empty()
+        {
             return false;
         }
         e.attrs.iter().any(|(name, value)| {
             let n = &name.local;
             (!self.attrs.is_empty() && self.attrs.iter().any(|a| same(n, a)))
+                || self
+                    .attr_values
+                    .iter()
+                    .any(|(a, v)| same(n, a) && contains_ignore_ascii_case(value, v))
                 || (*n == local_name!("class")
                     && !self.classes.is_empty()
                     && value
@@ -170,7 +183,7 @@ fn selector_key(complex: &str) -> Option<Key> {
         .into_iter()
         .rev()
         .find(|p| !p.is_empty())?;
-    let (mut id, mut class, mut attr, mut tag) = (None, None, None, None);
+    let (mut id, mut class, mut attr, mut attr_value, mut tag) = (None, None, None, None, None);
     let mut rest = compound;
     if let Some(name) = ident_prefix(rest) {
         tag = Some(name);
@@ -188,9 +201,17 @@ fn selector_key(complex: &str) -> Option<Key> {
                 rest = &rest[1 + name.len()..];
             }
             '[' => {
-                let name = ident_prefix(rest[1..].trim_start())?;
-                attr.get_or_insert(name);
-                rest = skip_group(rest, '[', ']')?;
+                let after = skip_group(rest, '[', ']')?;
+                let inner = &rest[1..rest.len() - after.len() - 1];
+                match attr_test(inner)? {
+                    (name, Some(value)) => {
+                        attr_value.get_or_insert((name, value));
+                    }
+                    (name, None) => {
+                        attr.get_or_insert(name);
+                    }
+                }
+                rest = after;
             }
             ':' => {
                 // A pseudo-class, with its argument in parentheses: never a key.
@@ -207,8 +228,48 @@ fn selector_key(complex: &str) -> Option<Key> {
     }
     id.map(|s| Key::Id(s.to_string()))
         .or_else(|| class.map(|s| Key::Class(s.to_string())))
-        .or_else(|| attr.map(|s| Key::Attr(LocalName::from(s.to_ascii_lowercase()))))
-        .or_else(|| tag.map(|s| Key::Tag(LocalName::from(s.to_ascii_lowercase()))))
+        .or_else(|| attr_value.map(|(n, v)| Key::AttrValue(lower_name(n), v.to_ascii_lowercase())))
+        .or_else(|| tag.map(|s| Key::Tag(lower_name(s))))
+        .or_else(|| attr.map(|s| Key::Attr(lower_name(s))))
+}
+
+fn lower_name(s: &str) -> LocalName {
+    LocalName::from(s.to_ascii_lowercase())
+}
+
+/// The attribute name of a `[…]` test and, when it compares the value, the value (which
+/// any matching element's attribute contains, whatever the operator).
+fn attr_test(inner: &str) -> Option<(&str, Option<&str>)> {
+    let inner = inner.trim();
+    let name = ident_prefix(inner)?;
+    let rest = inner[name.len()..].trim_start();
+    if rest.is_empty() {
+        return Some((name, None));
+    }
+    let rest = rest.trim_start_matches(['~', '|', '^', '$', '*']);
+    let Some(rest) = rest.strip_prefix('=') else {
+        return Some((name, None));
+    };
+    let rest = rest.trim_start();
+    let (value, tail) = match rest.chars().next() {
+        Some(q @ ('"' | '\'')) => {
+            let end = rest[1..].find(q)?;
+            (&rest[1..1 + end], &rest[2 + end..])
+        }
+        _ => {
+            let v = ident_prefix(rest)?;
+            (v, &rest[v.len()..])
+        }
+    };
+    // What may follow is a case flag.
+    let flag_ok = matches!(tail.trim(), "" | "i" | "I" | "s" | "S");
+    Some((name, flag_ok.then_some(value)))
+}
+
+/// Does `hay` contain `needle` (lowercase), ignoring ASCII case?
+fn contains_ignore_ascii_case(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
 /// The CSS identifier at the start of `s`, if any.
@@ -257,18 +318,31 @@ mod tests {
         assert_eq!(key("header#masthead"), Some(vec![Id("masthead".into())]));
         assert_eq!(key(".a .b-c"), Some(vec![Class("b-c".into())]));
         assert_eq!(key("ins.adsbygoogle"), Some(vec![Class("adsbygoogle".into())]));
+        let av = |n: &str, v: &str| AttrValue(LocalName::from(n), v.into());
         assert_eq!(
             key("[role=navigation], menu"),
-            Some(vec![Attr(LocalName::from("role")), Tag(LocalName::from("menu"))])
+            Some(vec![av("role", "navigation"), Tag(LocalName::from("menu"))])
         );
         assert_eq!(
             key("[style*='display: none']"),
-            Some(vec![Attr(LocalName::from("style"))])
+            Some(vec![av("style", "display: none")])
         );
         assert_eq!(
             key(r#"script[type="application/ld+json" i]"#),
-            Some(vec![Attr(LocalName::from("type"))])
+            Some(vec![av("type", "application/ld+json")])
         );
+        assert_eq!(
+            key(r#"[class*="Author" i] > a"#),
+            Some(vec![Tag(LocalName::from("a"))])
+        );
+        assert_eq!(key(r#"a[rel~="author"]"#), Some(vec![av("rel", "author")]));
+        assert_eq!(
+            key("[itemprop~=datePublished]"),
+            Some(vec![av("itemprop", "datepublished")])
+        );
+        assert_eq!(key("[hidden]"), Some(vec![Attr(LocalName::from("hidden"))]));
+        assert_eq!(key("nav[aria-label]"), Some(vec![Tag(LocalName::from("nav"))]));
+        assert_eq!(key("[data-x = 'a]b' s]"), Some(vec![av("data-x", "a]b")]));
         assert_eq!(
             key(".hidden:not([class*='sm:']):not([class*='md:'])"),
             Some(vec![Class("hidden".into())])
