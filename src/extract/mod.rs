@@ -398,7 +398,13 @@ fn with_lead(html: &Html, roots: &mut Vec<ego_tree::NodeId>) {
 /// The standfirst before `root`: the nearest preceding element with a lead class token.
 fn find_lead(html: &Html, root: ego_tree::NodeId) -> Option<ego_tree::NodeId> {
     let root_node = html.tree.get(root)?;
-    let body_text = crate::text::collapse_ws(&crate::dom::inner_text(root_node));
+    // The body's text, read only once a candidate gets as far as the last test.
+    let body_text = std::cell::OnceCell::new();
+    let body_text = || {
+        body_text
+            .get_or_init(|| crate::text::collapse_ws(&crate::dom::inner_text(root_node)))
+            .as_str()
+    };
     let mut cur = root_node;
     for _ in 0..LEAD_MAX_LEVELS {
         let parent = cur.parent()?;
@@ -417,7 +423,10 @@ fn find_lead(html: &Html, root: ego_tree::NodeId) -> Option<ego_tree::NodeId> {
 
 /// The last standfirst-like element of a subtree (outermost when nested), if any: a
 /// depth-first search that visits later children first.
-fn lead_in(node: ego_tree::NodeRef<'_, scraper::Node>, body_text: &str) -> Option<ego_tree::NodeId> {
+fn lead_in<'t>(
+    node: ego_tree::NodeRef<'_, scraper::Node>,
+    body_text: &impl Fn() -> &'t str,
+) -> Option<ego_tree::NodeId> {
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
         if n.value().as_element().is_none() || limits::tick() {
@@ -431,7 +440,7 @@ fn lead_in(node: ego_tree::NodeRef<'_, scraper::Node>, body_text: &str) -> Optio
     None
 }
 
-fn is_lead(node: &ego_tree::NodeRef<'_, scraper::Node>, body_text: &str) -> bool {
+fn is_lead<'t>(node: &ego_tree::NodeRef<'_, scraper::Node>, body_text: &impl Fn() -> &'t str) -> bool {
     let ci = crate::dom::class_id(node);
     if !ci
         .split(|c: char| !c.is_alphanumeric())
@@ -451,7 +460,7 @@ fn is_lead(node: &ego_tree::NodeRef<'_, scraper::Node>, body_text: &str) -> bool
         return false;
     }
     let t = crate::text::collapse_ws(&crate::dom::inner_text(*node));
-    !body_text.contains(&t)
+    !body_text().contains(&t)
 }
 
 /// Among all elements matching the selectors (tried in order), the one with the most text.
