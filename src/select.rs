@@ -266,10 +266,17 @@ fn attr_test(inner: &str) -> Option<(&str, Option<&str>)> {
     Some((name, flag_ok.then_some(value)))
 }
 
-/// Does `hay` contain `needle` (lowercase), ignoring ASCII case?
+/// Does `hay` contain `needle` (lowercase), ignoring ASCII case? Linear in `hay` for the
+/// long values a hostile page may carry (a lowercased copy searched with memmem).
 fn contains_ignore_ascii_case(hay: &str, needle: &str) -> bool {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+    if n.is_empty() {
+        return true;
+    }
+    if h.len() <= 256 {
+        return h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n));
+    }
+    memchr::memmem::find(&h.to_ascii_lowercase(), n).is_some()
 }
 
 /// The CSS identifier at the start of `s`, if any.
@@ -308,6 +315,16 @@ mod tests {
 
     fn key(css: &str) -> Option<Vec<Key>> {
         list_keys(css)
+    }
+
+    #[test]
+    fn contains_ignores_ascii_case_short_and_long() {
+        assert!(contains_ignore_ascii_case("Post-Author x", "author"));
+        assert!(!contains_ignore_ascii_case("Post-Autho", "author"));
+        let long = format!("{}BreadCrumb", "a".repeat(1000));
+        assert!(contains_ignore_ascii_case(&long, "breadcrumb"));
+        assert!(!contains_ignore_ascii_case(&long, "breadcrumbs"));
+        assert!(contains_ignore_ascii_case("", ""));
     }
 
     #[test]
