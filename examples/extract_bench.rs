@@ -1,5 +1,5 @@
 //! Extraction speed on saved pages, `process()` alone: `cargo run --release --example
-//! extract_bench -- [--rounds N] [--dump FILE] SET...` where a SET is an evaluation set's
+//! extract_bench -- [--rounds N] [--dump FILE] [--parse-only] SET...` where a SET is an evaluation set's
 //! directory (`pages/<id>.html[.gz]` + `gold.jsonl`, whose `url`s are passed as the eval
 //! passes them), e.g. `../shared/eval/wcxb-articles-dev`.
 //!
@@ -8,10 +8,12 @@
 //! round: pages per CPU-second (the process's user + system time over the round), the
 //! median wall milliseconds per page, and a fingerprint of every result (record JSON or
 //! error text), which must not change when a change is meant to keep the output the same.
-//! `--dump FILE` writes each page's result as one JSON line, for a diff.
+//! `--dump FILE` writes each page's result as one JSON line, for a diff. `--parse-only`
+//! times what every extraction starts with, decoding and the bounded html5ever parse
+//! (`newsharvest::parse::document`), and nothing else: the floor under `process()`.
 
 use newsharvest::hash::{fnv1a, mix};
-use newsharvest::{process, Options, Page, Rules};
+use newsharvest::{parse, process, Options, Page, Rules};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -60,18 +62,20 @@ fn collect(set: &Path, out: &mut Vec<(PathBuf, Option<String>)>) -> anyhow::Resu
 fn main() -> anyhow::Result<()> {
     let mut rounds = 3usize;
     let mut dump: Option<PathBuf> = None;
+    let mut parse_only = false;
     let mut paths = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--rounds" => rounds = args.next().and_then(|v| v.parse().ok()).unwrap_or(3),
             "--dump" => dump = args.next().map(PathBuf::from),
+            "--parse-only" => parse_only = true,
             _ => collect(Path::new(&a), &mut paths)?,
         }
     }
     anyhow::ensure!(
         !paths.is_empty(),
-        "usage: extract_bench [--rounds N] [--dump FILE] SET..."
+        "usage: extract_bench [--rounds N] [--dump FILE] [--parse-only] SET..."
     );
     let pages: Vec<(PathBuf, Option<String>, Vec<u8>)> = paths
         .into_iter()
@@ -94,6 +98,13 @@ fn main() -> anyhow::Result<()> {
                 content_language: None,
             };
             let t0 = std::time::Instant::now();
+            if parse_only {
+                let text = newsharvest::decode::decode_html(page.bytes, None).text;
+                let nodes = parse::document(&text, &opts.limits).map_or(0, |h| h.tree.nodes().len());
+                ms.push(t0.elapsed().as_secs_f64() * 1000.0);
+                hash = mix(hash ^ nodes as u64);
+                continue;
+            }
             let res = process(&page, &rules, &opts);
             ms.push(t0.elapsed().as_secs_f64() * 1000.0);
             let line = match res {
