@@ -52,9 +52,11 @@ impl Keys {
     }
 
     /// Does the element have one of the keys? Names compare as interned atoms; ids and
-    /// classes without case, a looser test than the selector's own (which can only let
-    /// more elements through to the full match). Outside the HTML namespace (SVG keeps
-    /// `clipPath` as written) tag and attribute names compare without case too.
+    /// classes as written, as scraper matches them (its matching context is always in
+    /// no-quirks mode); attribute values without ASCII case, a looser test than a
+    /// case-sensitive selector's (which can only let more elements through to the full
+    /// match). Outside the HTML namespace (SVG keeps `clipPath` as written) tag and
+    /// attribute names compare without case too.
     fn any_holds(&self, e: &Element) -> bool {
         let html = e.name.ns == ns!(html);
         let same = |a: &LocalName, b: &LocalName| a == b || (!html && a.eq_ignore_ascii_case(b));
@@ -79,10 +81,8 @@ impl Keys {
                     && !self.classes.is_empty()
                     && value
                         .split_ascii_whitespace()
-                        .any(|t| self.classes.iter().any(|c| t.eq_ignore_ascii_case(c))))
-                || (*n == local_name!("id")
-                    && !self.ids.is_empty()
-                    && self.ids.iter().any(|i| value.eq_ignore_ascii_case(i)))
+                        .any(|t| self.classes.iter().any(|c| t == c)))
+                || (*n == local_name!("id") && self.ids.iter().any(|i| **value == **i))
         })
     }
 }
@@ -176,9 +176,6 @@ fn split_top(s: &str, at: impl Fn(char) -> bool) -> Vec<&str> {
 /// an attribute name, else a tag name. `None` when it has none, or when the text uses
 /// escapes or namespaces (read conservatively: no key).
 fn selector_key(complex: &str) -> Option<Key> {
-    if complex.contains(['\\', '|']) {
-        return None;
-    }
     let compound = split_top(complex, |c| c.is_whitespace() || matches!(c, '>' | '+' | '~'))
         .into_iter()
         .rev()
@@ -203,13 +200,17 @@ fn selector_key(complex: &str) -> Option<Key> {
             '[' => {
                 let after = skip_group(rest, '[', ']')?;
                 let inner = &rest[1..rest.len() - after.len() - 1];
-                match attr_test(inner)? {
-                    (name, Some(value)) => {
+                // An escaped or namespaced attribute name (`xml\:lang`, `xlink|href`) is
+                // read as no key; the rest of the compound still gives one.
+                match attr_test(inner) {
+                    _ if inner.contains(['\\', '|']) => {}
+                    Some((name, Some(value))) => {
                         attr_value.get_or_insert((name, value));
                     }
-                    (name, None) => {
+                    Some((name, None)) => {
                         attr.get_or_insert(name);
                     }
+                    None => {}
                 }
                 rest = after;
             }
@@ -336,6 +337,7 @@ mod tests {
         assert_eq!(key(".a .b-c"), Some(vec![Class("b-c".into())]));
         assert_eq!(key("ins.adsbygoogle"), Some(vec![Class("adsbygoogle".into())]));
         let av = |n: &str, v: &str| AttrValue(LocalName::from(n), v.into());
+        let tag_key = |n: &str| Tag(LocalName::from(n));
         assert_eq!(
             key("[role=navigation], menu"),
             Some(vec![av("role", "navigation"), Tag(LocalName::from("menu"))])
@@ -371,7 +373,16 @@ mod tests {
         assert_eq!(key("a[href] + *"), None);
         assert_eq!(key(":is(.a, .b)"), None);
         assert_eq!(key("h1, *"), None);
-        assert_eq!(key(r"html[xml\:lang]"), None);
+        assert_eq!(
+            key(r"html[lang], html[xml\:lang]"),
+            Some(vec![tag_key("html"), tag_key("html")])
+        );
+        assert_eq!(key(r"[xml\:lang]"), None);
+        assert_eq!(key(r"a\:b"), None);
+        assert_eq!(key(r".a\:b"), None);
+        assert_eq!(key(r"svg|rect"), None);
+        assert_eq!(key(r"[xlink|href]"), None);
+        assert_eq!(key(r"[xlink|href].x"), Some(vec![Class("x".into())]));
         assert_eq!(key("[data-ad]"), Some(vec![Attr(LocalName::from("data-ad"))]));
         assert_eq!(key("ARTICLE  >  P"), Some(vec![Tag(LocalName::from("p"))]));
     }

@@ -72,12 +72,12 @@ pub fn apply_dom_rules(
                 remove.push((node.id(), rule_idx));
                 continue;
             }
-            let mut kids: Vec<_> = node
-                .children()
-                .filter(|c| c.value().is_element() || c.id() == root.id())
-                .collect();
-            kids.reverse();
-            stack.extend(kids);
+            // Children in reverse, so that they come off the stack in document order.
+            stack.extend(
+                node.children()
+                    .rev()
+                    .filter(|c| c.value().is_element() || c.id() == root.id()),
+            );
         }
     }
     for (id, idx) in &remove {

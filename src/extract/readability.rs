@@ -413,9 +413,8 @@ pub fn conditional_clean(html: &Html, roots: &[NodeId]) -> Vec<NodeId> {
                 remove.push(node.id());
                 continue;
             }
-            let mut kids: Vec<_> = node.children().collect();
-            kids.reverse();
-            stack.extend(kids);
+            // Children in reverse, so that they come off the stack in document order.
+            stack.extend(node.children().rev());
         }
     }
     remove
