@@ -945,9 +945,14 @@ fn date_around(
                 .filter(|t| !t.is_empty())
                 .take(HEADLINE_DATE_TEXTS)
                 .find_map(|t| {
-                    let (start, _, d) = dates::find_date_span(&t)?;
                     let short = t.chars().count() <= MAX_DATE_TEXT_CHARS;
-                    let dateline = start == 0 && t.starts_with(|c: char| c.is_ascii_digit());
+                    let opens_with_digit = t.starts_with(|c: char| c.is_ascii_digit());
+                    // A long text counts only as a dateline: no need to search it otherwise.
+                    if !short && !opens_with_digit {
+                        return None;
+                    }
+                    let (start, _, d) = dates::find_date_span(&t)?;
+                    let dateline = start == 0 && opens_with_digit;
                     ((short || dateline) && dates::is_plausible(&d, now)).then_some(d.iso)
                 })
         };
