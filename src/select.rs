@@ -7,6 +7,7 @@
 //! exactly what its `Selector` matches, in the same order.
 
 use html5ever::{local_name, ns, LocalName};
+use rustc_hash::FxHashSet;
 use scraper::node::Element;
 use scraper::{ElementRef, Html, Selector};
 
@@ -94,15 +95,35 @@ pub struct Sel {
     /// One key per selector of the list; `None` when some selector has none (it may match
     /// any element, so every element gets the full match).
     keys: Option<Keys>,
+    /// Per selector of the list, its key and what it needs the document to have; `None`
+    /// when the list is not read that way (escapes: the split could differ from the parser's).
+    parts: Option<Vec<(Option<Key>, Vec<Need>)>>,
+}
+
+/// How to walk a document for a selector list, after looking at the document's keys.
+enum Plan {
+    /// No selector of the list can match anything there.
+    Nothing,
+    /// With the list's own keys.
+    All,
+    /// With the keys of the selectors that can match.
+    Keys(Option<Keys>),
 }
 
 impl Sel {
     /// Compile a selector list; the error is scraper's, as text.
     pub fn parse(css: &str) -> Result<Sel, String> {
         let selector = Selector::parse(css).map_err(|e| e.to_string())?;
+        let parts = (!css.contains('\\')).then(|| {
+            split_top(css, |c| c == ',')
+                .into_iter()
+                .map(|complex| (selector_key(complex.trim()), selector_needs(complex.trim())))
+                .collect()
+        });
         Ok(Sel {
             selector,
             keys: list_keys(css).map(Keys::new),
+            parts,
         })
     }
 
@@ -128,6 +149,49 @@ impl Sel {
     /// Does the element match the selector list?
     pub fn matches(&self, el: &ElementRef<'_>) -> bool {
         self.may_match(el.value()) && self.selector.matches(el)
+    }
+
+    /// [`Sel::select`] with the selectors that `doc` rules out left aside: none walks
+    /// nothing, some walk with the keys of the others.
+    pub fn select_in<'a>(
+        &'a self,
+        html: &'a Html,
+        doc: &DocKeys<'_>,
+    ) -> impl Iterator<Item = ElementRef<'a>> + 'a {
+        let plan = self.plan(doc);
+        let nodes = (!matches!(plan, Plan::Nothing)).then(|| html.tree.nodes());
+        nodes.into_iter().flatten().filter_map(move |node| {
+            let el = ElementRef::wrap(node)?;
+            let may = match &plan {
+                Plan::Keys(keys) => keys.as_ref().is_none_or(|k| k.any_holds(el.value())),
+                _ => self.may_match(el.value()),
+            };
+            (may && node.parent().is_some() && self.selector.matches(&el)).then_some(el)
+        })
+    }
+
+    fn plan(&self, doc: &DocKeys<'_>) -> Plan {
+        let Some(parts) = &self.parts else {
+            return Plan::All;
+        };
+        let alive: Vec<&Option<Key>> = parts
+            .iter()
+            .filter(|(_, needs)| needs.iter().all(|n| doc.has(n)))
+            .map(|(key, _)| key)
+            .collect();
+        if alive.is_empty() {
+            Plan::Nothing
+        } else if alive.len() == parts.len() {
+            Plan::All
+        } else {
+            Plan::Keys(
+                alive
+                    .into_iter()
+                    .cloned()
+                    .collect::<Option<Vec<Key>>>()
+                    .map(Keys::new),
+            )
+        }
     }
 
     /// The elements of the document that match, in the order and with the rule of
@@ -172,18 +236,31 @@ fn split_top(s: &str, at: impl Fn(char) -> bool) -> Vec<&str> {
     parts
 }
 
-/// The key of one complex selector: from its rightmost compound, an id, else a class, else
-/// an attribute name, else a tag name. `None` when it has none, or when the text uses
-/// escapes or namespaces (read conservatively: no key).
-fn selector_key(complex: &str) -> Option<Key> {
-    let compound = split_top(complex, |c| c.is_whitespace() || matches!(c, '>' | '+' | '~'))
+/// The simple selectors of one compound that can be read as keys (outside parentheses).
+#[derive(Default)]
+struct Parts<'s> {
+    tag: Option<&'s str>,
+    ids: Vec<&'s str>,
+    classes: Vec<&'s str>,
+    attrs: Vec<&'s str>,
+    attr_values: Vec<(&'s str, &'s str)>,
+}
+
+/// The compounds of one complex selector, left to right.
+fn compounds(complex: &str) -> Vec<&str> {
+    split_top(complex, |c| c.is_whitespace() || matches!(c, '>' | '+' | '~'))
         .into_iter()
-        .rev()
-        .find(|p| !p.is_empty())?;
-    let (mut id, mut class, mut attr, mut attr_value, mut tag) = (None, None, None, None, None);
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// Read one compound. `None` when it uses escapes or namespaces outside brackets, or
+/// anything else this reader does not know (read conservatively: no key).
+fn compound_parts(compound: &str) -> Option<Parts<'_>> {
+    let mut parts = Parts::default();
     let mut rest = compound;
     if let Some(name) = ident_prefix(rest) {
-        tag = Some(name);
+        parts.tag = Some(name);
         rest = &rest[name.len()..];
     }
     while let Some(c) = rest.chars().next() {
@@ -191,9 +268,9 @@ fn selector_key(complex: &str) -> Option<Key> {
             '#' | '.' => {
                 let name = ident_prefix(&rest[1..])?;
                 if c == '#' {
-                    id.get_or_insert(name);
+                    parts.ids.push(name);
                 } else {
-                    class.get_or_insert(name);
+                    parts.classes.push(name);
                 }
                 rest = &rest[1 + name.len()..];
             }
@@ -204,12 +281,8 @@ fn selector_key(complex: &str) -> Option<Key> {
                 // read as no key; the rest of the compound still gives one.
                 match attr_test(inner) {
                     _ if inner.contains(['\\', '|']) => {}
-                    Some((name, Some(value))) => {
-                        attr_value.get_or_insert((name, value));
-                    }
-                    Some((name, None)) => {
-                        attr.get_or_insert(name);
-                    }
+                    Some((name, Some(value))) => parts.attr_values.push((name, value)),
+                    Some((name, None)) => parts.attrs.push(name),
                     None => {}
                 }
                 rest = after;
@@ -227,11 +300,129 @@ fn selector_key(complex: &str) -> Option<Key> {
             _ => return None,
         }
     }
-    id.map(|s| Key::Id(s.to_string()))
-        .or_else(|| class.map(|s| Key::Class(s.to_string())))
-        .or_else(|| attr_value.map(|(n, v)| Key::AttrValue(lower_name(n), v.to_ascii_lowercase())))
-        .or_else(|| tag.map(|s| Key::Tag(lower_name(s))))
-        .or_else(|| attr.map(|s| Key::Attr(lower_name(s))))
+    Some(parts)
+}
+
+/// The key of one complex selector: from its rightmost compound, an id, else a class, else
+/// an attribute value test, else a tag name, else an attribute name. `None` when it has
+/// none.
+fn selector_key(complex: &str) -> Option<Key> {
+    let parts = compound_parts(compounds(complex).pop()?)?;
+    let first = |v: &[&str]| v.first().map(|s| s.to_string());
+    first(&parts.ids)
+        .map(Key::Id)
+        .or_else(|| first(&parts.classes).map(Key::Class))
+        .or_else(|| {
+            parts
+                .attr_values
+                .first()
+                .map(|(n, v)| Key::AttrValue(lower_name(n), v.to_ascii_lowercase()))
+        })
+        .or_else(|| parts.tag.map(|s| Key::Tag(lower_name(s))))
+        .or_else(|| parts.attrs.first().map(|s| Key::Attr(lower_name(s))))
+}
+
+/// What one complex selector needs the document to have somewhere: the classes, ids and
+/// compared attribute values of all its compounds (every compound of a match matches some
+/// element). Tag and attribute names are not asked for: nearly every page has the common
+/// ones.
+fn selector_needs(complex: &str) -> Vec<Need> {
+    let mut needs = Vec::new();
+    for parts in compounds(complex).into_iter().filter_map(compound_parts) {
+        needs.extend(parts.ids.iter().map(|i| Need::Id(i.to_string())));
+        needs.extend(parts.classes.iter().map(|c| Need::Class(c.to_string())));
+        needs.extend(
+            parts
+                .attr_values
+                .iter()
+                .filter(|(n, _)| !NOT_INDEXED.iter().any(|x| x.eq_ignore_ascii_case(n)))
+                .map(|(_, v)| Need::Text(v.to_ascii_lowercase())),
+        );
+    }
+    needs
+}
+
+/// Something a selector needs the document to have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Need {
+    /// An element with this id (as written).
+    Id(String),
+    /// An element with this class (as written).
+    Class(String),
+    /// An attribute value containing this (lowercased) text.
+    Text(String),
+}
+
+/// Attributes whose values [`DocKeys`] does not keep (long, and never tested by a rule):
+/// a selector that compares one of them is never ruled out by the document.
+const NOT_INDEXED: &[&str] = &[
+    "href",
+    "src",
+    "srcset",
+    "sizes",
+    "style",
+    "d",
+    "points",
+    "transform",
+    "content",
+    "data-src",
+    "data-srcset",
+    "data-lazy-src",
+    "data-lazy-srcset",
+    "data-original",
+    "poster",
+    "action",
+    "integrity",
+    "onclick",
+    "onload",
+    "onerror",
+];
+
+/// What one document has, to rule whole selectors out before a walk: every class and id
+/// as written, and the lowercased values of the other attributes (but [`NOT_INDEXED`]).
+/// Read once per page; the tree may lose nodes afterwards (what it has then is a subset).
+pub struct DocKeys<'a> {
+    classes: FxHashSet<&'a str>,
+    ids: FxHashSet<&'a str>,
+    text: String,
+}
+
+impl<'a> DocKeys<'a> {
+    /// The keys of every element of the tree's arena.
+    pub fn of(html: &'a Html) -> DocKeys<'a> {
+        let mut doc = DocKeys {
+            classes: FxHashSet::default(),
+            ids: FxHashSet::default(),
+            text: String::new(),
+        };
+        for node in html.tree.nodes() {
+            let Some(e) = node.value().as_element() else {
+                continue;
+            };
+            for (name, value) in &e.attrs {
+                let n = &name.local;
+                if *n == local_name!("class") {
+                    doc.classes.extend(value.split_ascii_whitespace());
+                } else if *n == local_name!("id") {
+                    doc.ids.insert(value);
+                }
+                if !NOT_INDEXED.contains(&&**n) {
+                    doc.text.push_str(value);
+                    doc.text.push('\n');
+                }
+            }
+        }
+        doc.text.make_ascii_lowercase();
+        doc
+    }
+
+    fn has(&self, need: &Need) -> bool {
+        match need {
+            Need::Id(i) => self.ids.contains(i.as_str()),
+            Need::Class(c) => self.classes.contains(c.as_str()),
+            Need::Text(t) => memchr::memmem::find(self.text.as_bytes(), t.as_bytes()).is_some(),
+        }
+    }
 }
 
 fn lower_name(s: &str) -> LocalName {
@@ -406,6 +597,9 @@ mod tests {
                 "[class~=post]",
                 "#main .entry-content > p",
                 "html[lang], html[xml\\:lang]",
+                ".no-such-class a, [class*=entry] p",
+                "#no-such-id p, .no-such-class",
+                "[data-no-such*=value] span, [class*=\"CONTENT\" i] > p",
             ]
             .map(String::from),
         );
@@ -425,13 +619,37 @@ mod tests {
             };
             pages += 1;
             let html = Html::parse_document(&page);
+            let doc = DocKeys::of(&html);
             for (c, s) in &sels {
                 let ours: Vec<_> = s.select(&html).map(|e| e.id()).collect();
                 let theirs: Vec<_> = html.select(s.selector()).map(|e| e.id()).collect();
                 assert_eq!(ours, theirs, "{c}");
+                let pruned: Vec<_> = s.select_in(&html, &doc).map(|e| e.id()).collect();
+                assert_eq!(pruned, theirs, "{c} with the document's keys");
             }
         }
         assert!(pages > 5);
+    }
+
+    #[test]
+    fn document_keys_rule_out_selectors() {
+        let html = Html::parse_document(
+            r#"<div class="post Body" id="main"><p data-x="Hello World">a</p><a href="/AUTHOR">b</a></div>"#,
+        );
+        let doc = DocKeys::of(&html);
+        let possible = |css: &str| !matches!(Sel::parse(css).expect("selector").plan(&doc), Plan::Nothing);
+        assert!(possible(".post a"));
+        assert!(possible(".Body p"));
+        assert!(!possible(".body p"), "classes are matched as written");
+        assert!(possible("#main > p"));
+        assert!(!possible("#Main > p"));
+        assert!(possible("[data-x*='hello w' i]"));
+        assert!(!possible("[data-x*='goodbye']"));
+        assert!(possible("[href*=author i]"), "href is not kept: never ruled out");
+        assert!(!possible(".byline a, .author a"));
+        assert!(possible(".byline a, .post a"));
+        assert!(possible(r".a\:b"), "escapes: the list is not read");
+        assert!(possible(":is(.x) p"));
     }
 
     /// The quoted strings of a TOML line that parse as selectors.

@@ -5,7 +5,7 @@
 
 use super::{authors, dates};
 use crate::dom;
-use crate::select::Sel;
+use crate::select::{DocKeys, Sel};
 use crate::text::{collapse_ws, squash};
 use scraper::{ElementRef, Html};
 use serde_json::Value;
@@ -322,7 +322,14 @@ impl Metas {
 
 /// Collect the metadata of a page. `url` resolves relative links and gives a date fallback;
 /// `content_language` is the HTTP header.
-pub fn extract(html: &Html, url: Option<&url::Url>, content_language: Option<&str>) -> Metadata {
+///
+/// `doc` is [`DocKeys::of`] the same `html`: the selectors it rules out are not walked.
+pub fn extract(
+    html: &Html,
+    doc: &DocKeys<'_>,
+    url: Option<&url::Url>,
+    content_language: Option<&str>,
+) -> Metadata {
     let metas = Metas::collect(html);
     let ld = JsonLd::collect(html);
     let mut md = Metadata::default();
@@ -401,13 +408,13 @@ pub fn extract(html: &Html, url: Option<&url::Url>, content_language: Option<&st
         break;
     }
     if md.authors.is_empty() {
-        md.authors = authors::normalize_authors(&rel_authors(html));
+        md.authors = authors::normalize_authors(&rel_authors(html, doc));
     }
     if md.authors.is_empty() {
         md.authors = byline_scan(html);
     }
     if md.authors.is_empty() {
-        md.authors = authors::normalize_authors(&class_authors(html));
+        md.authors = authors::normalize_authors(&class_authors(html, doc));
     }
     if md.authors.is_empty() {
         md.authors = author_link(html);
@@ -464,13 +471,13 @@ pub fn extract(html: &Html, url: Option<&url::Url>, content_language: Option<&st
             ]),
             "meta",
         ),
-        (time_value(html, true), "time"),
+        (time_value(html, doc, true), "time"),
     ])
     .or_else(|| {
         let d = url.and_then(|u| dates::date_from_url(u.as_str()))?;
         dates::is_plausible(&d, now).then_some((d.iso, "url"))
     })
-    .or_else(|| text_date(html, now).map(|d| (d, "text")))
+    .or_else(|| text_date(html, doc, now).map(|d| (d, "text")))
     .or_else(|| {
         // A listing's h1 ("Archive for Politics") sits above other articles' dates.
         let listing = md
@@ -503,7 +510,7 @@ pub fn extract(html: &Html, url: Option<&url::Url>, content_language: Option<&st
             ]),
             "meta",
         ),
-        (time_value(html, false), "time"),
+        (time_value(html, doc, false), "time"),
     ]);
 
     md.language = HTML_LANG
@@ -571,7 +578,7 @@ pub fn extract(html: &Html, url: Option<&url::Url>, content_language: Option<&st
     md.tags = tags;
     md.breadcrumbs_from_jsonld = !ld.breadcrumbs.is_empty();
     md.breadcrumbs = if ld.breadcrumbs.is_empty() {
-        dom_breadcrumbs(html)
+        dom_breadcrumbs(html, doc)
     } else {
         ld.breadcrumbs.clone()
     };
@@ -582,13 +589,13 @@ pub fn extract(html: &Html, url: Option<&url::Url>, content_language: Option<&st
 /// Texts of the author elements: the first match and the matches that look like it (same
 /// tag and class), so a byline's several `rel=author` links are kept but a "related
 /// authors" box elsewhere is not.
-fn rel_authors(html: &Html) -> Vec<String> {
+fn rel_authors(html: &Html, doc: &DocKeys<'_>) -> Vec<String> {
     let mut out = Vec::new();
     let mut shape: Option<(String, String)> = None;
     // The byline around the first match: its largest ancestor still short enough to be a
     // byline. Later matches count only inside it (not a list of other articles' authors).
     let mut group: Option<ego_tree::NodeId> = None;
-    for e in REL_AUTHOR.select(html) {
+    for e in REL_AUTHOR.select_in(html, doc) {
         let Some(t) = dom::short_inner_text(*e, MAX_BYLINE_CHARS) else {
             continue;
         };
@@ -632,9 +639,9 @@ fn byline_group(e: ego_tree::NodeRef<'_, scraper::Node>) -> ego_tree::NodeId {
 
 /// Author names in elements marked as such (`itemprop=author`, `author-name`,
 /// `byline-name`, `byline` classes), when no label or metadata names them.
-fn class_authors(html: &Html) -> Vec<String> {
+fn class_authors(html: &Html, doc: &DocKeys<'_>) -> Vec<String> {
     AUTHOR_ELEMENT
-        .select(html)
+        .select_in(html, doc)
         .filter_map(|e| dom::short_inner_text(*e, MAX_AUTHOR_ELEMENT_CHARS))
         .find(|t| !t.is_empty())
         .into_iter()
@@ -869,9 +876,9 @@ fn absolutize(base: Option<&url::Url>, href: &str) -> Option<String> {
     }
 }
 
-fn time_value(html: &Html, published: bool) -> Option<String> {
+fn time_value(html: &Html, doc: &DocKeys<'_>, published: bool) -> Option<String> {
     let mut fallback = None;
-    for t in TIME.select(html) {
+    for t in TIME.select_in(html, doc) {
         let e = t.value();
         let prop = e.attr("itemprop").unwrap_or("").to_lowercase();
         let class = e.attr("class").unwrap_or("").to_lowercase();
@@ -898,8 +905,8 @@ fn time_value(html: &Html, published: bool) -> Option<String> {
     fallback
 }
 
-fn text_date(html: &Html, now: chrono::DateTime<chrono::Utc>) -> Option<String> {
-    for e in DATE_TEXT.select(html).take(200) {
+fn text_date(html: &Html, doc: &DocKeys<'_>, now: chrono::DateTime<chrono::Utc>) -> Option<String> {
+    for e in DATE_TEXT.select_in(html, doc).take(200) {
         let Some(t) = dom::short_inner_text(*e, MAX_BYLINE_CHARS) else {
             continue;
         };
@@ -980,10 +987,10 @@ fn date_around(
     first_date(&mut preceding)
 }
 
-fn dom_breadcrumbs(html: &Html) -> Vec<String> {
+fn dom_breadcrumbs(html: &Html, doc: &DocKeys<'_>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut seen_parent = None;
-    for e in BREADCRUMB.select(html) {
+    for e in BREADCRUMB.select_in(html, doc) {
         // Only one breadcrumb trail: the first container that yields items.
         let container = e.ancestors().find(|a| {
             ElementRef::wrap(*a).is_some_and(|el| {
@@ -1311,6 +1318,11 @@ fn breadcrumb_names(v: &Value) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`super::extract`] with the document's keys read from the same page.
+    fn extract(html: &Html, url: Option<&url::Url>, content_language: Option<&str>) -> Metadata {
+        super::extract(html, &DocKeys::of(html), url, content_language)
+    }
 
     fn md(html: &str) -> Metadata {
         extract(

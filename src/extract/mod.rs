@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::limits::{self, Limits};
 use crate::model::{Article, Extraction, Page};
 use crate::rules::{Rules, SiteRule};
-use crate::select::Sel;
+use crate::select::{DocKeys, Sel};
 use crate::text;
 use render::Block;
 use scraper::{ElementRef, Html};
@@ -105,7 +105,8 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
     let decoded = decode::decode_html(page.bytes, page.content_type);
     let url = page.url.and_then(|u| url::Url::parse(u).ok());
     let html = parse(&decoded.text, &opts.limits)?;
-    let md = metadata::extract(&html, url.as_ref(), page.content_language);
+    let doc = DocKeys::of(&html);
+    let md = metadata::extract(&html, &doc, url.as_ref(), page.content_language);
     limits::check()?;
     if let Some(info) = info {
         info.links = metadata::LINKS
@@ -127,7 +128,7 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
     let host = url.as_ref().and_then(|u| u.host_str()).map(str::to_lowercase);
     let rule = host.as_deref().and_then(|h| rules.site_for_host(h)).or_else(|| {
         rules.themes.iter().find(|t| match &t.fingerprint_any {
-            Some(any) => any.select(&html).next().is_some(),
+            Some(any) => any.select_in(&html, &doc).next().is_some(),
             None => t.fingerprint.iter().any(|s| s.select(&html).next().is_some()),
         })
     });
