@@ -10,8 +10,11 @@
 
 #[path = "common/bench_args.rs"]
 mod bench_args;
+#[path = "common/cpu.rs"]
+mod cpu;
 
 use bench_args::BenchArgs;
+use cpu::cpu_seconds;
 use newsharvest::crawl::engine::DiscardSink;
 use newsharvest::crawl::fetch::ResolveRule;
 use newsharvest::crawl::{self, CrawlConfig, Stats};
@@ -20,17 +23,6 @@ use newsharvest::Rules;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::watch;
-
-/// User + system CPU seconds of this process.
-fn cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return 0.0;
-    };
-    let after = stat.rsplit(')').next().unwrap_or("");
-    let f: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-    (ticks(11) + ticks(12)) / 100.0
-}
 
 fn peak_rss_mib() -> f64 {
     newsharvest::eval::peak_rss_kib().map_or(0.0, |kib| kib as f64 / 1024.0)

@@ -12,21 +12,14 @@
 //! times what every extraction starts with, decoding and the bounded html5ever parse
 //! (`newsharvest::parse::document`), and nothing else: the floor under `process()`.
 
+#[path = "common/cpu.rs"]
+mod cpu;
+
+use cpu::cpu_seconds;
 use newsharvest::hash::{fnv1a, mix};
 use newsharvest::{parse, process, Options, Page, Rules};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-
-/// User + system CPU seconds of this process.
-fn cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return 0.0;
-    };
-    let after = stat.rsplit(')').next().unwrap_or("");
-    let f: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-    (ticks(11) + ticks(12)) / 100.0
-}
 
 fn read_page(path: &Path) -> std::io::Result<Vec<u8>> {
     let raw = std::fs::read(path)?;

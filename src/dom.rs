@@ -608,15 +608,7 @@ mod tests {
             "<div> <a href='javascript:void(0)'> x <a href='#'> y</a></a><script>var a, b;</script> z</div>".into(),
             "<a href=' #t'>  <b> lead</b> </a><p>x<a href='/u'> <i> </i>u</a></p><template><p>t, u</p></template>".into(),
         ];
-        for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures"))
-            .into_iter()
-            .flatten()
-        {
-            if let Ok(page) = std::fs::read_to_string(entry.expect("fixture entry").path().join("page.html"))
-            {
-                pages.push(page);
-            }
-        }
+        pages.extend(crate::fixture_pages());
         let same = |a: TextStats, b: TextStats| {
             (a.chars, a.link_chars, a.commas, a.hash_link_chars)
                 == (b.chars, b.link_chars, b.commas, b.hash_link_chars)

@@ -55,6 +55,24 @@ pub use limits::Limits;
 pub use model::{Article, Page, Record};
 pub use rules::Rules;
 
+/// The `page.html` of every fixture, for the tests that check a faster way of computing
+/// something against the plain one on real-shaped pages.
+#[cfg(test)]
+pub(crate) fn fixture_pages() -> Vec<String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .expect("fixtures/")
+        .filter_map(|e| e.ok().map(|e| e.path().join("page.html")))
+        .collect();
+    paths.sort();
+    let pages: Vec<String> = paths
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect();
+    assert!(pages.len() > 5, "{} fixture pages", pages.len());
+    pages
+}
+
 /// A scratch directory for one test module, unique to this test process.
 #[cfg(test)]
 pub(crate) fn test_dir(name: &str) -> std::path::PathBuf {

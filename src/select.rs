@@ -608,16 +608,7 @@ mod tests {
             .filter_map(|c| Sel::parse(&c).ok().map(|s| (c, s)))
             .collect();
         assert!(sels.len() > 100, "{} selectors", sels.len());
-        let mut pages = 0;
-        for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures"))
-            .into_iter()
-            .flatten()
-        {
-            let Ok(page) = std::fs::read_to_string(entry.expect("fixture entry").path().join("page.html"))
-            else {
-                continue;
-            };
-            pages += 1;
+        for page in crate::fixture_pages() {
             let html = Html::parse_document(&page);
             let doc = DocKeys::of(&html);
             for (c, s) in &sels {
@@ -628,7 +619,6 @@ mod tests {
                 assert_eq!(pruned, theirs, "{c} with the document's keys");
             }
         }
-        assert!(pages > 5);
     }
 
     #[test]

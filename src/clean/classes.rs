@@ -108,14 +108,7 @@ mod tests {
         ]
         .map(String::from)
         .to_vec();
-        for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures"))
-            .into_iter()
-            .flatten()
-        {
-            let Ok(page) = std::fs::read_to_string(entry.expect("fixture entry").path().join("page.html"))
-            else {
-                continue;
-            };
+        for page in crate::fixture_pages() {
             let html = scraper::Html::parse_document(&page);
             for n in html.tree.nodes() {
                 if n.value().is_element() {
