@@ -216,59 +216,7 @@ impl TextStats {
 
 /// Text statistics of a node's subtree, skipping non-content elements.
 pub fn text_stats(node: NodeRef<'_, Node>) -> TextStats {
-    let mut st = TextStats::default();
-    let mut last_space = true;
-    // An iterative walk (pages nest thousands deep): the subtree being skipped, and the
-    // outermost link with its kind (1: in-page `#` link, 2: other link).
-    let mut skipping: Option<NodeId> = None;
-    let mut link: Option<(NodeId, u8)> = None;
-    for edge in node.traverse() {
-        match edge {
-            Edge::Open(n) if skipping.is_none() => match n.value() {
-                Node::Text(t) => {
-                    let in_link = link.map_or(0, |l| l.1);
-                    for c in t.chars() {
-                        if text::is_space(c) {
-                            if !last_space {
-                                last_space = true;
-                                count_char(&mut st, in_link);
-                            }
-                        } else {
-                            last_space = false;
-                            count_char(&mut st, in_link);
-                            if c == ',' || c == '،' || c == '，' {
-                                st.commas += 1;
-                            }
-                        }
-                    }
-                }
-                Node::Element(e) => {
-                    if is_non_content_name(&e.name.local) {
-                        skipping = Some(n.id());
-                    } else if link.is_none()
-                        && e.name.local == local_name!("a")
-                        && !e
-                            .attr("href")
-                            .is_some_and(|h| h.trim_start().starts_with("javascript:"))
-                    {
-                        let hash = e.attr("href").is_some_and(|h| h.trim_start().starts_with('#'));
-                        link = Some((n.id(), if hash { 1 } else { 2 }));
-                    }
-                }
-                // Documents and fragments are not content nodes: nothing under them counts.
-                _ => skipping = Some(n.id()),
-            },
-            Edge::Close(n) => {
-                if skipping == Some(n.id()) {
-                    skipping = None;
-                } else if link.is_some_and(|l| l.0 == n.id()) {
-                    link = None;
-                }
-            }
-            Edge::Open(_) => {}
-        }
-    }
-    st
+    summarize(node, |_, _| {}).st
 }
 
 /// The position of a node in its tree's arena (`Tree::nodes` order, from 1). ego-tree keeps
@@ -413,6 +361,68 @@ fn link_kind(e: &scraper::node::Element) -> u8 {
     }
 }
 
+/// The summary of a subtree, by one iterative walk (pages nest thousands deep) that also
+/// hands `visit` the summary of every node it completes. The insides of non-content
+/// elements are not walked (their text never counts); documents and fragments count
+/// nothing, but their children are summarized.
+fn summarize(root: NodeRef<'_, Node>, mut visit: impl FnMut(NodeId, &Summary)) -> Summary {
+    let mut stack: Vec<Acc> = Vec::new();
+    let mut last = Summary::default();
+    let mut skipping: Option<NodeId> = None;
+    for edge in root.traverse() {
+        match edge {
+            Edge::Open(_) if skipping.is_some() => {}
+            Edge::Open(n) => match n.value() {
+                Node::Text(t) => {
+                    let sum = text_summary(t);
+                    if let Some(top) = stack.last_mut() {
+                        top.add(&sum);
+                    }
+                    visit(n.id(), &sum);
+                    last = sum;
+                }
+                Node::Element(e) => {
+                    let skip = is_non_content_name(&e.name.local);
+                    if skip {
+                        skipping = Some(n.id());
+                    }
+                    stack.push(Acc {
+                        id: n.id(),
+                        kind: link_kind(e),
+                        skip,
+                        sum: Summary::default(),
+                        last_space: true,
+                    });
+                }
+                _ => stack.push(Acc {
+                    id: n.id(),
+                    kind: 0,
+                    skip: true,
+                    sum: Summary::default(),
+                    last_space: true,
+                }),
+            },
+            Edge::Close(n) => {
+                if skipping.is_some_and(|s| s != n.id()) {
+                    continue;
+                }
+                skipping = None;
+                if stack.last().is_some_and(|a| a.id == n.id()) {
+                    if let Some(acc) = stack.pop() {
+                        let sum = acc.finish();
+                        if let Some(top) = stack.last_mut() {
+                            top.add(&sum);
+                        }
+                        visit(n.id(), &sum);
+                        last = sum;
+                    }
+                }
+            }
+        }
+    }
+    last
+}
+
 /// [`text_stats`] of every node of a tree at once, computed in one bottom-up walk, for the
 /// stages that ask it of many nested nodes (each ask would walk the subtree again). It
 /// borrows the tree, so the tree cannot change while the table is in use. A node the
@@ -431,50 +441,12 @@ impl<'a> StatsTable<'a> {
     /// The table of the subtrees under these nodes.
     pub fn build_under(html: &'a Html, roots: &[NodeId]) -> StatsTable<'a> {
         let mut entries = vec![Summary::default(); html.tree.nodes().len() + 1];
-        let mut stack: Vec<Acc> = Vec::new();
         for root in roots.iter().filter_map(|r| html.tree.get(*r)) {
-            for edge in root.traverse() {
-                match edge {
-                    Edge::Open(n) => match n.value() {
-                        Node::Text(t) => {
-                            let sum = text_summary(t);
-                            if let Some(top) = stack.last_mut() {
-                                top.add(&sum);
-                            }
-                            if let Some(e) = entries.get_mut(node_index(n.id())) {
-                                *e = sum;
-                            }
-                        }
-                        Node::Element(e) => stack.push(Acc {
-                            id: n.id(),
-                            kind: link_kind(e),
-                            skip: is_non_content_name(&e.name.local),
-                            sum: Summary::default(),
-                            last_space: true,
-                        }),
-                        _ => stack.push(Acc {
-                            id: n.id(),
-                            kind: 0,
-                            skip: true,
-                            sum: Summary::default(),
-                            last_space: true,
-                        }),
-                    },
-                    Edge::Close(n) => {
-                        if stack.last().is_some_and(|a| a.id == n.id()) {
-                            if let Some(acc) = stack.pop() {
-                                let sum = acc.finish();
-                                if let Some(top) = stack.last_mut() {
-                                    top.add(&sum);
-                                }
-                                if let Some(e) = entries.get_mut(node_index(n.id())) {
-                                    *e = sum;
-                                }
-                            }
-                        }
-                    }
+            summarize(root, |id, sum| {
+                if let Some(e) = entries.get_mut(node_index(id)) {
+                    *e = *sum;
                 }
-            }
+            });
         }
         StatsTable {
             entries,
@@ -488,16 +460,6 @@ impl<'a> StatsTable<'a> {
             Some(s) if s.known => s.st,
             _ => text_stats(node),
         }
-    }
-}
-
-fn count_char(st: &mut TextStats, in_link: u8) {
-    st.chars += 1;
-    if in_link > 0 {
-        st.link_chars += 1;
-    }
-    if in_link == 1 {
-        st.hash_link_chars += 1;
     }
 }
 

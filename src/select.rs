@@ -1,10 +1,13 @@
-//! CSS selectors with a cheap pre-check. A compiled [`Sel`] keeps, besides scraper's
+//! CSS selectors with cheap pre-checks. A compiled [`Sel`] keeps, besides scraper's
 //! `Selector`, one *key* per selector of its list, read from the CSS text: a simple part of
-//! the rightmost compound (an id, a class, an attribute name or a tag name) that every
-//! element it matches must have. Most elements of a page lack every key of a rule, so the
-//! full match (a matching context, the selector's whole chain) runs on a few elements
-//! instead of all of them. The key is only ever a necessary condition: `Sel` matches
-//! exactly what its `Selector` matches, in the same order.
+//! the rightmost compound (an id, a class, an attribute and the value it compares, a tag
+//! name or an attribute name) that every element it matches must have. Most elements of a
+//! page lack every key of a rule, so the full match (a matching context, the selector's
+//! whole chain) runs on a few elements instead of all of them. Each selector also records
+//! the classes, ids and compared values all its compounds need; [`DocKeys`], read once per
+//! page, rules out before any walk the selectors whose needs the page lacks. Keys and needs
+//! are only ever necessary conditions: `Sel` matches exactly what its `Selector` matches,
+//! in the same order.
 
 use html5ever::{local_name, ns, LocalName};
 use rustc_hash::FxHashSet;
@@ -38,10 +41,11 @@ struct Keys {
 }
 
 impl Keys {
-    fn new(keys: Vec<Key>) -> Keys {
+    /// The keys of some selectors, or `None` when one of them has none.
+    fn of<'k>(keys: impl Iterator<Item = &'k Option<Key>>) -> Option<Keys> {
         let mut k = Keys::default();
         for key in keys {
-            match key {
+            match key.clone()? {
                 Key::Id(v) => k.ids.push(v),
                 Key::Class(v) => k.classes.push(v),
                 Key::Attr(v) => k.attrs.push(v),
@@ -49,7 +53,7 @@ impl Keys {
                 Key::Tag(v) => k.tags.push(v),
             }
         }
-        k
+        Some(k)
     }
 
     /// Does the element have one of the keys? Names compare as interned atoms; ids and
@@ -92,12 +96,14 @@ impl Keys {
 #[derive(Debug, Clone)]
 pub struct Sel {
     selector: Selector,
-    /// One key per selector of the list; `None` when some selector has none (it may match
-    /// any element, so every element gets the full match).
+    /// The keys of all selectors of the list; `None` when some selector has none (it may
+    /// match any element, so every element gets the full match).
     keys: Option<Keys>,
-    /// Per selector of the list, its key and what it needs the document to have; `None`
-    /// when the list is not read that way (escapes: the split could differ from the parser's).
-    parts: Option<Vec<(Option<Key>, Vec<Need>)>>,
+    /// Per selector of the list, its key and what it needs the document to have.
+    parts: Vec<(Option<Key>, Vec<Need>)>,
+    /// Whether the document may rule selectors out: not when the text has escapes, where
+    /// the split into selectors could differ from the parser's.
+    prunable: bool,
 }
 
 /// How to walk a document for a selector list, after looking at the document's keys.
@@ -114,16 +120,16 @@ impl Sel {
     /// Compile a selector list; the error is scraper's, as text.
     pub fn parse(css: &str) -> Result<Sel, String> {
         let selector = Selector::parse(css).map_err(|e| e.to_string())?;
-        let parts = (!css.contains('\\')).then(|| {
-            split_top(css, |c| c == ',')
-                .into_iter()
-                .map(|complex| (selector_key(complex.trim()), selector_needs(complex.trim())))
-                .collect()
-        });
+        let parts: Vec<(Option<Key>, Vec<Need>)> = split_top(css, |c| c == ',')
+            .into_iter()
+            .map(|complex| (selector_key(complex.trim()), selector_needs(complex.trim())))
+            .collect();
+        let keys = Keys::of(parts.iter().map(|(key, _)| key));
         Ok(Sel {
             selector,
-            keys: list_keys(css).map(Keys::new),
+            keys,
             parts,
+            prunable: !css.contains('\\'),
         })
     }
 
@@ -158,59 +164,52 @@ impl Sel {
         html: &'a Html,
         doc: &DocKeys<'_>,
     ) -> impl Iterator<Item = ElementRef<'a>> + 'a {
-        let plan = self.plan(doc);
-        let nodes = (!matches!(plan, Plan::Nothing)).then(|| html.tree.nodes());
-        nodes.into_iter().flatten().filter_map(move |node| {
-            let el = ElementRef::wrap(node)?;
-            let may = match &plan {
-                Plan::Keys(keys) => keys.as_ref().is_none_or(|k| k.any_holds(el.value())),
-                _ => self.may_match(el.value()),
-            };
-            (may && node.parent().is_some() && self.selector.matches(&el)).then_some(el)
-        })
+        self.walk(html, self.plan(doc))
     }
 
     fn plan(&self, doc: &DocKeys<'_>) -> Plan {
-        let Some(parts) = &self.parts else {
+        if !self.prunable {
             return Plan::All;
-        };
-        let alive: Vec<&Option<Key>> = parts
+        }
+        let alive: Vec<&Option<Key>> = self
+            .parts
             .iter()
             .filter(|(_, needs)| needs.iter().all(|n| doc.has(n)))
             .map(|(key, _)| key)
             .collect();
         if alive.is_empty() {
             Plan::Nothing
-        } else if alive.len() == parts.len() {
+        } else if alive.len() == self.parts.len() {
             Plan::All
         } else {
-            Plan::Keys(
-                alive
-                    .into_iter()
-                    .cloned()
-                    .collect::<Option<Vec<Key>>>()
-                    .map(Keys::new),
-            )
+            Plan::Keys(Keys::of(alive.into_iter()))
         }
     }
 
     /// The elements of the document that match, in the order and with the rule of
     /// `Html::select` (every node of the tree's arena that is an element and has a parent).
     pub fn select<'a>(&'a self, html: &'a Html) -> impl Iterator<Item = ElementRef<'a>> + 'a {
-        html.tree.nodes().filter_map(move |node| {
-            let el = ElementRef::wrap(node)?;
-            (self.may_match(el.value()) && node.parent().is_some() && self.selector.matches(&el))
-                .then_some(el)
-        })
+        self.walk(html, Plan::All)
     }
-}
 
-/// The keys of a selector list, one per selector, or `None` if some selector has none.
-fn list_keys(css: &str) -> Option<Vec<Key>> {
-    split_top(css, |c| c == ',')
+    /// The walk of [`Sel::select`], pre-checking with the keys the plan says.
+    fn walk<'a>(&'a self, html: &'a Html, plan: Plan) -> impl Iterator<Item = ElementRef<'a>> + 'a {
+        let keys = match plan {
+            Plan::Nothing => return None.into_iter().flatten(),
+            Plan::All => None,
+            Plan::Keys(keys) => Some(keys),
+        };
+        Some(html.tree.nodes().filter_map(move |node| {
+            let el = ElementRef::wrap(node)?;
+            let may = match &keys {
+                Some(keys) => keys.as_ref().is_none_or(|k| k.any_holds(el.value())),
+                None => self.may_match(el.value()),
+            };
+            (may && node.parent().is_some() && self.selector.matches(&el)).then_some(el)
+        }))
         .into_iter()
-        .map(|complex| selector_key(complex.trim()))
-        .collect()
+        .flatten()
+    }
 }
 
 /// Split `s` at the top-level characters for which `at` holds: outside brackets,
@@ -335,7 +334,7 @@ fn selector_needs(complex: &str) -> Vec<Need> {
             parts
                 .attr_values
                 .iter()
-                .filter(|(n, _)| !NOT_INDEXED.iter().any(|x| x.eq_ignore_ascii_case(n)))
+                .filter(|(n, _)| !not_indexed(&n.to_ascii_lowercase()))
                 .map(|(_, v)| Need::Text(v.to_ascii_lowercase())),
         );
     }
@@ -354,32 +353,36 @@ enum Need {
 }
 
 /// Attributes whose values [`DocKeys`] does not keep (long, and never tested by a rule):
-/// a selector that compares one of them is never ruled out by the document.
-const NOT_INDEXED: &[&str] = &[
-    "href",
-    "src",
-    "srcset",
-    "sizes",
-    "style",
-    "d",
-    "points",
-    "transform",
-    "content",
-    "data-src",
-    "data-srcset",
-    "data-lazy-src",
-    "data-lazy-srcset",
-    "data-original",
-    "poster",
-    "action",
-    "integrity",
-    "onclick",
-    "onload",
-    "onerror",
-];
+/// a selector that compares one of them is never ruled out by the document. `name` is
+/// lowercase.
+fn not_indexed(name: &str) -> bool {
+    matches!(
+        name,
+        "href"
+            | "src"
+            | "srcset"
+            | "sizes"
+            | "style"
+            | "d"
+            | "points"
+            | "transform"
+            | "content"
+            | "data-src"
+            | "data-srcset"
+            | "data-lazy-src"
+            | "data-lazy-srcset"
+            | "data-original"
+            | "poster"
+            | "action"
+            | "integrity"
+            | "onclick"
+            | "onload"
+            | "onerror"
+    )
+}
 
 /// What one document has, to rule whole selectors out before a walk: every class and id
-/// as written, and the lowercased values of the other attributes (but [`NOT_INDEXED`]).
+/// as written, and the lowercased values of the other attributes (but [`not_indexed`]).
 /// Read once per page; the tree may lose nodes afterwards (what it has then is a subset).
 pub struct DocKeys<'a> {
     classes: FxHashSet<&'a str>,
@@ -406,7 +409,7 @@ impl<'a> DocKeys<'a> {
                 } else if *n == local_name!("id") {
                     doc.ids.insert(value);
                 }
-                if !NOT_INDEXED.contains(&&**n) {
+                if !not_indexed(n) {
                     doc.text.push_str(value);
                     doc.text.push('\n');
                 }
@@ -505,8 +508,12 @@ fn skip_group(s: &str, open: char, close: char) -> Option<&str> {
 mod tests {
     use super::*;
 
+    /// The key of each selector of a list, or `None` if one has none.
     fn key(css: &str) -> Option<Vec<Key>> {
-        list_keys(css)
+        split_top(css, |c| c == ',')
+            .into_iter()
+            .map(|complex| selector_key(complex.trim()))
+            .collect()
     }
 
     #[test]

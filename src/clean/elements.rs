@@ -56,18 +56,16 @@ pub fn apply_dom_rules(
     let mut hits = Vec::with_capacity(rules.len());
     {
         let stats = StatsTable::build(html);
-        let total = body_chars(html, &stats);
-        let prose_total = prose_paragraphs(html.tree.root(), &stats);
+        let page = PageTotals {
+            chars: body_chars(html, &stats),
+            prose: prose_paragraphs(html.tree.root(), &stats),
+        };
         let root = html.tree.root();
         let mut stack: Vec<NodeRef<'_, Node>> = vec![root];
         while let Some(node) = stack.pop() {
             if crate::limits::tick() {
                 break;
             }
-            let page = PageTotals {
-                chars: total,
-                prose: prose_total,
-            };
             if let Some(rule_idx) = matching_rule(&node, rules, index, &mut hits, strict, page, &stats) {
                 remove.push((node.id(), rule_idx));
                 continue;
