@@ -15,7 +15,7 @@ mod bench_args;
 use bench_args::BenchArgs;
 use newsharvest::crawl::engine::DiscardSink;
 use newsharvest::crawl::fetch::ResolveRule;
-use newsharvest::crawl::redis_store::FrontierConfig;
+use newsharvest::crawl::state::redis_store::FrontierConfig;
 use newsharvest::crawl::{self, CrawlConfig, Stats};
 use newsharvest::serve::{Server, SyntheticWeb};
 use newsharvest::Rules;

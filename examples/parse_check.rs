@@ -1,9 +1,9 @@
-//! Checks that the bounded parse (`newsharvest::parse`) builds the same tree as scraper's
+//! Checks that the bounded parse (`newsharvest::html::parse`) builds the same tree as scraper's
 //! own parser on real pages: `cargo run --release --example parse_check -- ../shared/eval/*/pages/*`
 //! prints the pages whose serialised trees differ (the limits should only ever change
 //! hostile input) and a count.
 
-use newsharvest::{parse, Limits};
+use newsharvest::{html::parse, Limits};
 use std::io::Read;
 
 fn main() {
@@ -25,7 +25,7 @@ fn main() {
         } else {
             bytes = raw;
         }
-        let text = newsharvest::decode::decode_html(&bytes, None).text;
+        let text = newsharvest::html::decode::decode_html(&bytes, None).text;
         let ours = match parse::document(&text, &Limits::default()) {
             Ok(h) => h,
             Err(e) => {

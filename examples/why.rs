@@ -3,7 +3,10 @@
 
 use newsharvest::clean::{elements, Removals};
 use newsharvest::extract::readability;
-use newsharvest::{decode, dom, input, Rules};
+use newsharvest::{
+    html::{decode, dom},
+    input, Rules,
+};
 use scraper::Html;
 
 fn main() -> anyhow::Result<()> {
@@ -32,7 +35,7 @@ fn main() -> anyhow::Result<()> {
                 "  {} [{}] {}",
                 r.rule,
                 r.text.len(),
-                newsharvest::text::truncate_chars(&r.text, 120)
+                newsharvest::html::text::truncate_chars(&r.text, 120)
             );
         }
     }
@@ -57,7 +60,7 @@ fn main() -> anyhow::Result<()> {
                         dom::tag(&n).unwrap_or("?"),
                         dom::class_id(&n),
                         t.len(),
-                        newsharvest::text::truncate_chars(&t, 100)
+                        newsharvest::html::text::truncate_chars(&t, 100)
                     );
                 }
             }

@@ -63,7 +63,7 @@ pub enum Error {
 
 impl Error {
     /// An I/O error of taking a run lock or opening what it guards: another process holding
-    /// the lock ([`std::io::ErrorKind::ResourceBusy`], see `crate::lock`) is
+    /// the lock ([`std::io::ErrorKind::ResourceBusy`], see `crate::output::lock`) is
     /// [`Error::StateBusy`] (exit 5), anything else [`Error::Io`] with `context`.
     pub fn from_lock(e: std::io::Error, context: impl std::fmt::Display) -> Error {
         if e.kind() == std::io::ErrorKind::ResourceBusy {

@@ -83,7 +83,7 @@ pub fn decode(data: &[u8]) {
         Some((_, rest)) => (None, rest),
         None => (None, data),
     };
-    let d = crate::decode::decode_html(body, ct);
+    let d = crate::html::decode::decode_html(body, ct);
     assert!(!d.text.contains('\0'), "a NUL in decoded text");
     if ct == Some("text/html; charset=utf-8") {
         if let Ok(s) = std::str::from_utf8(body) {
@@ -92,7 +92,7 @@ pub fn decode(data: &[u8]) {
             assert_eq!(d.text.trim_start_matches('\u{feff}'), want);
         }
     }
-    let _ = crate::decode::looks_binary(body);
+    let _ = crate::html::decode::looks_binary(body);
 }
 
 /// The WARC reader: every record ends as a page or a reason, and reading always ends.

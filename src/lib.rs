@@ -27,26 +27,19 @@
 pub mod app;
 pub mod clean;
 pub mod crawl;
-pub mod decode;
-pub mod demo;
-pub mod dom;
 pub mod error;
 pub mod eval;
 pub mod extract;
 pub mod fuzz;
 pub mod hash;
+pub mod html;
 pub mod input;
 pub mod limits;
-pub mod lock;
 pub mod model;
-pub mod parse;
+pub mod output;
 pub mod record;
 pub mod rules;
-pub mod select;
 pub mod serve;
-pub mod shard;
-pub mod sink;
-pub mod text;
 pub mod warc;
 
 pub use error::{Error, Result};

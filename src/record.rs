@@ -1,8 +1,8 @@
 //! Article → Record: adds the stable id, the content hash, the source domain, the word
 //! count and the schema version. Empty strings become `null`.
 
+use crate::html::text;
 use crate::model::{Article, Record, SCHEMA_VERSION};
-use crate::text;
 use sha2::{Digest, Sha256};
 
 /// Hex characters kept of the SHA-256 for `id`.

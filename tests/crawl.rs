@@ -6,9 +6,9 @@
 mod common;
 
 use common::Collect;
+use newsharvest::app::demo::{self, DemoWeb};
 use newsharvest::crawl::fetch::ResolveRule;
 use newsharvest::crawl::{self, CrawlConfig, ErrorRecord, Stats};
-use newsharvest::demo::{self, DemoWeb};
 use newsharvest::model::Record;
 use newsharvest::serve::{LoggedRequest, Server, StaticSites};
 use newsharvest::Rules;

@@ -408,9 +408,9 @@ async fn a_second_worker_with_a_live_id_exits_5() {
 /// removed (so the rename can never happen) and its articles are queued again.
 #[test]
 fn a_dead_workers_prepared_shard_is_settled_by_whether_it_was_renamed() {
-    use newsharvest::crawl::frontier::{Item, Kind, Via};
-    use newsharvest::crawl::redis_store::{FrontierConfig, RedisStore};
-    use newsharvest::crawl::store::{Claim, Outcome, SharedFrontier, StateStore, Written};
+    use newsharvest::crawl::state::frontier::{Item, Kind, Via};
+    use newsharvest::crawl::state::redis_store::{FrontierConfig, RedisStore};
+    use newsharvest::crawl::state::store::{Claim, Outcome, SharedFrontier, StateStore, Written};
     let (url, _redis) = shared_redis("fence");
     for renamed in [false, true] {
         let job = job(if renamed { "fence-renamed" } else { "fence-undone" });
@@ -556,9 +556,9 @@ async fn a_worker_restarted_with_its_id_settles_its_earlier_life() {
 /// worker does not let a third fetch the host while the holder's request is in flight.
 #[test]
 fn only_the_holder_releases_a_host() {
-    use newsharvest::crawl::frontier::{Item, Kind, Via};
-    use newsharvest::crawl::redis_store::{FrontierConfig, RedisStore};
-    use newsharvest::crawl::store::{Claim, SharedFrontier, StateStore};
+    use newsharvest::crawl::state::frontier::{Item, Kind, Via};
+    use newsharvest::crawl::state::redis_store::{FrontierConfig, RedisStore};
+    use newsharvest::crawl::state::store::{Claim, SharedFrontier, StateStore};
     let (url, _redis) = shared_redis("holder");
     let job = job("holder");
     let cfg = |w: &str| FrontierConfig {

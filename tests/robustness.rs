@@ -80,8 +80,9 @@ fn the_bounded_parser_builds_the_tree_html5ever_builds_on_real_pages() {
             continue;
         }
         let bytes = std::fs::read(entry.path()).expect("read");
-        let text = newsharvest::decode::decode_html(&bytes, None).text;
-        let ours = newsharvest::parse::document(&text, &newsharvest::Limits::default()).expect("parses");
+        let text = newsharvest::html::decode::decode_html(&bytes, None).text;
+        let ours =
+            newsharvest::html::parse::document(&text, &newsharvest::Limits::default()).expect("parses");
         assert_eq!(
             ours.html(),
             scraper::Html::parse_document(&text).html(),

@@ -288,7 +288,7 @@ pub struct ExtractArgs {
     pub shard: Option<String>,
     /// What `--shard` divides: whole input files, or the records of WARC files.
     #[arg(long = "shard-by", value_enum, default_value = "file")]
-    pub shard_by: crate::shard::ShardBy,
+    pub shard_by: crate::output::shards::ShardBy,
     /// Compression of the rank output in `-o DIR/`: zst, gz or none.
     #[arg(long, default_value = "zst")]
     pub compress: String,

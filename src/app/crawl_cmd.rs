@@ -4,13 +4,13 @@
 //! 3 nothing could be fetched).
 
 use crate::app::cli::{CrawlArgs, DemoArgs, LimitArgs, StatusArgs};
+use crate::app::demo::{self, DemoWeb};
 use crate::app::ExitCode;
 use crate::crawl::engine::Publish;
 use crate::crawl::fetch::ResolveRule;
 use crate::crawl::{self, CrawlConfig, ErrorRecord, Sink, Stats};
-use crate::demo::{self, DemoWeb};
 use crate::model::Record;
-use crate::sink::{is_dir_output, Compression, Output, ShardLimits, Shards};
+use crate::output::sink::{is_dir_output, Compression, Output, ShardLimits, Shards};
 use crate::{Options, Rules};
 use anyhow::{bail, Context};
 use serde::Deserialize;
@@ -297,10 +297,10 @@ fn resolve_args(a: &CrawlArgs) -> anyhow::Result<Resolved> {
             bail!("--lease-timeout must be at least 400ms");
         }
         let worker = match a.worker_id.as_deref().or(file.worker_id.as_deref()) {
-            Some(w) => crate::crawl::redis_store::sanitize_worker(w),
-            None => crate::crawl::redis_store::default_worker_id(),
+            Some(w) => crate::crawl::state::redis_store::sanitize_worker(w),
+            None => crate::crawl::state::redis_store::default_worker_id(),
         };
-        cfg.frontier = Some(crate::crawl::redis_store::FrontierConfig {
+        cfg.frontier = Some(crate::crawl::state::redis_store::FrontierConfig {
             url,
             job,
             worker,
@@ -479,7 +479,7 @@ const SHARD_PREFIX: &str = "part";
 /// job's workers write into one directory).
 fn shard_prefix(r: &Resolved) -> String {
     match &r.cfg.frontier {
-        Some(f) => crate::crawl::redis_store::FrontierConfig::shard_prefix(&f.worker),
+        Some(f) => crate::crawl::state::redis_store::FrontierConfig::shard_prefix(&f.worker),
         None => SHARD_PREFIX.to_string(),
     }
 }
@@ -555,17 +555,17 @@ fn exit_code(st: &Stats) -> ExitCode {
     ExitCode::from(code_number(st))
 }
 
-/// The run locks of a crawl: its state's and its shard directory's (see `crate::lock`).
-fn take_locks(r: &Resolved) -> anyhow::Result<Vec<crate::lock::LockGuard>> {
+/// The run locks of a crawl: its state's and its shard directory's (see `crate::output::lock`).
+fn take_locks(r: &Resolved) -> anyhow::Result<Vec<crate::output::lock::LockGuard>> {
     let busy =
         |e: std::io::Error, path: &Path| crate::Error::from_lock(e, format!("locking {}", path.display()));
     let mut locks = Vec::new();
     if let Some(state) = &r.cfg.state {
-        locks.push(crate::lock::state(state).map_err(|e| busy(e, state))?);
+        locks.push(crate::output::lock::state(state).map_err(|e| busy(e, state))?);
     }
     if let Some(dir) = r.output.as_deref().filter(|d| is_dir_output(d)) {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        locks.push(crate::lock::shard_dir(dir, &shard_prefix(r)).map_err(|e| busy(e, dir))?);
+        locks.push(crate::output::lock::shard_dir(dir, &shard_prefix(r)).map_err(|e| busy(e, dir))?);
     }
     Ok(locks)
 }
@@ -898,14 +898,14 @@ fn dry_run(r: &Resolved) -> anyhow::Result<ExitCode> {
     )?;
     match &c.state {
         // Read-only: an old JSON Lines state is migrated by the crawl, not by a dry run.
-        Some(p) if crate::crawl::sqlite::is_legacy_jsonl(p) => writeln!(
+        Some(p) if crate::crawl::state::sqlite::is_legacy_jsonl(p) => writeln!(
             w,
             "  state: {} (JSON Lines of an earlier version: the crawl migrates it to SQLite, keeping it as .bak)",
             p.display()
         )?,
         Some(p) if p.exists() => {
-            let (store, _) = crate::crawl::sqlite::SqliteStore::open(p).map_err(anyhow::Error::msg)?;
-            let s = crate::crawl::store::StateStore::summary(&store).map_err(anyhow::Error::msg)?;
+            let (store, _) = crate::crawl::state::sqlite::SqliteStore::open(p).map_err(anyhow::Error::msg)?;
+            let s = crate::crawl::state::store::StateStore::summary(&store).map_err(anyhow::Error::msg)?;
             let next = if s.queued > 0 {
                 format!("continues round {} ({} URLs queued)", s.round, s.queued)
             } else {
@@ -996,8 +996,8 @@ fn dry_run(r: &Resolved) -> anyhow::Result<ExitCode> {
 /// The per-host table of `status`.
 fn write_hosts(
     w: &mut impl std::io::Write,
-    hosts: &[crate::crawl::store::HostSummary],
-    due: impl Fn(&crate::crawl::store::HostSummary) -> String,
+    hosts: &[crate::crawl::state::store::HostSummary],
+    due: impl Fn(&crate::crawl::state::store::HostSummary) -> String,
 ) -> std::io::Result<()> {
     writeln!(
         w,
@@ -1027,7 +1027,7 @@ struct StatusState {
 /// `newsharvest status --frontier redis://… --job NAME`: the job's queues, leases, workers
 /// and per-host next due time. Reads only (no worker registers).
 fn frontier_status(url: &str, job: &str, json: bool) -> anyhow::Result<ExitCode> {
-    use crate::crawl::redis_store::{FrontierConfig, RedisStore};
+    use crate::crawl::state::redis_store::{FrontierConfig, RedisStore};
     use std::io::Write as _;
     let store = RedisStore::connect(FrontierConfig {
         url: url.to_string(),
@@ -1039,10 +1039,10 @@ fn frontier_status(url: &str, job: &str, json: bool) -> anyhow::Result<ExitCode>
         gap: Duration::from_secs(1),
     })
     .map_err(anyhow::Error::msg)?;
-    let s = crate::crawl::store::StateStore::summary(&store).map_err(anyhow::Error::msg)?;
+    let s = crate::crawl::state::store::StateStore::summary(&store).map_err(anyhow::Error::msg)?;
     let f = s.frontier.clone().unwrap_or_default();
     let now_ms = chrono::Utc::now().timestamp_millis();
-    let due = |h: &crate::crawl::store::HostSummary| match h.next_due_ms {
+    let due = |h: &crate::crawl::state::store::HostSummary| match h.next_due_ms {
         Some(t) if t > now_ms => format!("in {:.1}s", (t - now_ms) as f64 / 1000.0),
         _ => "now".to_string(),
     };
@@ -1103,7 +1103,7 @@ pub fn run_status(a: StatusArgs) -> anyhow::Result<ExitCode> {
     if !a.state.exists() {
         bail!("no state at {} (crawl --state creates it)", a.state.display());
     }
-    if crate::crawl::sqlite::is_legacy_jsonl(&a.state) {
+    if crate::crawl::state::sqlite::is_legacy_jsonl(&a.state) {
         bail!(
             "{} is a JSON Lines state of an earlier version: the next crawl --state migrates it to SQLite (status only reads)",
             a.state.display()
@@ -1111,10 +1111,10 @@ pub fn run_status(a: StatusArgs) -> anyhow::Result<ExitCode> {
     }
     use std::io::Write as _;
     let mut w = std::io::stdout().lock();
-    let (store, _) = crate::crawl::sqlite::SqliteStore::open(&a.state).map_err(anyhow::Error::msg)?;
-    let s = crate::crawl::store::StateStore::summary(&store).map_err(anyhow::Error::msg)?;
+    let (store, _) = crate::crawl::state::sqlite::SqliteStore::open(&a.state).map_err(anyhow::Error::msg)?;
+    let s = crate::crawl::state::store::StateStore::summary(&store).map_err(anyhow::Error::msg)?;
     let now = chrono::Utc::now().timestamp();
-    let next_due = |h: &crate::crawl::store::HostSummary| match h.blocked_until {
+    let next_due = |h: &crate::crawl::state::store::HostSummary| match h.blocked_until {
         Some(t) if t > now => {
             chrono::DateTime::from_timestamp(t, 0).map_or(t.to_string(), |d| d.to_rfc3339())
         }

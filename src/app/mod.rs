@@ -6,9 +6,10 @@
 
 mod cli;
 mod crawl_cmd;
+pub mod demo;
 
-use crate::shard::{RankOutput, ShardBy, ShardSpec};
-use crate::sink::{is_dir_output, Compression, Output};
+use crate::output::shards::{RankOutput, ShardBy, ShardSpec};
+use crate::output::sink::{is_dir_output, Compression, Output};
 use crate::{eval, input, process, record, Options, Page, Rules};
 use anyhow::{bail, Context};
 use clap::Parser;

@@ -2,11 +2,11 @@
 //! `[[dom]]` rules of `selectors/_global.toml` plus a site or theme's `strip` selectors.
 //! In: a parsed document. Out: the same document with the matched elements detached.
 
-use super::classes::{ClassIndex, CLASS_HIT, UNLESS_HIT};
 use super::Removals;
-use crate::dom::{self, StatsTable};
+use crate::html::dom::{self, StatsTable};
+use crate::html::select::Sel;
+use crate::rules::classes::{ClassIndex, CLASS_HIT, UNLESS_HIT};
 use crate::rules::DomRule;
-use crate::select::Sel;
 use ego_tree::{NodeId, NodeRef};
 use scraper::{ElementRef, Html, Node};
 

@@ -5,11 +5,10 @@
 //! Every removal is counted under its rule id in [`Removals`].
 
 pub mod blocks;
-pub mod classes;
 pub mod elements;
 
+use crate::html::text;
 use crate::model::Removal;
-use crate::text;
 use std::collections::BTreeMap;
 
 /// Longest removed text kept for `--explain`.

@@ -5,7 +5,6 @@
 //!
 //! - [`engine`]: the pipeline and its tasks; [`CrawlConfig`].
 //! - [`archive`]: requests and responses written to a WARC file (`--warc`).
-//! - [`frontier`]: per-host priority queues and the seen set.
 //! - [`politeness`]: when the next request to a host may start.
 //! - [`robots`]: robots.txt policy per host.
 //! - [`fetch`]: HTTP with timeouts, size cap, content-type filter, `--resolve`.
@@ -13,9 +12,8 @@
 //! - [`urls`]: canonical URLs and the crawl scope.
 //! - [`classify`]: article or listing page.
 //! - [`traps`]: links not to follow: pathological paths, patterns that lead to no article.
-//! - [`store`]: the crawl state behind one trait: frontier, seen-set, fetch history,
-//!   written articles, shards, robots cache; in memory or in SQLite ([`sqlite`]).
-//! - [`state`]: the JSON Lines state of earlier versions, read to migrate it.
+//! - [`state`]: the crawl state behind one trait: frontier, seen-set, fetch history,
+//!   written articles, shards, robots cache; in memory, in SQLite or in Redis.
 //! - [`dedup`]: exact and near-duplicate texts (MinHash).
 //! - [`stats`]: counters and error records.
 
@@ -25,15 +23,10 @@ pub mod dedup;
 pub mod discover;
 pub mod engine;
 pub mod fetch;
-pub mod frontier;
 pub mod politeness;
-pub mod redis_lua;
-pub mod redis_store;
 pub mod robots;
-pub mod sqlite;
 pub mod state;
 pub mod stats;
-pub mod store;
 pub mod traps;
 pub mod urls;
 

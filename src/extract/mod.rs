@@ -2,8 +2,6 @@
 //! decode → parse → metadata → site/theme rules or readability scoring → clean → title,
 //! language. Pure and synchronous: no I/O, no global state besides the compiled rules.
 
-pub mod authors;
-pub mod dates;
 pub mod metadata;
 pub mod readability;
 pub mod render;
@@ -11,13 +9,13 @@ pub mod streaming;
 pub mod title;
 
 use crate::clean::{self, Removals};
-use crate::decode;
 use crate::error::{Error, Result};
+use crate::html::decode;
+use crate::html::select::{DocKeys, Sel};
+use crate::html::text;
 use crate::limits::{self, Limits};
 use crate::model::{Article, Extraction, Page};
 use crate::rules::{Rules, SiteRule};
-use crate::select::{DocKeys, Sel};
-use crate::text;
 use render::Block;
 use scraper::{ElementRef, Html};
 
@@ -86,7 +84,7 @@ fn guarded(opts: &Options, f: impl FnOnce() -> Result<Article>) -> Result<Articl
 
 /// Parse the decoded page within the limits, with streamed pieces moved into place.
 fn parse(text: &str, limits: &Limits) -> Result<Html> {
-    let mut html = crate::parse::document(text, limits)?;
+    let mut html = crate::html::parse::document(text, limits)?;
     streaming::place_streamed_segments(&mut html);
     limits::check()?;
     Ok(html)
@@ -203,7 +201,7 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
     let mut authors = if rule_authors.is_empty() {
         md.authors.clone()
     } else {
-        authors::normalize_authors(&rule_authors)
+        metadata::authors::normalize_authors(&rule_authors)
     };
     if authors.is_empty() {
         authors = md.authors.clone();
@@ -403,13 +401,13 @@ fn find_lead(html: &Html, root: ego_tree::NodeId) -> Option<ego_tree::NodeId> {
     let body_text = std::cell::OnceCell::new();
     let body_text = || {
         body_text
-            .get_or_init(|| crate::text::collapse_ws(&crate::dom::inner_text(root_node)))
+            .get_or_init(|| crate::html::text::collapse_ws(&crate::html::dom::inner_text(root_node)))
             .as_str()
     };
     let mut cur = root_node;
     for _ in 0..LEAD_MAX_LEVELS {
         let parent = cur.parent()?;
-        if parent.value().as_element().is_none() || crate::dom::is_tag(&parent, &["body", "html"]) {
+        if parent.value().as_element().is_none() || crate::html::dom::is_tag(&parent, &["body", "html"]) {
             return None;
         }
         for sib in cur.prev_siblings() {
@@ -442,25 +440,25 @@ fn lead_in<'t>(
 }
 
 fn is_lead<'t>(node: &ego_tree::NodeRef<'_, scraper::Node>, body_text: &impl Fn() -> &'t str) -> bool {
-    let ci = crate::dom::class_id(node);
+    let ci = crate::html::dom::class_id(node);
     if !ci
         .split(|c: char| !c.is_alphanumeric())
         .any(|t| LEAD_TOKENS.contains(&t))
     {
         return false;
     }
-    if crate::dom::count_tags(
+    if crate::html::dom::count_tags(
         *node,
         &["h1", "ul", "ol", "li", "nav", "form", "time", "table", "figure"],
     ) > 0
     {
         return false;
     }
-    let st = crate::dom::text_stats(*node);
+    let st = crate::html::dom::text_stats(*node);
     if st.chars < LEAD_MIN_CHARS || st.chars > LEAD_MAX_CHARS || st.link_density() > LEAD_MAX_LINK_DENSITY {
         return false;
     }
-    let t = crate::text::collapse_ws(&crate::dom::inner_text(*node));
+    let t = crate::html::text::collapse_ws(&crate::html::dom::inner_text(*node));
     !body_text().contains(&t)
 }
 
@@ -469,7 +467,7 @@ fn best_match(html: &Html, selectors: &[Sel]) -> Option<ego_tree::NodeId> {
     for s in selectors {
         let best = s
             .select(html)
-            .map(|e| (crate::dom::text_stats(*e).chars, e.id()))
+            .map(|e| (crate::html::dom::text_stats(*e).chars, e.id()))
             .max_by_key(|(c, _)| *c);
         if let Some((chars, id)) = best {
             if chars > 0 {
@@ -483,7 +481,7 @@ fn best_match(html: &Html, selectors: &[Sel]) -> Option<ego_tree::NodeId> {
 fn first_text(html: &Html, selectors: &[Sel]) -> Option<String> {
     selectors.iter().find_map(|s| {
         s.select(html)
-            .map(|e| crate::dom::inner_text(*e))
+            .map(|e| crate::html::dom::inner_text(*e))
             .find(|t| !t.is_empty())
     })
 }
@@ -492,7 +490,7 @@ fn all_texts(html: &Html, selectors: &[Sel]) -> Vec<String> {
     for s in selectors {
         let v: Vec<String> = s
             .select(html)
-            .map(|e| crate::dom::inner_text(*e))
+            .map(|e| crate::html::dom::inner_text(*e))
             .filter(|t| !t.is_empty())
             .collect();
         if !v.is_empty() {
@@ -518,10 +516,10 @@ fn rule_date(html: &Html, selectors: &[Sel]) -> Option<String> {
                 .or_else(|| e.value().attr("content"))
                 .map(str::to_string);
             let d = match raw {
-                Some(r) => dates::parse_date(&r),
-                None => dates::find_date_in_text(&crate::dom::inner_text(*e)),
+                Some(r) => metadata::dates::parse_date(&r),
+                None => metadata::dates::find_date_in_text(&crate::html::dom::inner_text(*e)),
             }?;
-            dates::is_plausible(&d, now).then_some(d.iso)
+            metadata::dates::is_plausible(&d, now).then_some(d.iso)
         })
     })
 }

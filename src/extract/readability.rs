@@ -4,7 +4,7 @@
 //! cleaning"). In: a parsed, pre-cleaned document. Out: the ids of the nodes whose text is
 //! the article, in document order. No text rendering here (see `render`).
 
-use crate::dom::{self, StatsTable, TextStats};
+use crate::html::dom::{self, StatsTable, TextStats};
 use ego_tree::{NodeId, NodeRef};
 use regex::Regex;
 use scraper::{Html, Node};
@@ -357,7 +357,7 @@ pub fn find_content(html: &Html) -> Option<Content> {
             if st.chars > SIBLING_LONG_P && ld < SIBLING_MAX_LINK_DENSITY {
                 append = true;
             } else if st.chars > 0 && st.chars <= SIBLING_LONG_P && ld == 0.0 {
-                append = crate::text::ends_sentence(&dom::inner_text(sib));
+                append = crate::html::text::ends_sentence(&dom::inner_text(sib));
             }
         }
         if append {

@@ -3,8 +3,8 @@
 //! the facts the cleaner needs (link share, tag, whether it is a heading). In: the document
 //! and the article roots. Out: `Vec<Block>`; no filtering here (see `crate::clean`).
 
-use crate::dom;
-use crate::text;
+use crate::html::dom;
+use crate::html::text;
 use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
 use scraper::{Html, Node};

@@ -93,7 +93,7 @@ fn remove_fallback(html: &mut Html, slot: NodeId) {
             .find(|s| s.value().is_element())
             .filter(|s| {
                 !s.value().as_element().is_some_and(|e| {
-                    crate::dom::HEADING_TAGS.contains(&e.name()) || CONTENT_TAGS.contains(&e.name())
+                    crate::html::dom::HEADING_TAGS.contains(&e.name()) || CONTENT_TAGS.contains(&e.name())
                 }) && s
                     .descendants()
                     .filter_map(|d| d.value().as_text())

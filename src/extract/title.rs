@@ -3,7 +3,7 @@
 //! glued in front. In: [`Metadata`]. Out: one title string.
 
 use super::metadata::Metadata;
-use crate::text::{collapse_ws, host_main_label, squash};
+use crate::html::text::{collapse_ws, host_main_label, squash};
 
 /// Separators between a title and a site name in `<title>`/og:title.
 const SEPARATORS: &[&str] = &[

@@ -102,7 +102,7 @@ pub struct Written {
     pub content_hash: String,
     /// Revision of the record.
     pub revision: u32,
-    /// MinHash signature of the text, for near-duplicate lookups (`super::dedup`).
+    /// MinHash signature of the text, for near-duplicate lookups (`crate::crawl::dedup`).
     pub signature: Vec<u32>,
     /// The text duplicates an earlier record (`duplicate_of`): it is not indexed for
     /// lookups, since a later copy matches the original too. A wire story on 500 sites then
@@ -388,7 +388,7 @@ impl Memory {
     /// Drop a record from the duplicate index.
     fn forget(&mut self, id: &str) {
         let Some(c) = self.records.remove(id) else { return };
-        for b in super::dedup::bands(&c.signature) {
+        for b in crate::crawl::dedup::bands(&c.signature) {
             if let Some(ids) = self.bands.get_mut(&b) {
                 ids.retain(|i| i != id);
                 if ids.is_empty() {
@@ -483,7 +483,7 @@ impl StateStore for MemoryStore {
                 content_hash: w.content_hash.clone(),
                 signature: w.signature.clone(),
             };
-            for b in super::dedup::bands(&w.signature) {
+            for b in crate::crawl::dedup::bands(&w.signature) {
                 m.bands.entry(b).or_default().push(w.id.clone());
             }
             m.hashes

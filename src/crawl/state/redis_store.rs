@@ -31,7 +31,6 @@
 //! a `redis` connection manager, which reconnects with backoff. A call that fails because
 //! Redis is unreachable is retried for [`OUTAGE`]; a Redis restart mid-crawl is waited out.
 
-use super::dedup;
 use super::frontier::Item;
 use super::redis_lua as lua;
 use super::store::{
@@ -39,6 +38,7 @@ use super::store::{
     History, HostSummary, Outcome, Push, RunStart, SharedFrontier, StateStore, StoreError, Summary, Verdict,
     WorkerSummary, Written,
 };
+use crate::crawl::dedup;
 use redis::aio::ConnectionManager;
 use redis::{RedisError, Script, Value};
 use sha2::Digest;
@@ -247,7 +247,10 @@ fn decode_item(s: &str) -> Option<Item> {
     item.attempts = w.attempts;
     item.chain = w.chain;
     item.probe = w.probe;
-    item.from = w.from.and_then(|f| super::traps::Origin::parse(&f)).map(Arc::new);
+    item.from = w
+        .from
+        .and_then(|f| crate::crawl::traps::Origin::parse(&f))
+        .map(Arc::new);
     Some(item)
 }
 

@@ -11,13 +11,13 @@
 //! `synchronous = NORMAL` in WAL mode: a killed process loses nothing committed (a power
 //! cut may lose the last commits, never corrupt the file).
 
-use super::dedup;
 use super::frontier::Item;
-use super::state;
+use super::legacy as state;
 use super::store::{
     failure_backoff, kind_code, kind_of, via_code, via_of, Candidate, History, HostSummary, Outcome, Push,
     RunStart, StateStore, StoreError, Summary, Written,
 };
+use crate::crawl::dedup;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -511,7 +511,7 @@ impl StateStore for SqliteStore {
             .unwrap_or_default();
         item.probe = probe;
         item.from = from
-            .and_then(|f| super::traps::Origin::parse(&f))
+            .and_then(|f| crate::crawl::traps::Origin::parse(&f))
             .map(std::sync::Arc::new);
         let history = (history.fetched_at.is_some() || history.record_id.is_some()).then_some(history);
         Ok(Some((item, history)))
@@ -850,7 +850,7 @@ impl StateStore for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crawl::frontier::{Kind, Via};
+    use crate::crawl::state::frontier::{Kind, Via};
 
     fn item(url: &str, kind: Kind, via: Via) -> Item {
         Item::new(url::Url::parse(url).expect("url"), kind, via, 1)

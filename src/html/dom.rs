@@ -1,7 +1,7 @@
 //! DOM helpers over `scraper`'s tree: tag names, class/id strings, collapsed text, link
 //! density. Read-only; the stages that remove nodes do so through [`detach_all`].
 
-use crate::text;
+use crate::html::text;
 use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
 use html5ever::{local_name, LocalName};

@@ -12,7 +12,7 @@
 //! a partial one.
 
 use crate::hash::stable_hash;
-use crate::sink::{Compression, Output};
+use crate::output::sink::{Compression, Output};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -159,7 +159,7 @@ pub struct RankOutput {
     tmp: PathBuf,
     out: Option<Output>,
     records: u64,
-    _lock: crate::lock::LockGuard,
+    _lock: crate::output::lock::LockGuard,
 }
 
 /// Remove a file; whether it was there.
@@ -185,7 +185,7 @@ impl RankOutput {
         let stem = spec.stem();
         // One attempt of a rank at a time (a requeued task while the old one still runs):
         // two would write one temporary file.
-        let lock = crate::lock::acquire(
+        let lock = crate::output::lock::acquire(
             &dir.join(format!(".{stem}.lock")),
             &format!("rank {} of {} in {}", spec.index, spec.count, dir.display()),
         )?;

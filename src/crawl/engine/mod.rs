@@ -18,15 +18,15 @@ use super::classify::{self, PageKind, Signals};
 use super::dedup;
 use super::discover::{self, Sitemap};
 use super::fetch::{FetchConfig, FetchError, Fetched, Fetcher, Validators, Want};
-use super::frontier::{Item, Kind, Via};
 use super::politeness::Politeness;
-use super::redis_store::{FrontierConfig, RedisStore};
 use super::robots::{self, Robots};
-use super::sqlite::SqliteStore;
-use super::stats::{ErrorRecord, Stats};
-use super::store::{
+use super::state::frontier::{Item, Kind, Via};
+use super::state::redis_store::{FrontierConfig, RedisStore};
+use super::state::sqlite::SqliteStore;
+use super::state::store::{
     Claim, Claimed, MemoryStore, Outcome, Push, SharedFrontier, StateStore, StoreError, Verdict, Written,
 };
+use super::stats::{ErrorRecord, Stats};
 use super::traps::{self, Origin, TrapConfig, Traps};
 use super::urls::{self, Scope};
 use crate::model::{CrawlInfo, HttpInfo, Page, Record};
@@ -122,7 +122,7 @@ pub struct CrawlConfig {
     /// WARC file for every request and response (`.gz`: one gzip member per record).
     pub warc: Option<std::path::PathBuf>,
     /// A frontier on Redis shared with other workers (`--frontier`, `--job`): the state of
-    /// the whole job, with politeness global across workers (`super::redis_store`).
+    /// the whole job, with politeness global across workers (`super::state::redis_store`).
     pub frontier: Option<FrontierConfig>,
 }
 
@@ -351,7 +351,7 @@ pub async fn crawl(
     let fetcher = Fetcher::new(fetch_cfg).map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
     // The state's lock before the state is opened (or migrated), held to the end.
     let _state_lock = match &cfg.state {
-        Some(p) => Some(crate::lock::state(p).map_err(|e| Error::from_lock(e, "locking the state"))?),
+        Some(p) => Some(crate::output::lock::state(p).map_err(|e| Error::from_lock(e, "locking the state"))?),
         None => None,
     };
     let store: Arc<dyn StateStore> = match (&cfg.state, &cfg.frontier) {
@@ -1748,11 +1748,11 @@ fn analyse(rules: &Rules, opts: &Options, emit_all: bool, item: &Item, f: Fetche
     let signals = Signals {
         og_type: info.og_type.clone(),
         jsonld_types: info.jsonld_types.clone(),
-        body_words: crate::text::word_count(&article.text),
+        body_words: crate::html::text::word_count(&article.text),
         body_paragraphs: article
             .text
             .split("\n\n")
-            .filter(|b| crate::text::word_count(b) >= classify::PARAGRAPH_MIN_WORDS)
+            .filter(|b| crate::html::text::word_count(b) >= classify::PARAGRAPH_MIN_WORDS)
             .count(),
         page_links: info.links.len(),
         has_date: article.date_published.is_some(),

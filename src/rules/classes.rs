@@ -112,7 +112,7 @@ mod tests {
             let html = scraper::Html::parse_document(&page);
             for n in html.tree.nodes() {
                 if n.value().is_element() {
-                    cids.push(crate::dom::class_id(&n));
+                    cids.push(crate::html::dom::class_id(&n));
                 }
             }
         }

@@ -180,7 +180,7 @@ pub struct Shards {
     next: u64,
     current: Option<OpenShard>,
     /// The directory's lock (`.newsharvest.lock`), held while the shards are open.
-    _lock: crate::lock::LockGuard,
+    _lock: crate::output::lock::LockGuard,
 }
 
 /// The lock file of a shard directory.
@@ -209,7 +209,7 @@ impl Shards {
     ) -> io::Result<(Shards, Cleanup)> {
         std::fs::create_dir_all(dir)?;
         // One writer per directory: another crawl's shard in progress is not a leftover.
-        let lock = crate::lock::shard_dir(dir, prefix)?;
+        let lock = crate::output::lock::shard_dir(dir, prefix)?;
         let mut cleanup = Cleanup::default();
         let number = |name: &str| -> Option<u64> {
             let rest = name.strip_prefix(prefix)?.strip_prefix('-')?;

@@ -63,8 +63,8 @@ pub struct Item {
     /// A conventional location we only guessed (404 is expected, not an error).
     pub probe: bool,
     /// For a link: the page it was found on, whose budget it counts against (see
-    /// `super::traps`).
-    pub from: Option<std::sync::Arc<super::traps::Origin>>,
+    /// `crate::crawl::traps`).
+    pub from: Option<std::sync::Arc<crate::crawl::traps::Origin>>,
     /// What earlier rounds learnt about this URL (validators for a conditional request, the
     /// record written before), when the state has it.
     pub prior: Option<Box<super::store::History>>,

@@ -4,8 +4,10 @@
 //! once into [`Rules`]; every error names the file and the rule. The bundled files are
 //! compiled into the binary; `--selectors DIR` adds a user's own on top.
 
+pub mod classes;
+
 use crate::error::{Error, Result};
-use crate::select::Sel;
+use crate::html::select::Sel;
 use regex::Regex;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -13,26 +15,26 @@ use std::path::{Path, PathBuf};
 /// Rule files shipped inside the binary (path relative to `selectors/`, contents).
 /// `tests` check that every file under `selectors/` is listed here.
 pub const BUNDLED: &[(&str, &str)] = &[
-    ("_global.toml", include_str!("../selectors/_global.toml")),
+    ("_global.toml", include_str!("../../selectors/_global.toml")),
     (
         "themes/tagdiv-newspaper.toml",
-        include_str!("../selectors/themes/tagdiv-newspaper.toml"),
+        include_str!("../../selectors/themes/tagdiv-newspaper.toml"),
     ),
     (
         "themes/jnews.toml",
-        include_str!("../selectors/themes/jnews.toml"),
+        include_str!("../../selectors/themes/jnews.toml"),
     ),
     (
         "themes/jannah.toml",
-        include_str!("../selectors/themes/jannah.toml"),
+        include_str!("../../selectors/themes/jannah.toml"),
     ),
     (
         "themes/soledad.toml",
-        include_str!("../selectors/themes/soledad.toml"),
+        include_str!("../../selectors/themes/soledad.toml"),
     ),
     (
         "themes/wordpress-generic.toml",
-        include_str!("../selectors/themes/wordpress-generic.toml"),
+        include_str!("../../selectors/themes/wordpress-generic.toml"),
     ),
 ];
 
@@ -212,14 +214,14 @@ pub struct Rules {
     /// Block cleaner rules.
     pub block: Vec<BlockRule>,
     /// The class and id patterns of `dom`, compiled together on first use.
-    dom_classes: std::sync::OnceLock<crate::clean::classes::ClassIndex>,
+    dom_classes: std::sync::OnceLock<crate::rules::classes::ClassIndex>,
 }
 
 impl Rules {
     /// The class and id patterns of the dom rules, for one scan per element.
-    pub fn dom_class_index(&self) -> &crate::clean::classes::ClassIndex {
+    pub fn dom_class_index(&self) -> &crate::rules::classes::ClassIndex {
         self.dom_classes
-            .get_or_init(|| crate::clean::classes::ClassIndex::new(&self.dom))
+            .get_or_init(|| crate::rules::classes::ClassIndex::new(&self.dom))
     }
 
     /// The bundled rules only.

@@ -3,10 +3,11 @@
 //! that has it; dates keep their source (`jsonld|meta|time|url|text`). In: the parsed page
 //! and its URL. Out: [`Metadata`]. The title is chosen later (it needs the content).
 
-use super::{authors, dates};
-use crate::dom;
-use crate::select::{DocKeys, Sel};
-use crate::text::{collapse_ws, squash};
+pub mod authors;
+pub mod dates;
+use crate::html::dom;
+use crate::html::select::{DocKeys, Sel};
+use crate::html::text::{collapse_ws, squash};
 use scraper::{ElementRef, Html};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -175,7 +176,7 @@ fn org_names(site: Option<&str>, publisher: Option<&str>, url: Option<&url::Url>
     let mut v: Vec<String> = site.into_iter().chain(publisher).map(squash).collect();
     if let Some(main) = url
         .and_then(|u| u.host_str())
-        .and_then(crate::text::host_main_label)
+        .and_then(crate::html::text::host_main_label)
     {
         v.push(squash(main));
     }
@@ -1264,7 +1265,7 @@ fn decode_entities(s: &str) -> String {
         return s.to_string();
     }
     // The bounded parser: a JSON-LD string is page input like any other.
-    match crate::parse::fragment(s, &crate::Limits::default()) {
+    match crate::html::parse::fragment(s, &crate::Limits::default()) {
         Ok(frag) => frag.root_element().text().collect(),
         Err(_) => s.to_string(),
     }

@@ -77,7 +77,7 @@ pub fn state(state: &Path) -> io::Result<LockGuard> {
 /// `DIR/.newsharvest-<prefix>.lock`.
 pub fn shard_dir(dir: &Path, prefix: &str) -> io::Result<LockGuard> {
     let name = if prefix == "part" {
-        crate::sink::SHARD_LOCK.to_string()
+        crate::output::sink::SHARD_LOCK.to_string()
     } else {
         format!(".newsharvest-{prefix}.lock")
     };

@@ -1,0 +1,10 @@
+//! The HTML stage: raw bytes → text ([`decode`]) → a bounded DOM ([`parse`]), and the
+//! read-only tools every later stage uses on that DOM: tag and text helpers ([`dom`]),
+//! CSS selectors with pre-check keys ([`select`]) and string helpers ([`text`]).
+//! Imports nothing from the stages after it.
+
+pub mod decode;
+pub mod dom;
+pub mod parse;
+pub mod select;
+pub mod text;
