@@ -1721,11 +1721,7 @@ fn analyse(rules: &Rules, opts: &Options, emit_all: bool, item: &Item, f: Fetche
         .iter()
         .filter_map(|h| urls::resolve(Some(&f.url), h))
         .collect();
-    let feeds: Vec<Url> = info
-        .feeds
-        .iter()
-        .filter_map(|h| urls::resolve(Some(&f.url), h))
-        .collect();
+    let feeds = discover::resolve_unique(&f.url, info.feeds.iter().map(String::as_str));
     let mut out = Analysed {
         record: None,
         signature: Vec::new(),
