@@ -32,13 +32,14 @@ pub enum Error {
         /// The I/O error.
         source: std::io::Error,
     },
-    /// A rule file is not valid TOML or has unknown fields.
-    #[error("invalid rule file {path}: {message}")]
+    /// A rule file is not valid TOML or has unknown fields; the TOML parser's error is kept as
+    /// the source.
+    #[error("invalid rule file {path}: {source}")]
     RuleParse {
         /// The rule file.
         path: PathBuf,
         /// What the TOML parser said.
-        message: String,
+        source: toml::de::Error,
     },
     /// A rule inside a file is invalid (bad CSS selector or regex).
     #[error("invalid rule `{rule}` in {path}: {message}")]

@@ -235,7 +235,7 @@ impl<'a> Tally<'a> {
             self.errors += 1;
         }
         self.times.push(ms);
-        let text = rec.map(|r| r.text.as_str()).unwrap_or("");
+        let text = rec.map(|r| r.article.text.as_str()).unwrap_or("");
         let mut ps = PageScore {
             dataset: dataset.to_string(),
             id: g.id.clone(),
@@ -245,14 +245,14 @@ impl<'a> Tally<'a> {
             missing: Vec::new(),
             leaked: Vec::new(),
             title_ok: None,
-            title: rec.and_then(|r| r.title.clone()),
+            title: rec.and_then(|r| r.article.title.clone()),
             gold_title: g.title.clone(),
             author_ok: None,
             date_ok: None,
             ms,
         };
         if let Some(gb) = g.body.as_deref().filter(|b| score::has_text(b)) {
-            self.body_pages.push((gb, rec.map(|r| r.text.as_str())));
+            self.body_pages.push((gb, rec.map(|r| r.article.text.as_str())));
             let c = score::body_counts(gb, text);
             ps.precision = c.precision();
             ps.recall = c.recall();
@@ -285,16 +285,16 @@ impl<'a> Tally<'a> {
         self.title.add(
             MetaField::Title,
             g.title.as_deref(),
-            rec.and_then(|r| r.title.as_deref()),
+            rec.and_then(|r| r.article.title.as_deref()),
         );
         self.author.add_authors(
             g.author.as_deref(),
-            rec.map(|r| r.authors.as_slice()).unwrap_or(&[]),
+            rec.map(|r| r.article.authors.as_slice()).unwrap_or(&[]),
         );
         self.date.add(
             MetaField::Date,
             g.date.as_deref(),
-            rec.and_then(|r| r.date_published.as_deref()),
+            rec.and_then(|r| r.article.date_published.as_deref()),
         );
         let has = |s: &Option<String>| s.as_deref().is_some_and(|v| !score::norm_text(v).is_empty());
         ps.title_ok = has(&g.title).then_some(self.title.hits > before.0);

@@ -16,7 +16,7 @@ use crate::html::dom;
 use crate::html::select::{DocKeys, Sel};
 use crate::html::text;
 use crate::limits::{self, Limits};
-use crate::model::{Article, Block, Extraction, Page};
+use crate::model::{Article, Block, DateSource, Extraction, Method, Page};
 use crate::rules::{Rules, SiteRule};
 use scraper::{ElementRef, Html};
 
@@ -154,7 +154,7 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
         date_published,
         date_published_source,
         date_modified: md.modified.as_ref().map(|m| m.0.clone()),
-        date_modified_source: md.modified.as_ref().map(|m| m.1.to_string()),
+        date_modified_source: md.modified.as_ref().map(|m| m.1),
         language,
         description: md.description.clone(),
         image_url: md.image_url.clone(),
@@ -238,7 +238,7 @@ fn find_body(
     text: &str,
     pass: &Pass<'_>,
     md: &metadata::Metadata,
-) -> Result<(Vec<Block>, String, Removals)> {
+) -> Result<(Vec<Block>, Method, Removals)> {
     let mut body = extract_body(html, pass, true);
     limits::check()?;
     if body.chars < MIN_BODY_CHARS {
@@ -253,7 +253,7 @@ fn find_body(
     if blocks.is_empty() {
         if let Some(b) = &md.jsonld_body {
             blocks = jsonld_blocks(b);
-            method = "jsonld".to_string();
+            method = Method::JsonLd;
         }
     }
     Ok((blocks, method, body.removals))
@@ -289,11 +289,11 @@ fn authors(md: &metadata::Metadata, rule_authors: &[String]) -> Vec<String> {
 
 /// The publication date and its source: a declared date (JSON-LD, meta, `<time>`) wins, then
 /// the rule's date selector, then a date read from the URL or the text.
-fn published(md: &metadata::Metadata, rule_date: Option<String>) -> (Option<String>, Option<String>) {
+fn published(md: &metadata::Metadata, rule_date: Option<String>) -> (Option<String>, Option<DateSource>) {
     match (md.published.clone(), rule_date) {
-        (Some((d, s)), _) if s != "url" && s != "text" => (Some(d), Some(s.to_string())),
-        (_, Some(d)) => (Some(d), Some("time".to_string())),
-        (Some((d, s)), None) => (Some(d), Some(s.to_string())),
+        (Some((d, s)), _) if s.is_declared() => (Some(d), Some(s)),
+        (_, Some(d)) => (Some(d), Some(DateSource::Time)),
+        (Some((d, s)), None) => (Some(d), Some(s)),
         (None, None) => (None, None),
     }
 }
@@ -313,7 +313,7 @@ pub fn too_large(len: usize, max: usize) -> Error {
 struct Body {
     blocks: Vec<Block>,
     chars: usize,
-    method: String,
+    method: Method,
     removals: Removals,
 }
 
@@ -341,7 +341,7 @@ fn extract_body(mut html: Html, pass: &Pass<'_>, strict: bool) -> Body {
         &mut rm,
     );
 
-    let mut method = "readability".to_string();
+    let mut method = Method::Readability;
     let mut roots = Vec::new();
     if let Some(r) = pass.rule {
         if let Some(id) = best_match(&html, &r.body) {
@@ -358,17 +358,17 @@ fn extract_body(mut html: Html, pass: &Pass<'_>, strict: bool) -> Body {
     let mut body = render_and_clean(&mut html, &roots, pass, &mut rm);
     // A theme is a guess from a fingerprint: when its body selector yields too little, score
     // the page instead. A site file is the user's word: only an empty body falls back.
-    let min_chars = if method.starts_with("site:") {
+    let min_chars = if matches!(method, Method::Site(_)) {
         1
     } else {
         MIN_RULE_BODY_CHARS
     };
-    if method != "readability" && body.1 < min_chars {
+    if method != Method::Readability && body.1 < min_chars {
         if let Some(c) = readability::find_content(&html) {
             let mut roots = c.roots;
             with_lead(&html, &mut roots);
             body = render_and_clean(&mut html, &roots, pass, &mut rm);
-            method = "readability".to_string();
+            method = Method::Readability;
         }
     }
     Body {

@@ -21,6 +21,7 @@ mod vocab;
 use crate::html::dom;
 use crate::html::select::{DocKeys, Sel};
 use crate::html::text::{collapse_ws, squash};
+use crate::model::DateSource;
 use dates::page::{self, H1};
 use jsonld::{str_field, JsonLd};
 use meta_tags::{
@@ -70,9 +71,9 @@ pub struct Metadata {
     /// Authors, normalised.
     pub authors: Vec<String>,
     /// Publication date and source.
-    pub published: Option<(String, &'static str)>,
+    pub published: Option<Dated>,
     /// Modification date and source.
-    pub modified: Option<(String, &'static str)>,
+    pub modified: Option<Dated>,
     /// Language.
     pub language: Option<String>,
     /// Description.
@@ -97,8 +98,8 @@ pub struct Metadata {
     pub jsonld_types: Vec<String>,
 }
 
-/// A date and the source it was read from (`jsonld`, `meta`, `time`, `url` or `text`).
-type Dated = (String, &'static str);
+/// A date (ISO 8601) and the source it was read from.
+type Dated = (String, DateSource);
 
 /// Collect the metadata of a page. `url` resolves relative links and gives a date fallback;
 /// `content_language` is the HTTP header.
@@ -263,7 +264,7 @@ fn org_names(site: Option<&str>, publisher: Option<&str>, url: Option<&url::Url>
 }
 
 /// The first candidate that parses as a plausible date, with its source.
-fn pick(now: chrono::DateTime<chrono::Utc>, cands: Vec<(Option<String>, &'static str)>) -> Option<Dated> {
+fn pick(now: chrono::DateTime<chrono::Utc>, cands: Vec<(Option<String>, DateSource)>) -> Option<Dated> {
     cands.into_iter().find_map(|(v, src)| {
         let d = dates::parse_date(v.as_deref()?)?;
         dates::is_plausible(&d, now).then_some((d.iso, src))
@@ -287,23 +288,23 @@ fn published(
                 ld.article
                     .as_ref()
                     .and_then(|a| str_field(a, &["datePublished", "dateCreated", "uploadDate"])),
-                "jsonld",
+                DateSource::JsonLd,
             ),
-            (metas.first(PUBLISHED_KEYS), "meta"),
-            (page::time_value(html, doc, true), "time"),
+            (metas.first(PUBLISHED_KEYS), DateSource::Meta),
+            (page::time_value(html, doc, true), DateSource::Time),
         ],
     )
     .or_else(|| {
         let d = url.and_then(|u| dates::date_from_url(u.as_str()))?;
-        dates::is_plausible(&d, now).then_some((d.iso, "url"))
+        dates::is_plausible(&d, now).then_some((d.iso, DateSource::Url))
     })
-    .or_else(|| page::text_date(html, doc, now).map(|d| (d, "text")))
+    .or_else(|| page::text_date(html, doc, now).map(|d| (d, DateSource::Text)))
     .or_else(|| {
         // A listing's h1 ("Archive for Politics") sits above other articles' dates.
         (!jsonld::is_listing(&ld.types))
             .then(|| page::headline_date(html, now))
             .flatten()
-            .map(|d| (d, "text"))
+            .map(|d| (d, DateSource::Text))
     })
 }
 
@@ -320,10 +321,10 @@ fn modified(
         vec![
             (
                 ld.article.as_ref().and_then(|a| str_field(a, &["dateModified"])),
-                "jsonld",
+                DateSource::JsonLd,
             ),
-            (metas.first(MODIFIED_KEYS), "meta"),
-            (page::time_value(html, doc, false), "time"),
+            (metas.first(MODIFIED_KEYS), DateSource::Meta),
+            (page::time_value(html, doc, false), DateSource::Time),
         ],
     )
 }

@@ -27,11 +27,11 @@ fn jsonld_article_wins() {
     assert_eq!(m.authors, vec!["Jane Doe", "John Roe"]);
     assert_eq!(
         m.published,
-        Some(("2021-05-03T10:15:00+02:00".to_string(), "jsonld"))
+        Some(("2021-05-03T10:15:00+02:00".to_string(), DateSource::JsonLd))
     );
     assert_eq!(
         m.modified,
-        Some(("2021-05-04T08:00:00+00:00".to_string(), "jsonld"))
+        Some(("2021-05-04T08:00:00+00:00".to_string(), DateSource::JsonLd))
     );
     assert_eq!(m.site_name.as_deref(), Some("Example News"));
     assert_eq!(m.breadcrumbs, vec!["Home", "World"]);
@@ -190,7 +190,7 @@ fn date_standing_below_or_above_the_headline() {
         None,
         None,
     );
-    assert_eq!(m.published, Some(("2025-12-17".to_string(), "text")));
+    assert_eq!(m.published, Some(("2025-12-17".to_string(), DateSource::Text)));
     let m = extract(
         &Html::parse_document(
             r#"<html><body><h5 class="hero-preheadline"> January 23, 2025 </h5><h1>Why project budgets slip every year</h1><p>Body.</p></body></html>"#,
@@ -198,7 +198,7 @@ fn date_standing_below_or_above_the_headline() {
         None,
         None,
     );
-    assert_eq!(m.published, Some(("2025-01-23".to_string(), "text")));
+    assert_eq!(m.published, Some(("2025-01-23".to_string(), DateSource::Text)));
     // A screen-reader h1 first; the dateline opens the lead paragraph.
     let m = extract(
         &Html::parse_document(
@@ -207,7 +207,7 @@ fn date_standing_below_or_above_the_headline() {
         None,
         None,
     );
-    assert_eq!(m.published, Some(("2022-02-01".to_string(), "text")));
+    assert_eq!(m.published, Some(("2022-02-01".to_string(), DateSource::Text)));
     // A page that says it is a listing: the dates under its h1 belong to other articles.
     let m = extract(
         &Html::parse_document(
@@ -251,7 +251,7 @@ fn meta_tags_and_url_date() {
         r#"<html><head><meta property="og:site_name" content="Site"><meta name="author" content="By Max Mustermann"><link rel="canonical" href="/2021/05/03/story"></head><body><p>x</p></body></html>"#,
     );
     assert_eq!(m.authors, vec!["Max Mustermann"]);
-    assert_eq!(m.published, Some(("2021-05-03".to_string(), "url")));
+    assert_eq!(m.published, Some(("2021-05-03".to_string(), DateSource::Url)));
     assert_eq!(
         m.canonical_url.as_deref(),
         Some("https://news.example.test/2021/05/03/story")
@@ -264,7 +264,7 @@ fn rejects_future_dates() {
     let m = md(
         r#"<html><head><meta property="article:published_time" content="2999-01-01T00:00:00Z"></head><body><time datetime="2020-02-02">x</time></body></html>"#,
     );
-    assert_eq!(m.published, Some(("2020-02-02".to_string(), "time")));
+    assert_eq!(m.published, Some(("2020-02-02".to_string(), DateSource::Time)));
 }
 
 #[test]
