@@ -101,6 +101,17 @@ pub struct Metadata {
 /// A date (ISO 8601) and the source it was read from.
 type Dated = (String, DateSource);
 
+/// What every field is read from: the page, its URL and its declared metadata.
+struct Sources<'a, 'h> {
+    html: &'a Html,
+    doc: &'a DocKeys<'h>,
+    url: Option<&'a url::Url>,
+    metas: Metas,
+    ld: JsonLd,
+    /// The clock dates are checked against (none may lie in the future).
+    now: chrono::DateTime<chrono::Utc>,
+}
+
 /// Collect the metadata of a page. `url` resolves relative links and gives a date fallback;
 /// `content_language` is the HTTP header.
 ///
@@ -111,18 +122,24 @@ pub fn extract(
     url: Option<&url::Url>,
     content_language: Option<&str>,
 ) -> Metadata {
-    let metas = Metas::collect(html);
-    let ld = JsonLd::collect(html);
+    let src = Sources {
+        html,
+        doc,
+        url,
+        metas: Metas::collect(html),
+        ld: JsonLd::collect(html),
+        now: chrono::Utc::now(),
+    };
+    let (metas, ld) = (&src.metas, &src.ld);
     let mut md = Metadata::default();
-    let now = chrono::Utc::now();
-    read_titles(&mut md, html, &metas, &ld);
+    read_titles(&mut md, &src);
     md.og_type = metas.first(OG_TYPE_KEYS).map(|t| t.to_lowercase());
     md.jsonld_types = ld.types.clone();
     md.site_name = metas.first(SITE_NAME_KEYS).or_else(|| ld.publisher_name.clone());
-    md.authors = authors_of(html, doc, url, &metas, &ld, md.site_name.as_deref());
-    md.published = published(html, doc, url, &metas, &ld, now);
-    md.modified = modified(html, doc, &metas, &ld, now);
-    md.language = language(html, &metas, &ld, content_language);
+    md.authors = authors_of(&src, md.site_name.as_deref());
+    md.published = published(&src);
+    md.modified = declared_date(&src, &["dateModified"], MODIFIED_KEYS, false);
+    md.language = language(&src, content_language);
     md.description = metas
         .first(DESCRIPTION_KEYS)
         .or_else(|| ld.article.as_ref().and_then(|a| str_field(a, &["description"])));
@@ -144,7 +161,7 @@ pub fn extract(
             .as_ref()
             .and_then(|a| str_field(a, &["articleSection"]))
     });
-    md.tags = tags(&metas, &ld);
+    md.tags = tags(metas, ld);
     md.breadcrumbs_from_jsonld = !ld.breadcrumbs.is_empty();
     md.breadcrumbs = if ld.breadcrumbs.is_empty() {
         breadcrumbs::dom_breadcrumbs(html, doc)
@@ -156,52 +173,46 @@ pub fn extract(
 }
 
 /// The title candidates of every source (the title is chosen later, against the content).
-fn read_titles(md: &mut Metadata, html: &Html, metas: &Metas, ld: &JsonLd) {
+fn read_titles(md: &mut Metadata, src: &Sources<'_, '_>) {
     md.html_title = TITLE
-        .select(html)
+        .select(src.html)
         .next()
         .map(|t| collapse_ws(&t.text().collect::<String>()))
         .filter(|t| !t.is_empty());
     md.h1s = H1
-        .select(html)
+        .select(src.html)
         .map(|h| dom::inner_text(*h))
         .filter(|t| !t.is_empty())
         .collect();
     md.h2s = H2
-        .select(html)
+        .select(src.html)
         .map(|h| dom::inner_text(*h))
         .filter(|t| !t.is_empty())
         .take(MAX_H2S)
         .collect();
-    md.jsonld_title = ld
+    md.jsonld_title = src
+        .ld
         .article
         .as_ref()
         .and_then(|a| jsonld::jsonld_title(a, md.html_title.as_deref(), &md.h1s));
-    md.dc_title = metas.first(DC_TITLE_KEYS);
-    md.og_title = metas.first(OG_TITLE_KEYS);
-    md.other_meta_title = metas.first(OTHER_TITLE_KEYS);
+    md.dc_title = src.metas.first(DC_TITLE_KEYS);
+    md.og_title = src.metas.first(OG_TITLE_KEYS);
+    md.other_meta_title = src.metas.first(OTHER_TITLE_KEYS);
 }
 
 /// The writers: JSON-LD, then meta tags, then bylines in the page. A source naming only the
 /// site or its publisher (`<meta name=author content="ABC News">`) is kept as a fallback
 /// while a later source names people.
-fn authors_of(
-    html: &Html,
-    doc: &DocKeys<'_>,
-    url: Option<&url::Url>,
-    metas: &Metas,
-    ld: &JsonLd,
-    site_name: Option<&str>,
-) -> Vec<String> {
-    let orgs = org_names(site_name, ld.publisher_name.as_deref(), url);
-    let (mut names, fallback) = declared_authors(metas, ld, &orgs);
+fn authors_of(src: &Sources<'_, '_>, site_name: Option<&str>) -> Vec<String> {
+    let orgs = org_names(site_name, src.ld.publisher_name.as_deref(), src.url);
+    let (mut names, fallback) = declared_authors(&src.metas, &src.ld, &orgs);
     if names.is_empty() {
-        names = byline::from_page(html, doc);
+        names = byline::from_page(src.html, src.doc);
     }
     if names.is_empty() {
         // Yoast's "Written by" names the account that posted, which the visible byline
         // corrects on magazines ("Sameer Rahim" posts what "Duncan Bell" wrote).
-        names = authors::normalize_authors(&meta_tags::labelled_author(metas));
+        names = authors::normalize_authors(&meta_tags::labelled_author(&src.metas));
     }
     if names.is_empty() {
         names = fallback;
@@ -263,83 +274,70 @@ fn org_names(site: Option<&str>, publisher: Option<&str>, url: Option<&url::Url>
     v
 }
 
-/// The first candidate that parses as a plausible date, with its source.
-fn pick(now: chrono::DateTime<chrono::Utc>, cands: Vec<(Option<String>, DateSource)>) -> Option<Dated> {
-    cands.into_iter().find_map(|(v, src)| {
+/// The date the page declares for machines: the JSON-LD article's `ld_keys`, else the meta
+/// tags' `meta_keys`, else a `<time>` element (of publication when `published`, else of
+/// modification); the first that parses as a plausible date, with its source.
+fn declared_date(
+    src: &Sources<'_, '_>,
+    ld_keys: &[&str],
+    meta_keys: &[&str],
+    published: bool,
+) -> Option<Dated> {
+    // All three are read before the choice, as the sources are cheap next to the page.
+    let candidates = [
+        (
+            src.ld.article.as_ref().and_then(|a| str_field(a, ld_keys)),
+            DateSource::JsonLd,
+        ),
+        (src.metas.first(meta_keys), DateSource::Meta),
+        (page::time_value(src.html, src.doc, published), DateSource::Time),
+    ];
+    candidates.into_iter().find_map(|(v, source)| {
         let d = dates::parse_date(v.as_deref()?)?;
-        dates::is_plausible(&d, now).then_some((d.iso, src))
+        dates::is_plausible(&d, src.now).then_some((d.iso, source))
     })
 }
 
 /// The publication date: declared (JSON-LD, meta, `<time>`), else in the URL, else shown
 /// in a date element or next to the headline.
-fn published(
-    html: &Html,
-    doc: &DocKeys<'_>,
-    url: Option<&url::Url>,
-    metas: &Metas,
-    ld: &JsonLd,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Option<Dated> {
-    pick(
-        now,
-        vec![
-            (
-                ld.article
-                    .as_ref()
-                    .and_then(|a| str_field(a, &["datePublished", "dateCreated", "uploadDate"])),
-                DateSource::JsonLd,
-            ),
-            (metas.first(PUBLISHED_KEYS), DateSource::Meta),
-            (page::time_value(html, doc, true), DateSource::Time),
-        ],
+fn published(src: &Sources<'_, '_>) -> Option<Dated> {
+    let now = src.now;
+    declared_date(
+        src,
+        &["datePublished", "dateCreated", "uploadDate"],
+        PUBLISHED_KEYS,
+        true,
     )
     .or_else(|| {
-        let d = url.and_then(|u| dates::date_from_url(u.as_str()))?;
+        let d = src.url.and_then(|u| dates::date_from_url(u.as_str()))?;
         dates::is_plausible(&d, now).then_some((d.iso, DateSource::Url))
     })
-    .or_else(|| page::text_date(html, doc, now).map(|d| (d, DateSource::Text)))
+    .or_else(|| page::text_date(src.html, src.doc, now).map(|d| (d, DateSource::Text)))
     .or_else(|| {
         // A listing's h1 ("Archive for Politics") sits above other articles' dates.
-        (!jsonld::is_listing(&ld.types))
-            .then(|| page::headline_date(html, now))
+        (!jsonld::is_listing(&src.ld.types))
+            .then(|| page::headline_date(src.html, now))
             .flatten()
             .map(|d| (d, DateSource::Text))
     })
 }
 
-/// The modification date, as declared (JSON-LD, meta, `<time>`).
-fn modified(
-    html: &Html,
-    doc: &DocKeys<'_>,
-    metas: &Metas,
-    ld: &JsonLd,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Option<Dated> {
-    pick(
-        now,
-        vec![
-            (
-                ld.article.as_ref().and_then(|a| str_field(a, &["dateModified"])),
-                DateSource::JsonLd,
-            ),
-            (metas.first(MODIFIED_KEYS), DateSource::Meta),
-            (page::time_value(html, doc, false), DateSource::Time),
-        ],
-    )
-}
-
 /// The page's language: `<html lang>`, JSON-LD, meta tags, the HTTP header.
-fn language(html: &Html, metas: &Metas, ld: &JsonLd, content_language: Option<&str>) -> Option<String> {
+fn language(src: &Sources<'_, '_>, content_language: Option<&str>) -> Option<String> {
     HTML_LANG
-        .select(html)
+        .select(src.html)
         .next()
         .and_then(|h| h.value().attr("lang").or_else(|| h.value().attr("xml:lang")))
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .map(str::to_string)
-        .or_else(|| ld.article.as_ref().and_then(|a| str_field(a, &["inLanguage"])))
-        .or_else(|| metas.first(LANGUAGE_KEYS))
+        .or_else(|| {
+            src.ld
+                .article
+                .as_ref()
+                .and_then(|a| str_field(a, &["inLanguage"]))
+        })
+        .or_else(|| src.metas.first(LANGUAGE_KEYS))
         .or_else(|| content_language.map(|c| c.split(',').next().unwrap_or(c).trim().to_string()))
         .and_then(|l| normalize_lang(&l))
 }

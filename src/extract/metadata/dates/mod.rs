@@ -114,8 +114,8 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
     sources
         .iter()
         .map(|src| Pattern {
-            anchored: Regex::new(&format!(r"^\s*(?:{src})\s*[.,;]?\s*$")).unwrap(),
-            search: Regex::new(src).unwrap(),
+            anchored: Regex::new(&format!(r"^\s*(?:{src})\s*[.,;]?\s*$")).expect("constant regex"),
+            search: Regex::new(src).expect("constant regex"),
         })
         .collect()
 });
@@ -125,7 +125,7 @@ static LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^\s*(?i:(?:last\s+)?(?:published|updated|modified|posted|created|dated|date|veröffentlicht|aktualisiert|erstellt|stand|publiée|publié|mise?\s+à\s+jour|publicada|publicado|actualizado|atualizado|pubblicato|aggiornato|opublikowano|zaktualizowano|gepubliceerd|bijgewerkt|geplaatst))\b(?:\s+(?i:on|at|am|le|el|em|il|op|in))?\s*[:\-–]?\s*",
     )
-    .unwrap()
+    .expect("constant regex")
 });
 
 /// Dates in URL paths, tried in order: /2021/05/03/, /2021-05-03/, /20210503/.
@@ -136,7 +136,7 @@ static URL_PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         r"(?:^|[/_.\-])(?P<y>(?:19|20)[0-9]{2})(?P<m>[01][0-9])(?P<d>[0-3][0-9])(?:[/_.\-]|$)",
     ]
     .iter()
-    .map(|src| Regex::new(src).unwrap())
+    .map(|src| Regex::new(src).expect("constant regex"))
     .collect()
 });
 
