@@ -111,15 +111,15 @@ pub enum EvalError {
         /// The error.
         source: std::io::Error,
     },
-    /// A gold line is not valid.
-    #[error("{path}:{line}: {message}")]
+    /// A gold line is not valid; what the JSON parser said is the source.
+    #[error("{path}:{line}")]
     Gold {
         /// The file.
         path: PathBuf,
         /// 1-based line.
         line: usize,
-        /// What is wrong.
-        message: String,
+        /// What the JSON parser said.
+        source: serde_json::Error,
     },
 }
 
@@ -135,10 +135,10 @@ pub fn read_gold(dir: &Path) -> Result<Vec<Gold>, EvalError> {
         if line.trim().is_empty() {
             continue;
         }
-        let g: Gold = serde_json::from_str(line).map_err(|e| EvalError::Gold {
+        let g: Gold = serde_json::from_str(line).map_err(|source| EvalError::Gold {
             path: path.clone(),
             line: i + 1,
-            message: e.to_string(),
+            source,
         })?;
         out.push(g);
     }

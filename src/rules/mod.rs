@@ -462,7 +462,8 @@ mod tests {
         )
         .expect("write");
         let err = Rules::load(std::slice::from_ref(&dir)).expect_err("unknown field rejected");
-        let msg = err.to_string();
+        // The message and its source, as the CLI prints them.
+        let msg = crate::error::chain(&err);
         assert!(msg.contains("bad.example.toml") && msg.contains("bodyy"), "{msg}");
         std::fs::write(
             dir.join("bad.example.toml"),
