@@ -1,6 +1,9 @@
 //! The extraction stage: `process()` turns one page's raw bytes into an [`Article`]:
 //! decode → parse → metadata → site/theme rules or readability scoring → clean → title,
 //! language. Pure and synchronous: no I/O, no global state besides the compiled rules.
+//! For a crawler, `process_for_crawl()` also returns the page's raw links and feeds
+//! ([`links`]) and its article/listing signals in a [`PageInfo`]; fetching them is not done
+//! here. In: a [`Page`]. Out: an [`Article`] (or why there is none).
 
 pub mod links;
 pub mod metadata;

@@ -388,7 +388,7 @@ fn not_indexed(name: &str) -> bool {
 }
 
 /// What one document has, to rule whole selectors out before a walk: every class and id
-/// as written, and the lowercased values of the other attributes (but [`not_indexed`]).
+/// as written, and the lowercased values of the other attributes (but `not_indexed`).
 /// Read once per page; the tree may lose nodes afterwards (what it has then is a subset).
 pub struct DocKeys<'a> {
     classes: FxHashSet<&'a str>,

@@ -5,6 +5,9 @@
 //! ("Staff Writer"), dates, e-mail addresses, handles, URLs, and several names joined by
 //! commas or conjunctions. [`normalize_authors`] turns them into a clean, de-duplicated
 //! list of names, keeping each name's own spelling and case (no title-casing).
+//!
+//! In: raw strings. Out: names. Finding the strings on a page is `super::byline`'s and
+//! [`super::extract`]'s job; the label and role words are in `super::vocab`.
 
 use std::collections::HashSet;
 use std::sync::LazyLock;

@@ -3,10 +3,10 @@
 //! that has it; dates keep their source (`jsonld|meta|time|url|text`). In: the parsed page
 //! and its URL. Out: [`Metadata`]. The title is chosen later (it needs the content).
 //!
-//! One file per source: [`jsonld`], [`meta_tags`], [`byline`] (names shown on the page),
-//! [`dates`] (the date parser, and the dates a page shows in [`dates::page`]),
-//! [`breadcrumbs`]; [`authors`] cleans names from any of them, [`vocab`] holds the words of
-//! bylines both byline readers use, [`chrome`] says where on a page a byline cannot be. This
+//! One file per source: `jsonld`, `meta_tags`, `byline` (names shown on the page),
+//! [`dates`] (the date parser, and the dates a page shows in `dates::page`),
+//! `breadcrumbs`; [`authors`] cleans names from any of them, `vocab` holds the words of
+//! bylines both byline readers use, `chrome` says where on a page a byline cannot be. This
 //! file picks each field from its sources, in order of trust.
 
 pub mod authors;

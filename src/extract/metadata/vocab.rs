@@ -1,6 +1,7 @@
 //! The words of bylines, in one place: the labels that introduce a writer ("By", "Written
-//! by", "Eingestellt von", "Autor:"), the words that join names, the folders of author
-//! pages, and the labels of a byline's dates. Two readers use them: the byline scanner
+//! by", "Eingestellt von", "Autor:"), the words that join names, the particles inside them,
+//! the job titles after them, the folders of author pages, and the labels of a byline's
+//! dates. Two readers use them: the byline scanner
 //! ([`super::byline`]) decides with them where a byline *starts* on the page, the name
 //! normaliser ([`super::authors`]) *strips* them from the text it is given. Where the two
 //! deliberately differ (a scan must not take "Published by …" for a byline; the normaliser

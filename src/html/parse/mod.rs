@@ -3,7 +3,7 @@
 //! html5ever builds the tree as the HTML standard says, with no limit on nesting: 200,000
 //! nested `<div>`s make a 200,000-deep tree (every later walk over it overflows the stack)
 //! and cost quadratic time, because each start tag scans the stack of open elements. So
-//! the tokens pass through a guard ([`guard`]) on their way to the tree builder. It keeps a model
+//! the tokens pass through a guard (`guard`) on their way to the tree builder. It keeps a model
 //! of the open elements (tag names, with the implied end tags of `p`, `li`, table cells…)
 //! and folds what lies deeper than [`Limits::max_depth`] into the deepest allowed element:
 //! the start and end tags beyond the limit are dropped, their text is kept. Chromium caps

@@ -6,6 +6,9 @@
 //! German, French, Spanish, Portuguese, Italian, Polish and Dutch. Every accepted form is
 //! normalised into a [`PageDate`] whose `iso` field is one of
 //! `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM:SS` or `YYYY-MM-DDTHH:MM:SS+HH:MM`.
+//!
+//! In: strings. Out: [`PageDate`]s. The names it knows are in `names`; where on a page a
+//! date stands is `page`'s business.
 
 mod names;
 pub(super) mod page;
