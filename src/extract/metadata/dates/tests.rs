@@ -1,5 +1,6 @@
 //! Tests of the date parser: every accepted spelling, the rejected ones, dates in URLs and
 //! the plausibility bounds.
+
 use super::names::{fold, MONTH_NAMES};
 use super::*;
 use chrono::TimeZone;
