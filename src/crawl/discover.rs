@@ -13,7 +13,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use flate2::read::MultiGzDecoder;
 use quick_xml::events::{BytesRef, Event};
 use quick_xml::Reader;
-use scraper::{ElementRef, Html};
+use scraper::Html;
 use url::Url;
 
 use super::urls::resolve;
@@ -32,12 +32,7 @@ pub const CONVENTIONAL_SITEMAPS: &[&str] = &[
 /// Conventional feed locations tried when a home page declares no feed.
 pub const CONVENTIONAL_FEEDS: &[&str] = &["/feed/", "/rss.xml", "/feed.xml", "/atom.xml"];
 
-/// `type` values of `<link rel="alternate">` elements that announce a feed.
-pub const FEED_MIME_TYPES: &[&str] = &[
-    "application/rss+xml",
-    "application/atom+xml",
-    "application/feed+json",
-];
+pub use crate::extract::links::FEED_MIME_TYPES;
 
 /// Local names (lowercased) of root elements that make an XML body a feed: RSS 0.9x/2.0, Atom,
 /// RSS 1.0 (`rdf:RDF`).
@@ -630,30 +625,16 @@ fn xml_root_is_feed(xml: &[u8]) -> bool {
 /// [`FEED_MIME_TYPES`] (case-insensitive, parameters ignored), resolved against `base`,
 /// canonicalised and de-duplicated in document order.
 pub fn feed_links(html: &Html, base: &Url) -> Vec<Url> {
+    resolve_unique(base, crate::extract::links::feed_hrefs(html))
+}
+
+/// `hrefs` resolved against `base` and canonicalised (`super::urls::resolve`), the unusable
+/// ones dropped, de-duplicated in order.
+pub fn resolve_unique<'a>(base: &Url, hrefs: impl IntoIterator<Item = &'a str>) -> Vec<Url> {
     let mut found: Vec<Url> = Vec::new();
-    for node in html.root_element().descendants() {
-        let Some(el) = ElementRef::wrap(node) else {
-            continue;
-        };
-        let el = el.value();
-        if el.name() != "link" {
-            continue;
-        }
-        let alternate = el.attr("rel").is_some_and(|rel| {
-            rel.split_ascii_whitespace()
-                .any(|t| t.eq_ignore_ascii_case("alternate"))
-        });
-        let feed_type = el.attr("type").is_some_and(|t| {
-            let mime = t.split(';').next().unwrap_or(t).trim();
-            FEED_MIME_TYPES.iter().any(|m| m.eq_ignore_ascii_case(mime))
-        });
-        if !(alternate && feed_type) {
-            continue;
-        }
-        if let Some(u) = el.attr("href").and_then(|h| resolve(Some(base), h)) {
-            if !found.contains(&u) {
-                found.push(u);
-            }
+    for u in hrefs.into_iter().filter_map(|h| resolve(Some(base), h)) {
+        if !found.contains(&u) {
+            found.push(u);
         }
     }
     found
