@@ -198,11 +198,12 @@ impl RankOutput {
         if remove_if_present(&dir.join(names::rank_marker(&stem)))? {
             sync_dir(dir)?;
         }
-        // An earlier attempt's output in another format or compression is replaced too.
-        for other in Format::ALL {
-            if other != format {
-                remove_if_present(&dir.join(format!("{stem}.{}", other.extension())))?;
-            }
+        // An earlier attempt's output in another format or compression is replaced too,
+        // and what a killed one left under its temporary name.
+        for other in Format::ALL.into_iter().filter(|f| *f != format) {
+            let name = format!("{stem}.{}", other.extension());
+            remove_if_present(&dir.join(names::in_progress(&name)))?;
+            remove_if_present(&dir.join(name))?;
         }
         let name = format!("{stem}.{}", format.extension());
         let tmp = dir.join(names::in_progress(&name));
