@@ -12,7 +12,9 @@ use super::schema::{Field, Kind, RECORD};
 use crate::output::OutputError;
 use ::parquet::column::writer::ColumnWriter;
 use ::parquet::data_type::ByteArray;
+use ::parquet::file::writer::SerializedRowGroupWriter;
 use serde_json::Value;
+use std::io::Write;
 
 /// The values of one leaf column, by physical type.
 #[derive(Debug)]
@@ -172,21 +174,20 @@ impl Columns {
         }
     }
 
-    /// Write the buffered rows as the columns of one row group (`writers` gives the next
-    /// column's writer, in schema order), then empty the buffers.
-    pub fn write<F>(&mut self, mut next_column: F) -> Result<(), OutputError>
-    where
-        F: FnMut(
-            &mut dyn FnMut(&mut ColumnWriter<'_>) -> Result<(), OutputError>,
-        ) -> Result<bool, OutputError>,
-    {
+    /// Write the buffered rows as the columns of one row group, then empty the buffers.
+    pub fn write_to<W: Write + Send>(
+        &mut self,
+        group: &mut SerializedRowGroupWriter<'_, W>,
+    ) -> Result<(), OutputError> {
         for col in &self.cols {
-            if !next_column(&mut |w| col.write_to(w))? {
+            let Some(mut column) = group.next_column()? else {
                 return Err(OutputError::Schema {
                     path: "(column)".into(),
                     reason: "the Parquet schema has fewer columns than the buffers".into(),
                 });
-            }
+            };
+            col.write_to(column.untyped())?;
+            column.close()?;
         }
         for col in &mut self.cols {
             col.def.clear();

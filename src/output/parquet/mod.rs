@@ -74,14 +74,7 @@ impl<W: Write + Send> ParquetWriter<W> {
             return Ok(());
         }
         let mut group = self.file.next_row_group()?;
-        self.columns.write(|write| {
-            let Some(mut column) = group.next_column()? else {
-                return Ok(false);
-            };
-            write(column.untyped())?;
-            column.close()?;
-            Ok(true)
-        })?;
+        self.columns.write_to(&mut group)?;
         group.close()?;
         Ok(())
     }
