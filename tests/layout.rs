@@ -35,7 +35,6 @@ const TEMPORARY_ALLOWED_EDGES: &[(&str, &str)] = &[
     // `Item::prior` holds the store's `History`.
     ("crawl::state::frontier", "crawl::state::store"),
     // The lock names the shard directory's lock file, defined by the sink.
-    ("output::lock", "output::sink"),
 ];
 
 /// TEMPORARY, while the crawl/app side is reworked (issue 18): files over [`MAX_FILE_LINES`].

@@ -5,7 +5,7 @@
 
 use super::schema::{self, Field, Kind};
 use super::ParquetWriter;
-use crate::model::{CrawlInfo, DuplicateOf, Extraction, HttpInfo, Removal};
+use crate::model::{Article, CrawlInfo, DateSource, DuplicateOf, Extraction, HttpInfo, Method, Removal};
 use crate::output::OutputError;
 use crate::Record;
 use serde_json::{Map, Value};
@@ -16,41 +16,43 @@ pub(crate) fn full_record() -> Record {
     let s = |v: &str| Some(v.to_string());
     Record {
         id: "8f3a".into(),
-        url: s("https://news.test/a"),
-        canonical_url: s("https://news.test/a?c"),
+        article: Article {
+            url: s("https://news.test/a"),
+            canonical_url: s("https://news.test/a?c"),
+            site_name: s("News"),
+            title: s("Title — with “quotes”"),
+            text: "First paragraph.\n\nSecond, ünïcode ✓.".into(),
+            authors: vec!["Ana".into(), "Bo".into()],
+            date_published: s("2026-11-02T10:00:00Z"),
+            date_published_source: Some(DateSource::JsonLd),
+            date_modified: s("2026-11-03"),
+            date_modified_source: Some(DateSource::Meta),
+            language: s("en"),
+            description: s("desc"),
+            image_url: s("https://news.test/i.jpg"),
+            section: s("World"),
+            tags: vec!["a".into(), "b".into(), "c".into()],
+            breadcrumbs: vec!["Home".into(), "World".into()],
+            extraction: Extraction {
+                method: Method::Readability,
+                removed: [("nav".to_string(), 3), ("share".to_string(), u32::MAX)].into(),
+                explain: Some(vec![
+                    Removal {
+                        rule: "nav".into(),
+                        text: "Menu".into(),
+                    },
+                    Removal {
+                        rule: "share".into(),
+                        text: "Share this".into(),
+                    },
+                ]),
+                charset: "utf-8 (http)".into(),
+            },
+        },
         source_domain: s("news.test"),
-        site_name: s("News"),
-        title: s("Title — with “quotes”"),
-        text: "First paragraph.\n\nSecond, ünïcode ✓.".into(),
-        authors: vec!["Ana".into(), "Bo".into()],
-        date_published: s("2026-11-02T10:00:00Z"),
-        date_published_source: s("jsonld"),
-        date_modified: s("2026-11-03"),
-        date_modified_source: s("meta"),
-        language: s("en"),
-        description: s("desc"),
-        image_url: s("https://news.test/i.jpg"),
-        section: s("World"),
-        tags: vec!["a".into(), "b".into(), "c".into()],
-        breadcrumbs: vec!["Home".into(), "World".into()],
         word_count: 5,
         content_hash: "0123abcd".into(),
         source_path: s("pages/a.html"),
-        extraction: Extraction {
-            method: "readability".into(),
-            removed: [("nav".to_string(), 3), ("share".to_string(), u32::MAX)].into(),
-            explain: Some(vec![
-                Removal {
-                    rule: "nav".into(),
-                    text: "Menu".into(),
-                },
-                Removal {
-                    rule: "share".into(),
-                    text: "Share this".into(),
-                },
-            ]),
-            charset: "utf-8 (http)".into(),
-        },
         schema_version: crate::model::SCHEMA_VERSION,
         date_fetched: s("2026-11-04T00:00:00Z"),
         http: Some(HttpInfo::new(
@@ -75,27 +77,29 @@ pub(crate) fn full_record() -> Record {
 fn sparse_record() -> Record {
     Record {
         id: "1".into(),
-        url: None,
-        canonical_url: None,
+        article: Article {
+            url: None,
+            canonical_url: None,
+            site_name: None,
+            title: None,
+            text: String::new(),
+            authors: vec![],
+            date_published: None,
+            date_published_source: None,
+            date_modified: None,
+            date_modified_source: None,
+            language: None,
+            description: None,
+            image_url: None,
+            section: None,
+            tags: vec![],
+            breadcrumbs: vec![],
+            extraction: Extraction::default(),
+        },
         source_domain: None,
-        site_name: None,
-        title: None,
-        text: String::new(),
-        authors: vec![],
-        date_published: None,
-        date_published_source: None,
-        date_modified: None,
-        date_modified_source: None,
-        language: None,
-        description: None,
-        image_url: None,
-        section: None,
-        tags: vec![],
-        breadcrumbs: vec![],
         word_count: 0,
         content_hash: String::new(),
         source_path: None,
-        extraction: Extraction::default(),
         schema_version: crate::model::SCHEMA_VERSION,
         date_fetched: None,
         http: None,
@@ -173,7 +177,7 @@ fn every_field_round_trips_through_the_parquet_reader() {
     let dir = crate::test_dir("parquet-round-trip");
     let path = dir.join("r.parquet");
     let mut with_empty_explain = sparse_record();
-    with_empty_explain.extraction.explain = Some(vec![]);
+    with_empty_explain.article.extraction.explain = Some(vec![]);
     with_empty_explain.http = Some(HttpInfo::new(304, None, None, None));
     let records = [full_record(), sparse_record(), with_empty_explain, full_record()];
     let json: Vec<Value> = records.iter().map(|r| serde_json::to_value(r).unwrap()).collect();
@@ -226,10 +230,8 @@ fn row_groups_are_written_as_the_buffers_fill() {
     use ::parquet::file::reader::{FileReader, SerializedFileReader};
     let dir = crate::test_dir("parquet-row-groups");
     let path = dir.join("g.parquet");
-    let big = Record {
-        text: "x".repeat(1 << 20),
-        ..sparse_record()
-    };
+    let mut big = sparse_record();
+    big.article.text = "x".repeat(1 << 20);
     let n = (super::ROW_GROUP_BYTES >> 20) + 3;
     let mut w = ParquetWriter::new(std::fs::File::create(&path).unwrap()).unwrap();
     for _ in 0..n {
