@@ -56,9 +56,27 @@ pub enum Error {
     /// Another crawl is using the state (`--state`): this run did nothing (exit code 5).
     #[error("{0}")]
     StateBusy(String),
-    /// Output could not be written.
+    /// Output could not be written (no underlying error to keep).
     #[error("{0}")]
     Io(String),
+    /// A crawl setting is unusable (the error says which and why).
+    #[error(transparent)]
+    Settings(#[from] crate::crawl::config::ConfigError),
+    /// The crawl state failed (SQLite, Redis, the file system under it).
+    #[error(transparent)]
+    State(#[from] crate::crawl::state::store::StoreError),
+    /// The HTTP client could not be built.
+    #[error("HTTP client")]
+    HttpClient(#[source] crate::crawl::fetch::FetchError),
+    /// An output file could not be created or written.
+    #[error("{context}")]
+    Output {
+        /// What was being done (`creating out.warc`, `writing output`).
+        context: String,
+        /// Why it failed.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl Error {
@@ -72,6 +90,19 @@ impl Error {
             Error::Io(format!("{context}: {e}"))
         }
     }
+}
+
+/// An error and its causes, `: `-separated (`writing output: disk full`): for messages
+/// that are text, such as error records and the summary's notes.
+pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut s = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        cause = c.source();
+    }
+    s
 }
 
 /// Library result type.
