@@ -59,24 +59,6 @@ pub enum Error {
     /// Output could not be written (no underlying error to keep).
     #[error("{0}")]
     Io(String),
-    /// A crawl setting is unusable (the error says which and why).
-    #[error(transparent)]
-    Settings(#[from] crate::crawl::config::ConfigError),
-    /// The crawl state failed (SQLite, Redis, the file system under it).
-    #[error(transparent)]
-    State(#[from] crate::crawl::state::store::StoreError),
-    /// The HTTP client could not be built.
-    #[error("HTTP client")]
-    HttpClient(#[source] crate::crawl::fetch::FetchError),
-    /// An output file could not be created or written.
-    #[error("{context}")]
-    Output {
-        /// What was being done (`creating out.warc`, `writing output`).
-        context: String,
-        /// Why it failed.
-        #[source]
-        source: std::io::Error,
-    },
 }
 
 impl Error {

@@ -45,6 +45,13 @@ fn parsed<T>(flag: &str, s: &str, parse: impl Fn(&str) -> Result<T, units::UnitE
 /// entries, a switch turns on (`--no-sitemaps`, `--no-feeds`: off) what the file left.
 /// Every `crawl` flag that is a setting is here, once.
 pub fn overlay(a: &CrawlArgs, cfg: &mut CrawlConfig) -> anyhow::Result<()> {
+    overlay_lists(a, cfg)?;
+    overlay_values(a, cfg)
+}
+
+/// The list flags: seeds (then the file's, then `--seeds FILE`'s), `--include`,
+/// `--exclude`, `--resolve`, `--selectors`, each before the file's entries.
+fn overlay_lists(a: &CrawlArgs, cfg: &mut CrawlConfig) -> anyhow::Result<()> {
     let mut seeds = a
         .seeds
         .iter()
@@ -53,12 +60,17 @@ pub fn overlay(a: &CrawlArgs, cfg: &mut CrawlConfig) -> anyhow::Result<()> {
     seeds.append(&mut cfg.seeds);
     if let Some(p) = &a.seeds_file {
         let t = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
-        for line in t.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        for line in t
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
             seeds.push(units::parse_seed(line).with_context(|| format!("in {}", p.display()))?);
         }
     }
     cfg.seeds = seeds;
-    let prepend = |flags: Vec<Pattern>, file: &mut Vec<Pattern>| flags.into_iter().chain(file.drain(..)).collect();
+    let prepend =
+        |flags: Vec<Pattern>, file: &mut Vec<Pattern>| flags.into_iter().chain(file.drain(..)).collect();
     let include = a.include.iter().map(|r| parsed("--include", r, Pattern::parse));
     cfg.include = prepend(include.collect::<anyhow::Result<_>>()?, &mut cfg.include);
     let exclude = a.exclude.iter().map(|r| parsed("--exclude", r, Pattern::parse));
@@ -70,8 +82,17 @@ pub fn overlay(a: &CrawlArgs, cfg: &mut CrawlConfig) -> anyhow::Result<()> {
         .collect::<anyhow::Result<Vec<_>>>()?;
     resolve.append(&mut cfg.resolve);
     cfg.resolve = resolve;
-    cfg.selectors = a.selectors.iter().cloned().chain(cfg.selectors.drain(..)).collect();
+    cfg.selectors = a
+        .selectors
+        .iter()
+        .cloned()
+        .chain(cfg.selectors.drain(..))
+        .collect();
+    Ok(())
+}
 
+/// The value flags and switches.
+fn overlay_values(a: &CrawlArgs, cfg: &mut CrawlConfig) -> anyhow::Result<()> {
     macro_rules! value {
         ($($f:ident),* $(,)?) => { $( if let Some(v) = &a.$f { cfg.$f = v.clone(); } )* };
     }
@@ -81,8 +102,23 @@ pub fn overlay(a: &CrawlArgs, cfg: &mut CrawlConfig) -> anyhow::Result<()> {
     macro_rules! switch {
         ($($f:ident),* $(,)?) => { $( cfg.$f |= a.$f; )* };
     }
-    value!(rate, per_host_concurrency, concurrency, max_depth, user_agent, max_body, retries);
-    value!(max_redirects, max_barren_per_pattern, max_barren_per_host, threads, shard_records, compress);
+    value!(
+        rate,
+        per_host_concurrency,
+        concurrency,
+        max_depth,
+        user_agent,
+        max_body,
+        retries
+    );
+    value!(
+        max_redirects,
+        max_barren_per_pattern,
+        max_barren_per_host,
+        threads,
+        shard_records,
+        compress
+    );
     optional!(output, errors, stats, metrics, warc, state, frontier, job, worker_id, max_pages);
     switch!(drop_duplicates, emit_all, allow_private, explain);
     cfg.sitemaps &= !a.no_sitemaps;
@@ -131,7 +167,9 @@ pub fn run_crawl(a: CrawlArgs) -> anyhow::Result<ExitCode> {
     let cfg = settings(&a)?;
     if a.dry_run {
         if cfg.frontier.is_some() {
-            anyhow::bail!("--dry-run reads a --state; for a frontier use `newsharvest status --frontier … --job …`");
+            anyhow::bail!(
+                "--dry-run reads a --state; for a frontier use `newsharvest status --frontier … --job …`"
+            );
         }
         return super::dry_run::dry_run(&cfg);
     }
@@ -151,7 +189,7 @@ pub fn run_crawl(a: CrawlArgs) -> anyhow::Result<ExitCode> {
         .transpose()?;
     let sink = CliSink::new(out, errors, a.quiet, bar.clone());
     let (metrics_path, stats_path) = (cfg.metrics.clone(), cfg.stats.clone());
-    let rt = super::runtime()?;
+    let rt = super::runtime::runtime()?;
     let metrics_task_path = metrics_path.clone();
     let st = rt.block_on(async move {
         let stop = signals::listen();
@@ -255,6 +293,49 @@ mod tests {
         assert_eq!(inc, ["/a/", "/b/"]);
         assert!(!c.sitemaps && !c.feeds);
         assert_eq!(c.max_time, Some(std::time::Duration::from_secs(7200)));
+    }
+
+    #[test]
+    fn the_dry_run_config_reads_back_to_the_same_settings() {
+        let dir = crate::test_dir("crawl-roundtrip");
+        let first = settings(&args(&[
+            "http://a.test/",
+            "http://b.test/news/",
+            "--rate",
+            "0.5",
+            "--max-time",
+            "1h30m",
+            "--since",
+            "2026-11-01T06:00:00+01:00",
+            "--include",
+            "/news/",
+            "--exclude",
+            "\\?page=",
+            "--resolve",
+            "a.test:80:127.0.0.1:8080",
+            "--no-feeds",
+            "--emit-all",
+            "--shard-bytes",
+            "64MiB",
+            "--page-timeout",
+            "0",
+            "--max-page-size",
+            "500KB",
+            "--timeout",
+            "2.5",
+            "--recrawl-after",
+            "7d",
+            "--state",
+            "s.db",
+            "-o",
+            "out/",
+            "--explain",
+        ]))
+        .unwrap();
+        let file = dir.join("frozen.toml");
+        std::fs::write(&file, first.to_toml().unwrap()).unwrap();
+        let again = settings(&args(&["--config", file.to_str().unwrap()])).unwrap();
+        assert_eq!(again, first, "{}", first.to_toml().unwrap());
     }
 
     #[test]

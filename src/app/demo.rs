@@ -239,7 +239,7 @@ pub fn run_demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let rules = Arc::new(Rules::load(&[]).context("loading rules")?);
-    let out = super::runtime()?.block_on(crawl_demo(&a, &dir, rules))?;
+    let out = super::runtime::runtime()?.block_on(crawl_demo(&a, &dir, rules))?;
     eprintln!("newsharvest: {}", out.stats.summary());
     eprintln!(
         "newsharvest demo: the server saw {} requests on {} hosts; politeness violations: {}",

@@ -15,7 +15,7 @@ use std::io::Write;
 
 /// Print the settings, the state and the plan of `cfg` (already resolved) to stdout.
 pub fn dry_run(cfg: &CrawlConfig) -> anyhow::Result<ExitCode> {
-    let plans = super::runtime()?
+    let plans = super::runtime::runtime()?
         .block_on(plan::plan(cfg))
         .context("planning the crawl")?;
     // Written, not printed: `| head` ends the output, not the process with a panic.

@@ -71,14 +71,21 @@ fn families(st: &Stats, running: bool, exit: Option<u8>) -> Vec<Metric> {
         counters(
             "articles_written_total",
             "Article records written, by kind.",
-            labelled("kind", vec![("new".into(), st.new), ("updated".into(), st.updated)]),
+            labelled(
+                "kind",
+                vec![("new".into(), st.new), ("updated".into(), st.updated)],
+            ),
         ),
         counter(
             "articles_unchanged_total",
             "Recrawled articles whose text had not changed.",
             st.unchanged,
         ),
-        counter("not_modified_total", "Conditional requests answered 304.", st.not_modified),
+        counter(
+            "not_modified_total",
+            "Conditional requests answered 304.",
+            st.not_modified,
+        ),
         counter(
             "duplicates_total",
             "Records whose text duplicates an earlier one.",
@@ -93,7 +100,10 @@ fn families(st: &Stats, running: bool, exit: Option<u8>) -> Vec<Metric> {
         counters(
             "responses_total",
             "HTTP responses, by status code.",
-            labelled("code", st.by_status.iter().map(|(k, n)| (k.to_string(), *n)).collect()),
+            labelled(
+                "code",
+                st.by_status.iter().map(|(k, n)| (k.to_string(), *n)).collect(),
+            ),
         ),
         counter("bytes_total", "Body bytes received.", st.bytes),
         counter(
@@ -106,7 +116,11 @@ fn families(st: &Stats, running: bool, exit: Option<u8>) -> Vec<Metric> {
             "Links not followed as crawler traps.",
             st.trap_urls + st.trap_skipped,
         ),
-        gauge("work_left", "URLs left queued for the next run.", st.work_left as f64),
+        gauge(
+            "work_left",
+            "URLs left queued for the next run.",
+            st.work_left as f64,
+        ),
     ];
     if let Some(code) = exit {
         v.push(Metric {

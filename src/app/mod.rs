@@ -6,12 +6,15 @@
 //! crawl holds the state, 130/143 stopped by SIGINT/SIGTERM).
 
 mod cli;
+#[cfg(test)]
+mod config_docs;
 mod crawl;
 pub mod demo;
 mod dry_run;
 mod exit;
 mod metrics;
 mod progress;
+mod runtime;
 mod signals;
 mod sink;
 mod status;
@@ -65,9 +68,13 @@ where
                 return ExitCode::SUCCESS;
             }
             eprintln!("newsharvest: error: {e:#}");
-            if e.chain()
-                .any(|c| matches!(c.downcast_ref::<crate::Error>(), Some(crate::Error::StateBusy(_))))
-            {
+            if e.chain().any(|c| {
+                matches!(c.downcast_ref::<crate::Error>(), Some(crate::Error::StateBusy(_)))
+                    || matches!(
+                        c.downcast_ref::<crate::crawl::CrawlError>(),
+                        Some(crate::crawl::CrawlError::Busy(_))
+                    )
+            }) {
                 // Another run holds the state: a scheduler's overlapping run, not a mistake.
                 return ExitCode::from(5);
             }
@@ -91,14 +98,6 @@ fn init_tracing() {
         .with_writer(std::io::stderr)
         .with_target(false)
         .try_init();
-}
-
-/// A tokio runtime for the crawl verbs.
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

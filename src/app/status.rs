@@ -80,11 +80,17 @@ fn state_status(
     s: &Summary,
     json: bool,
 ) -> anyhow::Result<()> {
-    let path = cfg.state.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
+    let path = cfg
+        .state
+        .as_deref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
     let size = opened.size_bytes.unwrap_or(0);
     let now = chrono::Utc::now().timestamp();
     let next_due = |h: &HostSummary| match h.blocked_until {
-        Some(t) if t > now => chrono::DateTime::from_timestamp(t, 0).map_or(t.to_string(), |d| d.to_rfc3339()),
+        Some(t) if t > now => {
+            chrono::DateTime::from_timestamp(t, 0).map_or(t.to_string(), |d| d.to_rfc3339())
+        }
         _ => "now".to_string(),
     };
     if json {

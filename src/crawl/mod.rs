@@ -18,14 +18,16 @@
 //! - [`state`]: the crawl state behind one trait: frontier, seen-set, fetch history,
 //!   written articles, shards, robots cache; in memory, in SQLite or in Redis.
 //! - [`dedup`]: exact and near-duplicate texts (MinHash).
-//! - [`stats`]: counters and error records.
+//! - [`stats`]: counters, the stop reason and error records.
+//! - [`error`]: [`CrawlError`], why a crawl could not run.
 
 pub mod archive;
-pub mod config;
 pub mod classify;
+pub mod config;
 pub mod dedup;
 pub mod discover;
 pub mod engine;
+pub mod error;
 pub mod fetch;
 pub mod plan;
 pub mod politeness;
@@ -37,4 +39,5 @@ pub mod urls;
 
 pub use config::CrawlConfig;
 pub use engine::{crawl, Sink};
+pub use error::CrawlError;
 pub use stats::{ErrorRecord, Stats, StopReason};

@@ -4,6 +4,7 @@
 //! CLI prints it (`crate::app`). Fetches robots.txt and nothing else; opens no state.
 
 use super::config::CrawlConfig;
+use super::error::CrawlError;
 use super::fetch::{Fetcher, Want};
 use super::robots::{self, Answer, Robots};
 use std::time::Duration;
@@ -48,8 +49,8 @@ pub struct HostPlan {
 
 /// The plan of every seed host (the first seed of each), reading each robots.txt once
 /// (following redirects within the host as the crawl does).
-pub async fn plan(cfg: &CrawlConfig) -> Result<Vec<HostPlan>, crate::Error> {
-    let fetcher = Fetcher::new(cfg.fetch_config()).map_err(crate::Error::HttpClient)?;
+pub async fn plan(cfg: &CrawlConfig) -> Result<Vec<HostPlan>, CrawlError> {
+    let fetcher = Fetcher::new(cfg.fetch_config()).map_err(CrawlError::HttpClient)?;
     let agent = robots::agent_token(&cfg.user_agent);
     let mut seeds: Vec<&Url> = Vec::new();
     for s in &cfg.seeds {
@@ -83,7 +84,10 @@ async fn host_robots(
 ) -> RobotsPlan {
     let mut redirects = 0;
     loop {
-        let f = match fetcher.get(&url, Want::Robots, Some(cfg.robots_timeout), None).await {
+        let f = match fetcher
+            .get(&url, Want::Robots, Some(cfg.robots_timeout), None)
+            .await
+        {
             Ok(f) => f,
             Err(e) => return RobotsPlan::Unreachable(crate::error::chain(&e)),
         };

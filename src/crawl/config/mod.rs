@@ -11,6 +11,8 @@
 
 pub mod units;
 
+pub use crate::crawl::error::ConfigError;
+use crate::crawl::error::CrawlError;
 use crate::crawl::fetch::{FetchConfig, ResolveRule};
 use crate::crawl::state::backend::StateBackend;
 use crate::crawl::state::redis_store::{self, FrontierConfig};
@@ -24,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use units::{ByteSize, Pattern, UnitError};
+use units::{ByteSize, Pattern};
 use url::Url;
 
 /// One request a second per host: the pace most sites' robots.txt `Crawl-delay` asks for,
@@ -82,44 +84,6 @@ pub fn default_user_agent() -> String {
 /// Extraction threads by default: every core.
 pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())
-}
-
-/// A crawl setting that cannot be used.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    /// The config file cannot be read.
-    #[error("reading {}", path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The config file is not valid TOML, has an unknown key or a bad value.
-    #[error("{}", path.display())]
-    Parse {
-        /// The file.
-        path: PathBuf,
-        /// What the TOML parser said (with the line).
-        #[source]
-        source: Box<toml::de::Error>,
-    },
-    /// The settings cannot be printed as TOML (a bug).
-    #[error("printing the settings as TOML")]
-    Print(#[source] toml::ser::Error),
-    /// A value does not parse (`key` is the flag or key it came from).
-    #[error("{key}")]
-    Value {
-        /// The flag or key.
-        key: String,
-        /// What is wrong with the value.
-        #[source]
-        source: UnitError,
-    },
-    /// The settings contradict each other or a bound (the message says which and why).
-    #[error("{0}")]
-    Invalid(String),
 }
 
 /// The crawl settings: every field is a key of the `--config` file (same name) and most
@@ -190,7 +154,7 @@ pub struct CrawlConfig {
     /// Stop after this long (`90s`, `15m`, `2h`, `1h30m`).
     #[serde(with = "units::duration::option", skip_serializing_if = "Option::is_none")]
     pub max_time: Option<Duration>,
-    /// The User-Agent header; put your contact in it.
+    /// The User-Agent header; put your contact in it (default: `newsharvest/VERSION (+URL; contact: …)`).
     pub user_agent: String,
     /// Seconds for one request, body included.
     #[serde(with = "units::seconds")]
@@ -481,7 +445,7 @@ impl CrawlConfig {
     /// Check the settings, choose the state backend and take the run locks (the state's, and
     /// the shard directory's for `-o DIR/`), before anything is opened or written: a run
     /// refused because another holds them (exit 5) changes nothing.
-    pub fn build(self) -> Result<Built, crate::Error> {
+    pub fn build(self) -> Result<Built, CrawlError> {
         let mut config = self.resolve()?;
         if config.frontier.is_some() && config.worker_id.is_none() {
             config.worker_id = Some(redis_store::default_worker_id());
@@ -492,7 +456,7 @@ impl CrawlConfig {
             locks.push(l);
         }
         if let Some(dir) = config.shard_dir() {
-            let busy = |e: std::io::Error| crate::Error::from_lock(e, format!("locking {}", dir.display()));
+            let busy = |e: std::io::Error| CrawlError::from_lock(e, format!("locking {}", dir.display()));
             std::fs::create_dir_all(dir).map_err(busy)?;
             locks.push(lock::shard_dir(dir, &config.shard_prefix()).map_err(busy)?);
         }

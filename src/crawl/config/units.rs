@@ -266,9 +266,14 @@ impl<'de> Deserialize<'de> for ResolveRule {
 
 /// Serde for a [`Duration`] written as a duration text (`90s`) or a number of seconds.
 pub mod duration {
-    use super::*;
+    use crate::crawl::config::units::{format_duration, parse_duration};
+    use serde::de::{self, Deserializer, Visitor};
+    use serde::Serializer;
+    use std::fmt;
+    use std::time::Duration;
 
-    struct V;
+    /// Reads a duration text or a number of seconds.
+    pub(crate) struct V;
     impl Visitor<'_> for V {
         type Value = Duration;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -300,7 +305,9 @@ pub mod duration {
 
     /// The same for an optional duration (absent: `None`).
     pub mod option {
-        use super::*;
+        use crate::crawl::config::units::{duration::V, format_duration};
+        use serde::{Deserializer, Serializer};
+        use std::time::Duration;
 
         /// Print as `1h30m` (only called for `Some`: the field skips `None`).
         pub fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
@@ -320,7 +327,8 @@ pub mod duration {
 /// Serde for a [`Duration`] written as a number of seconds (`timeout = 2.5`), as the
 /// `--timeout` flags take it.
 pub mod seconds {
-    use super::*;
+    use serde::{de, Deserialize, Deserializer, Serializer};
+    use std::time::Duration;
 
     /// Print as a float number of seconds.
     pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -336,7 +344,9 @@ pub mod seconds {
 
 /// Serde for an optional date (`since`): `2026-11-01` or RFC 3339 in, RFC 3339 out.
 pub mod since {
-    use super::*;
+    use crate::crawl::config::units::parse_since;
+    use chrono::{DateTime, FixedOffset};
+    use serde::{de, Deserialize, Deserializer, Serializer};
 
     /// Print as RFC 3339 (only called for `Some`: the field skips `None`).
     pub fn serialize<S: Serializer>(d: &Option<DateTime<FixedOffset>>, s: S) -> Result<S::Ok, S::Error> {
@@ -355,7 +365,9 @@ pub mod since {
 
 /// Serde for the seed list: absolute http(s) URLs.
 pub mod seeds {
-    use super::*;
+    use crate::crawl::config::units::parse_seed;
+    use serde::{de, Deserialize, Deserializer, Serializer};
+    use url::Url;
 
     /// Print the URLs.
     pub fn serialize<S: Serializer>(v: &[Url], s: S) -> Result<S::Ok, S::Error> {
@@ -442,7 +454,10 @@ mod tests {
         ] {
             let text = format_duration(d);
             let back = parse_duration(&text).unwrap();
-            assert!(back.abs_diff(d) < Duration::from_micros(1), "{d:?} → {text} → {back:?}");
+            assert!(
+                back.abs_diff(d) < Duration::from_micros(1),
+                "{d:?} → {text} → {back:?}"
+            );
         }
         assert_eq!(format_duration(Duration::from_secs(5400)), "1h30m");
     }
@@ -471,6 +486,9 @@ mod tests {
     fn seeds_must_be_http_urls_with_a_host() {
         assert!(parse_seed("https://a.test/").is_ok());
         assert!(matches!(parse_seed("not a url"), Err(UnitError::SeedUrl { .. })));
-        assert!(matches!(parse_seed("ftp://a.test/"), Err(UnitError::SeedScheme(_))));
+        assert!(matches!(
+            parse_seed("ftp://a.test/"),
+            Err(UnitError::SeedScheme(_))
+        ));
     }
 }

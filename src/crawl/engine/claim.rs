@@ -185,7 +185,11 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn one_claim_feeds_several_loops_and_counts_them_pending() {
         let sf = Scripted::default();
-        lock(&sf.answers).push_back(Claim::Items(vec![claimed("a.test"), claimed("b.test"), claimed("c.test")]));
+        lock(&sf.answers).push_back(Claim::Items(vec![
+            claimed("a.test"),
+            claimed("b.test"),
+            claimed("c.test"),
+        ]));
         let claims = Claims::new(64);
         assert_eq!(claims.batch, CLAIM_BATCH);
         let pending = AtomicUsize::new(0);
@@ -196,7 +200,11 @@ mod tests {
             hosts.push(c.host);
         }
         assert_eq!(hosts, ["a.test", "b.test", "c.test"]);
-        assert_eq!(sf.claims.load(Ordering::SeqCst), 1, "one round trip for three hosts");
+        assert_eq!(
+            sf.claims.load(Ordering::SeqCst),
+            1,
+            "one round trip for three hosts"
+        );
         assert_eq!(pending.load(Ordering::SeqCst), 3);
     }
 
@@ -209,19 +217,38 @@ mod tests {
         let (_tx, mut stop) = watch::channel(false);
         // Something in hand: an empty frontier is not the end; the loop keeps asking.
         let t0 = tokio::time::Instant::now();
-        let r = tokio::time::timeout(Duration::from_secs(1), claims.next(sf.as_ref(), &pending, &mut stop)).await;
+        let r = tokio::time::timeout(
+            Duration::from_secs(1),
+            claims.next(sf.as_ref(), &pending, &mut stop),
+        )
+        .await;
         assert!(r.is_err(), "still waiting");
-        assert!(sf.claims.load(Ordering::SeqCst) >= 3, "asked again after each nap");
+        assert!(
+            sf.claims.load(Ordering::SeqCst) >= 3,
+            "asked again after each nap"
+        );
         assert_eq!(sf.idle_asked.load(Ordering::SeqCst), 0);
         assert!(t0.elapsed() >= Duration::from_secs(1));
         // Nothing in hand and the frontier idle: every loop ends.
         pending.store(0, Ordering::SeqCst);
         sf.idle.store(true, Ordering::SeqCst);
-        assert!(claims.next(sf.as_ref(), &pending, &mut stop).await.unwrap().is_none());
+        assert!(claims
+            .next(sf.as_ref(), &pending, &mut stop)
+            .await
+            .unwrap()
+            .is_none());
         assert!(claims.drained.load(Ordering::SeqCst));
         let asked = sf.claims.load(Ordering::SeqCst);
-        assert!(claims.next(sf.as_ref(), &pending, &mut stop).await.unwrap().is_none());
-        assert_eq!(sf.claims.load(Ordering::SeqCst), asked, "a drained worker asks no more");
+        assert!(claims
+            .next(sf.as_ref(), &pending, &mut stop)
+            .await
+            .unwrap()
+            .is_none());
+        assert_eq!(
+            sf.claims.load(Ordering::SeqCst),
+            asked,
+            "a drained worker asks no more"
+        );
     }
 
     #[tokio::test(start_paused = true)]

@@ -147,7 +147,11 @@ impl Shared {
     async fn handle(self: &Arc<Self>, item: Item, host: &str) {
         if item.kind == Kind::Page {
             if let Some(max) = self.cfg.max_pages {
-                if self.pages_started.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= max {
+                if self
+                    .pages_started
+                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+                    >= max
+                {
                     self.stop(crate::crawl::stats::StopReason::MaxPages);
                     self.unfetched();
                     return;

@@ -37,6 +37,7 @@ pub use sink::{DiscardSink, Publish, Sink};
 
 use crate::crawl::archive::Archive;
 use crate::crawl::config::{Built, CrawlConfig};
+use crate::crawl::error::CrawlError;
 use crate::crawl::fetch::Fetcher;
 use crate::crawl::politeness::Politeness;
 use crate::crawl::robots;
@@ -45,7 +46,7 @@ use crate::crawl::state::store::{RunStart, StateStore, StoreError};
 use crate::crawl::stats::{Stats, StopReason};
 use crate::crawl::traps::Traps;
 use crate::crawl::urls::{self, Scope};
-use crate::{Error, Rules};
+use crate::Rules;
 use shared::{lock, Shared};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -67,7 +68,7 @@ pub async fn crawl(
     sink: Box<dyn Sink>,
     stats: Arc<Mutex<Stats>>,
     stop: watch::Receiver<bool>,
-) -> Result<Stats, Error> {
+) -> Result<Stats, CrawlError> {
     run(cfg.build()?, rules, sink, stats, stop).await
 }
 
@@ -80,14 +81,14 @@ pub async fn run(
     mut sink: Box<dyn Sink>,
     stats: Arc<Mutex<Stats>>,
     stop: watch::Receiver<bool>,
-) -> Result<Stats, Error> {
+) -> Result<Stats, CrawlError> {
     let started = Instant::now();
     let Built {
         config: cfg,
         backend,
         locks: _locks,
     } = built;
-    let fetcher = Fetcher::new(cfg.fetch_config()).map_err(Error::HttpClient)?;
+    let fetcher = Fetcher::new(cfg.fetch_config()).map_err(CrawlError::HttpClient)?;
     let opened = backend.open()?;
     if let (Some((n, bak)), Some(p)) = (&opened.migrated, &cfg.state) {
         let mut st = lock(&stats);
@@ -101,8 +102,8 @@ pub async fn run(
     let store = opened.store;
     let now = shared::unix_now();
     let start = store.begin(now, cfg.recrawl_after).map_err(|e| match e {
-        StoreError::Busy(m) => Error::StateBusy(m),
-        e => Error::State(e),
+        StoreError::Busy(m) => CrawlError::Busy(m),
+        e => CrawlError::State(e),
     })?;
     {
         let mut st = lock(&stats);
@@ -112,12 +113,14 @@ pub async fn run(
     }
     let agent = robots::agent_token(&cfg.user_agent);
     let archive = match &cfg.warc {
-        Some(p) => Some(
-            Archive::create(p, &cfg.user_agent, &agent).map_err(|source| Error::Output {
-                context: format!("creating {}", p.display()),
-                source,
-            })?,
-        ),
+        Some(p) => {
+            Some(
+                Archive::create(p, &cfg.user_agent, &agent).map_err(|source| CrawlError::Output {
+                    context: format!("creating {}", p.display()),
+                    source,
+                })?,
+            )
+        }
         None => None,
     };
     let committed = match backend.persistent() {
@@ -126,7 +129,7 @@ pub async fn run(
     };
     let notes = sink
         .start(committed.as_ref())
-        .map_err(|e| Error::from_lock(e, "preparing the output"))?;
+        .map_err(|e| CrawlError::from_lock(e, "preparing the output"))?;
     lock(&stats).notes.extend(notes);
 
     let (jobs_tx, jobs_rx) = mpsc::channel(cfg.threads.max(1) * JOBS_PER_THREAD);
@@ -152,11 +155,11 @@ pub async fn run(
     let st = finish(&shared, &stats, started);
     match write_result {
         Some(Ok(())) => Ok(st),
-        Some(Err(source)) => Err(Error::Output {
+        Some(Err(source)) => Err(CrawlError::Output {
             context: "writing output".into(),
             source,
         }),
-        None => Err(Error::Io("the output writer panicked".into())),
+        None => Err(CrawlError::WriterPanicked),
     }
 }
 

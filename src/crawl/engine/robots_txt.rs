@@ -106,7 +106,12 @@ impl Shared {
                 .collect();
             if sitemaps.is_empty() {
                 if info.seed.load(Ordering::SeqCst) {
-                    self.probe(first, discover::CONVENTIONAL_SITEMAPS, Kind::Sitemap, Via::Sitemap);
+                    self.probe(
+                        first,
+                        discover::CONVENTIONAL_SITEMAPS,
+                        Kind::Sitemap,
+                        Via::Sitemap,
+                    );
                 }
             } else {
                 info.sitemap_found.store(true, Ordering::SeqCst);

@@ -148,7 +148,9 @@ impl Writer {
         if let Some(d) = dup {
             lock(&self.stats).near_duplicates += 1;
             if self.drop_duplicates {
-                let _ = self.store.outcome(&url, Outcome::Done { listing: false }, unix_now());
+                let _ = self
+                    .store
+                    .outcome(&url, Outcome::Done { listing: false }, unix_now());
                 return Ok(());
             }
             record.duplicate_of = Some(d);
@@ -178,7 +180,12 @@ impl Writer {
         };
         let shard = publish.name.clone();
         self.store
-            .commit(&self.uncommitted, shard.as_deref(), &mut || publish.run(), unix_now())
+            .commit(
+                &self.uncommitted,
+                shard.as_deref(),
+                &mut || publish.run(),
+                unix_now(),
+            )
             .map_err(std::io::Error::other)?;
         let mut st = lock(&self.stats);
         st.committed += self.uncommitted.len() as u64;
@@ -320,7 +327,13 @@ mod tests {
     fn write(sink: TestSink, drop_duplicates: bool, outs: Vec<Out>) -> (Arc<MemoryStore>, Stats, bool, bool) {
         let store = Arc::new(MemoryStore::new());
         let stats = Arc::new(Mutex::new(Stats::default()));
-        let w = Writer::new(Box::new(sink), None, store.clone(), stats.clone(), drop_duplicates);
+        let w = Writer::new(
+            Box::new(sink),
+            None,
+            store.clone(),
+            stats.clone(),
+            drop_duplicates,
+        );
         let (tx, rx) = mpsc::channel(outs.len() + 1);
         for o in outs {
             assert!(tx.try_send(o).is_ok());
@@ -376,10 +389,16 @@ mod tests {
         assert!(w.checkpoint_due());
         w.commit(false).unwrap();
         assert_eq!(lock(&seen).checkpoints, 1);
-        assert!(!store.has_record("r0").unwrap(), "the shard in progress holds them");
+        assert!(
+            !store.has_record("r0").unwrap(),
+            "the shard in progress holds them"
+        );
         assert_eq!(w.uncommitted.len(), CHECKPOINT_RECORDS);
         w.commit(false).unwrap();
-        assert!(store.has_record("r0").unwrap(), "committed with the complete shard");
+        assert!(
+            store.has_record("r0").unwrap(),
+            "committed with the complete shard"
+        );
         assert!(w.uncommitted.is_empty() && !w.checkpoint_due());
         let st = lock(&stats).clone();
         assert_eq!((st.committed, st.shards), (CHECKPOINT_RECORDS as u64, 1));

@@ -7,6 +7,7 @@ use super::memory::MemoryStore;
 use super::redis_store::{FrontierConfig, RedisStore};
 use super::sqlite::SqliteStore;
 use super::store::{StateStore, StoreError};
+use crate::crawl::error::CrawlError;
 use crate::output::lock::{self, LockGuard};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -44,11 +45,11 @@ impl StateBackend {
     /// Take the run lock of a SQLite state (`<state>.lock`; see `crate::output::lock`): one
     /// crawl per state. A Redis frontier is shared by design; its workers' ids are fenced
     /// in Redis instead.
-    pub fn lock(&self) -> Result<Option<LockGuard>, crate::Error> {
+    pub fn lock(&self) -> Result<Option<LockGuard>, CrawlError> {
         match self {
             StateBackend::Sqlite(p) => lock::state(p)
                 .map(Some)
-                .map_err(|e| crate::Error::from_lock(e, format!("locking {}", p.display()))),
+                .map_err(|e| CrawlError::from_lock(e, format!("locking {}", p.display()))),
             StateBackend::Memory | StateBackend::Redis(_) => Ok(None),
         }
     }

@@ -121,4 +121,3 @@ pub struct History {
     /// That record's revision (1 for the first).
     pub revision: u32,
 }
-

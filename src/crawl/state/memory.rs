@@ -136,7 +136,7 @@ impl StateStore for MemoryStore {
         publish: &mut dyn FnMut() -> std::io::Result<()>,
         _now: i64,
     ) -> Result<(), StoreError> {
-        publish().map_err(|e| StoreError::Publish(e.to_string()))?;
+        publish().map_err(StoreError::Publish)?;
         let mut m = self.lock();
         for w in written {
             m.written += 1;
@@ -227,4 +227,3 @@ impl StateStore for MemoryStore {
         })
     }
 }
-

@@ -22,20 +22,73 @@ use super::item::{Item, Kind, Via};
 use std::collections::HashSet;
 use std::time::Duration;
 
-/// Errors of a state store.
+/// Errors of a state store. The underlying error is the `source` (print with
+/// `crate::error::chain` to see it).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// The database said no.
+    /// A rule of the store was broken (no underlying error): a schema newer than this
+    /// build, a worker declared dead, the store's client gone.
     #[error("state database {path}: {message}")]
     Db {
-        /// The database file.
+        /// The database file (or Redis and job).
         path: String,
         /// What went wrong.
         message: String,
     },
+    /// SQLite failed.
+    #[error("state database {path}")]
+    Sqlite {
+        /// The database file.
+        path: String,
+        /// What SQLite said.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// The schema could not be migrated to this build's.
+    #[error("state database {path}: migrating the schema from version {from}")]
+    Migrate {
+        /// The database file.
+        path: String,
+        /// The file's schema version.
+        from: u32,
+        /// What SQLite said.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// Redis failed (after the retries of its outage window).
+    #[error("state database {path}{}", .context.map(|c| format!(": {c}")).unwrap_or_default())]
+    Redis {
+        /// Redis and the job.
+        path: String,
+        /// What was being done, when it says more than the call.
+        context: Option<&'static str>,
+        /// What the client said.
+        #[source]
+        source: redis::RedisError,
+    },
+    /// A value could not be encoded for the state (a bug).
+    #[error("state database {path}: encoding")]
+    Encode {
+        /// The database file (or Redis and job).
+        path: String,
+        /// What the encoder said.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The file system under the state failed.
+    #[error("state database {path}: {context}")]
+    Io {
+        /// The database file (or Redis and job).
+        path: String,
+        /// What was being done.
+        context: String,
+        /// Why it failed.
+        #[source]
+        source: std::io::Error,
+    },
     /// Publishing an output shard failed (the state is left unchanged).
-    #[error("publishing {0}")]
-    Publish(String),
+    #[error("publishing")]
+    Publish(#[source] std::io::Error),
     /// Another live process is this worker (exit code 5).
     #[error("{0}")]
     Busy(String),
