@@ -90,6 +90,13 @@ pub async fn run(
     } = built;
     let fetcher = Fetcher::new(cfg.fetch_config()).map_err(CrawlError::HttpClient)?;
     let opened = backend.open()?;
+    tracing::debug!(
+        seeds = cfg.seeds.len(),
+        state = backend.kind(),
+        rate = cfg.rate,
+        concurrency = cfg.concurrency,
+        "crawl starting"
+    );
     if let (Some((n, bak)), Some(p)) = (&opened.migrated, &cfg.state) {
         let mut st = lock(&stats);
         st.state_migrated = *n as u64;
@@ -293,6 +300,14 @@ fn finish(shared: &Shared, stats: &Mutex<Stats>, started: Instant) -> Stats {
         0.0
     };
     st.stopped_by = lock(&shared.stopped_by).unwrap_or_default();
+    tracing::debug!(
+        stopped_by = %st.stopped_by,
+        requests = st.requests,
+        pages = st.pages_fetched,
+        articles = st.articles,
+        work_left = st.work_left,
+        "crawl ended"
+    );
     *lock(stats) = st.clone();
     st
 }

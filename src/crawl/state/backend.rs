@@ -37,6 +37,15 @@ pub struct OpenedState {
 }
 
 impl StateBackend {
+    /// `memory`, `sqlite` or `redis` (for logs: no path or URL, which may hold a password).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            StateBackend::Memory => "memory",
+            StateBackend::Sqlite(_) => "sqlite",
+            StateBackend::Redis(_) => "redis",
+        }
+    }
+
     /// The state survives the run (SQLite, Redis): committed shards are kept in it.
     pub fn persistent(&self) -> bool {
         !matches!(self, StateBackend::Memory)
