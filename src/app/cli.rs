@@ -100,7 +100,7 @@ pub struct CrawlArgs {
     /// File with one seed URL per line (`#` comments).
     #[arg(long = "seeds")]
     pub seeds_file: Option<PathBuf>,
-    /// TOML file with crawl settings.
+    /// TOML file with crawl settings: the keys of docs/configuration.md (flags win).
     #[arg(long)]
     pub config: Option<PathBuf>,
     /// Write records here (`.gz`/`.zst` compress) instead of stdout; a directory (`DIR/`)
@@ -126,8 +126,8 @@ pub struct CrawlArgs {
     /// collector), rewritten atomically every 15 s and at the end.
     #[arg(long)]
     pub metrics: Option<PathBuf>,
-    /// Print the resolved settings and the discovery plan (robots.txt and its sitemaps are
-    /// read; no page is fetched), then exit.
+    /// Print the resolved settings as a --config file, then (as comments) the state and the
+    /// discovery plan (robots.txt and its sitemaps are read; no page is fetched), and exit.
     #[arg(long = "dry-run")]
     pub dry_run: bool,
     /// Archive every request and response in this WARC file (`.warc.gz`: one gzip member
@@ -150,7 +150,7 @@ pub struct CrawlArgs {
     #[arg(long = "lease-timeout")]
     pub lease_timeout: Option<String>,
     /// With --frontier: this worker's id, unique among the job's live workers and part of
-    /// its shard names.
+    /// its shard names (default: HOSTNAME-PID-RANDOM).
     #[arg(long = "worker-id")]
     pub worker_id: Option<String>,
     /// With --state: fetch written articles again (conditionally) once this old (`7d`,
