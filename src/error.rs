@@ -24,21 +24,23 @@ pub enum Error {
     /// A bug: extraction panicked on this page. The run goes on with the next page.
     #[error("internal error (please report): {0}")]
     Panic(String),
-    /// A rule file could not be read.
-    #[error("cannot read rule file {path}: {source}")]
+    /// A rule file could not be read; the I/O error is the source (`{:#}` and [`chain`] print
+    /// it after the message).
+    #[error("cannot read rule file {path}")]
     RuleIo {
         /// The rule file.
         path: PathBuf,
         /// The I/O error.
         source: std::io::Error,
     },
-    /// A rule file is not valid TOML or has unknown fields.
-    #[error("invalid rule file {path}: {message}")]
+    /// A rule file is not valid TOML or has unknown fields; what the TOML parser said (with
+    /// the line) is the source (`{:#}` and [`chain`] print it after the message).
+    #[error("invalid rule file {path}")]
     RuleParse {
         /// The rule file.
         path: PathBuf,
         /// What the TOML parser said.
-        message: String,
+        source: toml::de::Error,
     },
     /// A rule inside a file is invalid (bad CSS selector or regex).
     #[error("invalid rule `{rule}` in {path}: {message}")]

@@ -44,14 +44,14 @@ pub enum InputError {
         source: std::io::Error,
     },
     /// A manifest line is not `{"path": ..., "url": ...}`.
-    #[error("{path}:{line}: bad manifest line: {message}")]
+    #[error("{path}:{line}: bad manifest line")]
     Manifest {
         /// The manifest.
         path: String,
         /// 1-based line number.
         line: usize,
-        /// What is wrong.
-        message: String,
+        /// What the JSON parser said.
+        source: serde_json::Error,
     },
 }
 
@@ -151,10 +151,10 @@ pub fn read_manifest(manifest: &Path) -> Result<Vec<Source>, InputError> {
         if line.trim().is_empty() {
             continue;
         }
-        let m: ManifestLine = serde_json::from_str(line).map_err(|e| InputError::Manifest {
+        let m: ManifestLine = serde_json::from_str(line).map_err(|source| InputError::Manifest {
             path: manifest.display().to_string(),
             line: i + 1,
-            message: e.to_string(),
+            source,
         })?;
         let path = if m.path.is_absolute() || stdin {
             m.path

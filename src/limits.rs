@@ -1,7 +1,7 @@
 //! Bounds on the work one page may cost: input size, DOM nodes, nesting depth and a time
 //! budget. [`Limits`] travels in [`crate::Options`]; the time budget is a per-thread
 //! deadline that [`crate::process`] sets for the page it works on and that long loops poll
-//! with [`tick`] (cheap: the clock is read every [`TICKS_PER_CLOCK_READ`] calls). A page
+//! with [`tick`] (cheap: the clock is read every `TICKS_PER_CLOCK_READ` calls). A page
 //! over a limit ends as an error (`too large`, `timeout`) and the run goes on with the next.
 
 use crate::error::{Error, Result};

@@ -1,8 +1,13 @@
 //! The contracts between stages: [`Page`] goes into [`crate::process`], [`Article`] comes out,
-//! and [`Record`] is what a sink writes (schema v1, one JSON object per line).
+//! and [`Record`] is what a sink writes (schema v1, one JSON object per line): the article
+//! with its id, hashes and, for fetched pages, the fetch. Also the typed values the records
+//! carry as strings ([`Method`], [`DateSource`]) and the [`Block`]s the renderer hands to the
+//! cleaner. Types and their serialisation only: building a record is [`crate::record`]'s job.
 
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
+use std::fmt;
 
 /// Version of the record schema written in every record.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -33,8 +38,8 @@ pub struct Removal {
 /// How the article was found and what the cleaner removed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Extraction {
-    /// `site:<file>`, `theme:<name>` or `readability`.
-    pub method: String,
+    /// `site:<file>`, `theme:<name>`, `readability` or `jsonld`.
+    pub method: Method,
     /// Number of removals per rule id.
     pub removed: BTreeMap<String, u32>,
     /// The removed texts, only with `--explain`.
@@ -42,6 +47,99 @@ pub struct Extraction {
     pub explain: Option<Vec<Removal>>,
     /// Encoding the page was decoded with and where that came from.
     pub charset: String,
+}
+
+/// How the article's body was found, written as `extraction.method`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Method {
+    /// Readability-style scoring of the page: `readability`.
+    #[default]
+    Readability,
+    /// The JSON-LD `articleBody`, when the markup gave no body: `jsonld`.
+    JsonLd,
+    /// A site file's body selector: `site:<file>`, the file's path in its selectors folder.
+    Site(String),
+    /// A theme's body selector: `theme:<name>`.
+    Theme(String),
+}
+
+/// `extraction.method` of a body found by scoring.
+const READABILITY: &str = "readability";
+/// `extraction.method` of a body taken from JSON-LD.
+const JSONLD: &str = "jsonld";
+/// Prefix of `extraction.method` for a site file.
+const SITE_PREFIX: &str = "site:";
+/// Prefix of `extraction.method` for a theme.
+const THEME_PREFIX: &str = "theme:";
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Method::Readability => f.write_str(READABILITY),
+            Method::JsonLd => f.write_str(JSONLD),
+            Method::Site(file) => write!(f, "{SITE_PREFIX}{file}"),
+            Method::Theme(name) => write!(f, "{THEME_PREFIX}{name}"),
+        }
+    }
+}
+
+impl std::str::FromStr for Method {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Method, String> {
+        if let Some(file) = s.strip_prefix(SITE_PREFIX) {
+            return Ok(Method::Site(file.to_string()));
+        }
+        if let Some(name) = s.strip_prefix(THEME_PREFIX) {
+            return Ok(Method::Theme(name.to_string()));
+        }
+        match s {
+            READABILITY => Ok(Method::Readability),
+            JSONLD => Ok(Method::JsonLd),
+            other => Err(format!("unknown extraction method `{other}`")),
+        }
+    }
+}
+
+impl Serialize for Method {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Method {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Method, D::Error> {
+        let s = String::deserialize(deserializer)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Where a date came from, written as `date_published_source` / `date_modified_source`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DateSource {
+    /// The article's JSON-LD object.
+    #[serde(rename = "jsonld")]
+    JsonLd,
+    /// A `<meta>` tag.
+    #[serde(rename = "meta")]
+    Meta,
+    /// A `<time datetime>` element, microdata, or a site rule's date selector.
+    #[serde(rename = "time")]
+    Time,
+    /// The page's URL (`/2021/05/03/`).
+    #[serde(rename = "url")]
+    Url,
+    /// Text on the page (a date element, a dateline next to the headline).
+    #[serde(rename = "text")]
+    Text,
+}
+
+impl DateSource {
+    /// True for a date the page declares for machines (JSON-LD, meta, `<time>`), not one read
+    /// from its URL or text.
+    pub fn is_declared(self) -> bool {
+        matches!(self, DateSource::JsonLd | DateSource::Meta | DateSource::Time)
+    }
 }
 
 /// The result of [`crate::process`]: the article and its metadata.
@@ -62,11 +160,11 @@ pub struct Article {
     /// Publication date, ISO 8601.
     pub date_published: Option<String>,
     /// Where the publication date came from: jsonld, meta, time, url or text.
-    pub date_published_source: Option<String>,
+    pub date_published_source: Option<DateSource>,
     /// Modification date, ISO 8601.
     pub date_modified: Option<String>,
     /// Where the modification date came from.
-    pub date_modified_source: Option<String>,
+    pub date_modified_source: Option<DateSource>,
     /// Language code (`en`, `de`, `pt-BR` kept as given by the page).
     pub language: Option<String>,
     /// Meta description.
@@ -84,71 +182,109 @@ pub struct Article {
 }
 
 /// One output record (schema v1). `null` is written for unknown values, never `""`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// The JSON object has the article's fields with the record's own among them, in the schema's
+/// order (see the `Serialize` impl); reading one back takes the article's fields into
+/// [`Record::article`].
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Record {
     /// Stable id: hash of the canonical URL (or URL), else of the content.
     pub id: String,
-    /// URL the page was fetched from or given with.
-    pub url: Option<String>,
-    /// Canonical URL declared by the page.
-    pub canonical_url: Option<String>,
+    /// The extracted article, its blank strings as `None`.
+    #[serde(flatten)]
+    pub article: Article,
     /// Host of the canonical URL or URL, without `www.`.
     pub source_domain: Option<String>,
-    /// Site name.
-    pub site_name: Option<String>,
-    /// Title.
-    pub title: Option<String>,
-    /// Cleaned article body.
-    pub text: String,
-    /// Authors.
-    pub authors: Vec<String>,
-    /// Publication date, ISO 8601.
-    pub date_published: Option<String>,
-    /// jsonld | meta | time | url | text.
-    pub date_published_source: Option<String>,
-    /// Modification date, ISO 8601.
-    pub date_modified: Option<String>,
-    /// jsonld | meta | time | url | text.
-    pub date_modified_source: Option<String>,
-    /// Language code.
-    pub language: Option<String>,
-    /// Description.
-    pub description: Option<String>,
-    /// Lead image URL.
-    pub image_url: Option<String>,
-    /// Section.
-    pub section: Option<String>,
-    /// Tags.
-    pub tags: Vec<String>,
-    /// Breadcrumb trail.
-    pub breadcrumbs: Vec<String>,
     /// Words in `text`.
     pub word_count: usize,
     /// SHA-256 of `text`, hex (first 32 chars).
     pub content_hash: String,
     /// The file the page came from, when extracting files.
     pub source_path: Option<String>,
-    /// How it was extracted and what was removed.
-    pub extraction: Extraction,
     /// Schema version, currently 1.
     pub schema_version: u32,
-    /// When the page was fetched (RFC 3339, UTC); crawled records only.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    /// When the page was fetched (RFC 3339, UTC); fetched records only.
+    #[serde(default)]
     pub date_fetched: Option<String>,
-    /// The HTTP response; crawled records only.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    /// The HTTP response; fetched records only.
+    #[serde(default)]
     pub http: Option<HttpInfo>,
     /// How the crawler found the page; crawled records only.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(default)]
     pub crawl: Option<CrawlInfo>,
     /// 1 for the first record of a URL, 2… when a recrawl found its text changed; crawled
     /// records only.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(default)]
     pub revision: Option<u32>,
     /// The earlier record whose text this one duplicates (syndicated copies); crawled
     /// records only, absent when the text is new.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(default)]
     pub duplicate_of: Option<DuplicateOf>,
+}
+
+/// Fields every record has: `id`, the article's 17 fields, `source_domain`, `word_count`,
+/// `content_hash`, `source_path` and `schema_version`.
+const RECORD_FIELDS: usize = 23;
+
+impl Serialize for Record {
+    /// The schema's order: the record's own fields stand among the article's (`source_domain`
+    /// after `canonical_url`, `word_count`… before `extraction`); the fields of fetched and
+    /// crawled records are left out when unset.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let a = &self.article;
+        let optional = [
+            self.date_fetched.is_some(),
+            self.http.is_some(),
+            self.crawl.is_some(),
+            self.revision.is_some(),
+            self.duplicate_of.is_some(),
+        ];
+        let len = RECORD_FIELDS + optional.iter().filter(|set| **set).count();
+        let mut m = serializer.serialize_struct("Record", len)?;
+        m.serialize_field("id", &self.id)?;
+        m.serialize_field("url", &a.url)?;
+        m.serialize_field("canonical_url", &a.canonical_url)?;
+        m.serialize_field("source_domain", &self.source_domain)?;
+        m.serialize_field("site_name", &a.site_name)?;
+        m.serialize_field("title", &a.title)?;
+        m.serialize_field("text", &a.text)?;
+        m.serialize_field("authors", &a.authors)?;
+        m.serialize_field("date_published", &a.date_published)?;
+        m.serialize_field("date_published_source", &a.date_published_source)?;
+        m.serialize_field("date_modified", &a.date_modified)?;
+        m.serialize_field("date_modified_source", &a.date_modified_source)?;
+        m.serialize_field("language", &a.language)?;
+        m.serialize_field("description", &a.description)?;
+        m.serialize_field("image_url", &a.image_url)?;
+        m.serialize_field("section", &a.section)?;
+        m.serialize_field("tags", &a.tags)?;
+        m.serialize_field("breadcrumbs", &a.breadcrumbs)?;
+        m.serialize_field("word_count", &self.word_count)?;
+        m.serialize_field("content_hash", &self.content_hash)?;
+        m.serialize_field("source_path", &self.source_path)?;
+        m.serialize_field("extraction", &a.extraction)?;
+        m.serialize_field("schema_version", &self.schema_version)?;
+        optional_field(&mut m, "date_fetched", &self.date_fetched)?;
+        optional_field(&mut m, "http", &self.http)?;
+        optional_field(&mut m, "crawl", &self.crawl)?;
+        optional_field(&mut m, "revision", &self.revision)?;
+        optional_field(&mut m, "duplicate_of", &self.duplicate_of)?;
+        m.end()
+    }
+}
+
+/// Write `value` under `key` when it is set, else skip the field (as
+/// `skip_serializing_if = "Option::is_none"` does).
+fn optional_field<M: SerializeStruct, T: Serialize>(
+    m: &mut M,
+    key: &'static str,
+    value: &Option<T>,
+) -> Result<(), M::Error> {
+    if value.is_some() {
+        m.serialize_field(key, value)
+    } else {
+        m.skip_field(key)
+    }
 }
 
 /// The record a duplicate's text was first written in.
@@ -208,4 +344,35 @@ pub struct CrawlInfo {
     pub discovered_via: String,
     /// Link hops from a seed (seeds 0; sitemap and feed entries 1).
     pub depth: u32,
+}
+
+/// One rendered text block of the article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    /// The text, whitespace collapsed, `\n` for `<br>`.
+    pub text: String,
+    /// Characters of `text`.
+    pub chars: usize,
+    /// Characters inside links.
+    pub link_chars: usize,
+    /// Name of the innermost block element that produced it (`p`, `h2`, `li`, …).
+    pub tag: String,
+    /// Number of distinct links in the block.
+    pub links: usize,
+}
+
+impl Block {
+    /// Share of the block's characters that are link text.
+    pub fn link_ratio(&self) -> f64 {
+        if self.chars == 0 {
+            0.0
+        } else {
+            self.link_chars as f64 / self.chars as f64
+        }
+    }
+
+    /// True for `h1`–`h6`.
+    pub fn is_heading(&self) -> bool {
+        matches!(self.tag.as_str(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+    }
 }

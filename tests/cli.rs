@@ -349,3 +349,59 @@ fn manifests_name_pages_and_their_urls_from_a_file_or_stdin() {
     assert_eq!(piped[0]["text"], recs[0]["text"]);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The records of a Parquet file, read with the `parquet` crate and turned back into the
+/// JSON lines `extract` writes (a record serializes the same whichever file it came from).
+fn parquet_as_lines(path: &std::path::Path) -> Vec<String> {
+    newsharvest::output::parquet::read::values(path)
+        .expect("a readable Parquet file")
+        .into_iter()
+        .map(|v| {
+            let rec: newsharvest::Record = serde_json::from_value(v).expect("a record");
+            serde_json::to_string(&rec).expect("json")
+        })
+        .collect()
+}
+
+#[test]
+fn parquet_output_holds_the_records_of_jsonl_output() {
+    let d = std::env::temp_dir().join(format!("nh-cli-parquet-{}", std::process::id()));
+    std::fs::create_dir_all(&d).expect("tmp");
+    let fixtures = format!("{}/fixtures", env!("CARGO_MANIFEST_DIR"));
+    let run = |args: &[&str]| {
+        let o = bin()
+            .args(["extract", "--quiet", "--explain", &fixtures])
+            .args(args)
+            .output()
+            .expect("run");
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        o.stdout
+    };
+    let (jsonl, parquet) = (d.join("out.jsonl"), d.join("out.parquet"));
+    run(&["-o", &jsonl.display().to_string()]);
+    run(&["-o", &parquet.display().to_string()]);
+    let want: Vec<String> = std::fs::read_to_string(&jsonl)
+        .expect("jsonl")
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert!(want.len() > 10, "{} records", want.len());
+    assert_eq!(
+        parquet_as_lines(&parquet),
+        want,
+        "the same records, in the same order"
+    );
+    // Parquet to stdout (piped) is the same file.
+    let piped = run(&["--format", "parquet"]);
+    assert_eq!(piped, std::fs::read(&parquet).expect("parquet"));
+    // A format the file's name contradicts is refused before anything is written.
+    let o = bin()
+        .args(["extract", "--quiet", &fixtures, "--format", "parquet", "-o"])
+        .arg(d.join("other.jsonl"))
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains(".parquet"));
+    assert!(!d.join("other.jsonl").exists());
+    let _ = std::fs::remove_dir_all(d);
+}

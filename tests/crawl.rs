@@ -149,7 +149,7 @@ async fn misbehaving_pages_end_as_one_error_each() {
     assert_eq!(errors.len(), 7, "{errors:#?}");
 
     // The real stories and the page that first answered 429 are records; each once.
-    let mut urls: Vec<&str> = records.iter().filter_map(|r| r.url.as_deref()).collect();
+    let mut urls: Vec<&str> = records.iter().filter_map(|r| r.article.url.as_deref()).collect();
     urls.sort();
     assert_eq!(
         urls,
@@ -194,7 +194,7 @@ async fn since_skips_old_sitemap_entries() {
     cfg.since = Some(chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00+00:00").unwrap());
     let (_st, records, errors) = run(cfg).await;
     assert!(errors.is_empty(), "{errors:#?}");
-    let urls: Vec<&str> = records.iter().filter_map(|r| r.url.as_deref()).collect();
+    let urls: Vec<&str> = records.iter().filter_map(|r| r.article.url.as_deref()).collect();
     assert!(!urls.iter().any(|u| u.contains("/2025/")), "{urls:?}");
     assert_eq!(urls.len(), 4, "{urls:?}");
     assert_eq!(

@@ -335,14 +335,16 @@ async fn a_trap_site_is_crawled_to_the_end_with_every_sitemap_article() {
     for n in 0..ARTICLES {
         let url = format!("http://{HOST}/news/2026/11/story-{n}/");
         assert!(
-            records.iter().any(|r| r.url.as_deref() == Some(url.as_str())),
+            records
+                .iter()
+                .any(|r| r.article.url.as_deref() == Some(url.as_str())),
             "sitemap article {url} not written"
         );
     }
     let on = |host: &str| {
         records
             .iter()
-            .filter(|r| r.url.as_deref().is_some_and(|u| u.contains(host)))
+            .filter(|r| r.article.url.as_deref().is_some_and(|u| u.contains(host)))
             .count()
     };
     assert_eq!(on(HOST), ARTICLES, "only the articles are written");

@@ -316,3 +316,74 @@ fn a_rank_is_one_attempt_at_a_time_and_never_a_shared_file() {
     assert!(out.join("rank-00001-of-00002.done").exists());
     let _ = std::fs::remove_dir_all(d);
 }
+
+/// The records of a rank's Parquet output as the JSON lines of a JSONL run, counted.
+fn parquet_lines(path: &Path) -> BTreeMap<String, usize> {
+    let mut m = BTreeMap::new();
+    for v in newsharvest::output::parquet::read::values(path).expect("a readable Parquet file") {
+        let rec: newsharvest::Record = serde_json::from_value(v).expect("a record");
+        *m.entry(serde_json::to_string(&rec).expect("json")).or_insert(0) += 1;
+    }
+    m
+}
+
+#[test]
+fn parquet_ranks_write_exactly_the_records_of_one_run() {
+    let d = tmp("parquet");
+    let root = corpus(&d);
+    let single = d.join("single.jsonl");
+    run(bin_in(&d)
+        .args(["extract", "--quiet"])
+        .arg(&root)
+        .arg("-o")
+        .arg(&single));
+    let want = lines(&single);
+    let out = d.join("out");
+    let out_arg = format!("{}/", out.display());
+    let rank = |i: u32, format: &str| {
+        run(bin_in(&d)
+            .args([
+                "extract",
+                "--quiet",
+                "--format",
+                format,
+                "--shard",
+                &format!("{i}/3"),
+                "-o",
+                &out_arg,
+            ])
+            .arg(&root));
+    };
+    for i in 0..3 {
+        rank(i, "parquet");
+    }
+    let mut got = BTreeMap::new();
+    for i in 0..3 {
+        let stem = format!("rank-{i:05}-of-00003");
+        let marker: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join(format!("{stem}.done"))).expect("marker"))
+                .expect("marker json");
+        assert_eq!(marker["output"], format!("{stem}.parquet"));
+        let records = parquet_lines(&out.join(format!("{stem}.parquet")));
+        assert_eq!(
+            marker["records"].as_u64(),
+            Some(records.values().sum::<usize>() as u64)
+        );
+        for (l, c) in records {
+            *got.entry(l).or_insert(0) += c;
+        }
+    }
+    assert_eq!(got, want, "3 Parquet ranks = one JSONL run");
+    // A rerun of rank 1 in JSONL replaces its Parquet output (and a kill's leftover).
+    std::fs::write(out.join(".rank-00001-of-00003.parquet.tmp"), b"half a file").expect("leftover");
+    rank(1, "jsonl");
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .expect("out")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("rank-00001"))
+        .collect();
+    assert_eq!(names.len(), 2, "its output and its marker: {names:?}");
+    assert!(!out.join(".rank-00001-of-00003.parquet.tmp").exists());
+    assert!(out.join("rank-00001-of-00003.jsonl.zst").exists());
+    let _ = std::fs::remove_dir_all(d);
+}

@@ -59,7 +59,11 @@ struct Setup {
 fn bundled() -> PyResult<Arc<Rules>> {
     static RULES: OnceLock<Result<Arc<Rules>, String>> = OnceLock::new();
     RULES
-        .get_or_init(|| Rules::bundled().map(Arc::new).map_err(|e| e.to_string()))
+        .get_or_init(|| {
+            Rules::bundled()
+                .map(Arc::new)
+                .map_err(|e| newsharvest::error::chain(&e))
+        })
         .clone()
         .map_err(PyValueError::new_err)
 }
@@ -84,7 +88,7 @@ fn rules_for(dirs: &[PathBuf]) -> PyResult<Arc<Rules>> {
     }
     Rules::load(dirs)
         .map(Arc::new)
-        .map_err(|e| PyValueError::new_err(format!("loading rules: {e}")))
+        .map_err(|e| PyValueError::new_err(format!("loading rules: {}", newsharvest::error::chain(&e))))
 }
 
 /// One page → its record as JSON, or the reason it has none.

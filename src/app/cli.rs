@@ -321,10 +321,14 @@ pub struct ExtractArgs {
     /// relative to the working directory).
     #[arg(long)]
     pub manifest: Option<PathBuf>,
-    /// Write records here (`.gz`/`.zst` compress) instead of stdout; a directory (`DIR/`)
-    /// gets `rank-0000I-of-0000N.jsonl.zst` and its `.done` marker, written only complete.
+    /// Write records here (`.gz`/`.zst` compress, `.parquet` is Parquet) instead of stdout;
+    /// a directory (`DIR/`) gets `rank-0000I-of-0000N.jsonl.zst` (or `.parquet`) and its
+    /// `.done` marker, written only complete.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Output format: jsonl or parquet [default: from the -o file's name, else jsonl].
+    #[arg(long, value_enum)]
+    pub format: Option<crate::output::FormatName>,
     /// Process only this rank's part of the inputs: `I/N` (0 <= I < N), or `auto/N` for the
     /// rank of a Slurm array task (SLURM_ARRAY_TASK_ID) or a Kubernetes Indexed Job
     /// (JOB_COMPLETION_INDEX).
@@ -332,8 +336,9 @@ pub struct ExtractArgs {
     pub shard: Option<String>,
     /// What `--shard` divides: whole input files, or the records of WARC files.
     #[arg(long = "shard-by", value_enum, default_value = "file")]
-    pub shard_by: crate::output::shards::ShardBy,
-    /// Compression of the rank output in `-o DIR/`: zst, gz or none.
+    pub shard_by: crate::output::rank::ShardBy,
+    /// Compression of the JSONL rank output in `-o DIR/`: zst, gz or none (Parquet
+    /// compresses its pages with zstd).
     #[arg(long, default_value = "zst")]
     pub compress: String,
     /// Extra rule directory (site files and themes/), consulted before the bundled rules.

@@ -162,16 +162,17 @@ pub fn compare_expected(records: &[Record], expected_path: &Path) -> Result<Vec<
         expected.push(e);
     }
     let key = |r: &Record| {
-        r.canonical_url
+        r.article
+            .canonical_url
             .clone()
-            .or_else(|| r.url.clone())
+            .or_else(|| r.article.url.clone())
             .unwrap_or_default()
     };
     let mut problems = Vec::new();
     for e in &expected {
         let matches: Vec<&Record> = records
             .iter()
-            .filter(|r| key(r) == e.url || r.url.as_deref() == Some(&e.url))
+            .filter(|r| key(r) == e.url || r.article.url.as_deref() == Some(&e.url))
             .collect();
         let r = match matches.as_slice() {
             [] => {
@@ -184,24 +185,27 @@ pub fn compare_expected(records: &[Record], expected_path: &Path) -> Result<Vec<
                 matches[0]
             }
         };
-        if r.title != e.title {
-            problems.push(format!("{}: title {:?}, expected {:?}", e.url, r.title, e.title));
+        if r.article.title != e.title {
+            problems.push(format!(
+                "{}: title {:?}, expected {:?}",
+                e.url, r.article.title, e.title
+            ));
         }
-        if r.authors != e.authors {
+        if r.article.authors != e.authors {
             problems.push(format!(
                 "{}: authors {:?}, expected {:?}",
-                e.url, r.authors, e.authors
+                e.url, r.article.authors, e.authors
             ));
         }
-        if r.date_published != e.date_published {
+        if r.article.date_published != e.date_published {
             problems.push(format!(
                 "{}: date_published {:?}, expected {:?}",
-                e.url, r.date_published, e.date_published
+                e.url, r.article.date_published, e.date_published
             ));
         }
-        if r.text != e.text {
+        if r.article.text != e.text {
             let want: Vec<&str> = e.text.split("\n\n").collect();
-            let got: Vec<&str> = r.text.split("\n\n").collect();
+            let got: Vec<&str> = r.article.text.split("\n\n").collect();
             let missing: Vec<&&str> = want.iter().filter(|b| !got.contains(b)).collect();
             let extra: Vec<&&str> = got.iter().filter(|b| !want.contains(b)).collect();
             problems.push(format!(
@@ -213,7 +217,7 @@ pub fn compare_expected(records: &[Record], expected_path: &Path) -> Result<Vec<
     for r in records {
         if !expected
             .iter()
-            .any(|e| key(r) == e.url || r.url.as_deref() == Some(&e.url))
+            .any(|e| key(r) == e.url || r.article.url.as_deref() == Some(&e.url))
         {
             problems.push(format!("unexpected record {}", key(r)));
         }

@@ -3,7 +3,7 @@
 //! "Previous article …", "Advertisement", "Follow us on …"). In and out: `Vec<Block>`.
 
 use super::Removals;
-use crate::extract::render::Block;
+use crate::model::Block;
 use crate::rules::BlockRule;
 use regex::Regex;
 

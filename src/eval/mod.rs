@@ -111,15 +111,15 @@ pub enum EvalError {
         /// The error.
         source: std::io::Error,
     },
-    /// A gold line is not valid.
-    #[error("{path}:{line}: {message}")]
+    /// A gold line is not valid; what the JSON parser said is the source.
+    #[error("{path}:{line}")]
     Gold {
         /// The file.
         path: PathBuf,
         /// 1-based line.
         line: usize,
-        /// What is wrong.
-        message: String,
+        /// What the JSON parser said.
+        source: serde_json::Error,
     },
 }
 
@@ -135,10 +135,10 @@ pub fn read_gold(dir: &Path) -> Result<Vec<Gold>, EvalError> {
         if line.trim().is_empty() {
             continue;
         }
-        let g: Gold = serde_json::from_str(line).map_err(|e| EvalError::Gold {
+        let g: Gold = serde_json::from_str(line).map_err(|source| EvalError::Gold {
             path: path.clone(),
             line: i + 1,
-            message: e.to_string(),
+            source,
         })?;
         out.push(g);
     }
@@ -168,76 +168,99 @@ pub fn run_dataset(dir: &Path, rules: &Rules) -> Result<DatasetRun, EvalError> {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| dir.display().to_string());
-    let results: Vec<(Result<Record, String>, f64)> = gold
-        .par_iter()
-        .map(|g| {
-            let path = page_path(dir, &g.id);
-            let src = Source {
-                path: Some(path.clone()),
-                url: g.url.clone(),
-            };
-            let bytes = match input::read(&src, crate::limits::DEFAULT_MAX_PAGE_BYTES) {
-                Ok(b) => b,
-                Err(e) => return (Err(e.to_string()), 0.0),
-            };
-            let page = Page {
-                bytes: &bytes,
-                url: g.url.as_deref(),
-                ..Default::default()
-            };
-            let t0 = Instant::now();
-            let res = process(&page, rules, &Options::default());
-            let ms = t0.elapsed().as_secs_f64() * 1000.0;
-            let rel = path
-                .strip_prefix(dir)
-                .map(|p| p.display().to_string())
-                .unwrap_or_else(|_| path.display().to_string());
-            (
-                res.map(|a| to_record(a, Some(rel))).map_err(|e| e.to_string()),
-                ms,
-            )
-        })
+    let results: Vec<(Result<Record, String>, f64)> =
+        gold.par_iter().map(|g| extract_page(dir, g, rules)).collect();
+    let mut tally = Tally::default();
+    let per_page = gold
+        .iter()
+        .zip(&results)
+        .map(|(g, (res, ms))| tally.page(&name, g, res.as_ref(), *ms))
         .collect();
+    let ds = tally.finish(name, gold.len());
+    let records = results.into_iter().map(|(r, _)| r.ok()).collect();
+    Ok((ds, per_page, records))
+}
 
-    let mut body_pages = Vec::new();
-    let mut snippets = SnippetCounts::default();
-    let mut any_snippets = false;
-    let (mut title, mut author, mut date) =
-        (MatchRate::default(), MatchRate::default(), MatchRate::default());
-    let mut per_page = Vec::with_capacity(gold.len());
-    let mut times: Vec<f64> = Vec::with_capacity(gold.len());
-    let mut errors = 0;
-    for (g, (res, ms)) in gold.iter().zip(&results) {
-        let rec = res.as_ref().ok();
+/// Extract one gold page into its record (or the error's text), with the milliseconds
+/// spent in `process`.
+fn extract_page(dir: &Path, g: &Gold, rules: &Rules) -> (Result<Record, String>, f64) {
+    let path = page_path(dir, &g.id);
+    let src = Source {
+        path: Some(path.clone()),
+        url: g.url.clone(),
+    };
+    let bytes = match input::read(&src, crate::limits::DEFAULT_MAX_PAGE_BYTES) {
+        Ok(b) => b,
+        Err(e) => return (Err(e.to_string()), 0.0),
+    };
+    let page = Page {
+        bytes: &bytes,
+        url: g.url.as_deref(),
+        ..Default::default()
+    };
+    let t0 = Instant::now();
+    let res = process(&page, rules, &Options::default());
+    let ms = t0.elapsed().as_secs_f64() * 1000.0;
+    let rel = path
+        .strip_prefix(dir)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| path.display().to_string());
+    (
+        res.map(|a| to_record(a, Some(rel))).map_err(|e| e.to_string()),
+        ms,
+    )
+}
+
+/// The running totals of one dataset, page by page in gold order.
+#[derive(Default)]
+struct Tally<'a> {
+    /// Gold and predicted bodies of the pages with a gold body.
+    body_pages: Vec<(&'a str, Option<&'a str>)>,
+    snippets: SnippetCounts,
+    /// True once a page had `with`/`without` snippets.
+    any_snippets: bool,
+    title: MatchRate,
+    author: MatchRate,
+    date: MatchRate,
+    /// Milliseconds in `process`, per page.
+    times: Vec<f64>,
+    errors: usize,
+}
+
+impl<'a> Tally<'a> {
+    /// Score one page (its record, or the error's text) into the totals and its own score.
+    fn page(&mut self, dataset: &str, g: &'a Gold, res: Result<&'a Record, &String>, ms: f64) -> PageScore {
+        let rec = res.ok();
         if res.is_err() {
-            errors += 1;
+            self.errors += 1;
         }
-        times.push(*ms);
-        let text = rec.map(|r| r.text.as_str()).unwrap_or("");
+        self.times.push(ms);
+        let text = rec.map(|r| r.article.text.as_str()).unwrap_or("");
         let mut ps = PageScore {
-            dataset: name.clone(),
+            dataset: dataset.to_string(),
             id: g.id.clone(),
-            error: res.as_ref().err().cloned(),
+            error: res.err().cloned(),
             precision: None,
             recall: None,
             missing: Vec::new(),
             leaked: Vec::new(),
             title_ok: None,
-            title: rec.and_then(|r| r.title.clone()),
+            title: rec.and_then(|r| r.article.title.clone()),
             gold_title: g.title.clone(),
             author_ok: None,
             date_ok: None,
-            ms: *ms,
+            ms,
         };
         if let Some(gb) = g.body.as_deref().filter(|b| score::has_text(b)) {
-            body_pages.push((gb, rec.map(|r| r.text.as_str())));
+            self.body_pages.push((gb, rec.map(|r| r.article.text.as_str())));
             let c = score::body_counts(gb, text);
             ps.precision = c.precision();
             ps.recall = c.recall();
         }
         if !g.with.is_empty() || !g.without.is_empty() {
-            any_snippets = true;
-            snippets.add(score::snippet_counts(text, &g.with, &g.without));
+            self.any_snippets = true;
+            self.snippets
+                .add(score::snippet_counts(text, &g.with, &g.without));
             let norm = score::collapse_ws(text);
             ps.missing = g
                 .with
@@ -252,54 +275,62 @@ pub fn run_dataset(dir: &Path, rules: &Rules) -> Result<DatasetRun, EvalError> {
                 .cloned()
                 .collect();
         }
-        let before = (title.hits, author.hits, date.hits);
-        title.add(
+        self.metadata(g, rec, &mut ps);
+        ps
+    }
+
+    /// Count the title, author and date matches of one page, and say which were right.
+    fn metadata(&mut self, g: &Gold, rec: Option<&Record>, ps: &mut PageScore) {
+        let before = (self.title.hits, self.author.hits, self.date.hits);
+        self.title.add(
             MetaField::Title,
             g.title.as_deref(),
-            rec.and_then(|r| r.title.as_deref()),
+            rec.and_then(|r| r.article.title.as_deref()),
         );
-        author.add_authors(
+        self.author.add_authors(
             g.author.as_deref(),
-            rec.map(|r| r.authors.as_slice()).unwrap_or(&[]),
+            rec.map(|r| r.article.authors.as_slice()).unwrap_or(&[]),
         );
-        date.add(
+        self.date.add(
             MetaField::Date,
             g.date.as_deref(),
-            rec.and_then(|r| r.date_published.as_deref()),
+            rec.and_then(|r| r.article.date_published.as_deref()),
         );
         let has = |s: &Option<String>| s.as_deref().is_some_and(|v| !score::norm_text(v).is_empty());
-        ps.title_ok = has(&g.title).then_some(title.hits > before.0);
-        ps.author_ok = has(&g.author).then_some(author.hits > before.1);
-        ps.date_ok = has(&g.date).then_some(date.hits > before.2);
-        per_page.push(ps);
+        ps.title_ok = has(&g.title).then_some(self.title.hits > before.0);
+        ps.author_ok = has(&g.author).then_some(self.author.hits > before.1);
+        ps.date_ok = has(&g.date).then_some(self.date.hits > before.2);
     }
-    let pb: Vec<score::PageBody<'_>> = body_pages
-        .iter()
-        .map(|(g, p)| score::PageBody { gold: g, pred: *p })
-        .collect();
-    let body = score::corpus_body(&pb);
-    let total_s: f64 = times.iter().sum::<f64>() / 1000.0;
-    let mut sorted = times.clone();
-    sorted.sort_by(f64::total_cmp);
-    let median_ms = sorted.get(sorted.len() / 2).copied().unwrap_or(0.0);
-    let ds = DatasetScore {
-        name,
-        pages: gold.len(),
-        errors,
-        body,
-        snippets: any_snippets.then_some(snippets),
-        title,
-        author,
-        date,
-        median_ms,
-        pages_per_core_s: if total_s > 0.0 {
-            gold.len() as f64 / total_s
-        } else {
-            0.0
-        },
-    };
-    let records = results.into_iter().map(|(r, _)| r.ok()).collect();
-    Ok((ds, per_page, records))
+
+    /// The dataset's score from the totals of its `pages` pages.
+    fn finish(self, name: String, pages: usize) -> DatasetScore {
+        let pb: Vec<score::PageBody<'_>> = self
+            .body_pages
+            .iter()
+            .map(|(g, p)| score::PageBody { gold: g, pred: *p })
+            .collect();
+        let body = score::corpus_body(&pb);
+        let total_s: f64 = self.times.iter().sum::<f64>() / 1000.0;
+        let mut sorted = self.times;
+        sorted.sort_by(f64::total_cmp);
+        let median_ms = sorted.get(sorted.len() / 2).copied().unwrap_or(0.0);
+        DatasetScore {
+            name,
+            pages,
+            errors: self.errors,
+            body,
+            snippets: self.any_snippets.then_some(self.snippets),
+            title: self.title,
+            author: self.author,
+            date: self.date,
+            median_ms,
+            pages_per_core_s: if total_s > 0.0 {
+                pages as f64 / total_s
+            } else {
+                0.0
+            },
+        }
+    }
 }
 
 fn rate(m: &MatchRate) -> String {

@@ -1,7 +1,11 @@
 //! The extraction stage: `process()` turns one page's raw bytes into an [`Article`]:
 //! decode → parse → metadata → site/theme rules or readability scoring → clean → title,
 //! language. Pure and synchronous: no I/O, no global state besides the compiled rules.
+//! For a crawler, `process_for_crawl()` also returns the page's raw links and feeds
+//! ([`links`]) and its article/listing signals in a [`PageInfo`]; fetching them is not done
+//! here. In: a [`Page`]. Out: an [`Article`] (or why there is none).
 
+pub mod links;
 pub mod metadata;
 pub mod readability;
 pub mod render;
@@ -11,12 +15,12 @@ pub mod title;
 use crate::clean::{self, Removals};
 use crate::error::{Error, Result};
 use crate::html::decode;
+use crate::html::dom;
 use crate::html::select::{DocKeys, Sel};
 use crate::html::text;
 use crate::limits::{self, Limits};
-use crate::model::{Article, Extraction, Page};
+use crate::model::{Article, Block, DateSource, Extraction, Method, Page};
 use crate::rules::{Rules, SiteRule};
-use render::Block;
 use scraper::{ElementRef, Html};
 
 /// A body with fewer characters than this makes the strict pass retry leniently.
@@ -42,7 +46,8 @@ pub struct Options {
 pub struct PageInfo {
     /// `href` of every `<a>` (raw, unresolved), in document order.
     pub links: Vec<String>,
-    /// `<link rel=alternate>` RSS/Atom/JSON feeds, absolute.
+    /// `href` of every `<link rel=alternate>` RSS/Atom/JSON feed (raw, unresolved), in
+    /// document order: the crawler resolves them (`crate::crawl::discover::resolve_unique`).
     pub feeds: Vec<String>,
     /// `og:type`, lowercased.
     pub og_type: Option<String>,
@@ -91,15 +96,7 @@ fn parse(text: &str, limits: &Limits) -> Result<Html> {
 }
 
 fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInfo>) -> Result<Article> {
-    if page.bytes.len() > opts.limits.max_bytes {
-        return Err(too_large(page.bytes.len(), opts.limits.max_bytes));
-    }
-    if page.bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(Error::EmptyPage);
-    }
-    if decode::looks_binary(page.bytes) {
-        return Err(Error::Binary);
-    }
+    check_input(page, opts)?;
     let decoded = decode::decode_html(page.bytes, page.content_type);
     let url = page.url.and_then(|u| url::Url::parse(u).ok());
     let html = parse(&decoded.text, &opts.limits)?;
@@ -107,45 +104,22 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
     let md = metadata::extract(&html, &doc, url.as_ref(), page.content_language);
     limits::check()?;
     if let Some(info) = info {
-        info.links = metadata::LINKS
-            .select(&html)
-            .filter_map(|a| a.value().attr("href"))
-            .map(str::to_string)
-            .collect();
-        info.feeds = url
-            .as_ref()
-            .map(|u| crate::crawl::discover::feed_links(&html, u))
-            .unwrap_or_default()
-            .into_iter()
-            .map(String::from)
-            .collect();
-        info.og_type = md.og_type.clone();
-        info.jsonld_types = md.jsonld_types.clone();
+        *info = PageInfo {
+            links: links::page_links(&html),
+            feeds: links::feed_hrefs(&html).map(str::to_string).collect(),
+            og_type: md.og_type.clone(),
+            jsonld_types: md.jsonld_types.clone(),
+        };
     }
 
     let host = url.as_ref().and_then(|u| u.host_str()).map(str::to_lowercase);
-    let rule = host.as_deref().and_then(|h| rules.site_for_host(h)).or_else(|| {
-        rules.themes.iter().find(|t| match &t.fingerprint_any {
-            Some(any) => any.select_in(&html, &doc).next().is_some(),
-            None => t.fingerprint.iter().any(|s| s.select(&html).next().is_some()),
-        })
-    });
-    let rule_title = rule.and_then(|r| first_text(&html, &r.title));
-    let rule_authors = rule.map(|r| all_texts(&html, &r.author)).unwrap_or_default();
-    let rule_date = rule.and_then(|r| rule_date(&html, &r.date));
-    let rule_crumbs = rule.map(|r| all_texts(&html, &r.breadcrumbs)).unwrap_or_default();
-
-    // JSON-LD states the whole trail; a theme's selectors often miss the unlinked last crumb.
-    let mut breadcrumbs = if md.breadcrumbs_from_jsonld || rule_crumbs.is_empty() {
-        md.breadcrumbs.clone()
-    } else {
-        rule_crumbs
-    };
-    breadcrumbs.retain(|c| !c.is_empty());
+    let rule = choose_rule(rules, host.as_deref(), &html, &doc);
+    let found = RuleFields::read(&html, rule);
+    let breadcrumbs = breadcrumbs(&md, found.crumbs);
     let site_name = md.site_name.clone();
     let title = title::choose(
         &md,
-        rule_title,
+        found.title,
         site_name.as_deref(),
         host.as_deref(),
         &breadcrumbs,
@@ -160,35 +134,7 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
         title: title.as_deref(),
         opts,
     };
-    let mut body = extract_body(html, &pass, true);
-    limits::check()?;
-    if body.chars < MIN_BODY_CHARS {
-        let retry = extract_body(parse(&decoded.text, &opts.limits)?, &pass, false);
-        limits::check()?;
-        if retry.chars > body.chars {
-            body = retry;
-        }
-    }
-    let mut blocks = body.blocks;
-    let mut method = body.method;
-    if blocks.is_empty() {
-        if let Some(b) = &md.jsonld_body {
-            blocks = b
-                .split('\n')
-                .map(text::collapse_ws)
-                .filter(|l| !l.is_empty())
-                .map(|t| Block {
-                    chars: t.chars().count(),
-                    link_chars: 0,
-                    tag: "p".into(),
-                    links: 0,
-                    text: t,
-                })
-                .collect();
-            method = "jsonld".to_string();
-        }
-    }
-    let rm = body.removals;
+    let (blocks, method, rm) = find_body(html, &decoded.text, &pass, &md)?;
     let text = blocks
         .iter()
         .map(|b| b.text.as_str())
@@ -198,20 +144,8 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
         return Err(Error::NoContent);
     }
 
-    let mut authors = if rule_authors.is_empty() {
-        md.authors.clone()
-    } else {
-        metadata::authors::normalize_authors(&rule_authors)
-    };
-    if authors.is_empty() {
-        authors = md.authors.clone();
-    }
-    let (date_published, date_published_source) = match (md.published.clone(), rule_date) {
-        (Some((d, s)), _) if s != "url" && s != "text" => (Some(d), Some(s.to_string())),
-        (_, Some(d)) => (Some(d), Some("time".to_string())),
-        (Some((d, s)), None) => (Some(d), Some(s.to_string())),
-        (None, None) => (None, None),
-    };
+    let authors = authors(&md, &found.authors);
+    let (date_published, date_published_source) = published(&md, found.date);
     let language = md.language.clone().or_else(|| detect_language(&text));
     Ok(Article {
         url: url.as_ref().map(|u| u.to_string()),
@@ -223,7 +157,7 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
         date_published,
         date_published_source,
         date_modified: md.modified.as_ref().map(|m| m.0.clone()),
-        date_modified_source: md.modified.as_ref().map(|m| m.1.to_string()),
+        date_modified_source: md.modified.as_ref().map(|m| m.1),
         language,
         description: md.description.clone(),
         image_url: md.image_url.clone(),
@@ -237,6 +171,134 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
             charset: format!("{} ({})", decoded.encoding.name(), decoded.source.as_str()),
         },
     })
+}
+
+/// Refuse what is not worth parsing: over the size limit, blank, or binary.
+fn check_input(page: &Page<'_>, opts: &Options) -> Result<()> {
+    if page.bytes.len() > opts.limits.max_bytes {
+        return Err(too_large(page.bytes.len(), opts.limits.max_bytes));
+    }
+    if page.bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Error::EmptyPage);
+    }
+    if decode::looks_binary(page.bytes) {
+        return Err(Error::Binary);
+    }
+    Ok(())
+}
+
+/// The site file for the page's host, else the first theme whose fingerprint the page has.
+fn choose_rule<'r>(
+    rules: &'r Rules,
+    host: Option<&str>,
+    html: &Html,
+    doc: &DocKeys<'_>,
+) -> Option<&'r SiteRule> {
+    host.and_then(|h| rules.site_for_host(h)).or_else(|| {
+        rules.themes.iter().find(|t| match &t.fingerprint_any {
+            Some(any) => any.select_in(html, doc).next().is_some(),
+            None => t.fingerprint.iter().any(|s| s.select(html).next().is_some()),
+        })
+    })
+}
+
+/// What a site or theme rule's selectors find on the page besides the body.
+struct RuleFields {
+    title: Option<String>,
+    authors: Vec<String>,
+    date: Option<String>,
+    crumbs: Vec<String>,
+}
+
+impl RuleFields {
+    /// Read the rule's title, author, date and breadcrumb selectors (nothing without a rule).
+    fn read(html: &Html, rule: Option<&SiteRule>) -> RuleFields {
+        RuleFields {
+            title: rule.and_then(|r| first_text(html, &r.title)),
+            authors: rule.map(|r| all_texts(html, &r.author)).unwrap_or_default(),
+            date: rule.and_then(|r| rule_date(html, &r.date)),
+            crumbs: rule.map(|r| all_texts(html, &r.breadcrumbs)).unwrap_or_default(),
+        }
+    }
+}
+
+/// The breadcrumb trail: JSON-LD's, else the rule's, else the one shown on the page.
+fn breadcrumbs(md: &metadata::Metadata, rule_crumbs: Vec<String>) -> Vec<String> {
+    // JSON-LD states the whole trail; a theme's selectors often miss the unlinked last crumb.
+    let mut breadcrumbs = if md.breadcrumbs_from_jsonld || rule_crumbs.is_empty() {
+        md.breadcrumbs.clone()
+    } else {
+        rule_crumbs
+    };
+    breadcrumbs.retain(|c| !c.is_empty());
+    breadcrumbs
+}
+
+/// The article's blocks, how they were found and what the cleaner removed: a strict pass; a
+/// lenient one when it found too little; the JSON-LD `articleBody` when neither found any.
+fn find_body(
+    html: Html,
+    text: &str,
+    pass: &Pass<'_>,
+    md: &metadata::Metadata,
+) -> Result<(Vec<Block>, Method, Removals)> {
+    let mut body = extract_body(html, pass, true);
+    limits::check()?;
+    if body.chars < MIN_BODY_CHARS {
+        let retry = extract_body(parse(text, &pass.opts.limits)?, pass, false);
+        limits::check()?;
+        if retry.chars > body.chars {
+            body = retry;
+        }
+    }
+    let mut blocks = body.blocks;
+    let mut method = body.method;
+    if blocks.is_empty() {
+        if let Some(b) = &md.jsonld_body {
+            blocks = jsonld_blocks(b);
+            method = Method::JsonLd;
+        }
+    }
+    Ok((blocks, method, body.removals))
+}
+
+/// The JSON-LD `articleBody` as blocks: one paragraph a line.
+fn jsonld_blocks(body: &str) -> Vec<Block> {
+    body.split('\n')
+        .map(text::collapse_ws)
+        .filter(|l| !l.is_empty())
+        .map(|t| Block {
+            chars: t.chars().count(),
+            link_chars: 0,
+            tag: "p".into(),
+            links: 0,
+            text: t,
+        })
+        .collect()
+}
+
+/// The writers: the rule's author selectors, else the metadata's.
+fn authors(md: &metadata::Metadata, rule_authors: &[String]) -> Vec<String> {
+    let mut authors = if rule_authors.is_empty() {
+        md.authors.clone()
+    } else {
+        metadata::authors::normalize_authors(rule_authors)
+    };
+    if authors.is_empty() {
+        authors = md.authors.clone();
+    }
+    authors
+}
+
+/// The publication date and its source: a declared date (JSON-LD, meta, `<time>`) wins, then
+/// the rule's date selector, then a date read from the URL or the text.
+fn published(md: &metadata::Metadata, rule_date: Option<String>) -> (Option<String>, Option<DateSource>) {
+    match (md.published.clone(), rule_date) {
+        (Some((d, s)), _) if s.is_declared() => (Some(d), Some(s)),
+        (_, Some(d)) => (Some(d), Some(DateSource::Time)),
+        (Some((d, s)), None) => (Some(d), Some(s)),
+        (None, None) => (None, None),
+    }
 }
 
 /// The error for a page of `len` bytes over the `max` size. Readers stop one byte past the
@@ -254,7 +316,7 @@ pub fn too_large(len: usize, max: usize) -> Error {
 struct Body {
     blocks: Vec<Block>,
     chars: usize,
-    method: String,
+    method: Method,
     removals: Removals,
 }
 
@@ -282,7 +344,7 @@ fn extract_body(mut html: Html, pass: &Pass<'_>, strict: bool) -> Body {
         &mut rm,
     );
 
-    let mut method = "readability".to_string();
+    let mut method = Method::Readability;
     let mut roots = Vec::new();
     if let Some(r) = pass.rule {
         if let Some(id) = best_match(&html, &r.body) {
@@ -299,17 +361,17 @@ fn extract_body(mut html: Html, pass: &Pass<'_>, strict: bool) -> Body {
     let mut body = render_and_clean(&mut html, &roots, pass, &mut rm);
     // A theme is a guess from a fingerprint: when its body selector yields too little, score
     // the page instead. A site file is the user's word: only an empty body falls back.
-    let min_chars = if method.starts_with("site:") {
+    let min_chars = if matches!(method, Method::Site(_)) {
         1
     } else {
         MIN_RULE_BODY_CHARS
     };
-    if method != "readability" && body.1 < min_chars {
+    if method != Method::Readability && body.1 < min_chars {
         if let Some(c) = readability::find_content(&html) {
             let mut roots = c.roots;
             with_lead(&html, &mut roots);
             body = render_and_clean(&mut html, &roots, pass, &mut rm);
-            method = "readability".to_string();
+            method = Method::Readability;
         }
     }
     Body {
@@ -401,13 +463,13 @@ fn find_lead(html: &Html, root: ego_tree::NodeId) -> Option<ego_tree::NodeId> {
     let body_text = std::cell::OnceCell::new();
     let body_text = || {
         body_text
-            .get_or_init(|| crate::html::text::collapse_ws(&crate::html::dom::inner_text(root_node)))
+            .get_or_init(|| text::collapse_ws(&dom::inner_text(root_node)))
             .as_str()
     };
     let mut cur = root_node;
     for _ in 0..LEAD_MAX_LEVELS {
         let parent = cur.parent()?;
-        if parent.value().as_element().is_none() || crate::html::dom::is_tag(&parent, &["body", "html"]) {
+        if parent.value().as_element().is_none() || dom::is_tag(&parent, &["body", "html"]) {
             return None;
         }
         for sib in cur.prev_siblings() {
@@ -440,25 +502,25 @@ fn lead_in<'t>(
 }
 
 fn is_lead<'t>(node: &ego_tree::NodeRef<'_, scraper::Node>, body_text: &impl Fn() -> &'t str) -> bool {
-    let ci = crate::html::dom::class_id(node);
+    let ci = dom::class_id(node);
     if !ci
         .split(|c: char| !c.is_alphanumeric())
         .any(|t| LEAD_TOKENS.contains(&t))
     {
         return false;
     }
-    if crate::html::dom::count_tags(
+    if dom::count_tags(
         *node,
         &["h1", "ul", "ol", "li", "nav", "form", "time", "table", "figure"],
     ) > 0
     {
         return false;
     }
-    let st = crate::html::dom::text_stats(*node);
+    let st = dom::text_stats(*node);
     if st.chars < LEAD_MIN_CHARS || st.chars > LEAD_MAX_CHARS || st.link_density() > LEAD_MAX_LINK_DENSITY {
         return false;
     }
-    let t = crate::html::text::collapse_ws(&crate::html::dom::inner_text(*node));
+    let t = text::collapse_ws(&dom::inner_text(*node));
     !body_text().contains(&t)
 }
 
@@ -467,7 +529,7 @@ fn best_match(html: &Html, selectors: &[Sel]) -> Option<ego_tree::NodeId> {
     for s in selectors {
         let best = s
             .select(html)
-            .map(|e| (crate::html::dom::text_stats(*e).chars, e.id()))
+            .map(|e| (dom::text_stats(*e).chars, e.id()))
             .max_by_key(|(c, _)| *c);
         if let Some((chars, id)) = best {
             if chars > 0 {
@@ -481,7 +543,7 @@ fn best_match(html: &Html, selectors: &[Sel]) -> Option<ego_tree::NodeId> {
 fn first_text(html: &Html, selectors: &[Sel]) -> Option<String> {
     selectors.iter().find_map(|s| {
         s.select(html)
-            .map(|e| crate::html::dom::inner_text(*e))
+            .map(|e| dom::inner_text(*e))
             .find(|t| !t.is_empty())
     })
 }
@@ -490,7 +552,7 @@ fn all_texts(html: &Html, selectors: &[Sel]) -> Vec<String> {
     for s in selectors {
         let v: Vec<String> = s
             .select(html)
-            .map(|e| crate::html::dom::inner_text(*e))
+            .map(|e| dom::inner_text(*e))
             .filter(|t| !t.is_empty())
             .collect();
         if !v.is_empty() {
@@ -517,7 +579,7 @@ fn rule_date(html: &Html, selectors: &[Sel]) -> Option<String> {
                 .map(str::to_string);
             let d = match raw {
                 Some(r) => metadata::dates::parse_date(&r),
-                None => metadata::dates::find_date_in_text(&crate::html::dom::inner_text(*e)),
+                None => metadata::dates::find_date_in_text(&dom::inner_text(*e)),
             }?;
             metadata::dates::is_plausible(&d, now).then_some(d.iso)
         })

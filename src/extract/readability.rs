@@ -166,7 +166,25 @@ pub struct Content {
     pub top: NodeId,
 }
 
-/// Find the article's nodes in the document, or `None` when nothing scores.
+/// Characters of a paragraph per point of length score.
+const CHARS_PER_POINT: f64 = 100.0;
+/// Beyond the parent and the grandparent, an ancestor gets the score divided by this many
+/// times its level.
+const FAR_LEVEL_DIVIDER: f64 = 3.0;
+/// The body is the article (the last resort, nothing scored) only when less than this share
+/// of its text is link text.
+const BODY_MAX_LINK_DENSITY: f64 = 0.5;
+/// The runners-up after the top candidate that may vote for a common ancestor.
+const ALT_CANDIDATES: usize = 4;
+/// Walking up stops at a parent scoring under the top candidate's score divided by this.
+const WALK_UP_DIVIDER: f64 = 3.0;
+/// The climb over prose compares with at least this share of the first top score.
+const CLIMB_BASE_SHARE: f64 = 0.5;
+
+/// Find the article's nodes in the document, or `None` when nothing scores. The steps, in
+/// order: score paragraphs into their ancestors, rank by link density, let strong runners-up
+/// vote for a common ancestor, walk up while the parent scores better, skip only children,
+/// climb over sibling sections of prose, and add the siblings that belong to the article.
 pub fn find_content(html: &Html) -> Option<Content> {
     let body = html
         .tree
@@ -174,6 +192,35 @@ pub fn find_content(html: &Html) -> Option<Content> {
         .descendants()
         .find(|n| dom::tag(n) == Some("body"))?;
     let stats = StatsTable::build(html);
+    let (mut scores, order) = score_paragraphs(body, &stats)?;
+    if scores.is_empty() {
+        // Nothing long enough to score: the body is the article (Readability's last resort).
+        let st = stats.get(body);
+        return (st.chars > 0 && st.link_density() < BODY_MAX_LINK_DENSITY).then(|| Content {
+            roots: vec![body.id()],
+            top: body.id(),
+        });
+    }
+    let ranked = rank(html, &stats, &mut scores, &order);
+    let (mut top, top_score) = *ranked.first()?;
+    let top_node = html.tree.get(top)?;
+    if let Some(anc) = voted_ancestor(html, top_node, &ranked, top_score) {
+        top = anc;
+    }
+    top = walk_up(html, top, &scores)?;
+    top = skip_only_children(html, top)?;
+    top = climb_over_prose(html, &stats, &scores, top, top_score)?;
+    let top_score = scores.get(&top).copied().unwrap_or(top_score);
+    with_siblings(html, &stats, &scores, top, top_score)
+}
+
+/// Score every paragraph-like element into its ancestors (Readability's length and comma
+/// points, divided by the level): the scores and the order the candidates were met in.
+/// `None` when the time budget ran out.
+fn score_paragraphs(
+    body: NodeRef<'_, Node>,
+    stats: &StatsTable<'_>,
+) -> Option<(HashMap<NodeId, f64>, Vec<NodeId>)> {
     let mut scores: HashMap<NodeId, f64> = HashMap::new();
     let mut order: Vec<NodeId> = Vec::new();
     for node in body.descendants() {
@@ -187,7 +234,8 @@ pub fn find_content(html: &Html) -> Option<Content> {
         if st.chars < MIN_PARAGRAPH_CHARS {
             continue;
         }
-        let score = 1.0 + st.commas as f64 + (st.chars as f64 / 100.0).floor().min(MAX_LENGTH_POINTS);
+        let score =
+            1.0 + st.commas as f64 + (st.chars as f64 / CHARS_PER_POINT).floor().min(MAX_LENGTH_POINTS);
         for (level, anc) in node.ancestors().take(SCORE_LEVELS).enumerate() {
             if anc.value().as_element().is_none() || dom::tag(&anc) == Some("html") {
                 break;
@@ -199,20 +247,22 @@ pub fn find_content(html: &Html) -> Option<Content> {
             let divider = match level {
                 0 => 1.0,
                 1 => 2.0,
-                l => l as f64 * 3.0,
+                l => l as f64 * FAR_LEVEL_DIVIDER,
             };
             *entry += score / divider;
         }
     }
-    if scores.is_empty() {
-        // Nothing long enough to score: the body is the article (Readability's last resort).
-        let st = stats.get(body);
-        return (st.chars > 0 && st.link_density() < 0.5).then(|| Content {
-            roots: vec![body.id()],
-            top: body.id(),
-        });
-    }
-    // Scale by link density.
+    Some((scores, order))
+}
+
+/// The candidates by score scaled by their link density, best first; `scores` gets the
+/// scaled scores.
+fn rank(
+    html: &Html,
+    stats: &StatsTable<'_>,
+    scores: &mut HashMap<NodeId, f64>,
+    order: &[NodeId],
+) -> Vec<(NodeId, f64)> {
     let mut ranked: Vec<(NodeId, f64)> = order
         .iter()
         .filter_map(|id| {
@@ -225,36 +275,47 @@ pub fn find_content(html: &Html) -> Option<Content> {
     for (id, s) in &ranked {
         scores.insert(*id, *s);
     }
-    let (mut top, top_score) = ranked[0];
-    let top_node = html.tree.get(top)?;
+    ranked
+}
 
-    // Several strong candidates under one ancestor: that ancestor is the article.
+/// Several strong candidates under one ancestor of the top one: that ancestor is the
+/// article.
+fn voted_ancestor(
+    html: &Html,
+    top_node: NodeRef<'_, Node>,
+    ranked: &[(NodeId, f64)],
+    top_score: f64,
+) -> Option<NodeId> {
     let alternatives: Vec<NodeId> = ranked
         .iter()
         .skip(1)
-        .take(4)
+        .take(ALT_CANDIDATES)
         .filter(|(_, s)| *s >= top_score * ALT_CANDIDATE_SHARE)
         .map(|(id, _)| *id)
         .collect();
-    if alternatives.len() >= MIN_ALT_VOTES {
-        for anc in top_node.ancestors() {
-            if dom::tag(&anc) == Some("body") || anc.value().as_element().is_none() {
-                break;
-            }
-            let votes = alternatives
-                .iter()
-                .filter(|a| html.tree.get(**a).is_some_and(|n| dom::is_within(n, anc.id())))
-                .count();
-            if votes >= MIN_ALT_VOTES {
-                top = anc.id();
-                break;
-            }
+    if alternatives.len() < MIN_ALT_VOTES {
+        return None;
+    }
+    for anc in top_node.ancestors() {
+        if dom::tag(&anc) == Some("body") || anc.value().as_element().is_none() {
+            break;
+        }
+        let votes = alternatives
+            .iter()
+            .filter(|a| html.tree.get(**a).is_some_and(|n| dom::is_within(n, anc.id())))
+            .count();
+        if votes >= MIN_ALT_VOTES {
+            return Some(anc.id());
         }
     }
-    // Walk up while the parent scores better (the article wrapper holds more of it).
+    None
+}
+
+/// Walk up from `top` while the parent scores better (the article wrapper holds more of it).
+fn walk_up(html: &Html, mut top: NodeId, scores: &HashMap<NodeId, f64>) -> Option<NodeId> {
     let mut cur = html.tree.get(top)?;
     let mut last_score = scores.get(&top).copied().unwrap_or(0.0);
-    let threshold = last_score / 3.0;
+    let threshold = last_score / WALK_UP_DIVIDER;
     while let Some(parent) = cur.parent() {
         if dom::tag(&parent) == Some("body") || parent.value().as_element().is_none() {
             break;
@@ -273,7 +334,11 @@ pub fn find_content(html: &Html) -> Option<Content> {
         last_score = ps;
         cur = parent;
     }
-    // An only child adds nothing: use its parent.
+    Some(top)
+}
+
+/// An only child adds nothing: its parent instead, as far up as that holds.
+fn skip_only_children(html: &Html, top: NodeId) -> Option<NodeId> {
     let mut node = html.tree.get(top)?;
     while let Some(parent) = node.parent() {
         if dom::tag(&parent) == Some("body") || parent.value().as_element().is_none() {
@@ -285,20 +350,33 @@ pub fn find_content(html: &Html) -> Option<Content> {
         }
         node = parent;
     }
-    top = node.id();
-    // Climb while what the parent adds is mostly prose that scores as content: an article
-    // split into sibling sections (page builders, CSS-module blogs) is one article.
-    let top_score_now = scores.get(&top).copied().unwrap_or(0.0).max(top_score * 0.5);
+    Some(node.id())
+}
+
+/// Climb while what the parent adds is mostly prose that scores as content: an article
+/// split into sibling sections (page builders, CSS-module blogs) is one article.
+fn climb_over_prose(
+    html: &Html,
+    stats: &StatsTable<'_>,
+    scores: &HashMap<NodeId, f64>,
+    mut top: NodeId,
+    first_top_score: f64,
+) -> Option<NodeId> {
+    let top_score_now = scores
+        .get(&top)
+        .copied()
+        .unwrap_or(0.0)
+        .max(first_top_score * CLIMB_BASE_SHARE);
     let mut cur = html.tree.get(top)?;
     let mut cur_chars = stats.get(cur).chars;
-    let mut cur_prose = prose_chars(cur, &stats);
+    let mut cur_prose = prose_chars(cur, stats);
     for _ in 0..CLIMB_LEVELS {
         let Some(parent) = cur.parent() else { break };
         if dom::tag(&parent) == Some("body") || parent.value().as_element().is_none() {
             break;
         }
         let chars = stats.get(parent).chars;
-        let prose = prose_chars(parent, &stats);
+        let prose = prose_chars(parent, stats);
         let added = chars.saturating_sub(cur_chars);
         let added_prose = prose.saturating_sub(cur_prose);
         let best_other = scores
@@ -321,10 +399,19 @@ pub fn find_content(html: &Html) -> Option<Content> {
         cur_chars = chars;
         cur_prose = prose;
     }
-    let top_node = html.tree.get(top)?;
-    let top_score = scores.get(&top).copied().unwrap_or(top_score);
+    Some(top)
+}
 
-    // Siblings that belong to the article.
+/// The article's roots: `top` and the siblings that belong to it (scoring near it, sharing
+/// its class, or prose paragraphs), in document order.
+fn with_siblings(
+    html: &Html,
+    stats: &StatsTable<'_>,
+    scores: &HashMap<NodeId, f64>,
+    top: NodeId,
+    top_score: f64,
+) -> Option<Content> {
+    let top_node = html.tree.get(top)?;
     let mut roots = Vec::new();
     let Some(parent) = top_node.parent() else {
         return Some(Content {
@@ -332,9 +419,6 @@ pub fn find_content(html: &Html) -> Option<Content> {
             top,
         });
     };
-    if dom::tag(&parent) == Some("body") || dom::tag(&parent).is_none() {
-        // Siblings directly under <body> are page chrome far more often than article.
-    }
     let threshold = (top_score * SIBLING_SHARE).max(SIBLING_MIN_SCORE);
     let top_class = dom::attr(&top_node, "class").unwrap_or("");
     for sib in parent.children() {
@@ -367,11 +451,18 @@ pub fn find_content(html: &Html) -> Option<Content> {
     Some(Content { roots, top })
 }
 
+/// Levels the climb over prose goes up at most.
 const CLIMB_LEVELS: usize = 8;
+/// A parent joins when at least this share of what it adds is prose…
 const CLIMB_MIN_PROSE_SHARE: f64 = 0.75;
+/// …counting paragraphs of at least this many characters…
 const CLIMB_PROSE_MIN_CHARS: usize = 40;
+/// …and another candidate under it scores at least this share of the top one.
 const CLIMB_MIN_SCORE_SHARE: f64 = 0.3;
+/// A parent that adds this much text that is not prose stops the climb.
 const CLIMB_SKIP_CHARS: usize = 150;
+/// A prose paragraph has less link text than this share.
+const CLIMB_PROSE_MAX_LINK_DENSITY: f64 = 0.3;
 
 /// Characters of prose paragraphs (`p`, or `li` without `p`) with few links under a node.
 fn prose_chars(node: NodeRef<'_, Node>, stats: &StatsTable<'_>) -> usize {
@@ -382,7 +473,7 @@ fn prose_chars(node: NodeRef<'_, Node>, stats: &StatsTable<'_>) -> usize {
             _ => false,
         })
         .map(|d| stats.get(d))
-        .filter(|st| st.chars >= CLIMB_PROSE_MIN_CHARS && st.link_density() < 0.3)
+        .filter(|st| st.chars >= CLIMB_PROSE_MIN_CHARS && st.link_density() < CLIMB_PROSE_MAX_LINK_DENSITY)
         .map(|st| st.chars)
         .sum()
 }
@@ -420,6 +511,21 @@ pub fn conditional_clean(html: &Html, roots: &[NodeId]) -> Vec<NodeId> {
     remove
 }
 
+/// Conditional cleaning: Readability's allowance of list items before they outnumber the
+/// paragraphs of a container that is not a list.
+const LI_ALLOWANCE: f64 = 100.0;
+/// Conditional cleaning: a container whose text is more than this share list text is a list.
+const LIST_TEXT_SHARE: f64 = 0.9;
+/// Conditional cleaning: a container with several images and fewer paragraphs per image than
+/// this is a gallery or an ad block (outside a figure).
+const MIN_PARAGRAPHS_PER_IMAGE: f64 = 0.5;
+/// Conditional cleaning: a container may hold one form input per this many paragraphs.
+const PARAGRAPHS_PER_INPUT: f64 = 3.0;
+/// Conditional cleaning: a short container with one or two images is a captioned figure;
+/// with more, a strip of thumbnails.
+const MAX_CAPTIONED_IMAGES: f64 = 2.0;
+
+/// Containers that conditional cleaning looks at.
 const CLEAN_TAGS: &[&str] = &[
     "div", "section", "table", "ul", "ol", "form", "aside", "fieldset", "header", "footer", "nav",
 ];
@@ -458,7 +564,7 @@ fn should_remove(node: &NodeRef<'_, Node>, protect: usize, stats: &StatsTable<'_
     }
     let p = dom::count_tags(*node, &["p"]) as f64;
     let img = dom::count_tags(*node, &["img"]) as f64;
-    let li = dom::count_tags(*node, &["li"]) as f64 - 100.0;
+    let li = dom::count_tags(*node, &["li"]) as f64 - LI_ALLOWANCE;
     let input = dom::count_tags(*node, &["input"]) as f64;
     let headings = dom::count_tags(*node, &["h1", "h2", "h3", "h4", "h5", "h6"]);
     let embeds = node
@@ -479,16 +585,21 @@ fn should_remove(node: &NodeRef<'_, Node>, protect: usize, stats: &StatsTable<'_
             })
             .map(|d| stats.get(d).chars)
             .sum();
-        st.chars > 0 && list_chars as f64 / st.chars as f64 > 0.9
+        st.chars > 0 && list_chars as f64 / st.chars as f64 > LIST_TEXT_SHARE
     };
     // Heading-rich text sections are structure, not boilerplate.
     if headings > 0 && st.chars > 0 && ld < CLEAN_LINK_DENSITY && p >= 1.0 {
         return false;
     }
-    (img > 1.0 && p / img < 0.5 && !node.ancestors().any(|a| dom::is_tag(&a, &["figure"])))
+    (img > 1.0
+        && p / img < MIN_PARAGRAPHS_PER_IMAGE
+        && !node.ancestors().any(|a| dom::is_tag(&a, &["figure"])))
         || (!is_list && li > p)
-        || input > (p / 3.0).floor()
-        || (!is_list && st.chars < CLEAN_MIN_CHARS && (img == 0.0 || img > 2.0) && headings == 0)
+        || input > (p / PARAGRAPHS_PER_INPUT).floor()
+        || (!is_list
+            && st.chars < CLEAN_MIN_CHARS
+            && (img == 0.0 || img > MAX_CAPTIONED_IMAGES)
+            && headings == 0)
         || (!is_list && weight < CLASS_WEIGHT && ld > CLEAN_LINK_DENSITY)
         || (weight >= CLASS_WEIGHT && ld > CLEAN_LINK_DENSITY_POSITIVE)
         || ((embeds == 1 && st.chars < CLEAN_EMBED_CHARS) || embeds > 1)

@@ -5,40 +5,10 @@
 
 use crate::html::dom;
 use crate::html::text;
+use crate::model::Block;
 use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
 use scraper::{Html, Node};
-
-/// One rendered text block of the article.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Block {
-    /// The text, whitespace collapsed, `\n` for `<br>`.
-    pub text: String,
-    /// Characters of `text`.
-    pub chars: usize,
-    /// Characters inside links.
-    pub link_chars: usize,
-    /// Name of the innermost block element that produced it (`p`, `h2`, `li`, …).
-    pub tag: String,
-    /// Number of distinct links in the block.
-    pub links: usize,
-}
-
-impl Block {
-    /// Share of the block's characters that are link text.
-    pub fn link_ratio(&self) -> f64 {
-        if self.chars == 0 {
-            0.0
-        } else {
-            self.link_chars as f64 / self.chars as f64
-        }
-    }
-
-    /// True for `h1`–`h6`.
-    pub fn is_heading(&self) -> bool {
-        matches!(self.tag.as_str(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
-    }
-}
 
 struct Renderer {
     blocks: Vec<Block>,

@@ -9,7 +9,7 @@
 //! mark, then the HTTP charset, then a prescan for `<meta>` declarations, then
 //! detection (a UTF-8 validity check, then `chardetng`). Deliberate deviations,
 //! made because they avoid mojibake in a text corpus:
-//! - the prescan reads [`PRESCAN_LEN`] bytes instead of 1024;
+//! - the prescan reads `PRESCAN_LEN` bytes instead of 1024;
 //! - a `<meta>` naming any legacy encoding (windows-1252, Shift_JIS, GB2312, …) is
 //!   overruled when the bytes are valid UTF-8 with non-ASCII content: pages re-saved as
 //!   UTF-8 keep their old declaration, and legacy multi-byte text is practically never
@@ -114,7 +114,7 @@ pub fn charset_from_content_type(ct: &str) -> Option<&'static Encoding> {
 
 /// Heuristic: true if bytes look like a binary file rather than text/HTML: a known
 /// magic number (PNG, JPEG, GIF, PDF, ZIP, gzip), or a NUL byte in the first
-/// [`BINARY_SNIFF_LEN`] bytes when there is no UTF-16 BOM.
+/// `BINARY_SNIFF_LEN` bytes when there is no UTF-16 BOM.
 pub fn looks_binary(bytes: &[u8]) -> bool {
     if MAGIC.iter().any(|m| bytes.starts_with(m)) {
         return true;

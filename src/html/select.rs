@@ -117,6 +117,12 @@ enum Plan {
 }
 
 impl Sel {
+    /// Compile a selector list written in the code: a typo is a programming error, caught
+    /// by every test, so it panics instead of returning an error.
+    pub fn constant(css: &str) -> Sel {
+        Sel::parse(css).unwrap_or_else(|_| panic!("constant selector `{css}`"))
+    }
+
     /// Compile a selector list; the error is scraper's, as text.
     pub fn parse(css: &str) -> Result<Sel, String> {
         let selector = Selector::parse(css).map_err(|e| e.to_string())?;
@@ -382,7 +388,7 @@ fn not_indexed(name: &str) -> bool {
 }
 
 /// What one document has, to rule whole selectors out before a walk: every class and id
-/// as written, and the lowercased values of the other attributes (but [`not_indexed`]).
+/// as written, and the lowercased values of the other attributes (but `not_indexed`).
 /// Read once per page; the tree may lose nodes afterwards (what it has then is a subset).
 pub struct DocKeys<'a> {
     classes: FxHashSet<&'a str>,

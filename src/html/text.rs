@@ -4,13 +4,21 @@
 /// Collapse every run of whitespace (including non-breaking and zero-width spaces) to one
 /// ASCII space and trim both ends.
 pub fn collapse_ws(s: &str) -> String {
+    collapse_ws_with(s, is_space, is_invisible)
+}
+
+/// The one whitespace collapser, for the stages that define spacing their own way (the
+/// author normaliser: Unicode `White_Space` only; the eval scorer: Python's `str.split()`):
+/// every run of `space` characters becomes one ASCII space, `invisible` characters are
+/// dropped, and both ends are trimmed.
+pub fn collapse_ws_with(s: &str, space: impl Fn(char) -> bool, invisible: impl Fn(char) -> bool) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     for c in s.chars() {
-        if is_space(c) {
+        if space(c) {
             pending_space = !out.is_empty();
-        } else if c == '\u{200b}' || c == '\u{feff}' || c == '\u{ad}' {
-            // zero-width space, BOM and soft hyphen carry no text
+        } else if invisible(c) {
+            // carries no text
         } else {
             if pending_space {
                 out.push(' ');
@@ -20,6 +28,11 @@ pub fn collapse_ws(s: &str) -> String {
         }
     }
     out
+}
+
+/// Characters that carry no text: zero-width space, BOM and soft hyphen.
+pub fn is_invisible(c: char) -> bool {
+    c == '\u{200b}' || c == '\u{feff}' || c == '\u{ad}'
 }
 
 /// True for characters treated as spacing in page text.

@@ -66,9 +66,10 @@ pub fn acquire(path: &Path, what: &str) -> io::Result<LockGuard> {
 /// starts while the previous one still runs cannot fetch the same URLs. `status` and
 /// `--dry-run` read without it.
 pub fn state(state: &Path) -> io::Result<LockGuard> {
-    let mut name = state.as_os_str().to_owned();
-    name.push(".lock");
-    acquire(Path::new(&name), &format!("the crawl state {}", state.display()))
+    acquire(
+        &crate::output::names::state_lock(state),
+        &format!("the crawl state {}", state.display()),
+    )
 }
 
 /// The lock of a shard directory (`DIR/.newsharvest.lock`): another crawl's shard in
@@ -76,12 +77,8 @@ pub fn state(state: &Path) -> io::Result<LockGuard> {
 /// a shared frontier, `part-<worker>-…`, share a directory) lock only their own names:
 /// `DIR/.newsharvest-<prefix>.lock`.
 pub fn shard_dir(dir: &Path, prefix: &str) -> io::Result<LockGuard> {
-    let name = if prefix == "part" {
-        crate::output::sink::SHARD_LOCK.to_string()
-    } else {
-        format!(".newsharvest-{prefix}.lock")
-    };
-    let what = if prefix == "part" {
+    let name = crate::output::names::shard_lock(prefix);
+    let what = if prefix == crate::output::names::SHARD_PREFIX {
         format!("the shard directory {}", dir.display())
     } else {
         format!("the shards {prefix}-* in {}", dir.display())

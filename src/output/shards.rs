@@ -1,369 +1,300 @@
-//! Sharded extraction for batch engines (Slurm arrays, Kubernetes Indexed Jobs, Ray,
-//! Spark): `extract INPUTS… --shard I/N -o DIR/` makes rank I of N process a deterministic
-//! 1/N of the inputs, with no coordination between ranks. Which rank owns an input is a
-//! stable hash of its key (the file's path as given, or `<file>#<offset>` of a WARC record
-//! with `--shard-by record`), so ranks balance and every input has exactly one owner.
-//!
-//! Each rank writes `DIR/rank-0000I-of-0000N.jsonl.zst` through a temporary file
-//! (`.rank-…​.tmp`, fsynced, then renamed), then its completion marker
-//! `DIR/rank-0000I-of-0000N.done` (JSON: records, failures, inputs). A rerun of a rank first
-//! removes its marker, then replaces its output: the N outputs together always hold exactly
-//! the records of one unsharded run, and a reader that waits for the N markers never reads
-//! a partial one.
+//! A crawl's output directory of rotated shards that appear only complete (`crawl -o
+//! DIR/`): a shard is written as `.part-00012.<ext>.tmp`, finished and synced when full or
+//! old ([`Shards::seal`]), then renamed to `part-00012.<ext>` by the publish step the
+//! crawl's state commit runs — so with `--state` every record is in exactly one published
+//! shard. JSONL (`.jsonl[.gz|.zst]`) and Parquet (`.parquet`) shards follow the same
+//! protocol. A reopened directory is cleaned of what a killed run left ([`Cleanup`]).
+//! This file does not know the state; it is given the shard names the state committed.
 
-use crate::hash::stable_hash;
-use crate::output::sink::{Compression, Output};
-use std::io::{self, Write};
+use super::{names, Durability, Encoded, Format, OutputError, RecordWriter};
+use std::collections::HashSet;
+use std::fs::File;
+use std::io;
 use std::path::{Path, PathBuf};
 
-/// An error in a `--shard` specification.
-#[derive(Debug, thiserror::Error)]
-pub enum ShardError {
-    /// The text is not `I/N` or `auto/N`.
-    #[error("--shard {0}: expected I/N (0 <= I < N) or auto/N")]
-    Syntax(String),
-    /// `auto` found no rank in the environment.
-    #[error("--shard auto/{0}: no rank in the environment (SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX)")]
-    NoRank(u32),
-    /// The rank from the environment does not fit the count.
-    #[error("--shard auto/{count}: {var}={value} is not a rank of 0..{count}{hint}")]
-    BadRank {
-        /// The shard count.
-        count: u32,
-        /// The variable read.
-        var: &'static str,
-        /// Its value.
-        value: String,
-        /// What may be wrong.
-        hint: String,
-    },
-}
+pub use super::names::SHARD_LOCK;
 
-/// Which part of the inputs a rank owns.
+/// When a shard is complete.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ShardSpec {
-    /// This rank, `0..count`.
-    pub index: u32,
-    /// Number of ranks.
-    pub count: u32,
-}
-
-/// What is hashed to pick an input's rank.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum ShardBy {
-    /// Each input file (a page or a whole WARC file): a rank reads only its own files.
-    #[default]
-    File,
-    /// Each WARC record: every rank reads every WARC file but extracts only its records
-    /// (for a few large WARC files over many ranks).
-    Record,
-}
-
-impl ShardSpec {
-    /// Parse `I/N` or `auto/N`; `auto` takes the rank from `SLURM_ARRAY_TASK_ID` (minus
-    /// `SLURM_ARRAY_TASK_MIN`, so `--array=1-N` works too) or `JOB_COMPLETION_INDEX`
-    /// (Kubernetes Indexed Jobs), read through `env`.
-    pub fn parse(spec: &str, env: impl Fn(&str) -> Option<String>) -> Result<ShardSpec, ShardError> {
-        let syntax = || ShardError::Syntax(spec.to_string());
-        let (rank, count) = spec.split_once('/').ok_or_else(syntax)?;
-        let count: u32 = count.trim().parse().map_err(|_| syntax())?;
-        if count == 0 {
-            return Err(syntax());
-        }
-        if rank.trim() != "auto" {
-            let index: u32 = rank.trim().parse().map_err(|_| syntax())?;
-            if index >= count {
-                return Err(syntax());
-            }
-            return Ok(ShardSpec { index, count });
-        }
-        let bad = |var: &'static str, value: String, hint: &str| ShardError::BadRank {
-            count,
-            var,
-            value,
-            hint: hint.to_string(),
-        };
-        if let Some(id) = env("SLURM_ARRAY_TASK_ID") {
-            let min: i64 = env("SLURM_ARRAY_TASK_MIN")
-                .and_then(|m| m.trim().parse().ok())
-                .unwrap_or(0);
-            let index = id
-                .trim()
-                .parse::<i64>()
-                .ok()
-                .map(|i| i - min)
-                .filter(|i| (0..i64::from(count)).contains(i))
-                .ok_or_else(|| bad("SLURM_ARRAY_TASK_ID", id.clone(), " (is --array 0-(N-1) or 1-N?)"))?;
-            if let Some(n) = env("SLURM_ARRAY_TASK_COUNT").and_then(|n| n.trim().parse::<u32>().ok()) {
-                if n != count {
-                    return Err(bad(
-                        "SLURM_ARRAY_TASK_ID",
-                        id,
-                        &format!(" (the array has {n} tasks: use --shard auto/{n})"),
-                    ));
-                }
-            }
-            return Ok(ShardSpec {
-                index: index as u32,
-                count,
-            });
-        }
-        if let Some(id) = env("JOB_COMPLETION_INDEX") {
-            let index = id
-                .trim()
-                .parse::<u32>()
-                .ok()
-                .filter(|i| *i < count)
-                .ok_or_else(|| bad("JOB_COMPLETION_INDEX", id.clone(), " (is completions = N?)"))?;
-            return Ok(ShardSpec { index, count });
-        }
-        Err(ShardError::NoRank(count))
-    }
-
-    /// Does this rank own the input with this key?
-    pub fn owns(&self, key: &str) -> bool {
-        self.count <= 1 || stable_hash(key) % u64::from(self.count) == u64::from(self.index)
-    }
-
-    /// `rank-00003-of-00016`: the stem of this rank's files.
-    pub fn stem(&self) -> String {
-        format!("rank-{:05}-of-{:05}", self.index, self.count)
-    }
-}
-
-/// What a rank's completion marker says.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
-pub struct Marker {
-    /// This rank.
-    pub rank: u32,
-    /// Number of ranks.
-    pub ranks: u32,
-    /// The output file (name in the directory).
-    pub output: String,
-    /// Records written.
+pub struct ShardLimits {
+    /// Records per shard.
     pub records: u64,
-    /// Pages that failed (skipped with a message on stderr).
-    pub failed: u64,
-    /// Input files this rank read.
-    pub inputs: u64,
-    /// When the rank finished (RFC 3339 UTC).
-    pub finished: String,
+    /// Uncompressed bytes per shard (JSONL: the lines; Parquet: the values).
+    pub bytes: u64,
+    /// A shard open this long is completed at the next checkpoint, so a killed run loses
+    /// (and the next run refetches) at most this much work.
+    pub max_age: std::time::Duration,
 }
 
-/// One rank's output in a directory: written to a temporary name, renamed when complete,
-/// then marked done.
-pub struct RankOutput {
-    dir: PathBuf,
-    spec: ShardSpec,
-    name: String,
+/// Records per shard by default: a shard is a unit of work for a downstream job.
+const DEFAULT_SHARD_RECORDS: u64 = 10_000;
+/// Uncompressed bytes per shard by default: ~60 MiB of zstd JSONL, one read per file.
+const DEFAULT_SHARD_BYTES: u64 = 256 << 20;
+/// A shard is completed after this long by default: bounds the work a kill loses.
+const DEFAULT_SHARD_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(300);
+
+impl Default for ShardLimits {
+    fn default() -> ShardLimits {
+        ShardLimits {
+            records: DEFAULT_SHARD_RECORDS,
+            bytes: DEFAULT_SHARD_BYTES,
+            max_age: DEFAULT_SHARD_MAX_AGE,
+        }
+    }
+}
+
+/// The shard in progress.
+struct OpenShard {
+    out: Box<dyn RecordWriter>,
     tmp: PathBuf,
-    out: Option<Output>,
+    name: String,
     records: u64,
+    bytes: u64,
+    opened: std::time::Instant,
+}
+
+/// A directory of rotated output shards (see the module documentation).
+pub struct Shards {
+    dir: PathBuf,
+    /// Shard names are `<prefix>-<number>.<extension>`.
+    prefix: String,
+    format: Format,
+    limits: ShardLimits,
+    next: u64,
+    current: Option<OpenShard>,
+    /// The directory's lock (`.newsharvest.lock`), held while the shards are open.
     _lock: crate::output::lock::LockGuard,
 }
 
-/// Remove a file; whether it was there.
-fn remove_if_present(path: &Path) -> io::Result<bool> {
-    match std::fs::remove_file(path) {
-        Ok(()) => Ok(true),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
-        Err(e) => Err(e),
-    }
+/// What [`Shards::open`] cleaned up.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cleanup {
+    /// In-progress shards of a killed run, removed.
+    pub partial: Vec<String>,
+    /// Complete shards the state never committed (renamed just before a kill), removed.
+    pub uncommitted: Vec<String>,
 }
 
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    std::fs::File::open(dir)?.sync_all()
-}
-
-impl RankOutput {
-    /// Start this rank's output in `dir` (created when missing), holding the rank's lock
-    /// (`.rank-….lock`; [`io::ErrorKind::ResourceBusy`] while another attempt of the rank
-    /// runs): its marker and any output or temporary file of an earlier attempt are removed
-    /// first, so until this attempt completes the rank reads as not done.
-    pub fn create(dir: &Path, spec: ShardSpec, compression: Compression) -> io::Result<RankOutput> {
+impl Shards {
+    /// Shards in `dir` (created when missing), in `format` (a [`Compression`] for JSONL, or
+    /// a [`Format`]). Leftovers of a killed run are removed: every in-progress
+    /// `.<prefix>-*.tmp` file, and — when `committed` comes from a persistent state —
+    /// complete shards numbered at or above the next one the state expects but not
+    /// committed by it. Numbering continues after the highest shard in the directory,
+    /// whatever its format.
+    ///
+    /// [`Compression`]: super::Compression
+    pub fn open(
+        dir: &Path,
+        prefix: &str,
+        format: impl Into<Format>,
+        limits: ShardLimits,
+        committed: Option<&HashSet<String>>,
+    ) -> io::Result<(Shards, Cleanup)> {
         std::fs::create_dir_all(dir)?;
-        let stem = spec.stem();
-        // One attempt of a rank at a time (a requeued task while the old one still runs):
-        // two would write one temporary file.
-        let lock = crate::output::lock::acquire(
-            &dir.join(format!(".{stem}.lock")),
-            &format!("rank {} of {} in {}", spec.index, spec.count, dir.display()),
-        )?;
-        if remove_if_present(&dir.join(format!("{stem}.done")))? {
-            sync_dir(dir)?;
-        }
-        // An earlier attempt's output in another compression is replaced too.
-        for c in [Compression::None, Compression::Gzip, Compression::Zstd] {
-            if c != compression {
-                remove_if_present(&dir.join(format!("{stem}.{}", c.extension())))?;
+        // One writer per directory: another crawl's shard in progress is not a leftover.
+        let lock = crate::output::lock::shard_dir(dir, prefix)?;
+        let mut cleanup = Cleanup::default();
+        let number = |name: &str| names::shard_number(prefix, name);
+        let committed_next = committed
+            .map(|c| c.iter().filter_map(|n| number(n)).max().map_or(0, |m| m + 1))
+            .unwrap_or(0);
+        let mut highest: Option<u64> = None;
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(tmp) = names::of_in_progress(&name) {
+                if number(tmp).is_some() {
+                    std::fs::remove_file(entry.path())?;
+                    cleanup.partial.push(name);
+                }
+                continue;
             }
+            let Some(n) = number(&name) else { continue };
+            if let Some(c) = committed {
+                if n >= committed_next && !c.contains(&name) {
+                    std::fs::remove_file(entry.path())?;
+                    cleanup.uncommitted.push(name);
+                    continue;
+                }
+            }
+            highest = Some(highest.map_or(n, |h: u64| h.max(n)));
         }
-        let name = format!("{stem}.{}", compression.extension());
-        let tmp = dir.join(format!(".{name}.tmp"));
-        let out = Output::create(&tmp, compression)?;
-        Ok(RankOutput {
-            dir: dir.to_path_buf(),
-            spec,
-            name,
-            tmp,
-            out: Some(out),
-            records: 0,
-            _lock: lock,
-        })
+        let next = highest.map_or(committed_next, |h| (h + 1).max(committed_next));
+        Ok((
+            Shards {
+                dir: dir.to_path_buf(),
+                prefix: prefix.to_string(),
+                format: format.into(),
+                limits,
+                next,
+                current: None,
+                _lock: lock,
+            },
+            cleanup,
+        ))
     }
 
-    /// Write one JSON line (without its newline).
-    pub fn write_line(&mut self, line: &str) -> io::Result<()> {
-        let Some(out) = self.out.as_mut() else {
-            return Err(io::Error::other("rank output already finished"));
+    /// The format of the shards.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Write one record (any value serialized as a record) to the shard in progress.
+    pub fn write_json<T: serde::Serialize>(&mut self, v: &T) -> io::Result<()> {
+        let encoded = self.format.encode(v)?;
+        self.write_encoded(encoded)
+    }
+
+    /// Write one record encoded by [`Format::encode`] with [`Shards::format`] to the shard
+    /// in progress (opened when needed).
+    pub fn write_encoded(&mut self, record: Encoded) -> io::Result<()> {
+        if self.current.is_none() {
+            self.current = Some(self.start()?);
+        }
+        let Some(cur) = self.current.as_mut() else {
+            return Err(io::Error::other("no open shard"));
         };
-        out.write_all(line.as_bytes())?;
-        out.write_all(b"\n")?;
-        self.records += 1;
+        cur.bytes += cur.out.write_encoded(record)?;
+        cur.records += 1;
         Ok(())
     }
 
-    /// Complete the output: sync, rename over any earlier output of this rank, then write
-    /// the marker (also through a temporary file). Returns the marker.
-    pub fn finish(mut self, failed: u64, inputs: u64) -> io::Result<Marker> {
-        let Some(out) = self.out.take() else {
-            return Err(io::Error::other("rank output already finished"));
-        };
-        out.finish_synced()?;
-        std::fs::rename(&self.tmp, self.dir.join(&self.name))?;
-        sync_dir(&self.dir)?;
-        let marker = Marker {
-            rank: self.spec.index,
-            ranks: self.spec.count,
-            output: self.name.clone(),
-            records: self.records,
-            failed,
-            inputs,
-            finished: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        };
-        let stem = self.spec.stem();
-        let tmp = self.dir.join(format!(".{stem}.done.tmp"));
-        {
-            let mut f = std::fs::File::create(&tmp)?;
-            serde_json::to_writer_pretty(&mut f, &marker).map_err(io::Error::other)?;
-            f.write_all(b"\n")?;
-            f.sync_all()?;
-        }
-        std::fs::rename(&tmp, self.dir.join(format!("{stem}.done")))?;
-        sync_dir(&self.dir)?;
-        Ok(marker)
+    /// Open the next shard under its in-progress name.
+    fn start(&mut self) -> Result<OpenShard, OutputError> {
+        let name = names::shard(&self.prefix, self.next, self.format.extension());
+        self.next += 1;
+        let tmp = self.dir.join(names::in_progress(&name));
+        Ok(OpenShard {
+            // Written in the shard's format: the temporary name ends in `.tmp`.
+            out: super::create(Some(&tmp), self.format)?,
+            tmp,
+            name,
+            records: 0,
+            bytes: 0,
+            opened: std::time::Instant::now(),
+        })
     }
-}
 
-impl Drop for RankOutput {
-    fn drop(&mut self) {
-        // An attempt that did not finish leaves no temporary file behind (a kill still may:
-        // the next attempt of the rank removes it).
-        if self.out.take().is_some() {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
+    /// The shard in progress is full (records or bytes).
+    pub fn full(&self) -> bool {
+        self.current
+            .as_ref()
+            .is_some_and(|c| c.records >= self.limits.records || c.bytes >= self.limits.bytes)
+    }
+
+    /// The shard in progress has been open longer than its maximum age.
+    pub fn old(&self) -> bool {
+        self.current
+            .as_ref()
+            .is_some_and(|c| c.opened.elapsed() >= self.limits.max_age)
+    }
+
+    /// Complete the shard in progress: trailer or footer written, file synced. Returns its
+    /// name and the step that publishes it (rename into place, directory synced), to be run
+    /// by the state commit; `None` when no shard is open.
+    pub fn seal(&mut self) -> io::Result<Option<(String, impl FnMut() -> io::Result<()> + Send + 'static)>> {
+        let Some(cur) = self.current.take() else {
+            return Ok(None);
+        };
+        cur.out.finish(Durability::Sync)?;
+        let (tmp, dest, dir) = (cur.tmp, self.dir.join(&cur.name), self.dir.clone());
+        let publish = move || {
+            std::fs::rename(&tmp, &dest)?;
+            File::open(&dir)?.sync_all()
+        };
+        Ok(Some((cur.name, publish)))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
-    }
+    use crate::output::Compression;
 
     #[test]
-    fn specs_parse_and_auto_reads_the_batch_engines() {
-        let none = env(&[]);
-        assert_eq!(
-            ShardSpec::parse("3/16", &none).unwrap(),
-            ShardSpec { index: 3, count: 16 }
-        );
-        for bad in ["16/16", "x/4", "1", "1/0", "-1/4"] {
-            assert!(ShardSpec::parse(bad, &none).is_err(), "{bad}");
-        }
-        assert!(matches!(
-            ShardSpec::parse("auto/4", &none),
-            Err(ShardError::NoRank(4))
-        ));
-        let slurm = env(&[("SLURM_ARRAY_TASK_ID", "4"), ("SLURM_ARRAY_TASK_MIN", "1")]);
-        assert_eq!(
-            ShardSpec::parse("auto/4", &slurm).unwrap().index,
-            3,
-            "--array=1-4"
-        );
-        let slurm0 = env(&[("SLURM_ARRAY_TASK_ID", "0"), ("SLURM_ARRAY_TASK_COUNT", "8")]);
-        let err = ShardSpec::parse("auto/4", &slurm0).unwrap_err().to_string();
-        assert!(err.contains("auto/8"), "{err}");
-        let k8s = env(&[("JOB_COMPLETION_INDEX", "2")]);
-        assert_eq!(
-            ShardSpec::parse("auto/4", &k8s).unwrap(),
-            ShardSpec { index: 2, count: 4 }
-        );
-        assert!(ShardSpec::parse("auto/2", &k8s).is_err());
-    }
-
-    #[test]
-    fn every_key_has_one_owner_and_ranks_balance() {
-        let specs: Vec<ShardSpec> = (0..8).map(|index| ShardSpec { index, count: 8 }).collect();
-        let mut per_rank = [0usize; 8];
-        for i in 0..8000 {
-            let key = format!("crawl/CC-MAIN-{i:05}.warc.gz");
-            let owners: Vec<u32> = specs.iter().filter(|s| s.owns(&key)).map(|s| s.index).collect();
-            assert_eq!(owners.len(), 1, "{key}");
-            per_rank[owners[0] as usize] += 1;
-        }
-        // 1,000 expected each: within 10%.
-        assert!(per_rank.iter().all(|n| (900..=1100).contains(n)), "{per_rank:?}");
-        // Stable across builds: the same key always goes to the same rank.
-        assert!(ShardSpec { index: 0, count: 1 }.owns("anything"));
-        // (the value of an independent implementation of FNV-1a + splitmix64's finaliser)
-        assert_eq!(stable_hash("a"), 0x02c0_bdbf_4814_20f8);
-    }
-
-    #[test]
-    fn a_rerun_replaces_the_output_and_the_marker_comes_last() {
-        let dir = crate::test_dir("rank-output");
+    fn shards_appear_complete_and_leftovers_of_a_kill_are_removed() {
+        let dir = crate::test_dir("shards");
         let _ = std::fs::remove_dir_all(&dir);
-        let spec = ShardSpec { index: 1, count: 4 };
-        let mut r = RankOutput::create(&dir, spec, Compression::None).unwrap();
-        r.write_line("{\"n\":1}").unwrap();
-        r.write_line("{\"n\":2}").unwrap();
+        let limits = ShardLimits {
+            records: 2,
+            ..ShardLimits::default()
+        };
+        let (mut s, c) = Shards::open(&dir, "part", Compression::Zstd, limits, None).unwrap();
+        assert_eq!(c, Cleanup::default());
+        for n in 0..3 {
+            s.write_json(&serde_json::json!({ "n": n })).unwrap();
+            if s.full() {
+                let (name, mut publish) = s.seal().unwrap().unwrap();
+                assert_eq!(name, "part-00000.jsonl.zst");
+                assert!(dir.join(".part-00000.jsonl.zst.tmp").exists());
+                publish().unwrap();
+            }
+        }
+        assert!(dir.join("part-00000.jsonl.zst").exists());
         assert!(
-            !dir.join("rank-00001-of-00004.jsonl").exists(),
-            "only complete outputs have the final name"
+            dir.join(".part-00001.jsonl.zst.tmp").exists(),
+            "in progress under another name"
         );
-        let m = r.finish(0, 2).unwrap();
-        assert_eq!((m.records, m.output.as_str()), (2, "rank-00001-of-00004.jsonl"));
-        assert!(dir.join("rank-00001-of-00004.done").exists());
-        // A rerun: not done while it runs; its output replaces the first one.
-        let mut again = RankOutput::create(&dir, spec, Compression::None).unwrap();
-        assert!(!dir.join("rank-00001-of-00004.done").exists());
-        again.write_line("{\"n\":3}").unwrap();
-        again.finish(0, 1).unwrap();
+        let raw = std::fs::read(dir.join("part-00000.jsonl.zst")).unwrap();
         assert_eq!(
-            std::fs::read_to_string(dir.join("rank-00001-of-00004.jsonl")).unwrap(),
-            "{\"n\":3}\n"
+            String::from_utf8(zstd::decode_all(&raw[..]).unwrap()).unwrap(),
+            "{\"n\":0}\n{\"n\":1}\n"
         );
-        // An attempt that fails leaves nothing behind.
-        drop(RankOutput::create(&dir, spec, Compression::None).unwrap());
-        let names: Vec<String> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(
-            names.iter().filter(|n| !n.ends_with(".lock")).collect::<Vec<_>>(),
-            vec!["rank-00001-of-00004.jsonl"],
-            "{names:?}"
+        // A kill: one shard in progress, one renamed but not committed by the state.
+        drop(s);
+        std::fs::write(dir.join("part-00001.jsonl.zst"), b"uncommitted").unwrap();
+        std::fs::write(dir.join("notes.txt"), b"not ours").unwrap();
+        let committed: HashSet<String> = ["part-00000.jsonl.zst".to_string()].into();
+        let (s, c) = Shards::open(&dir, "part", Compression::Zstd, limits, Some(&committed)).unwrap();
+        assert_eq!(c.partial, vec![".part-00001.jsonl.zst.tmp".to_string()]);
+        assert_eq!(c.uncommitted, vec!["part-00001.jsonl.zst".to_string()]);
+        assert_eq!(s.next, 1);
+        assert!(dir.join("notes.txt").exists() && dir.join("part-00000.jsonl.zst").exists());
+        // One writer per directory: another process cannot lock it while the shards are open.
+        let other = File::open(dir.join(SHARD_LOCK)).unwrap();
+        assert!(matches!(other.try_lock(), Err(std::fs::TryLockError::WouldBlock)));
+        drop(s);
+        assert!(other.try_lock().is_ok());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn parquet_shards_follow_the_same_protocol() {
+        let dir = crate::test_dir("shards-parquet");
+        let _ = std::fs::remove_dir_all(&dir);
+        let limits = ShardLimits {
+            records: 2,
+            ..ShardLimits::default()
+        };
+        let rec = crate::output::parquet::tests::full_record();
+        let (mut s, _) = Shards::open(&dir, "part", Format::Parquet, limits, None).unwrap();
+        for _ in 0..3 {
+            s.write_json(&rec).unwrap();
+            if s.full() {
+                let (name, mut publish) = s.seal().unwrap().unwrap();
+                assert_eq!(name, "part-00000.parquet");
+                assert!(dir.join(".part-00000.parquet.tmp").exists());
+                publish().unwrap();
+            }
+        }
+        let published = crate::output::parquet::tests::read_back(&dir.join("part-00000.parquet"));
+        assert_eq!(published.len(), 2);
+        assert!(
+            dir.join(".part-00001.parquet.tmp").exists(),
+            "in progress under another name"
         );
-        // An attempt in another compression replaces the earlier output.
-        RankOutput::create(&dir, spec, Compression::Gzip)
-            .unwrap()
-            .finish(0, 0)
-            .unwrap();
-        assert!(!dir.join("rank-00001-of-00004.jsonl").exists());
-        assert!(dir.join("rank-00001-of-00004.jsonl.gz").exists());
+        // A kill: the shard in progress is removed, an uncommitted one too; numbering goes
+        // on after the committed shard, also when the next run writes JSONL.
+        drop(s);
+        std::fs::write(dir.join("part-00001.parquet"), b"uncommitted").unwrap();
+        let committed: HashSet<String> = ["part-00000.parquet".to_string()].into();
+        let (mut s, c) = Shards::open(&dir, "part", Compression::None, limits, Some(&committed)).unwrap();
+        assert_eq!(c.partial, vec![".part-00001.parquet.tmp".to_string()]);
+        assert_eq!(c.uncommitted, vec!["part-00001.parquet".to_string()]);
+        s.write_json(&rec).unwrap();
+        let (name, _) = s.seal().unwrap().unwrap();
+        assert_eq!(name, "part-00001.jsonl");
         let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -8,6 +8,7 @@ pub mod classes;
 
 use crate::error::{Error, Result};
 use crate::html::select::Sel;
+use crate::model::Method;
 use regex::Regex;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -177,7 +178,7 @@ pub struct BlockRule {
 #[derive(Debug)]
 pub struct SiteRule {
     /// `site:<file>` or `theme:<name>`, reported as `extraction.method`.
-    pub method: String,
+    pub method: Method,
     /// Host suffixes.
     pub domains: Vec<String>,
     /// Theme fingerprint.
@@ -261,9 +262,9 @@ impl Rules {
             .unwrap_or("rules")
             .to_string();
         if stem == "_global" {
-            let file: GlobalFile = toml::from_str(text).map_err(|e| Error::RuleParse {
+            let file: GlobalFile = toml::from_str(text).map_err(|source| Error::RuleParse {
                 path: shown.to_path_buf(),
-                message: e.to_string(),
+                source,
             })?;
             for d in file.dom {
                 self.dom.push(compile_dom(d, shown)?);
@@ -273,16 +274,16 @@ impl Rules {
             }
             return Ok(());
         }
-        let file: SiteFile = toml::from_str(text).map_err(|e| Error::RuleParse {
+        let file: SiteFile = toml::from_str(text).map_err(|source| Error::RuleParse {
             path: shown.to_path_buf(),
-            message: e.to_string(),
+            source,
         })?;
         let is_theme = rel.components().any(|c| c.as_os_str() == "themes");
         let name = file.name.clone().unwrap_or_else(|| stem.clone());
         let method = if is_theme {
-            format!("theme:{name}")
+            Method::Theme(name.clone())
         } else {
-            format!("site:{}", rel.display())
+            Method::Site(rel.display().to_string())
         };
         if is_theme && file.fingerprint.is_empty() {
             return Err(invalid(shown, &name, "a theme needs a `fingerprint`"));
@@ -461,7 +462,8 @@ mod tests {
         )
         .expect("write");
         let err = Rules::load(std::slice::from_ref(&dir)).expect_err("unknown field rejected");
-        let msg = err.to_string();
+        // The message and its source, as the CLI prints them.
+        let msg = crate::error::chain(&err);
         assert!(msg.contains("bad.example.toml") && msg.contains("bodyy"), "{msg}");
         std::fs::write(
             dir.join("bad.example.toml"),

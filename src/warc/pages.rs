@@ -51,16 +51,14 @@ impl WarcPage {
     /// The record of an article extracted from this page: `source_path`, `date_fetched`
     /// and `http` filled in from the WARC record.
     pub fn record(&self, article: Article) -> Record {
-        let mut rec = crate::record::to_record(article, Some(self.source_path.clone()));
-        rec.date_fetched = self.date.clone();
         let header = |n: &str| self.http.headers.get(n).map(str::to_string);
-        rec.http = Some(HttpInfo::new(
+        let http = HttpInfo::new(
             self.http.status,
             header("Content-Type"),
             header("ETag"),
             header("Last-Modified"),
-        ));
-        rec
+        );
+        crate::record::to_fetched_record(article, Some(self.source_path.clone()), self.date.clone(), http)
     }
 }
 

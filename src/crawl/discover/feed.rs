@@ -2,15 +2,16 @@
 //! for a feed, and the feed links an HTML page declares.
 
 use super::{
-    decompress, read_capped, skip_bom_and_space, DiscoverError, FEED_MIME_TYPES, GZIP_MAGIC,
-    MAX_ENTRIES_PER_FILE, UTF8_BOM,
+    decompress, read_capped, skip_bom_and_space, DiscoverError, GZIP_MAGIC, MAX_ENTRIES_PER_FILE, UTF8_BOM,
 };
 use crate::crawl::urls::resolve;
+#[cfg(doc)]
+use crate::extract::links::FEED_MIME_TYPES;
 use chrono::{DateTime, FixedOffset};
 use flate2::read::MultiGzDecoder;
 use quick_xml::events::Event;
 use quick_xml::Reader;
-use scraper::{ElementRef, Html};
+use scraper::Html;
 use std::borrow::Cow;
 use url::Url;
 
@@ -141,30 +142,16 @@ fn xml_root_is_feed(xml: &[u8]) -> bool {
 /// [`FEED_MIME_TYPES`] (case-insensitive, parameters ignored), resolved against `base`,
 /// canonicalised and de-duplicated in document order.
 pub fn feed_links(html: &Html, base: &Url) -> Vec<Url> {
+    resolve_unique(base, crate::extract::links::feed_hrefs(html))
+}
+
+/// `hrefs` resolved against `base` and canonicalised (`crate::crawl::urls::resolve`), the
+/// unusable ones dropped, de-duplicated in order.
+pub fn resolve_unique<'a>(base: &Url, hrefs: impl IntoIterator<Item = &'a str>) -> Vec<Url> {
     let mut found: Vec<Url> = Vec::new();
-    for node in html.root_element().descendants() {
-        let Some(el) = ElementRef::wrap(node) else {
-            continue;
-        };
-        let el = el.value();
-        if el.name() != "link" {
-            continue;
-        }
-        let alternate = el.attr("rel").is_some_and(|rel| {
-            rel.split_ascii_whitespace()
-                .any(|t| t.eq_ignore_ascii_case("alternate"))
-        });
-        let feed_type = el.attr("type").is_some_and(|t| {
-            let mime = t.split(';').next().unwrap_or(t).trim();
-            FEED_MIME_TYPES.iter().any(|m| m.eq_ignore_ascii_case(mime))
-        });
-        if !(alternate && feed_type) {
-            continue;
-        }
-        if let Some(u) = el.attr("href").and_then(|h| resolve(Some(base), h)) {
-            if !found.contains(&u) {
-                found.push(u);
-            }
+    for u in hrefs.into_iter().filter_map(|h| resolve(Some(base), h)) {
+        if !found.contains(&u) {
+            found.push(u);
         }
     }
     found

@@ -15,7 +15,7 @@ mod sitemap;
 #[cfg(test)]
 mod tests;
 
-pub use feed::{feed_links, looks_like_feed, parse_feed, FeedItem};
+pub use feed::{feed_links, looks_like_feed, parse_feed, resolve_unique, FeedItem};
 pub use sitemap::{parse_sitemap, parse_w3c_datetime, Sitemap, SitemapEntry};
 
 use flate2::read::MultiGzDecoder;
@@ -36,12 +36,7 @@ pub const CONVENTIONAL_SITEMAPS: &[&str] = &[
 /// Conventional feed locations tried when a home page declares no feed.
 pub const CONVENTIONAL_FEEDS: &[&str] = &["/feed/", "/rss.xml", "/feed.xml", "/atom.xml"];
 
-/// `type` values of `<link rel="alternate">` elements that announce a feed.
-pub const FEED_MIME_TYPES: &[&str] = &[
-    "application/rss+xml",
-    "application/atom+xml",
-    "application/feed+json",
-];
+pub use crate::extract::links::FEED_MIME_TYPES;
 
 /// The first two bytes of every gzip member.
 pub(crate) const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];

@@ -232,11 +232,7 @@ pub fn analyse(rules: &Rules, opts: &Options, emit_all: bool, item: &Item, f: Fe
         .iter()
         .filter_map(|h| urls::resolve(Some(&f.url), h))
         .collect();
-    let feeds: Vec<Url> = info
-        .feeds
-        .iter()
-        .filter_map(|h| urls::resolve(Some(&f.url), h))
-        .collect();
+    let feeds = discover::resolve_unique(&f.url, info.feeds.iter().map(String::as_str));
     let mut out = Analysed {
         record: None,
         signature: Vec::new(),
@@ -276,19 +272,19 @@ pub fn analyse(rules: &Rules, opts: &Options, emit_all: bool, item: &Item, f: Fe
             return out;
         }
     }
-    let mut rec = record::to_record(article, None);
-    rec.date_fetched = Some(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
-    rec.http = Some(HttpInfo::new(
+    let fetched = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let http = HttpInfo::new(
         f.status,
         ct,
         f.header(reqwest::header::ETAG),
         f.header(reqwest::header::LAST_MODIFIED),
-    ));
+    );
+    let mut rec = record::to_fetched_record(article, None, Some(fetched), http);
     rec.crawl = Some(CrawlInfo {
         discovered_via: item.via.as_str().to_string(),
         depth: item.depth,
     });
-    out.signature = dedup::signature(&rec.text);
+    out.signature = dedup::signature(&rec.article.text);
     out.record = Some(rec);
     out
 }

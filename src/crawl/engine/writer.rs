@@ -305,14 +305,14 @@ mod tests {
             None,
         );
         r.id = id.to_string();
-        r.url = Some(format!("http://a.test/{id}"));
+        r.article.url = Some(format!("http://a.test/{id}"));
         r
     }
 
     fn made(id: &str, text: &str) -> Out {
         let r = record(id, text);
         Out::Record(Box::new(Made {
-            signature: dedup::signature(&r.text),
+            signature: dedup::signature(&r.article.text),
             url: format!("http://a.test/{id}"),
             record: r,
         }))

@@ -5,13 +5,23 @@
 //! ("Staff Writer"), dates, e-mail addresses, handles, URLs, and several names joined by
 //! commas or conjunctions. [`normalize_authors`] turns them into a clean, de-duplicated
 //! list of names, keeping each name's own spelling and case (no title-casing).
+//!
+//! In: raw strings. Out: names. Finding the strings on a page is `super::byline`'s and
+//! [`super::extract`]'s job; the label and role words are in `super::vocab`.
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::html::text::collapse_ws_with;
+
 use super::dates;
+use super::vocab::{
+    any_of, written_by, AUTHOR_NOUNS, AUTHOR_PAGE_DIRS, BY_WORDS, DATE_LABELS, DATE_LABEL_LINKS,
+    INITIAL_JOINERS, NAME_JOINERS, NAME_PARTICLES, ROLE_MODIFIERS, ROLE_NOUNS, SLUG_ONLY_AUTHOR_DIRS,
+    STRIP_ONLY_WRITTEN_BY,
+};
 
 /// Longest accepted name in characters: longer strings are sentences or bios.
 const MAX_NAME_CHARS: usize = 80;
@@ -35,44 +45,6 @@ const MAX_SLUG_WORDS: usize = 4;
 /// Separator inserted where e-mails, URLs, brackets and dates are cut out.
 const CUT: &str = " | ";
 
-/// URL path segments that introduce an author slug (`/author/jane-doe`).
-const AUTHOR_DIRS: &[&str] = &[
-    "author",
-    "authors",
-    "autor",
-    "autoren",
-    "auteur",
-    "auteurs",
-    "autore",
-    "autori",
-    "autores",
-    "people",
-    "person",
-    "profile",
-    "profiles",
-    "staff",
-    "by",
-    "writer",
-    "writers",
-    "journalist",
-    "journalists",
-    "journalisten",
-    "contributor",
-    "contributors",
-    "columnist",
-    "columnists",
-    "reporter",
-    "reporters",
-    "redaktion",
-    "team",
-];
-
-/// Lower-case particles that occur inside personal names.
-pub(crate) const NAME_PARTICLES: &[&str] = &[
-    "de", "da", "das", "do", "dos", "del", "della", "di", "du", "la", "le", "van", "von", "der", "den",
-    "ten", "ter", "y", "e", "i", "bin", "ibn", "al",
-];
-
 /// Abbreviations whose final dot is part of the name ("Jr.", "Inc.").
 const DOTTED_ABBREVIATIONS: &[&str] = &["jr", "sr", "inc", "co", "ltd", "corp", "st", "dr"];
 
@@ -89,11 +61,17 @@ const EDGE_PUNCTUATION: &[char] = &[
 ];
 
 /// Prefixes that always mean "by": "By", "Written by", "Por", "Par", "Door", "Autor:", "Texte :".
+/// "Von" alone is also a surname particle ("Von Trier"): stripped only before a colon here,
+/// otherwise by [`strip_particle_prefix`].
 static STRONG_PREFIX_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^(?i:(?:view\s+all\s+|all\s+|more\s+)?(?:posts|articles|stories)\s+by|(?:mehr|more)\s+(?:von|from|by)|(?:written|reported|story|words|text|article|posted|published|compiled|(?:additional\s+)?reporting)\s+by|(?:alle\s+beiträge|eingestellt|erstellt|gespeichert|verfasst|geschrieben|gepostet)\s+von|(?:escrito|publicado|redactado)\s+por|(?:écrit|publié|rédigé)\s+par|(?:scritto|pubblicato)\s+da|by|por|par|door|von\s*:\s*|autor(?:in|en)?|authors?|auteurs?|autore|autora|autori|contributors?\s*:\s*|text|texte|texto|tekst)\b\s*:?\s*",
-    )
-    .unwrap()
+    let short: Vec<&str> = BY_WORDS.iter().copied().filter(|w| *w != "von").collect();
+    Regex::new(&format!(
+        r"^(?i:(?:view\s+all\s+|all\s+|more\s+)?(?:posts|articles|stories)\s+by|(?:mehr|more)\s+(?:von|from|by)|{}|{}|door|von\s*:\s*|{}|auteurs|autora|autori|contributors?\s*:\s*|text|texte|texto|tekst)\b\s*:?\s*",
+        written_by(STRIP_ONLY_WRITTEN_BY),
+        any_of(&short),
+        any_of(AUTHOR_NOUNS),
+    ))
+    .expect("constant regex")
 });
 
 /// Credits for work other than writing ("Editing by", "Photo:"): the whole part is dropped.
@@ -101,62 +79,77 @@ static CREDIT_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^(?i:(?:editing|edited|photos?|photographs?|photography|video|graphics|illustrations?|translated|translation|design|produced|production)\s+by\b|(?:photos?|fotos?|video|graphics|illustrations?|bild|image)\s*:)",
     )
-    .unwrap()
+    .expect("constant regex")
 });
 
 /// A date label left at the end of a part once its date is cut out ("Jane Doe Updated").
 static TRAILING_LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"\s+(?i:sponsored|(?:(?:last\s+)?(?:published|updated|modified|posted|veröffentlicht|aktualisiert|publiée?|mise?\s+à\s+jour|publicad[oa]|actualizado|atualizado|pubblicato|aggiornato|opublikowano|gepubliceerd|bijgewerkt|stand))(?:\s+(?:on|at|am|le|el|em|il|op))?)$",
-    )
-    .unwrap()
+    Regex::new(&format!(
+        r"\s+(?i:sponsored|(?:(?:last\s+)?(?:{}))(?:\s+(?:{}))?)$",
+        any_of(DATE_LABELS),
+        any_of(DATE_LABEL_LINKS),
+    ))
+    .expect("constant regex")
 });
 
 /// "Von"/"Di" mean "by" but are also surname particles; see [`strip_particle_prefix`].
 static PARTICLE_PREFIX_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?i:von|di)\s+(?P<rest>\S.*)$").unwrap());
+    LazyLock::new(|| Regex::new(r"^(?i:von|di)\s+(?P<rest>\S.*)$").expect("constant regex"));
 
 /// Separators between names or between a name and its role.
 static SPLIT_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\s*(?:[,;|·•/\n\r\t–—]|\s-+\s)\s*").unwrap());
+    LazyLock::new(|| Regex::new(r"\s*(?:[,;|·•/\n\r\t–—]|\s-+\s)\s*").expect("constant regex"));
 
 /// Conjunctions that always separate names.
-static STRONG_CONJUNCTION_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\s+(?:and|und|et|&|&amp;)\s+").unwrap());
+static STRONG_CONJUNCTION_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"(?i)\s+(?:{}|&amp;)\s+", any_of(NAME_JOINERS))).expect("constant regex")
+});
 
 /// One-letter conjunctions ("y", "e", "i"), lower case only: "Jane E Doe" holds an initial.
-static WEAK_CONJUNCTION_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s+(?:y|e|i)\s+").unwrap());
+static WEAK_CONJUNCTION_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"\s+(?:{})\s+", any_of(INITIAL_JOINERS))).expect("constant regex"));
 
 /// One-letter conjunctions in any case, for all-caps bylines.
-static WEAK_CONJUNCTION_ANY_CASE_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\s+(?:y|e|i)\s+").unwrap());
+static WEAK_CONJUNCTION_ANY_CASE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"(?i)\s+(?:{})\s+", any_of(INITIAL_JOINERS))).expect("constant regex")
+});
 
 /// Conjunction left at the start of a part by an Oxford comma ("A, B, and C").
-static LEADING_CONJUNCTION_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:(?i:and|und|et|&)|y|e|i)\s+").unwrap());
+static LEADING_CONJUNCTION_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^(?:(?i:{})|{})\s+",
+        any_of(NAME_JOINERS),
+        any_of(INITIAL_JOINERS)
+    ))
+    .expect("constant regex")
+});
 
 /// A part that is only a job title, optionally "at/for <outlet>".
 static ROLE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^(?i:(?:(?:senior|junior|chief|lead|deputy|associate|assistant|managing|executive|contributing|staff|special|foreign|political|politics|national|international|business|science|sports?|health|technology|tech|digital|news|investigative|freelance|guest|local|metro|features?|opinion|economics|entertainment|culture|travel|legal|global|data|video|photo|web|online|copy|desk|breaking\s+news|white\s+house|social\s+media)\s+)*(?:writers?|reporters?|correspondents?|editors?|contributors?|columnists?|journalists?|producers?|photographers?|analysts?|staff|reports?|editor[\s\-]in[\s\-]chief|editor\s+at\s+large|redakteur(?:in|e)?|korrespondent(?:in)?|journalistin|rédacteur|rédactrice|journaliste|correspondante?|corresponsal|redactora?|periodista|redattore|redattrice|giornalista|inviat[oa]|dziennikarz(?:ka)?|redaktor(?:ka)?|verslaggever|photos?|graphics|illustrations?)(?:\s+(?:at|for|of|bei|für|chez|de|del|di|da|w|bij)\s+.+)?)$",
     )
-    .unwrap()
+    .expect("constant regex")
 });
 
 /// A part that is only a date label ("Updated", "Published on").
 static LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^(?i:(?:last\s+)?(?:published|updated|modified|posted|veröffentlicht|aktualisiert|publiée?|mise?\s+à\s+jour|publicad[oa]|actualizado|atualizado|pubblicato|aggiornato|opublikowano|gepubliceerd|bijgewerkt|stand)(?:\s+(?:on|at|am|le|el|em|il|op))?)$",
-    )
-    .unwrap()
+    Regex::new(&format!(
+        r"^(?i:(?:last\s+)?(?:{})(?:\s+(?:{}))?)$",
+        any_of(DATE_LABELS),
+        any_of(DATE_LABEL_LINKS),
+    ))
+    .expect("constant regex")
 });
 
 /// Label and/or lower-case article right before a removed date ("Jane Doe, published on").
 static LABEL_TAIL_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?:\b(?i:(?:last\s+)?(?:published|updated|modified|posted|veröffentlicht|aktualisiert|publiée?|mise?\s+à\s+jour|publicad[oa]|actualizado|atualizado|pubblicato|aggiornato|opublikowano|gepubliceerd|bijgewerkt|stand))\s*:?\s*)?(?:\b(?:on|am|le|el|em|il|at|um|op|vom|den|dnia)\s+)?$",
-    )
-    .unwrap()
+    Regex::new(&format!(
+        r"(?:\b(?i:(?:last\s+)?(?:{}))\s*:?\s*)?(?:\b(?:{}|um|vom|den|dnia)\s+)?$",
+        any_of(DATE_LABELS),
+        any_of(DATE_LABEL_LINKS),
+    ))
+    .expect("constant regex")
 });
 
 /// A clock time left in a byline without a date ("10:15 AM EDT").
@@ -164,7 +157,7 @@ static TIME_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"\b[0-9]{1,2}[:h][0-9]{2}(?::[0-9]{2})?(?:\s*[AaPp]\.?\s?[Mm]\b\.?)?(?:\s*(?i:utc|gmt|et|est|edt|ct|cst|cdt|pt|pst|pdt|cet|cest|bst|uhr)\b)?",
     )
-    .unwrap()
+    .expect("constant regex")
 });
 
 /// Non-name tokens that bylines and author widgets carry.
@@ -172,7 +165,7 @@ static JUNK_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^(?i:null|undefined|none|nan|unknown|anonymous|facebook|twitter|x|linkedin|instagram|e-?mail|(?:\[\s*)?email\s+protected(?:\s*\])?|admin|administrator|share|follow|more|read\s+more|see\s+more|see\s+all|learn\s+more|view\s+all|view\s+profile|all\s+posts|more\s+articles|by|and|author|authors)$",
     )
-    .unwrap()
+    .expect("constant regex")
 });
 
 /// Contributors who did not write the piece, and all that follows them: "Rob Ewaschuk
@@ -181,76 +174,21 @@ static OTHER_ROLES_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?i)[\s.;,|]+(?:edited|reviewed|medically\s+reviewed|fact[\s-]?checked|photos?|photography|illustrations?|translated|produced)\s+by\b.*$",
     )
-    .unwrap()
+    .expect("constant regex")
 });
 
 /// What a byline says after the name: "Posted by BeauHD on Friday…", "Von R. R. am 24. Juli".
-static AFTER_NAME_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s+(?:on|am)\s+\S.*$").unwrap());
+static AFTER_NAME_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s+(?:on|am)\s+\S.*$").expect("constant regex"));
 
 /// Name suffix split off by a comma ("John Doe, Jr."), re-attached to the previous name.
 static SUFFIX_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^(?:MA|DO|(?i:jr|sr|ii|iii|iv|phd|ph\.d|md|m\.d|dvm|vmd|dds|dmd|rn|np|pa-c|ms|msc|mba|mph|rd|ldn|fand|cdces|lcsw|cpa|cfp|cepf|esq|facp|faan|faap|facs))\.?®?$",
     )
-    .unwrap()
+    .expect("constant regex")
 });
 
-/// Capitalised words that qualify a job title after a name ("Senior Politics Editor").
-const ROLE_MODIFIERS: &[&str] = &[
-    "Senior",
-    "Junior",
-    "Chief",
-    "Deputy",
-    "Associate",
-    "Assistant",
-    "Managing",
-    "Executive",
-    "Contributing",
-    "Staff",
-    "Special",
-    "Foreign",
-    "National",
-    "International",
-    "Political",
-    "Politics",
-    "Business",
-    "Science",
-    "Sport",
-    "Sports",
-    "Health",
-    "Technology",
-    "Tech",
-    "Digital",
-    "News",
-    "Investigative",
-    "Freelance",
-    "Local",
-    "Metro",
-    "Feature",
-    "Features",
-    "Opinion",
-    "Entertainment",
-    "Culture",
-    "Travel",
-    "Data",
-    "Video",
-    "Photo",
-    "Web",
-    "Breaking",
-];
-/// Capitalised job titles cut from the end of a name ("Howard BlumeStaff Writer").
-const ROLE_NOUNS: &[&str] = &[
-    "Writer",
-    "Reporter",
-    "Correspondent",
-    "Editor",
-    "Contributor",
-    "Columnist",
-    "Journalist",
-    "Producer",
-    "Photographer",
-    "Analyst",
-];
 /// Role words at most in a title after a name.
 const MAX_ROLE_MODIFIERS: usize = 3;
 /// Words a name keeps at least when a title is cut off it.
@@ -259,8 +197,9 @@ const MIN_NAME_WORDS_BEFORE_ROLE: usize = 2;
 /// A description in parentheses after a name, a place or desk with a comma or three words
 /// and more ("Cécile Ducourtieux (Bruxelles, bureau européen)"); a short agency credit
 /// ("John Doe (AP)") stays and becomes its own author.
-static PARENTHESES_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\s*\((?:[^(),]*,[^()]*|[^()\s]+\s+[^()\s]+\s+[^()]+)\)").unwrap());
+static PARENTHESES_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\s*\((?:[^(),]*,[^()]*|[^()\s]+\s+[^()\s]+\s+[^()]+)\)").expect("constant regex")
+});
 
 /// Cut a trailing job title off a name that keeps at least two words; a title glued to the
 /// surname ("BlumeStaff Writer") is split off first.
@@ -310,17 +249,20 @@ fn inverted_name(text: &str) -> Option<String> {
 }
 
 /// Start of a bio sentence after the name ("Jane Doe is a reporter ...").
-static SENTENCE_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\s(?:is|was|ist|est|covers|writes|reports|has)\s.*$").unwrap());
+static SENTENCE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\s(?:is|was|ist|est|covers|writes|reports|has)\s.*$").expect("constant regex")
+});
 
 /// E-mail addresses.
-static EMAIL_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+").unwrap());
+static EMAIL_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+").expect("constant regex"));
 
 /// URLs inside text.
-static URL_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)(?:https?://|www\.)\S+").unwrap());
+static URL_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(?:https?://|www\.)\S+").expect("constant regex"));
 
 /// Social-media handles.
-static HANDLE_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"@[\w.]+").unwrap());
+static HANDLE_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"@[\w.]+").expect("constant regex"));
 
 /// Normalise raw author strings (from JSON-LD, meta tags, rel=author links, bylines) into a clean de-duplicated list of person/organisation names.
 ///
@@ -370,7 +312,7 @@ pub fn is_plausible_name(s: &str) -> bool {
 /// All names found in one raw author string, in order.
 fn names_in(raw: &str) -> Vec<String> {
     let text: String = raw.chars().filter(|c| !INVISIBLE_CHARS.contains(c)).collect();
-    let text = collapse_whitespace(&text);
+    let text = collapse_ws_with(&text, char::is_whitespace, |_| false);
     if text.is_empty() {
         return Vec::new();
     }
@@ -430,11 +372,6 @@ fn names_in(raw: &str) -> Vec<String> {
         }
     }
     names
-}
-
-/// Collapses runs of whitespace (including non-breaking spaces) to single spaces.
-fn collapse_whitespace(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Cuts dates and clock times (with a label right before them) out of a byline.
@@ -526,7 +463,7 @@ fn word_count(s: &str) -> usize {
 
 /// Collapses whitespace and trims punctuation from both ends, keeping the dot of "Jr."/initials.
 fn clean(s: &str) -> String {
-    let collapsed = collapse_whitespace(s);
+    let collapsed = collapse_ws_with(s, char::is_whitespace, |_| false);
     let trimmed = collapsed
         .trim_start_matches(|c: char| EDGE_PUNCTUATION.contains(&c) || c == '.' || c.is_whitespace())
         .trim_end_matches(|c: char| EDGE_PUNCTUATION.contains(&c) || c.is_whitespace());
@@ -573,7 +510,8 @@ fn name_from_url(url: &str) -> Option<String> {
     let [.., dir, slug] = segments.as_slice() else {
         return None;
     };
-    if !AUTHOR_DIRS.contains(&dir.to_lowercase().as_str()) {
+    let dir = dir.to_lowercase();
+    if !AUTHOR_PAGE_DIRS.contains(&dir.as_str()) && !SLUG_ONLY_AUTHOR_DIRS.contains(&dir.as_str()) {
         return None;
     }
     let slug = slug
