@@ -1,8 +1,9 @@
-//! The crawl's errors: [`CrawlError`], what stops a crawl from starting or finishing, and
-//! [`ConfigError`], an unusable setting; each keeps its cause as `source`. Failures of single URLs are not errors but error records
+//! The crawl's errors: [`CrawlError`], what stops a crawl from starting or finishing,
+//! [`ConfigError`], an unusable setting, and [`UnitError`], a value that does not parse as
+//! its unit; each keeps its cause as `source`. Defined here, below the modules that return
+//! them, so no module of the crawl and its errors import each other. Failures of single URLs are not errors but error records
 //! (`super::stats::ErrorRecord`).
 
-use super::config::units::UnitError;
 use super::fetch::FetchError;
 use super::state::store::StoreError;
 use std::path::PathBuf;
@@ -89,4 +90,42 @@ pub enum ConfigError {
     /// The settings contradict each other or a bound (the message says which and why).
     #[error("{0}")]
     Invalid(String),
+}
+
+/// A value that does not parse as its unit.
+#[derive(Debug, thiserror::Error)]
+pub enum UnitError {
+    /// Not a duration.
+    #[error("bad duration {0:?} (use e.g. 90s, 15m, 2h, 1h30m)")]
+    Duration(String),
+    /// Not a date.
+    #[error("{0:?}: expected YYYY-MM-DD or RFC 3339")]
+    Date(String),
+    /// Not a byte size (the message of [`crate::limits::parse_size`]).
+    #[error("{0}")]
+    Size(String),
+    /// Not a regular expression.
+    #[error("{pattern:?} is not a valid regex")]
+    Regex {
+        /// The pattern as written.
+        pattern: String,
+        /// What the regex compiler said.
+        #[source]
+        source: regex::Error,
+    },
+    /// Not a `HOST:PORT:ADDR` rule (the message of [`ResolveRule`]'s parser).
+    #[error("{0}")]
+    Resolve(String),
+    /// Not a URL.
+    #[error("seed {seed:?} is not a URL")]
+    SeedUrl {
+        /// The seed as written.
+        seed: String,
+        /// What the URL parser said.
+        #[source]
+        source: url::ParseError,
+    },
+    /// A URL the crawler cannot fetch.
+    #[error("seed {0:?}: only http(s) URLs with a host can be crawled")]
+    SeedScheme(String),
 }

@@ -452,9 +452,10 @@ impl CrawlConfig {
         }
         let backend = config.state_backend();
         let mut locks = Vec::new();
-        if let Some(l) = backend.lock()? {
-            locks.push(l);
-        }
+        let state_lock = backend
+            .lock()
+            .map_err(|e| CrawlError::from_lock(e, format!("locking {}", backend.location())))?;
+        locks.extend(state_lock);
         if let Some(dir) = config.shard_dir() {
             let busy = |e: std::io::Error| CrawlError::from_lock(e, format!("locking {}", dir.display()));
             std::fs::create_dir_all(dir).map_err(busy)?;

@@ -5,6 +5,7 @@
 //! `crawl --dry-run` print a config file. Serde glue only: no setting and no default lives
 //! here (they are in [`super::CrawlConfig`]).
 
+pub use crate::crawl::error::UnitError;
 use crate::crawl::fetch::ResolveRule;
 use chrono::{DateTime, FixedOffset};
 use regex::Regex;
@@ -13,44 +14,6 @@ use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 use std::time::Duration;
 use url::Url;
-
-/// A value that does not parse as its unit.
-#[derive(Debug, thiserror::Error)]
-pub enum UnitError {
-    /// Not a duration.
-    #[error("bad duration {0:?} (use e.g. 90s, 15m, 2h, 1h30m)")]
-    Duration(String),
-    /// Not a date.
-    #[error("{0:?}: expected YYYY-MM-DD or RFC 3339")]
-    Date(String),
-    /// Not a byte size (the message of [`crate::limits::parse_size`]).
-    #[error("{0}")]
-    Size(String),
-    /// Not a regular expression.
-    #[error("{pattern:?} is not a valid regex")]
-    Regex {
-        /// The pattern as written.
-        pattern: String,
-        /// What the regex compiler said.
-        #[source]
-        source: regex::Error,
-    },
-    /// Not a `HOST:PORT:ADDR` rule (the message of [`ResolveRule`]'s parser).
-    #[error("{0}")]
-    Resolve(String),
-    /// Not a URL.
-    #[error("seed {seed:?} is not a URL")]
-    SeedUrl {
-        /// The seed as written.
-        seed: String,
-        /// What the URL parser said.
-        #[source]
-        source: url::ParseError,
-    },
-    /// A URL the crawler cannot fetch.
-    #[error("seed {0:?}: only http(s) URLs with a host can be crawled")]
-    SeedScheme(String),
-}
 
 /// `90`, `90s`, `15m`, `2h`, `1h30m`, `500ms`, `7d` (a bare number is seconds).
 pub fn parse_duration(s: &str) -> Result<Duration, UnitError> {

@@ -7,7 +7,6 @@ use super::memory::MemoryStore;
 use super::redis_store::{FrontierConfig, RedisStore};
 use super::sqlite::SqliteStore;
 use super::store::{StateStore, StoreError};
-use crate::crawl::error::CrawlError;
 use crate::output::lock::{self, LockGuard};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -54,12 +53,20 @@ impl StateBackend {
     /// Take the run lock of a SQLite state (`<state>.lock`; see `crate::output::lock`): one
     /// crawl per state. A Redis frontier is shared by design; its workers' ids are fenced
     /// in Redis instead.
-    pub fn lock(&self) -> Result<Option<LockGuard>, CrawlError> {
+    /// The error is [`std::io::ErrorKind::ResourceBusy`] when another process holds it.
+    pub fn lock(&self) -> std::io::Result<Option<LockGuard>> {
         match self {
-            StateBackend::Sqlite(p) => lock::state(p)
-                .map(Some)
-                .map_err(|e| CrawlError::from_lock(e, format!("locking {}", p.display()))),
+            StateBackend::Sqlite(p) => lock::state(p).map(Some),
             StateBackend::Memory | StateBackend::Redis(_) => Ok(None),
+        }
+    }
+
+    /// Where the state is, for messages: its file, or Redis and the job (`memory`).
+    pub fn location(&self) -> String {
+        match self {
+            StateBackend::Memory => "memory".into(),
+            StateBackend::Sqlite(p) => p.display().to_string(),
+            StateBackend::Redis(f) => f.path(),
         }
     }
 
