@@ -54,7 +54,7 @@ fn main() -> anyhow::Result<()> {
         cfg.max_pages = max_pages;
         cfg.feeds = false;
         cfg.concurrency = 64;
-        cfg.fetch.resolve = names
+        cfg.resolve = names
             .iter()
             .map(|h| ResolveRule {
                 host: h.clone(),

@@ -15,7 +15,6 @@ mod bench_args;
 use bench_args::BenchArgs;
 use newsharvest::crawl::engine::DiscardSink;
 use newsharvest::crawl::fetch::ResolveRule;
-use newsharvest::crawl::state::redis_store::FrontierConfig;
 use newsharvest::crawl::{self, CrawlConfig, Stats};
 use newsharvest::serve::{Server, SyntheticWeb};
 use newsharvest::Rules;
@@ -43,7 +42,7 @@ fn worker(args: &[String]) -> anyhow::Result<()> {
     cfg.rate = rate;
     cfg.feeds = false;
     cfg.concurrency = 64;
-    cfg.fetch.resolve = names
+    cfg.resolve = names
         .iter()
         .map(|h| ResolveRule {
             host: h.clone(),
@@ -51,15 +50,9 @@ fn worker(args: &[String]) -> anyhow::Result<()> {
             addr,
         })
         .collect();
-    cfg.frontier = Some(FrontierConfig {
-        url: redis.clone(),
-        job: job.clone(),
-        worker: id.clone(),
-        lease: Duration::from_secs(60),
-        shard_dir: None,
-        exclusive: false,
-        gap: Duration::from_secs(1),
-    });
+    cfg.frontier = Some(redis.clone());
+    cfg.job = Some(job.clone());
+    cfg.worker_id = Some(id.clone());
     let threads: usize = std::env::var("BENCH_RT_THREADS")
         .ok()
         .and_then(|t| t.parse().ok())

@@ -52,13 +52,11 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
-    /// A crawl setting is unusable.
-    #[error("configuration: {0}")]
-    Config(String),
-    /// Another crawl is using the state (`--state`): this run did nothing (exit code 5).
+    /// Another process holds a run lock (an extraction rank's output in `-o DIR/`): this run
+    /// did nothing (exit code 5). A crawl's is `crate::crawl::CrawlError::Busy`.
     #[error("{0}")]
     StateBusy(String),
-    /// Output could not be written.
+    /// Output could not be written (no underlying error to keep).
     #[error("{0}")]
     Io(String),
 }

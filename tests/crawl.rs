@@ -28,7 +28,7 @@ fn rules() -> Arc<Rules> {
 fn config(seeds: &[&str], server: &Server, hosts: &[&str]) -> CrawlConfig {
     let seeds = seeds.iter().map(|s| Url::parse(s).unwrap()).collect();
     let mut cfg = CrawlConfig::new(seeds, UA.to_string());
-    cfg.fetch.resolve = hosts
+    cfg.resolve = hosts
         .iter()
         .map(|h| ResolveRule {
             host: h.to_string(),
@@ -66,7 +66,7 @@ fn sites(dir: &str) -> std::path::PathBuf {
 async fn demo_sites_give_the_golden_records_politely() {
     let web = DemoWeb::start(&demo::sites_dir()).await.unwrap();
     let mut cfg = CrawlConfig::new(web.seeds(), UA.to_string());
-    cfg.fetch.resolve = web.resolve();
+    cfg.resolve = web.resolve();
     cfg.rate = 4.0;
     cfg.threads = 2;
     let (st, records, errors) = run(cfg).await;
@@ -122,8 +122,8 @@ async fn misbehaving_pages_end_as_one_error_each() {
     cfg.rate = 20.0;
     cfg.retries = 1;
     cfg.backoff = Duration::from_millis(100);
-    cfg.fetch.timeout = Duration::from_millis(1500);
-    cfg.fetch.max_body = 1024 * 1024;
+    cfg.timeout = Duration::from_millis(1500);
+    cfg.max_body = 1024 * 1024;
     let (_st, records, errors) = run(cfg).await;
     let log = server.log();
 
@@ -189,7 +189,7 @@ async fn since_skips_old_sitemap_entries() {
     let web = DemoWeb::start(&demo::sites_dir()).await.unwrap();
     let seeds = vec![Url::parse("http://harbour-times.test/").unwrap()];
     let mut cfg = CrawlConfig::new(seeds, UA.to_string());
-    cfg.fetch.resolve = web.resolve();
+    cfg.resolve = web.resolve();
     cfg.rate = 4.0;
     cfg.since = Some(chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00+00:00").unwrap());
     let (_st, records, errors) = run(cfg).await;
@@ -317,8 +317,8 @@ async fn internal_addresses_are_refused_unless_allowed() {
         cfg.rate = 50.0;
         cfg.retries = 0;
         // A pretend DNS answer for a host the user did not name: it resolves to loopback.
-        cfg.fetch.fake_dns = vec![("intranet.pivot.test".into(), vec![server.addr()])];
-        cfg.fetch.allow_private = allow;
+        cfg.fake_dns = vec![("intranet.pivot.test".into(), vec![server.addr()])];
+        cfg.allow_private = allow;
         cfg
     };
     let (_, _, errors) = run(run_with(false)).await;

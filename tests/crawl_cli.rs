@@ -403,3 +403,66 @@ async fn state_file_makes_the_next_run_incremental() {
         serde_json::from_str(&std::fs::read_to_string(d.join("third.jsonl.stats.json")).unwrap()).unwrap();
     assert_eq!(st["state_migrated"], 2);
 }
+
+/// `crawl --dry-run` prints the resolved settings as a config file: fed back with
+/// `--config` (and no other flag), it resolves to the same settings and plan, and an
+/// existing config file with old keys still loads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dry_run_prints_a_config_that_reads_back_the_same() {
+    let server = Server::start(Arc::new(SyntheticWeb {
+        hosts: 2,
+        articles: 3,
+    }))
+    .await
+    .unwrap();
+    let d = tmp("dry-run");
+    let old = d.join("old.toml");
+    std::fs::write(
+        &old,
+        "seeds = [\"http://site1.test/\"]\nsitemaps = false\nmax_time = \"1h30m\"\nshard_bytes = \"64MiB\"\n\
+         page_timeout = \"0\"\nemit_all = true\ninclude = [\"site\"]\n",
+    )
+    .unwrap();
+    let mut cmd = crawl_two_sites(&server);
+    cmd.arg("--config")
+        .arg(&old)
+        .args([
+            "--dry-run",
+            "--max-pages",
+            "40",
+            "--since",
+            "2026-11-01",
+            "--no-feeds",
+        ])
+        .args([
+            "--exclude",
+            "/tag/",
+            "--recrawl-after",
+            "7d",
+            "--timeout",
+            "2.5",
+            "-o",
+        ])
+        .arg(d.join("out/"))
+        .arg("--state")
+        .arg(d.join("crawl.db"));
+    let first = run(cmd).await;
+    assert_exit(&first, 0);
+    let printed = String::from_utf8(first.stdout).expect("utf-8");
+    assert!(
+        printed.contains("max_pages = 40") && printed.contains("sitemaps = false"),
+        "{printed}"
+    );
+    assert!(printed.contains("# discovery plan:"), "{printed}");
+    let frozen = d.join("frozen.toml");
+    std::fs::write(&frozen, &printed).unwrap();
+    let mut cmd = bin();
+    cmd.args(["crawl", "--dry-run", "--config"]).arg(&frozen);
+    let second = run(cmd).await;
+    assert_exit(&second, 0);
+    assert_eq!(String::from_utf8_lossy(&second.stdout), printed);
+    assert!(
+        !d.join("crawl.db").exists() && !d.join("out").exists(),
+        "a dry run creates nothing"
+    );
+}

@@ -52,7 +52,7 @@ async fn crawl_web(hosts: usize, articles: usize) -> Stats {
     cfg.threads = 2;
     let warc = std::env::temp_dir().join(format!("nh-crawl-memory-{}-{hosts}.warc.gz", std::process::id()));
     cfg.warc = Some(warc.clone());
-    cfg.fetch.resolve = names
+    cfg.resolve = names
         .iter()
         .map(|h| ResolveRule {
             host: h.clone(),

@@ -291,7 +291,7 @@ async fn a_trap_site_is_crawled_to_the_end_with_every_sitemap_article() {
         ],
         "newsharvest-test/1.0 (+mailto:test@example.org)".into(),
     );
-    cfg.fetch.resolve = [HOST, LEGIT]
+    cfg.resolve = [HOST, LEGIT]
         .iter()
         .map(|h| ResolveRule {
             host: h.to_string(),
@@ -302,7 +302,7 @@ async fn a_trap_site_is_crawled_to_the_end_with_every_sitemap_article() {
     // A user crawling deep: link depth alone does not end the calendar.
     cfg.max_depth = 50;
     cfg.rate = 100.0;
-    cfg.fetch.timeout = Duration::from_secs(3);
+    cfg.timeout = Duration::from_secs(3);
     cfg.retries = 1;
     cfg.threads = 2;
     let sink = Collect::default();

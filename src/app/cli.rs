@@ -1,10 +1,53 @@
-//! Command-line flags (clap derive). Raw flags only: `main.rs` validates and runs them.
+//! Command-line flags (clap derive). Raw flags only: each verb's file (`super::crawl`,
+//! `super::status`, …) checks and runs them. The `crawl` flags overlay the settings of
+//! `crate::crawl::CrawlConfig` (the `--config` file), whose defaults their help shows
+//! ([`parse`] adds them): a default is written once, in `crate::crawl::config`.
 
+use crate::crawl::config::units::parse_duration;
+use crate::crawl::CrawlConfig;
 use crate::limits::{self, Limits};
 use anyhow::Context;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use serde::Deserialize;
 use std::path::PathBuf;
+
+/// Parse a command line (the program name first), with the `crawl` flags' help showing the
+/// defaults of the settings they overlay.
+pub fn parse<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cmd = Cli::command().mut_subcommand("crawl", with_defaults);
+    let matches = cmd.try_get_matches_from(args)?;
+    Cli::from_arg_matches(&matches)
+}
+
+/// The `crawl` flags' help with `[default: …]` from [`CrawlConfig::default`], for each flag
+/// that sets a key of the same name to a single value whose help does not already say its
+/// default.
+fn with_defaults(mut cmd: clap::Command) -> clap::Command {
+    let Ok(toml::Value::Table(defaults)) = toml::Value::try_from(CrawlConfig::default()) else {
+        return cmd;
+    };
+    let ids: Vec<String> = cmd.get_arguments().map(|a| a.get_id().to_string()).collect();
+    for id in ids {
+        let value = match defaults.get(&id) {
+            Some(toml::Value::String(s)) => s.clone(),
+            Some(v @ (toml::Value::Integer(_) | toml::Value::Float(_))) => v.to_string(),
+            _ => continue,
+        };
+        cmd = cmd.mut_arg(id.as_str(), |arg| {
+            let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+            if help.contains("default") {
+                arg
+            } else {
+                arg.help(format!("{help} [default: {value}]"))
+            }
+        });
+    }
+    cmd
+}
 
 /// Turn news pages into clean JSONL article records.
 #[derive(Debug, Parser)]
@@ -47,8 +90,9 @@ pub struct StatusArgs {
     pub json: bool,
 }
 
-/// `newsharvest crawl`. Every setting can also come from `--config FILE.toml` (same names,
-/// `_` for `-`); flags win over the file.
+/// `newsharvest crawl`: raw flags. Every setting can also come from `--config FILE.toml`
+/// (same names, `_` for `-`; see `crate::crawl::CrawlConfig`); flags win over the file, and
+/// list flags add to the file's lists.
 #[derive(Debug, Default, clap::Args)]
 pub struct CrawlArgs {
     /// Seed URLs (home pages, section pages, sitemaps are found from there).
@@ -56,20 +100,20 @@ pub struct CrawlArgs {
     /// File with one seed URL per line (`#` comments).
     #[arg(long = "seeds")]
     pub seeds_file: Option<PathBuf>,
-    /// TOML file with crawl settings.
+    /// TOML file with crawl settings: the keys of docs/configuration.md (flags win).
     #[arg(long)]
     pub config: Option<PathBuf>,
     /// Write records here (`.gz`/`.zst` compress) instead of stdout; a directory (`DIR/`)
     /// gets rotated shards that appear only when complete.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// Records per shard of `-o DIR/` [default: 10000].
+    /// Records per shard of `-o DIR/`.
     #[arg(long = "shard-records")]
     pub shard_records: Option<u64>,
-    /// Uncompressed bytes per shard of `-o DIR/` (`256MiB`) [default: 256MiB].
+    /// Uncompressed bytes per shard of `-o DIR/` (`256MiB`).
     #[arg(long = "shard-bytes")]
     pub shard_bytes: Option<String>,
-    /// Compression of shards: zst, gz or none [default: zst].
+    /// Compression of shards: zst, gz or none.
     #[arg(long)]
     pub compress: Option<String>,
     /// Write one JSON line per failed URL (url, stage, kind, reason).
@@ -82,8 +126,8 @@ pub struct CrawlArgs {
     /// collector), rewritten atomically every 15 s and at the end.
     #[arg(long)]
     pub metrics: Option<PathBuf>,
-    /// Print the resolved settings and the discovery plan (robots.txt and its sitemaps are
-    /// read; no page is fetched), then exit.
+    /// Print the resolved settings as a --config file, then (as comments) the state and the
+    /// discovery plan (robots.txt and its sitemaps are read; no page is fetched), and exit.
     #[arg(long = "dry-run")]
     pub dry_run: bool,
     /// Archive every request and response in this WARC file (`.warc.gz`: one gzip member
@@ -102,11 +146,11 @@ pub struct CrawlArgs {
     #[arg(long)]
     pub job: Option<String>,
     /// With --frontier: a worker silent this long is dead and its leased URLs are queued
-    /// again [default: 60s].
+    /// again.
     #[arg(long = "lease-timeout")]
     pub lease_timeout: Option<String>,
     /// With --frontier: this worker's id, unique among the job's live workers and part of
-    /// its shard names [default: HOSTNAME-PID-RANDOM].
+    /// its shard names (default: HOSTNAME-PID-RANDOM).
     #[arg(long = "worker-id")]
     pub worker_id: Option<String>,
     /// With --state: fetch written articles again (conditionally) once this old (`7d`,
@@ -117,16 +161,16 @@ pub struct CrawlArgs {
     /// `duplicate_of`).
     #[arg(long = "drop-duplicates")]
     pub drop_duplicates: bool,
-    /// Requests per second per host [default: 1]; robots.txt Crawl-delay wins when slower.
+    /// Requests per second per host; robots.txt Crawl-delay wins when slower.
     #[arg(long)]
     pub rate: Option<f64>,
-    /// Requests in flight per host [default: 1].
+    /// Requests in flight per host.
     #[arg(long = "per-host-concurrency")]
     pub per_host_concurrency: Option<usize>,
-    /// Requests in flight overall [default: 16].
+    /// Requests in flight overall.
     #[arg(long)]
     pub concurrency: Option<usize>,
-    /// Link hops followed from a seed [default: 3].
+    /// Link hops followed from a seed.
     #[arg(long = "max-depth")]
     pub max_depth: Option<u32>,
     /// Only URLs matching this regex (repeatable).
@@ -144,27 +188,27 @@ pub struct CrawlArgs {
     /// User-Agent header; put your contact in it.
     #[arg(long = "user-agent")]
     pub user_agent: Option<String>,
-    /// Total seconds for one request, body included [default: 30].
+    /// Total seconds for one request, body included.
     #[arg(long)]
     pub timeout: Option<f64>,
-    /// Seconds to connect [default: 10].
+    /// Seconds to connect.
     #[arg(long = "connect-timeout")]
     pub connect_timeout: Option<f64>,
-    /// Largest body in bytes, after decompression [default: 10485760].
+    /// Largest body in bytes, after decompression.
     #[arg(long = "max-body")]
     pub max_body: Option<usize>,
-    /// Retries after timeouts, 429 and 5xx [default: 2].
+    /// Retries after timeouts, 429 and 5xx.
     #[arg(long)]
     pub retries: Option<u32>,
-    /// Redirect hops followed for one URL [default: 10].
+    /// Redirect hops followed for one URL.
     #[arg(long = "max-redirects")]
     pub max_redirects: Option<usize>,
     /// Linked pages of one URL pattern (numbers generalised: `/cal/N/N/`) on one host that
-    /// may lead to no article before links like them are no longer followed [default: 25].
+    /// may lead to no article before links like them are no longer followed.
     #[arg(long = "max-barren-per-pattern")]
     pub max_barren_per_pattern: Option<u32>,
     /// Linked pages in a row on one host that may lead to no article before the host's
-    /// links are no longer followed (sitemaps and feeds still are) [default: 1000].
+    /// links are no longer followed (sitemaps and feeds still are).
     #[arg(long = "max-barren-per-host")]
     pub max_barren_per_host: Option<u32>,
     /// Skip sitemap and feed entries dated before this (`2026-11-01` or RFC 3339).
@@ -241,7 +285,7 @@ impl LimitArgs {
             l.max_depth = n;
         }
         if let Some(t) = self.page_timeout.as_ref().or(file.page_timeout.as_ref()) {
-            let d = crate::app::crawl_cmd::parse_duration(t).context("--page-timeout")?;
+            let d = parse_duration(t).context("--page-timeout")?;
             l.timeout = (!d.is_zero()).then_some(d);
         }
         Ok(l)

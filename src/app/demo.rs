@@ -4,15 +4,25 @@
 //! request spacing per host against the rate and each robots.txt `Crawl-delay`, no
 //! request to a disallowed path, robots.txt fetched once per host, no URL fetched twice
 //! (except a retry after 429/5xx), and the records against `fixtures/sites/expected.jsonl`.
+//! The helpers ([`DemoWeb`], [`check_log`], [`compare_expected`]) also serve the crawl tests.
 
+use super::cli::DemoArgs;
+use super::exit::ExitCode;
+use super::sink::{CliSink, RecordOut};
+use super::{progress, signals};
+use crate::crawl::config::{default_user_agent, CrawlConfig};
 use crate::crawl::fetch::ResolveRule;
 use crate::crawl::robots::{self, Robots};
+use crate::crawl::Stats;
 use crate::model::Record;
+use crate::output::sink::Output;
 use crate::serve::{LoggedRequest, Server, StaticSites};
+use crate::Rules;
+use anyhow::{bail, Context};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use url::Url;
 
@@ -213,4 +223,109 @@ pub fn compare_expected(records: &[Record], expected_path: &Path) -> Result<Vec<
         }
     }
     Ok(problems)
+}
+
+/// What the demo crawl did and what the server saw.
+struct Outcome {
+    stats: Stats,
+    violations: Vec<String>,
+    requests: usize,
+    hosts: usize,
+}
+
+/// `newsharvest demo`: serve, crawl, then check the server's log and the records.
+pub fn run_demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
+    let dir = a.sites.clone().unwrap_or_else(sites_dir);
+    if !dir.is_dir() {
+        bail!(
+            "no demo sites at {} (run from the repository root)",
+            dir.display()
+        );
+    }
+    let rules = Arc::new(Rules::load(&[]).context("loading rules")?);
+    let out = super::runtime::runtime()?.block_on(crawl_demo(&a, &dir, rules))?;
+    eprintln!("newsharvest: {}", out.stats.summary());
+    eprintln!(
+        "newsharvest demo: the server saw {} requests on {} hosts; politeness violations: {}",
+        out.requests,
+        out.hosts,
+        out.violations.len()
+    );
+    for v in &out.violations {
+        eprintln!("  violation: {v}");
+    }
+    let problems = compare(&a, &dir)?;
+    // A stopped demo reports the signal; a finished one fails on any violation or difference.
+    let clean = out.violations.is_empty() && problems.is_empty();
+    Ok(if clean || signals::exit_code().is_some() {
+        ExitCode::from(super::crawl::code_number(&out.stats))
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// Serve `dir` and crawl it with the real crawler, as a user's crawl runs.
+async fn crawl_demo(a: &DemoArgs, dir: &Path, rules: Arc<Rules>) -> anyhow::Result<Outcome> {
+    let bar = progress::bar(a.quiet);
+    let web = DemoWeb::start(dir).await.context("starting the demo server")?;
+    eprintln!(
+        "newsharvest demo: serving {} on http://{} ({}), crawling at {} request(s)/s per host",
+        web.hosts.join(", "),
+        web.server.addr(),
+        dir.display(),
+        a.rate
+    );
+    let ua = default_user_agent();
+    let mut cfg = CrawlConfig::new(web.seeds(), ua.clone());
+    cfg.rate = a.rate;
+    cfg.resolve = web.resolve();
+    let out = Output::open(Some(&a.output)).with_context(|| format!("creating {}", a.output.display()))?;
+    let sink = CliSink::new(RecordOut::File(out), None, false, bar.clone());
+    let stop = signals::listen();
+    let stats = Arc::new(Mutex::new(Stats::default()));
+    let ticker = progress::spawn_ticker(bar.clone(), stats.clone());
+    let st = crate::crawl::crawl(cfg, rules, Box::new(sink), stats, stop).await?;
+    ticker.abort();
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    Ok(Outcome {
+        stats: st,
+        violations: web.politeness_violations(a.rate, &ua),
+        requests: web.server.log().len(),
+        hosts: web.hosts.len(),
+    })
+}
+
+/// The records written against `expected.jsonl` of the sites (when there is one).
+fn compare(a: &DemoArgs, dir: &Path) -> anyhow::Result<Vec<String>> {
+    let records = read_records(&a.output)?;
+    let expected = dir.join("expected.jsonl");
+    if !expected.exists() {
+        return Ok(Vec::new());
+    }
+    let problems = compare_expected(&records, &expected).map_err(anyhow::Error::msg)?;
+    eprintln!(
+        "newsharvest demo: {} article records written to {}; compared with {}: {}",
+        records.len(),
+        a.output.display(),
+        expected.display(),
+        if problems.is_empty() {
+            "all match".to_string()
+        } else {
+            format!("{} differences", problems.len())
+        }
+    );
+    for p in &problems {
+        eprintln!("  difference: {p}");
+    }
+    Ok(problems)
+}
+
+fn read_records(path: &Path) -> anyhow::Result<Vec<Record>> {
+    let t = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    t.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).with_context(|| format!("a record in {}", path.display())))
+        .collect()
 }

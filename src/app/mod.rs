@@ -1,35 +1,31 @@
-//! The command line (the `newsharvest` binary and `python -m newsharvest`): parse flags,
-//! run the subcommand, map the outcome to an exit
+//! The command line (the `newsharvest` binary and `python -m newsharvest`): parse flags
+//! ([`cli`]), run the subcommand (one file per verb: `crawl`, `status`, `demo`; `crawl`'s
+//! helpers `dry_run`, `sink`, `metrics`, `signals`, `progress`), map the outcome to an exit
 //! code (0 all good, 1 some pages failed or a floor was missed, 2 usage/config error;
 //! `crawl` adds 3 nothing could be fetched, 4 a budget stopped it with work left, 5 another
 //! crawl holds the state, 130/143 stopped by SIGINT/SIGTERM).
 
 mod cli;
-mod crawl_cmd;
+#[cfg(test)]
+mod config_docs;
+mod crawl;
 pub mod demo;
+mod dry_run;
+mod exit;
 mod extract;
+mod metrics;
+mod progress;
+mod runtime;
+mod signals;
+mod sink;
+mod status;
+
+pub use exit::ExitCode;
 
 use crate::{eval, Rules};
 use anyhow::Context;
-use clap::Parser;
-use cli::{Cli, Command, EvalArgs};
+use cli::{Command, EvalArgs};
 use std::io::Write;
-
-/// A process exit code (`std::process::ExitCode` hides its number, which the Python
-/// package's `python -m newsharvest` needs).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ExitCode(pub u8);
-
-impl ExitCode {
-    /// 0.
-    pub const SUCCESS: ExitCode = ExitCode(0);
-}
-
-impl From<u8> for ExitCode {
-    fn from(c: u8) -> ExitCode {
-        ExitCode(c)
-    }
-}
 
 /// Run the command line `args` (the program name first, as `std::env::args_os` gives it)
 /// and return its exit code. The `newsharvest` binary is this function.
@@ -38,7 +34,8 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    init_tracing();
+    let cli = match cli::parse(args) {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
@@ -52,9 +49,9 @@ where
     let result = match cli.command {
         Command::Extract(a) => extract::run_extract(a),
         Command::Eval(a) => run_eval(a),
-        Command::Crawl(a) => crawl_cmd::run_crawl(*a),
-        Command::Demo(a) => crawl_cmd::run_demo(a),
-        Command::Status(a) => crawl_cmd::run_status(a),
+        Command::Crawl(a) => crawl::run_crawl(*a),
+        Command::Demo(a) => demo::run_demo(a),
+        Command::Status(a) => status::run_status(a),
     };
     match result {
         Ok(code) => code,
@@ -63,15 +60,36 @@ where
                 return ExitCode::SUCCESS;
             }
             eprintln!("newsharvest: error: {e:#}");
-            if e.chain()
-                .any(|c| matches!(c.downcast_ref::<crate::Error>(), Some(crate::Error::StateBusy(_))))
-            {
+            if e.chain().any(|c| {
+                matches!(c.downcast_ref::<crate::Error>(), Some(crate::Error::StateBusy(_)))
+                    || matches!(
+                        c.downcast_ref::<crate::crawl::CrawlError>(),
+                        Some(crate::crawl::CrawlError::Busy(_))
+                    )
+            }) {
                 // Another run holds the state: a scheduler's overlapping run, not a mistake.
                 return ExitCode::from(5);
             }
             ExitCode::from(2)
         }
     }
+}
+
+/// The environment variable with the log filter (`tracing_subscriber`'s syntax:
+/// `newsharvest=debug`); without it only warnings and errors of the library are shown.
+pub const LOG_ENV: &str = "NEWSHARVEST_LOG";
+
+/// Send the library's `tracing` events to stderr, filtered by [`LOG_ENV`] (default: warnings
+/// and errors). The lines the CLI itself prints (`newsharvest: …`) do not go through it.
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env(LOG_ENV)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    // A second call (the Python package runs the CLI more than once) keeps the first.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

@@ -346,6 +346,40 @@ impl Fetcher {
         }
     }
 
+    /// The GET request of `url`: to its `--resolve` address with the logical `Host`, with
+    /// the `Accept` of `want`, an optional timeout and conditional headers.
+    fn request(
+        &self,
+        url: &Url,
+        want: Want,
+        timeout: Option<Duration>,
+        cond: Option<&Validators>,
+    ) -> reqwest::RequestBuilder {
+        let (phys, host_header) = self.physical(url);
+        let mut req = self.client.get(phys).header(header::ACCEPT, accept_header(want));
+        // Sitemaps and feeds are read rarely and can be megabytes: their connection is not
+        // kept (an idle pooled connection keeps buffers the size of what it carried).
+        if want == Want::Xml {
+            req = req.header(header::CONNECTION, "close");
+        }
+        if let Some(h) = host_header {
+            req = req.header(header::HOST, h);
+        }
+        if let Some(t) = timeout {
+            req = req.timeout(t);
+        }
+        // A conditional request: `304 Not Modified` when nothing changed.
+        if let Some(c) = cond {
+            if let Some(e) = &c.etag {
+                req = req.header(header::IF_NONE_MATCH, e.as_str());
+            }
+            if let Some(lm) = &c.last_modified {
+                req = req.header(header::IF_MODIFIED_SINCE, lm.as_str());
+            }
+        }
+        req
+    }
+
     /// GET `url`. Non-2xx responses come back as `Ok` without a body; the caller decides.
     pub async fn get(
         &self,
@@ -371,31 +405,9 @@ impl Fetcher {
         if let Some(blocked) = self.blocked_literal(url) {
             return (Err(blocked), None);
         }
-        let (phys, host_header) = self.physical(url);
         let accept = accept_header(want);
-        let mut req = self.client.get(phys).header(header::ACCEPT, accept);
-        // Sitemaps and feeds are read rarely and can be megabytes: their connection is not
-        // kept (an idle pooled connection keeps buffers the size of what it carried).
-        if want == Want::Xml {
-            req = req.header(header::CONNECTION, "close");
-        }
-        if let Some(h) = host_header {
-            req = req.header(header::HOST, h);
-        }
-        if let Some(t) = timeout {
-            req = req.timeout(t);
-        }
-        // A conditional request: `304 Not Modified` when nothing changed.
-        if let Some(c) = cond {
-            if let Some(e) = &c.etag {
-                req = req.header(header::IF_NONE_MATCH, e.as_str());
-            }
-            if let Some(lm) = &c.last_modified {
-                req = req.header(header::IF_MODIFIED_SINCE, lm.as_str());
-            }
-        }
         let limit = self.cfg.timeout;
-        let mut resp = match req.send().await {
+        let mut resp = match self.request(url, want, timeout, cond).send().await {
             Ok(r) => r,
             Err(e) => return (Err(map_err(e, limit)), None),
         };

@@ -3,7 +3,10 @@
 //! `Crawl-delay`, `Retry-After`) → fetch → [`crate::process_for_crawl`] on a blocking
 //! pool → article records (listing pages are followed, not written) → a [`Sink`].
 //!
-//! - [`engine`]: the pipeline and its tasks; [`CrawlConfig`].
+//! - [`config`]: [`CrawlConfig`], the settings (the `--config` file), checked and built
+//!   (state backend chosen, run locks taken) into a crawl ready to run.
+//! - [`engine`]: the pipeline and its tasks.
+//! - [`plan`]: what `crawl --dry-run` shows: each seed host's robots.txt and sitemaps.
 //! - [`archive`]: requests and responses written to a WARC file (`--warc`).
 //! - [`politeness`]: when the next request to a host may start.
 //! - [`robots`]: robots.txt policy per host.
@@ -15,14 +18,18 @@
 //! - [`state`]: the crawl state behind one trait: frontier, seen-set, fetch history,
 //!   written articles, shards, robots cache; in memory, in SQLite or in Redis.
 //! - [`dedup`]: exact and near-duplicate texts (MinHash).
-//! - [`stats`]: counters and error records.
+//! - [`stats`]: counters, the stop reason and error records.
+//! - [`error`]: [`CrawlError`], why a crawl could not run.
 
 pub mod archive;
 pub mod classify;
+pub mod config;
 pub mod dedup;
 pub mod discover;
 pub mod engine;
+pub mod error;
 pub mod fetch;
+pub mod plan;
 pub mod politeness;
 pub mod robots;
 pub mod state;
@@ -30,5 +37,7 @@ pub mod stats;
 pub mod traps;
 pub mod urls;
 
-pub use engine::{crawl, CrawlConfig, Sink};
-pub use stats::{ErrorRecord, Stats};
+pub use config::CrawlConfig;
+pub use engine::{crawl, Sink};
+pub use error::CrawlError;
+pub use stats::{ErrorRecord, Stats, StopReason};

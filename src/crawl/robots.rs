@@ -2,7 +2,7 @@
 //! which paths we may fetch, the `Crawl-delay`, and the `Sitemap:` lines. How a fetch
 //! outcome maps to a policy (RFC 9309): 2xx → the rules; 4xx → everything allowed;
 //! 5xx, 429 or no answer → stay away from the host (the crawler retries robots.txt a few
-//! times, then gives the host up).
+//! times, then gives the host up); see [`answer`].
 
 use std::time::Duration;
 use url::Url;
@@ -61,6 +61,42 @@ impl Robots {
                 r.allowed(&path)
             }
         }
+    }
+}
+
+/// Redirects followed for robots.txt (RFC 9309 asks for at least five).
+pub const MAX_REDIRECTS: usize = 5;
+
+/// What one robots.txt response means (RFC 9309): the policy the crawl and
+/// `crawl --dry-run` share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// 2xx: obey the body.
+    Rules,
+    /// A redirect within the host (under [`MAX_REDIRECTS`]): fetch this URL instead.
+    Follow(Url),
+    /// A redirect off the host or to nowhere: everything allowed (nothing to cache).
+    AllowAll,
+    /// 4xx (or another code, or too many redirects): no robots.txt, everything allowed.
+    Missing,
+    /// 429 or 5xx: try again after a backoff; when the attempts are spent, the host is
+    /// skipped.
+    Retry,
+}
+
+/// The meaning of a robots.txt response with `status` (and its `Location`) for `url` on
+/// `host`, after `redirects` redirects.
+pub fn answer(status: u16, location: Option<&str>, url: &Url, host: &str, redirects: usize) -> Answer {
+    match status {
+        200..=299 => Answer::Rules,
+        300..=399 if redirects < MAX_REDIRECTS => {
+            match location.and_then(|l| crate::crawl::urls::resolve(Some(url), l)) {
+                Some(t) if t.host_str() == Some(host) => Answer::Follow(t),
+                _ => Answer::AllowAll,
+            }
+        }
+        429 | 500..=599 => Answer::Retry,
+        _ => Answer::Missing,
     }
 }
 

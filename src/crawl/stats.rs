@@ -1,5 +1,6 @@
-//! Crawl bookkeeping: counters by status code, error kind and host, and the error record
-//! written for every URL that could not be turned into a result (`--errors FILE.jsonl`).
+//! Crawl bookkeeping: counters by status code, error kind and host, why the crawl stopped
+//! ([`StopReason`]), and the error record written for every URL that could not be turned
+//! into a result (`--errors FILE.jsonl`).
 
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -116,8 +117,67 @@ pub struct Stats {
     pub by_error: BTreeMap<String, u64>,
     /// Per-host counters.
     pub hosts: BTreeMap<String, HostStats>,
-    /// Why the crawl ended: `done`, `max_pages`, `max_time`, `sigint`, `sigterm`.
-    pub stopped_by: String,
+    /// Why the crawl ended.
+    pub stopped_by: StopReason,
+}
+
+/// Why a crawl ended (`stopped_by` in `--stats`, the summary and the metrics).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    /// Nothing was left to do (or nothing to do yet: the value while it runs).
+    #[default]
+    Done,
+    /// `--max-pages` pages were fetched.
+    MaxPages,
+    /// `--max-time` passed.
+    MaxTime,
+    /// The caller asked it to stop (SIGINT, SIGTERM).
+    Signal,
+    /// The output could not be written (a full disk, a closed pipe).
+    OutputError,
+    /// The state failed (a full disk, Redis gone longer than its outage window, a worker
+    /// fenced).
+    StateError,
+}
+
+impl StopReason {
+    /// The name in `--stats`, the summary and the metrics.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StopReason::Done => "done",
+            StopReason::MaxPages => "max_pages",
+            StopReason::MaxTime => "max_time",
+            StopReason::Signal => "signal",
+            StopReason::OutputError => "output_error",
+            StopReason::StateError => "state_error",
+        }
+    }
+
+    /// A budget (`--max-pages`, `--max-time`) ended the run, not the work.
+    pub fn is_budget(self) -> bool {
+        matches!(self, StopReason::MaxPages | StopReason::MaxTime)
+    }
+}
+
+impl std::fmt::Display for StopReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Compared with its name (`st.stopped_by == "max_pages"`).
+impl PartialEq<&str> for StopReason {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// Compared with its name.
+impl PartialEq<str> for StopReason {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
 }
 
 impl Stats {

@@ -4,10 +4,11 @@
 //! that hold them, the per-host robots.txt cache and `Retry-After` blocks, and the index of
 //! written texts that near-duplicate detection asks.
 //!
-//! Two implementations: [`MemoryStore`] (no `--state`: one run, nothing kept) and
-//! [`super::sqlite::SqliteStore`] (`--state crawl.db`: everything on disk, so a frontier of
-//! millions of URLs costs no memory and a killed or budgeted run is continued by the next).
-//! The scale-out issue adds a Redis implementation of the same trait.
+//! Three implementations: [`super::memory::MemoryStore`] (no `--state`: one run, nothing
+//! kept), [`super::sqlite::SqliteStore`] (`--state crawl.db`: everything on disk, so a
+//! frontier of millions of URLs costs no memory and a killed or budgeted run is continued by
+//! the next) and [`super::redis_store::RedisStore`] (`--frontier`: shared by a job's
+//! workers). [`super::backend::StateBackend`] chooses one.
 //!
 //! A crawl is a sequence of **rounds**. A round starts when a run finds no queued URL left
 //! (the previous round finished) and lasts, over as many runs as it takes, until the frontier
@@ -16,25 +17,78 @@
 //! earlier failures whose backoff has passed, and, with `--recrawl-after`, articles written
 //! long enough ago; articles written before are not fetched again.
 
-use super::frontier::{Item, Kind, Via};
-use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
+pub use super::item::History;
+use super::item::{Item, Kind, Via};
+use std::collections::HashSet;
 use std::time::Duration;
 
-/// Errors of a state store.
+/// Errors of a state store. The underlying error is the `source` (print with
+/// `crate::error::chain` to see it).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// The database said no.
+    /// A rule of the store was broken (no underlying error): a schema newer than this
+    /// build, a worker declared dead, the store's client gone.
     #[error("state database {path}: {message}")]
     Db {
-        /// The database file.
+        /// The database file (or Redis and job).
         path: String,
         /// What went wrong.
         message: String,
     },
+    /// SQLite failed.
+    #[error("state database {path}")]
+    Sqlite {
+        /// The database file.
+        path: String,
+        /// What SQLite said.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// The schema could not be migrated to this build's.
+    #[error("state database {path}: migrating the schema from version {from}")]
+    Migrate {
+        /// The database file.
+        path: String,
+        /// The file's schema version.
+        from: u32,
+        /// What SQLite said.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// Redis failed (after the retries of its outage window).
+    #[error("state database {path}{}", .context.map(|c| format!(": {c}")).unwrap_or_default())]
+    Redis {
+        /// Redis and the job.
+        path: String,
+        /// What was being done, when it says more than the call.
+        context: Option<&'static str>,
+        /// What the client said.
+        #[source]
+        source: redis::RedisError,
+    },
+    /// A value could not be encoded for the state (a bug).
+    #[error("state database {path}: encoding")]
+    Encode {
+        /// The database file (or Redis and job).
+        path: String,
+        /// What the encoder said.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The file system under the state failed.
+    #[error("state database {path}: {context}")]
+    Io {
+        /// The database file (or Redis and job).
+        path: String,
+        /// What was being done.
+        context: String,
+        /// Why it failed.
+        #[source]
+        source: std::io::Error,
+    },
     /// Publishing an output shard failed (the state is left unchanged).
-    #[error("publishing {0}")]
-    Publish(String),
+    #[error("publishing")]
+    Publish(#[source] std::io::Error),
     /// Another live process is this worker (exit code 5).
     #[error("{0}")]
     Busy(String),
@@ -49,29 +103,6 @@ pub enum Push {
     Seen,
     /// An article written by an earlier round: not fetched again.
     Written,
-}
-
-/// What earlier fetches of a URL left behind.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct History {
-    /// HTTP status of the last response.
-    pub status: Option<u16>,
-    /// Its `ETag`.
-    pub etag: Option<String>,
-    /// Its `Last-Modified`.
-    pub last_modified: Option<String>,
-    /// When (Unix seconds).
-    pub fetched_at: Option<i64>,
-    /// The page was a listing (re-read each round, conditionally).
-    pub listing: bool,
-    /// Failed fetches in a row.
-    pub failures: u32,
-    /// The record written for it, if any (a recrawl then compares texts).
-    pub record_id: Option<String>,
-    /// Hash of that record's text.
-    pub content_hash: Option<String>,
-    /// That record's revision (1 for the first).
-    pub revision: u32,
 }
 
 /// How the processing of a fetched URL ended (see [`StateStore::outcome`]).
@@ -341,225 +372,6 @@ pub enum Verdict {
 pub fn failure_backoff(failures: u32) -> Duration {
     let hours = 1u64 << failures.saturating_sub(1).min(8);
     Duration::from_secs((hours * 3600).min(7 * 24 * 3600))
-}
-
-/// Written texts the in-memory store keeps for duplicate detection: a crawl without
-/// `--state` compares each record with the last this many (memory stays flat however long
-/// the crawl); with `--state`, the SQLite store compares with every record ever written.
-pub const MEMORY_DEDUP_RECORDS: usize = 10_000;
-
-/// The in-memory store of a crawl without `--state`: one round, nothing kept.
-#[derive(Default)]
-pub struct MemoryStore {
-    inner: Mutex<Memory>,
-}
-
-#[derive(Default)]
-struct Memory {
-    frontier: super::frontier::Frontier,
-    /// Records committed, by id: their URL, hash and signature.
-    records: HashMap<String, Candidate>,
-    /// MinHash band → record ids.
-    bands: HashMap<u64, Vec<String>>,
-    /// Content hash → record ids.
-    hashes: HashMap<String, Vec<String>>,
-    /// Record ids in the order committed, for [`MEMORY_DEDUP_RECORDS`].
-    order: std::collections::VecDeque<String>,
-    shards: HashSet<String>,
-    robots: HashMap<String, (Vec<u8>, i64)>,
-    blocks: HashMap<String, i64>,
-    written: u64,
-    failed: u64,
-    done: u64,
-}
-
-impl MemoryStore {
-    /// An empty store.
-    pub fn new() -> MemoryStore {
-        MemoryStore::default()
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Memory> {
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
-impl Memory {
-    /// Drop a record from the duplicate index.
-    fn forget(&mut self, id: &str) {
-        let Some(c) = self.records.remove(id) else { return };
-        for b in crate::crawl::dedup::bands(&c.signature) {
-            if let Some(ids) = self.bands.get_mut(&b) {
-                ids.retain(|i| i != id);
-                if ids.is_empty() {
-                    self.bands.remove(&b);
-                }
-            }
-        }
-        if let Some(ids) = self.hashes.get_mut(&c.content_hash) {
-            ids.retain(|i| i != id);
-            if ids.is_empty() {
-                self.hashes.remove(&c.content_hash);
-            }
-        }
-    }
-}
-
-impl StateStore for MemoryStore {
-    fn begin(&self, _now: i64, _recrawl_after: Option<Duration>) -> Result<RunStart, StoreError> {
-        Ok(RunStart {
-            round: 1,
-            ..RunStart::default()
-        })
-    }
-
-    fn push_many(&self, items: &[(String, Item)]) -> Result<Vec<Push>, StoreError> {
-        let mut m = self.lock();
-        Ok(items
-            .iter()
-            .map(|(host, item)| {
-                if m.frontier.mark_seen(&item.url) {
-                    m.frontier.push(host, item.clone());
-                    Push::Queued
-                } else {
-                    Push::Seen
-                }
-            })
-            .collect())
-    }
-
-    fn requeue(&self, host: &str, item: &Item) -> Result<(), StoreError> {
-        self.lock().frontier.push(host, item.clone());
-        Ok(())
-    }
-
-    fn pop(&self, host: &str) -> Result<Option<(Item, Option<History>)>, StoreError> {
-        Ok(self.lock().frontier.pop(host).map(|i| (i, None)))
-    }
-
-    fn stop_host(&self, host: &str) -> Result<u64, StoreError> {
-        Ok(self.lock().frontier.drain_host(host).len() as u64)
-    }
-
-    fn is_seen(&self, url: &str) -> Result<bool, StoreError> {
-        Ok(self.lock().frontier.is_seen_str(url))
-    }
-
-    fn has_record(&self, id: &str) -> Result<bool, StoreError> {
-        Ok(self.lock().records.contains_key(id))
-    }
-
-    fn response(&self, _: &str, _: u16, _: Option<&str>, _: Option<&str>, _: i64) -> Result<(), StoreError> {
-        Ok(())
-    }
-
-    fn outcome(&self, _url: &str, outcome: Outcome, _now: i64) -> Result<(), StoreError> {
-        let mut m = self.lock();
-        match outcome {
-            Outcome::Done { .. } => m.done += 1,
-            Outcome::Failed => m.failed += 1,
-            Outcome::Pending => {}
-        }
-        Ok(())
-    }
-
-    fn commit(
-        &self,
-        written: &[Written],
-        shard: Option<&str>,
-        publish: &mut dyn FnMut() -> std::io::Result<()>,
-        _now: i64,
-    ) -> Result<(), StoreError> {
-        publish().map_err(|e| StoreError::Publish(e.to_string()))?;
-        let mut m = self.lock();
-        for w in written {
-            m.written += 1;
-            if w.duplicate {
-                continue;
-            }
-            let c = Candidate {
-                id: w.id.clone(),
-                url: w.url.clone(),
-                content_hash: w.content_hash.clone(),
-                signature: w.signature.clone(),
-            };
-            for b in crate::crawl::dedup::bands(&w.signature) {
-                m.bands.entry(b).or_default().push(w.id.clone());
-            }
-            m.hashes
-                .entry(w.content_hash.clone())
-                .or_default()
-                .push(w.id.clone());
-            m.records.insert(w.id.clone(), c);
-            m.order.push_back(w.id.clone());
-            while m.order.len() > MEMORY_DEDUP_RECORDS {
-                if let Some(old) = m.order.pop_front() {
-                    m.forget(&old);
-                }
-            }
-        }
-        if let Some(s) = shard {
-            m.shards.insert(s.to_string());
-        }
-        Ok(())
-    }
-
-    fn shards(&self) -> Result<HashSet<String>, StoreError> {
-        Ok(self.lock().shards.clone())
-    }
-
-    fn candidates(&self, content_hash: &str, bands: &[u64]) -> Result<Vec<Candidate>, StoreError> {
-        let m = self.lock();
-        let mut ids: Vec<&String> = m.hashes.get(content_hash).into_iter().flatten().collect();
-        for b in bands {
-            ids.extend(m.bands.get(b).into_iter().flatten());
-        }
-        let mut seen = HashSet::new();
-        Ok(ids
-            .into_iter()
-            .filter(|id| seen.insert(*id))
-            .filter_map(|id| m.records.get(id).cloned())
-            .collect())
-    }
-
-    fn robots(&self, host: &str) -> Result<Option<(Vec<u8>, i64)>, StoreError> {
-        Ok(self.lock().robots.get(host).cloned())
-    }
-
-    fn set_robots(&self, host: &str, body: &[u8], now: i64) -> Result<(), StoreError> {
-        self.lock().robots.insert(host.to_string(), (body.to_vec(), now));
-        Ok(())
-    }
-
-    fn block(&self, host: &str, until: i64) -> Result<(), StoreError> {
-        self.lock().blocks.insert(host.to_string(), until);
-        Ok(())
-    }
-
-    fn blocks(&self, now: i64) -> Result<Vec<(String, i64)>, StoreError> {
-        Ok(self
-            .lock()
-            .blocks
-            .iter()
-            .filter(|(_, u)| **u > now)
-            .map(|(h, u)| (h.clone(), *u))
-            .collect())
-    }
-
-    fn summary(&self) -> Result<Summary, StoreError> {
-        let m = self.lock();
-        Ok(Summary {
-            schema_version: 0,
-            round: 1,
-            queued: m.frontier.queued() as u64,
-            written: m.written,
-            done: m.done,
-            failed: m.failed,
-            shards: m.shards.len() as u64,
-            hosts: Vec::new(),
-            frontier: None,
-        })
-    }
 }
 
 /// The number stored for a [`Kind`].
