@@ -4,25 +4,28 @@
 //! with its metadata. The heart is [`process`]: raw bytes in, [`Article`] out, no I/O.
 //!
 //! # Layout
+//! The flow is fetch → decode/parse → extract → clean → record → output. The pure stages
+//! ([`html`], [`rules`], [`extract`], [`clean`], [`model`], [`record`]) do no I/O and import
+//! nothing from the stages after them (checked by `tests/layout.rs`).
 //! - [`model`]: `Page` → `Article` → `Record`, the contracts between stages.
-//! - [`decode`]: bytes → text (HTTP charset, BOM, `<meta>` prescan, detection).
-//! - [`parse`]: text → DOM with browser-like bounds (nesting folded at 512, node cap).
+//! - [`html`]: bytes → text (`decode`), text → a bounded DOM (`parse`), DOM helpers (`dom`),
+//!   CSS selectors with pre-check keys (`select`), string helpers (`text`).
 //! - [`limits`]: the bounds of one page's work (size, nodes, depth, time budget).
+//! - [`rules`]: `selectors/*.toml` loaded and compiled once; the class index of the dom rules.
 //! - [`extract`]: `process()`; readability-style scoring, rendering, metadata, title.
 //! - [`clean`]: cleaner rules applied to elements and text blocks, each with an id.
-//! - [`rules`]: `selectors/*.toml` loaded and compiled once.
 //! - [`record`]: `Article` → `Record` (ids, hashes, schema v1).
-//! - [`input`]: reading pages from files, directories, `.gz`, stdin and manifests.
-//! - [`crawl`]: the polite crawler (`newsharvest crawl`): discovery, frontier, politeness,
-//!   fetching, article/listing classification.
-//! - [`demo`]: the offline demo: bundled sites served and crawled, the result checked.
-//! - [`sink`]: output files (JSONL, `.gz`, `.zst`).
+//! - [`output`]: records written as JSONL (`.gz`, `.zst`) or Parquet: one file, exactly-once
+//!   crawl shards, or a rank's output of sharded extraction; the lock files.
+//! - [`input`]: reading pages from files, directories, `.gz`, stdin, manifests and WARC.
+//! - [`crawl`]: the polite crawler (`newsharvest crawl`): config, discovery, frontier and
+//!   state, politeness, fetching, article/listing classification, the engine.
 //! - [`warc`]: WARC archives: HTML responses read for `extract`, written by `crawl --warc`.
-//! - [`serve`]: a loopback HTTP server for the offline demo, crawl tests and benchmarks.
 //! - [`eval`]: scoring extractions against gold sets (`newsharvest eval`).
+//! - [`app`]: the command line, one file per verb (extract, crawl, status, eval, demo).
+//! - [`serve`]: a loopback HTTP server for the offline demo, crawl tests and benchmarks.
 //! - [`fuzz`]: fuzz targets (bytes in, invariants checked) for `fuzz/` and `tests/fuzz.rs`.
-//! - [`dom`], [`text`]: helpers over the DOM and over strings.
-//! - [`error`]: typed errors.
+//! - [`hash`]: stable hashes; [`error`]: typed errors.
 
 pub mod app;
 pub mod clean;

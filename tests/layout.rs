@@ -7,7 +7,9 @@
 //!     subfolders) of one folder: for every folder, each reference from inside one child to
 //!     inside another is an edge between those two children, and those edges must not form a
 //!     cycle. A folder's own `mod.rs` is the parent, not one of the children;
-//! (c) no file in `src/` is over [`MAX_FILE_LINES`] lines.
+//! (c) no file in `src/` is over [`MAX_FILE_LINES`] lines;
+//! (d) no function in `src/` is over [`MAX_FN_LINES`] lines unless a comment right above it
+//!     (its doc or a plain comment) gives the reason, starting `Long:`.
 //!
 //! A reference is a `use` of a `crate::`/`super::`/`self::` path or such a path written out
 //! in the code, with `pub use` re-exports followed. Comments, string literals and
@@ -19,6 +21,9 @@ use std::path::{Path, PathBuf};
 
 /// The longest file `src/` may have: a newcomer reads a file in one sitting.
 const MAX_FILE_LINES: usize = 800;
+
+/// The longest function without a written reason: a step a reader holds in mind at once.
+const MAX_FN_LINES: usize = 100;
 
 /// The stages that do no I/O and know nothing of fetching or writing.
 const PURE: &[&str] = &["html", "rules", "extract", "clean", "model", "record"];
@@ -684,4 +689,91 @@ fn the_reader_sees_what_the_compiler_sees() {
             "normalize".into()
         ])
     );
+}
+
+/// Functions of one file over [`MAX_FN_LINES`] lines (name, first line, length), read from
+/// the code without comments and literals (`code`) with the reasons read from the text as
+/// written (`text`): a `Long:` comment among the comment lines right above the `fn`.
+fn long_functions(code: &str, text: &str) -> Vec<(String, usize, usize)> {
+    let written: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let bytes = code.as_bytes();
+    let mut from = 0;
+    while let Some(at) = code[from..].find("fn ").map(|i| i + from) {
+        from = at + 3;
+        if at > 0 && (bytes[at - 1].is_ascii_alphanumeric() || bytes[at - 1] == b'_') {
+            continue;
+        }
+        let name: String = code[at + 3..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        // The body starts at the first `{` before any `;` (a declaration has none).
+        let Some(open) = code[at..].find(['{', ';']).map(|i| i + at) else {
+            continue;
+        };
+        if bytes[open] == b';' {
+            continue;
+        }
+        let mut depth = 0usize;
+        let mut end = open;
+        for (i, b) in code[open..].bytes().enumerate() {
+            match b {
+                b'{' => depth += 1,
+                b'}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = open + i;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let first = code[..at].matches('\n').count();
+        let last = code[..end].matches('\n').count();
+        let len = last - first + 1;
+        if len > MAX_FN_LINES {
+            let reasoned = written[..first]
+                .iter()
+                .rev()
+                .map(|l| l.trim())
+                .take_while(|l| l.starts_with("//") || l.starts_with("#["))
+                .any(|l| l.trim_start_matches('/').trim_start().starts_with("Long:"));
+            if !reasoned {
+                out.push((name, first + 1, len));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn no_function_over_the_line_limit_without_a_reason() {
+    let src = src_dir();
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut long = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("read a source file");
+        let code = strip_comments_and_literals(&text);
+        for (name, line, len) in long_functions(&code, &text) {
+            long.push(format!("{}:{line}: fn {name}: {len} lines", f.display()));
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "functions over {MAX_FN_LINES} lines without a `Long:` reason above them:\n{}",
+        long.join("\n")
+    );
+}
+
+#[test]
+fn long_functions_are_found_and_reasons_read() {
+    let body = "    x();\n".repeat(MAX_FN_LINES);
+    let text =
+        format!("fn short() {{}}\nfn long() {{\n{body}}}\n/// Long: one table.\nfn why() {{\n{body}}}\n");
+    let code = strip_comments_and_literals(&text);
+    let found = long_functions(&code, &text);
+    assert_eq!(found, vec![("long".to_string(), 2, MAX_FN_LINES + 2)]);
 }

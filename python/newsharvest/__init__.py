@@ -1,7 +1,7 @@
 """newsharvest: news pages to clean text corpora.
 
 The Rust library behind the ``newsharvest`` command, for Python: the same extraction, the
-same record schema (see the README's "Record schema v1"), no subprocess.
+same record schema (see docs/record-schema.md), no subprocess.
 
 >>> import newsharvest
 >>> rec = newsharvest.extract(html, url="https://news.example/2026/12/04/story")

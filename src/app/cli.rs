@@ -49,7 +49,7 @@ fn with_defaults(mut cmd: clap::Command) -> clap::Command {
     cmd
 }
 
-/// Turn news pages into clean JSONL article records.
+/// The command line: one subcommand per verb.
 #[derive(Debug, Parser)]
 #[command(name = "newsharvest", version, about)]
 pub struct Cli {
@@ -61,13 +61,14 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Extract articles from saved pages (.html, .html.gz, directories, `-` for stdin).
+    /// Extract articles from saved pages, directories, stdin, manifests and WARC archives.
     Extract(ExtractArgs),
     /// Score extraction against gold datasets (`pages/<id>.html[.gz]` + `gold.jsonl`).
     Eval(EvalArgs),
     /// Crawl news sites politely and write article records.
     Crawl(Box<CrawlArgs>),
-    /// Crawl the bundled fixture sites on 127.0.0.1 (offline) and check the result.
+    /// Crawl the repository's fixture sites (fixtures/sites) on 127.0.0.1, offline, and check
+    /// the records and the politeness of every request.
     Demo(DemoArgs),
     /// What a crawl state holds: frontier, written, failed, per host (for schedulers).
     Status(StatusArgs),
@@ -153,7 +154,7 @@ pub struct CrawlArgs {
     /// its shard names (default: HOSTNAME-PID-RANDOM).
     #[arg(long = "worker-id")]
     pub worker_id: Option<String>,
-    /// With --state: fetch written articles again (conditionally) once this old (`7d`,
+    /// With --state or --frontier: fetch written articles again (conditionally) once this old (`7d`,
     /// `12h`, `0s`); a record is written again only when the text changed.
     #[arg(long = "recrawl-after")]
     pub recrawl_after: Option<String>,
@@ -164,7 +165,7 @@ pub struct CrawlArgs {
     /// Requests per second per host; robots.txt Crawl-delay wins when slower.
     #[arg(long)]
     pub rate: Option<f64>,
-    /// Requests in flight per host.
+    /// Requests in flight per host (not with --frontier: one request per host across the job).
     #[arg(long = "per-host-concurrency")]
     pub per_host_concurrency: Option<usize>,
     /// Requests in flight overall.
@@ -230,7 +231,7 @@ pub struct CrawlArgs {
     /// addresses (refused by default unless named as a seed or with --resolve).
     #[arg(long = "allow-private")]
     pub allow_private: bool,
-    /// Extra rule directory.
+    /// Extra rule directory (site files and themes/), consulted before the bundled rules.
     #[arg(long = "selectors")]
     pub selectors: Vec<PathBuf>,
     /// Add the removed texts to `extraction.explain`.
@@ -247,7 +248,7 @@ pub struct CrawlArgs {
     pub quiet: bool,
 }
 
-/// The bounds of one page's work (README "Safety limits"), for `extract` and `crawl`; in a
+/// The bounds of one page's work (docs/safety-limits.md), for `extract` and `crawl`; in a
 /// crawl `--config` file under the same names with `_`.
 #[derive(Debug, Default, Clone, clap::Args, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -301,7 +302,8 @@ pub struct DemoArgs {
     /// Requests per second per host.
     #[arg(long, default_value_t = 2.0)]
     pub rate: f64,
-    /// Directory of sites to serve (default: the bundled fixtures/sites).
+    /// Directory of sites to serve (default: ./fixtures/sites, else the source tree the
+    /// binary was built from).
     #[arg(long)]
     pub sites: Option<PathBuf>,
     /// No progress bar.
@@ -312,7 +314,8 @@ pub struct DemoArgs {
 /// `newsharvest extract`.
 #[derive(Debug, clap::Args)]
 pub struct ExtractArgs {
-    /// Files, directories (read recursively) or `-` for stdin.
+    /// Files (HTML, `.html.gz`, WARC `.warc`/`.warc.gz`), directories (read recursively) or
+    /// `-` for stdin.
     pub inputs: Vec<PathBuf>,
     /// URL of the page (only with a single input).
     #[arg(long)]
@@ -373,7 +376,7 @@ pub struct EvalArgs {
     /// Fail (exit 1) when a score is below the floors in this TOML file.
     #[arg(long)]
     pub floors: Option<PathBuf>,
-    /// Extra rule directory.
+    /// Extra rule directory (site files and themes/), consulted before the bundled rules.
     #[arg(long = "selectors")]
     pub selectors: Vec<PathBuf>,
     /// Worker threads (default: all cores).

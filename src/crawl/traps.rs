@@ -123,7 +123,7 @@ impl Origin {
     }
 }
 
-/// The budgets (README "Safety limits").
+/// The budgets (docs/safety-limits.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TrapConfig {
     /// Barren pages of one pattern on one host before links found on such pages are no

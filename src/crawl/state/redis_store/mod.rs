@@ -2,7 +2,7 @@
 //! redis://HOST:PORT/DB --job NAME`): the same [`StateStore`] as SQLite, plus the
 //! [`SharedFrontier`] that makes politeness global.
 //!
-//! **Keys** are namespaced `nh:{JOB}:` (README "Scaling out" lists them). Per-host queues
+//! **Keys** are namespaced `nh:{JOB}:` (docs/scaling.md lists them). Per-host queues
 //! (`q:<host>`, sorted by priority then arrival) and one sorted set of hosts with queued
 //! URLs scored by their next allowed fetch time (`due`). A claim (one Lua script, see
 //! [`super::redis_lua`]) takes a due host's first URL and holds the host until the worker
