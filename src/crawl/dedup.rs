@@ -9,7 +9,7 @@
 //! a band are compared on the whole signature. Texts shorter than [`MIN_WORDS`] are not
 //! compared (a short caption or results line says too little). Articles written from one
 //! template (weather, sports results) differ in the names and numbers in every sentence, so
-//! most of their shingles differ: they stay well below the threshold (see docs/benchmarks.md for the
+//! most of their shingles differ: they stay well below the threshold (see docs/operations.md, "State", for the
 //! measurement on the evaluation sets).
 
 /// MinHash values per text.
