@@ -94,10 +94,19 @@ struct NhParse {
     _private: [u8; 0],
 }
 
+/// lexbor's `lxb_html_document_t` (opaque).
+#[repr(C)]
+struct LxbDocument {
+    _private: [u8; 0],
+}
+
 type FilterFn = extern "C" fn(ctx: *mut c_void, tag: usize, flags: u32, nodes: usize) -> u32;
 
 extern "C" {
+    fn nh_doc_new() -> *mut LxbDocument;
+    fn nh_doc_destroy(doc: *mut LxbDocument);
     fn nh_parse_new(
+        doc: *mut LxbDocument,
         filter: FilterFn,
         ctx: *mut c_void,
         max_attrs: usize,
@@ -152,10 +161,32 @@ extern "C" fn trampoline<F: TokenFilter>(ctx: *mut c_void, tag: usize, flags: u3
     }
 }
 
+/// A lexbor document: its memory pools, name tables and parser, reusable by the next
+/// parse on the same thread once a parse into it has ended (see `shim.c`'s `nh_parse_new`).
+pub(super) struct Doc(NonNull<LxbDocument>);
+
+impl Doc {
+    /// A fresh document; `None` when out of memory.
+    pub(super) fn new() -> Option<Doc> {
+        // SAFETY: plain call; the pointer is owned by the returned `Doc`.
+        NonNull::new(unsafe { nh_doc_new() }).map(Doc)
+    }
+}
+
+impl Drop for Doc {
+    fn drop(&mut self) {
+        // SAFETY: the document came from `nh_doc_new` and no parse uses it any more (a
+        // `Parser` owns its `Doc` and destroys its parse state first).
+        unsafe { nh_doc_destroy(self.0.as_ptr()) }
+    }
+}
+
 /// One lexbor parse (document or fragment) of text borrowed for `'i`, with its filter.
 pub(super) struct Parser<'i, F: TokenFilter> {
     raw: NonNull<NhParse>,
     ctx: NonNull<Ctx<F>>,
+    /// The document parsed into (`None` once taken back by `into_doc`).
+    doc: Option<Doc>,
     nodes: Vec<NhNode>,
     attrs: Vec<NhAttr>,
     /// lexbor may keep pointers into the chunks it was given until the parse ends.
@@ -163,13 +194,22 @@ pub(super) struct Parser<'i, F: TokenFilter> {
 }
 
 impl<'i, F: TokenFilter> Parser<'i, F> {
-    /// A parse whose start tags keep at most `max_attrs` attributes, and all `<html>` and
-    /// `<body>` start tags together at most `max_root_attrs`; `None` when out of memory.
-    pub(super) fn new(filter: F, max_attrs: usize, max_root_attrs: usize) -> Option<Self> {
+    /// A parse into `doc` whose start tags keep at most `max_attrs` attributes, and all
+    /// `<html>` and `<body>` start tags together at most `max_root_attrs`; `None` when out
+    /// of memory.
+    pub(super) fn new(doc: Doc, filter: F, max_attrs: usize, max_root_attrs: usize) -> Option<Self> {
         let ctx = NonNull::from(Box::leak(Box::new(Ctx { filter, panic: None })));
-        // SAFETY: plain call; the shim stores the function and context pointers, which stay
-        // valid until `nh_parse_destroy` in `Drop`.
-        let raw = unsafe { nh_parse_new(trampoline::<F>, ctx.as_ptr().cast(), max_attrs, max_root_attrs) };
+        // SAFETY: `doc` is a live document this parse owns; the shim stores the document,
+        // function and context pointers, which stay valid until `nh_parse_destroy` in `Drop`.
+        let raw = unsafe {
+            nh_parse_new(
+                doc.0.as_ptr(),
+                trampoline::<F>,
+                ctx.as_ptr().cast(),
+                max_attrs,
+                max_root_attrs,
+            )
+        };
         let Some(raw) = NonNull::new(raw) else {
             // SAFETY: the box leaked above, never shared (the shim failed before storing it).
             drop(unsafe { Box::from_raw(ctx.as_ptr()) });
@@ -178,6 +218,7 @@ impl<'i, F: TokenFilter> Parser<'i, F> {
         Some(Parser {
             raw,
             ctx,
+            doc: Some(doc),
             nodes: Vec::new(),
             attrs: Vec::new(),
             _input: PhantomData,
@@ -232,6 +273,12 @@ impl<'i, F: TokenFilter> Parser<'i, F> {
         unsafe { &self.ctx.as_ref().filter }
     }
 
+    /// The document back, for the next parse on this thread. Only after [`Parser::end`]
+    /// succeeded: a document whose parse stopped half-way is dropped instead.
+    pub(super) fn into_doc(mut self) -> Option<Doc> {
+        self.doc.take()
+    }
+
     /// The next batch of the tree walk (after [`Parser::end`]); empty when it is over.
     pub(super) fn fill(&mut self) -> Batch<'_> {
         self.nodes.clear();
@@ -268,8 +315,10 @@ impl<'i, F: TokenFilter> Parser<'i, F> {
 
 impl<F: TokenFilter> Drop for Parser<'_, F> {
     fn drop(&mut self) {
-        // SAFETY: `raw` came from `nh_parse_new` and is destroyed once; the context box was
-        // leaked in `new` and is no longer referenced by C after the destroy.
+        // SAFETY: `raw` came from `nh_parse_new` and is destroyed once (it unhooks the token
+        // callback and clears the document's pointer to it); the context box was leaked in
+        // `new` and is no longer referenced by C after that. The document, if still here,
+        // drops after this and is destroyed.
         unsafe {
             nh_parse_destroy(self.raw.as_ptr());
             drop(Box::from_raw(self.ctx.as_ptr()));

@@ -26,7 +26,7 @@ mod guard;
 
 use crate::html::arena::{Arena, ArenaFull, AttrName, Namespace, NodeId, NodeKind, Tag};
 use crate::limits::{self, Limits};
-use ffi::{Parser, RawKind};
+use ffi::{Doc, Parser, RawKind};
 use guard::{Guard, Stop};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -45,6 +45,16 @@ const CHUNK_BYTES: usize = 256 * 1024;
 const BYTES_PER_NODE_GUESS: usize = 48;
 /// Input bytes per attribute, to size the arena before the fill.
 const BYTES_PER_ATTR_GUESS: usize = 64;
+/// Largest page after which the thread keeps lexbor's document for the next parse: reuse
+/// saves the pools' allocations and page faults, and a cap keeps what stays allocated per
+/// thread small (lexbor frees all but the first block of each pool, but name tables that
+/// grew for a page stay grown).
+const REUSE_MAX_BYTES: usize = 2 * 1024 * 1024;
+
+thread_local! {
+    /// The document of this thread's last ordinary parse, kept for the next one.
+    static SPARE: std::cell::Cell<Option<ffi::Doc>> = const { std::cell::Cell::new(None) };
+}
 
 /// Why a parse produced no tree.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -146,10 +156,16 @@ fn parse(text: &str, limits: &Limits, kind: NodeKind) -> Result<Arena, ParseErro
     }
     let map = tag_map();
     let guard = Guard::new(map, limits);
-    let mut parser = Parser::new(guard, MAX_ATTRIBUTES, MAX_ROOT_ATTRIBUTES).ok_or(ParseError::Engine {
+    let out_of_memory = ParseError::Engine {
         status: 2,
         step: "create",
-    })?;
+    };
+    let reuse = kind == NodeKind::Document && text.len() <= REUSE_MAX_BYTES;
+    let doc = match reuse.then(|| SPARE.take()).flatten() {
+        Some(d) => d,
+        None => Doc::new().ok_or(out_of_memory.clone())?,
+    };
+    let mut parser = Parser::new(doc, guard, MAX_ATTRIBUTES, MAX_ROOT_ATTRIBUTES).ok_or(out_of_memory)?;
     let outcome = feed(&mut parser, text, kind);
     match parser.filter().stop() {
         Some(Stop::Nodes) => {
@@ -166,7 +182,11 @@ fn parse(text: &str, limits: &Limits, kind: NodeKind) -> Result<Arena, ParseErro
         Err(Halt::Deadline) => return Err(timeout()),
         Err(Halt::Status(status, step)) => return Err(ParseError::Engine { status, step }),
     }
-    fill(&mut parser, map, kind, text.len(), limits)
+    let arena = fill(&mut parser, map, kind, text.len(), limits)?;
+    if reuse {
+        SPARE.set(parser.into_doc());
+    }
+    Ok(arena)
 }
 
 /// Why feeding the text stopped.
@@ -208,9 +228,13 @@ fn timeout() -> ParseError {
     }
 }
 
-/// Text from lexbor: UTF-8 in, UTF-8 out, but checked (a bad byte becomes U+FFFD).
+/// Text from lexbor: UTF-8 in, UTF-8 out, but checked (a bad byte becomes U+FFFD). The
+/// strict check first: it is several times faster than the lossy one on valid text.
 fn utf8(b: &[u8]) -> Cow<'_, str> {
-    String::from_utf8_lossy(b)
+    match std::str::from_utf8(b) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(b),
+    }
 }
 
 fn element_ns(ns: u32) -> Namespace {

@@ -234,6 +234,141 @@ nh_cap_attrs(lxb_html_token_t *token, size_t keep)
     return n;
 }
 
+/* The local part of an attribute name that the tree builder may turn into a namespaced
+ * attribute in SVG/MathML ("href" of "xlink:href", "lang" of "xml:lang", "xlink" of
+ * "xmlns:xlink"); NULL for other names. */
+static const lxb_char_t *
+nh_foreign_local(const lxb_html_token_attr_t *attr, size_t *len)
+{
+    static const char *const prefixes[] = {"xlink:", "xml:", "xmlns:"};
+    const lxb_char_t *name;
+    size_t name_len;
+
+    if (attr->name == NULL) {
+        return NULL;
+    }
+
+    name = lexbor_hash_entry_str(&attr->name->entry);
+    name_len = attr->name->entry.length;
+
+    if (name_len < 5 || name[0] != 'x') {
+        return NULL;
+    }
+
+    for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+        size_t plen = strlen(prefixes[i]);
+
+        if (name_len > plen && memcmp(name, prefixes[i], plen) == 0) {
+            *len = name_len - plen;
+            return name + plen;
+        }
+    }
+
+    return NULL;
+}
+
+static int
+nh_attr_named(const lxb_html_token_attr_t *attr, const lxb_char_t *name, size_t len)
+{
+    return attr->name != NULL && attr->name->entry.length == len
+           && memcmp(lexbor_hash_entry_str(&attr->name->entry), name, len) == 0;
+}
+
+static void
+nh_unlink_attr(lxb_html_token_t *token, lxb_html_token_attr_t *attr)
+{
+    if (attr->prev != NULL) {
+        attr->prev->next = attr->next;
+    }
+    else {
+        token->attr_first = attr->next;
+    }
+
+    if (attr->next != NULL) {
+        attr->next->prev = attr->prev;
+    }
+    else {
+        token->attr_last = attr->prev;
+    }
+
+    attr->next = NULL;
+    attr->prev = NULL;
+}
+
+static void
+nh_append_attr(lxb_html_token_t *token, lxb_html_token_attr_t *attr)
+{
+    attr->prev = token->attr_last;
+    attr->next = NULL;
+
+    if (token->attr_last != NULL) {
+        token->attr_last->next = attr;
+    }
+    else {
+        token->attr_first = attr;
+    }
+
+    token->attr_last = attr;
+}
+
+/*
+ * Make lexbor keep the attributes html5ever keeps when a tag has "xlink:href" (or another
+ * name the tree builder namespaces in SVG/MathML) as well as "href". lexbor's tree builder
+ * drops a token attribute whose name equals the local name of one it already added, and an
+ * adjusted "xlink:href" has the local name "href": so "xlink:href" before "href" loses the
+ * "href", and a repeated "xlink:href" is kept twice. Here, a repeated prefixed name is
+ * dropped (the first wins, as everywhere in HTML), and a prefixed attribute followed by
+ * one named like its local part moves to the end (its namespace keeps the two apart; only
+ * the order of such attributes changes). Tags without prefixed names (nearly all) cost one
+ * scan of their attribute names.
+ */
+static void
+nh_fix_foreign_attrs(lxb_html_token_t *token)
+{
+    lxb_html_token_attr_t *attr, *next, *stop = NULL;
+    const lxb_char_t *local;
+    size_t len;
+    int prefixed = 0;
+
+    /* Drop repeated prefixed names (source order: nothing has moved yet). */
+    for (attr = token->attr_first; attr != NULL; attr = next) {
+        next = attr->next;
+        if (nh_foreign_local(attr, &len) == NULL) {
+            continue;
+        }
+        prefixed = 1;
+        for (lxb_html_token_attr_t *a = token->attr_first; a != attr; a = a->next) {
+            if (a->name == attr->name) {
+                nh_unlink_attr(token, attr);
+                break;
+            }
+        }
+    }
+
+    if (!prefixed) {
+        return;
+    }
+
+    /* Move each prefixed attribute followed by its local name to the end, in order. */
+    for (attr = token->attr_first; attr != NULL && attr != stop; attr = next) {
+        next = attr->next;
+        local = nh_foreign_local(attr, &len);
+        if (local == NULL) {
+            continue;
+        }
+        for (lxb_html_token_attr_t *a = next; a != NULL; a = a->next) {
+            if (nh_attr_named(a, local, len)) {
+                nh_unlink_attr(token, attr);
+                nh_append_attr(token, attr);
+                if (stop == NULL) {
+                    stop = attr;
+                }
+                break;
+            }
+        }
+    }
+}
+
 static lxb_html_token_t *
 nh_token_cb(lxb_html_tokenizer_t *tkz, lxb_html_token_t *token, void *ctx)
 {
@@ -253,6 +388,9 @@ nh_token_cb(lxb_html_tokenizer_t *tkz, lxb_html_token_t *token, void *ctx)
             }
             else if (token->attr_first != NULL) {
                 (void) nh_cap_attrs(token, p->max_attrs);
+            }
+            if (token->attr_first != NULL) {
+                nh_fix_foreign_attrs(token);
             }
         }
         if (token->type & LXB_HTML_TOKEN_TYPE_CLOSE_SELF) {
@@ -292,10 +430,27 @@ nh_unhook(nh_parse *p)
     }
 }
 
-/* A new parse, or NULL when out of memory. */
+/* A new lexbor document, or NULL when out of memory. */
+lxb_html_document_t *
+nh_doc_new(void)
+{
+    return lxb_html_document_create();
+}
+
+void
+nh_doc_destroy(lxb_html_document_t *doc)
+{
+    (void) lxb_html_document_destroy(doc);
+}
+
+/*
+ * A new parse into `doc` (fresh, or one whose last parse ended and was walked: its memory
+ * pools, name tables and parser are reused, which saves allocations and page faults), or
+ * NULL when out of memory. The parse does not own the document.
+ */
 nh_parse *
-nh_parse_new(nh_filter_f filter, void *filter_ctx, size_t max_attrs,
-             size_t max_root_attrs)
+nh_parse_new(lxb_html_document_t *doc, nh_filter_f filter, void *filter_ctx,
+             size_t max_attrs, size_t max_root_attrs)
 {
     nh_parse *p = lexbor_calloc(1, sizeof(nh_parse));
 
@@ -303,15 +458,15 @@ nh_parse_new(nh_filter_f filter, void *filter_ctx, size_t max_attrs,
         return NULL;
     }
 
-    p->doc = lxb_html_document_create();
-    if (p->doc == NULL) {
-        lexbor_free(p);
-        return NULL;
-    }
-
+    /* Back to an empty document (the tree of the last parse goes; pools stay allocated).
+     * The compatibility mode is not reset by lexbor's clean. */
+    lxb_html_document_clean(doc);
+    doc->dom_document.compat_mode = LXB_DOM_DOCUMENT_CMODE_NO_QUIRKS;
     /* html5ever's default: <noscript> content is raw text, as in a browser. */
-    p->doc->dom_document.scripting = true;
-    p->doc->dom_document.user = p;
+    doc->dom_document.scripting = true;
+    doc->dom_document.user = p;
+
+    p->doc = doc;
     p->filter = filter;
     p->filter_ctx = filter_ctx;
     p->max_attrs = max_attrs;
@@ -328,7 +483,7 @@ nh_parse_destroy(nh_parse *p)
     }
 
     nh_unhook(p);
-    (void) lxb_html_document_destroy(p->doc);
+    p->doc->dom_document.user = NULL;
     lexbor_free(p);
 }
 

@@ -88,6 +88,15 @@ fn ordinary_pages_parse_as_scraper_does() {
         "<!DOCTYPE html><html lang=en><head><noscript><link rel=x></noscript></head><body><!-- c --><template><p>in</p><b>t</b></template><my-widget data-x=1>w</my-widget></body></html>",
         "<table>stray<tr><td>1</td></tr>text</table><math><mi definitionurl=x>x</mi></math><svg><a xlink:href=u xml:lang=en xmlns:xlink='http://www.w3.org/1999/xlink'>l</a></svg>",
         "<a href=1>x<p>1<b>2</b><i>3</i></a><p>after</p><div CLASS=a class=b Id=c>d</div>",
+        // Quirks mode (no doctype) keeps `<table>` inside `<p>`; no-quirks closes the `p`.
+        // One after the other: the reused document must not keep the first one's mode.
+        "<p>a<table><tr><td>b</table>",
+        "<!DOCTYPE html><p>a<table><tr><td>b</table>",
+        "<!DOCTYPE html PUBLIC \"-//W3C//DTD HTML 3.2 Final//EN\"><p>a<table><tr><td>b</table>",
+        "<!DOCTYPE html><p>a<table><tr><td>b</table>",
+        // lexbor drops `href` after `xlink:href` and keeps a repeated `xlink:href` unless the
+        // shim reorders / dedups them (shim.c, nh_fix_foreign_attrs).
+        "<svg><use xlink:href=a href=b></use><use href=c xlink:href=d xlink:href=e></use><use xlink:href=f xlink:href=g href=h xml:lang=i lang=j xmlns:xlink=k xlink=l></use></svg><div xlink:href=x href=y xlink:href=z>t</div>",
     ];
     let repeated = [
         "<div><table><tr><td>cell</table></div>".repeat(700),
@@ -281,7 +290,8 @@ fn a_panicking_filter_does_not_unwind_into_c() {
         }
     }
     let caught = std::panic::catch_unwind(|| {
-        let mut p = ffi::Parser::new(Boom, 8, 8).expect("parser");
+        let doc = ffi::Doc::new().expect("document");
+        let mut p = ffi::Parser::new(doc, Boom, 8, 8).expect("parser");
         p.begin_document().expect("begin");
         let _ = p.chunk("<p>x</p>");
         let _ = p.end();
