@@ -12,11 +12,13 @@
 //! mean lexbor's own functions again. See `shim.c`.
 //!
 //! `NEWSHARVEST_SANITIZE=1` builds the C (only the C) with AddressSanitizer and UBSan, with
-//! lexbor's own pool poisoning on (`LEXBOR_HAVE_ADDRESS_SANITIZER`), and links the sanitizer
-//! runtimes into this package's binaries, tests and examples (gcc or clang as the linker;
-//! stable Rust, nothing else to set):
-//! `NEWSHARVEST_SANITIZE=1 CARGO_TARGET_DIR=target/sanitize cargo test --test engine_conformance`.
-//! A separate target directory keeps the instrumented objects apart from the normal ones.
+//! lexbor's own pool poisoning on (`LEXBOR_HAVE_ADDRESS_SANITIZER`), and links the shared
+//! sanitizer runtimes (`libasan`, `libubsan` of the C compiler) as native libraries of this
+//! crate, so every binary, test and example that links it is instrumented; stable Rust,
+//! nothing else to set (Linux, gcc or clang):
+//! `NEWSHARVEST_SANITIZE=1 cargo test --release --test engine_fuzz --test engine_conformance`.
+//! Switching the variable rebuilds only this crate's C (the Rust dependencies are unchanged).
+//! Leak checking is LeakSanitizer's default; run with `ASAN_OPTIONS=detect_leaks=0` to skip.
 
 use std::path::{Path, PathBuf};
 
@@ -47,6 +49,27 @@ fn c_files(dir: &Path, out: &mut Vec<PathBuf>) {
         } else if path.extension().is_some_and(|e| e == "c") {
             out.push(path);
         }
+    }
+}
+
+/// Link the ASan and UBSan runtimes (shared) into everything that links this crate. rustc
+/// links with `-nodefaultlibs`, so the compiler driver's `-fsanitize=…` would not add them;
+/// as native libraries of this crate they come before libc, which puts libasan first among
+/// the executable's libraries, as ASan requires (no `LD_PRELOAD` needed).
+fn link_sanitizer_runtimes(build: &cc::Build) {
+    let compiler = build.get_compiler();
+    for lib in ["asan", "ubsan"] {
+        let out = std::process::Command::new(compiler.path())
+            .arg(format!("-print-file-name=lib{lib}.so"))
+            .output();
+        let path = out
+            .ok()
+            .and_then(|o| String::from_utf8(o.stdout).ok())
+            .map(|s| PathBuf::from(s.trim()));
+        if let Some(dir) = path.as_deref().and_then(Path::parent) {
+            println!("cargo:rustc-link-search=native={}", dir.display());
+        }
+        println!("cargo:rustc-link-lib=dylib={lib}");
     }
 }
 
@@ -85,7 +108,7 @@ fn main() {
             .flag("-fno-omit-frame-pointer")
             .flag("-fno-sanitize-recover=undefined")
             .define("LEXBOR_HAVE_ADDRESS_SANITIZER", None);
-        println!("cargo:rustc-link-arg=-fsanitize=address,undefined");
+        link_sanitizer_runtimes(&build);
     } else {
         build.opt_level(2);
     }

@@ -47,7 +47,8 @@ pub(super) const TOKEN_SELF_CLOSING: u32 = 2;
 /// doctype, end of file.
 pub(super) const TAG_BEGIN: usize = 6;
 
-/// The token filter: sees every token on its way from the tokenizer to the tree builder.
+/// The token filter: sees the tokens on their way from the tokenizer to the tree builder
+/// (every tag; text, comments and doctypes only now and then, see [`Parser::new`]).
 pub(super) trait TokenFilter {
     /// `tag`: lexbor's tag id (below [`TAG_BEGIN`] for text, comments, doctype and end of
     /// file); `flags`: [`TOKEN_CLOSE`], [`TOKEN_SELF_CLOSING`]; `nodes`: nodes created so far.
@@ -111,6 +112,7 @@ extern "C" {
         ctx: *mut c_void,
         max_attrs: usize,
         max_root_attrs: usize,
+        max_nodes: usize,
     ) -> *mut NhParse;
     fn nh_parse_destroy(p: *mut NhParse);
     fn nh_document_begin(p: *mut NhParse) -> Status;
@@ -195,9 +197,16 @@ pub(super) struct Parser<'i, F: TokenFilter> {
 
 impl<'i, F: TokenFilter> Parser<'i, F> {
     /// A parse into `doc` whose start tags keep at most `max_attrs` attributes, and all
-    /// `<html>` and `<body>` start tags together at most `max_root_attrs`; `None` when out
-    /// of memory.
-    pub(super) fn new(doc: Doc, filter: F, max_attrs: usize, max_root_attrs: usize) -> Option<Self> {
+    /// `<html>` and `<body>` start tags together at most `max_root_attrs`; the filter sees
+    /// every tag, every 32nd other token, and every token once more than `max_nodes` nodes
+    /// exist. `None` when out of memory.
+    pub(super) fn new(
+        doc: Doc,
+        filter: F,
+        max_attrs: usize,
+        max_root_attrs: usize,
+        max_nodes: usize,
+    ) -> Option<Self> {
         let ctx = NonNull::from(Box::leak(Box::new(Ctx { filter, panic: None })));
         // SAFETY: `doc` is a live document this parse owns; the shim stores the document,
         // function and context pointers, which stay valid until `nh_parse_destroy` in `Drop`.
@@ -208,6 +217,7 @@ impl<'i, F: TokenFilter> Parser<'i, F> {
                 ctx.as_ptr().cast(),
                 max_attrs,
                 max_root_attrs,
+                max_nodes,
             )
         };
         let Some(raw) = NonNull::new(raw) else {

@@ -12,7 +12,8 @@
 //! without a token), so no node is deeper than `max_depth + 1`.
 //!
 //! The node count comes from the shim, which counts every node lexbor creates; the clock is
-//! read every [`CHECK_EVERY_TOKENS`] tokens. Either stops the parse at once.
+//! read every [`CHECK_EVERY_TOKENS`] calls (the shim calls for every tag and for every 32nd
+//! other token). Either stops the parse at once.
 
 use super::ffi::{TokenFilter, Verdict, TAG_BEGIN, TOKEN_CLOSE, TOKEN_SELF_CLOSING};
 use super::TagMap;

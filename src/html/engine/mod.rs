@@ -165,7 +165,8 @@ fn parse(text: &str, limits: &Limits, kind: NodeKind) -> Result<Arena, ParseErro
         Some(d) => d,
         None => Doc::new().ok_or(out_of_memory.clone())?,
     };
-    let mut parser = Parser::new(doc, guard, MAX_ATTRIBUTES, MAX_ROOT_ATTRIBUTES).ok_or(out_of_memory)?;
+    let mut parser = Parser::new(doc, guard, MAX_ATTRIBUTES, MAX_ROOT_ATTRIBUTES, limits.max_nodes)
+        .ok_or(out_of_memory)?;
     let outcome = feed(&mut parser, text, kind);
     match parser.filter().stop() {
         Some(Stop::Nodes) => {

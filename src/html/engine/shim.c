@@ -54,6 +54,11 @@
 #define NH_DROP 1u
 #define NH_STOP 2u
 
+/* Text, comment and doctype tokens forwarded without asking the filter, in a row: the
+ * filter sees every tag, every NH_QUIET_TOKENS-th other token (its clock check) and any
+ * token once the node cap is passed. */
+#define NH_QUIET_TOKENS 32u
+
 /* Token flags passed to the filter. */
 #define NH_TOKEN_CLOSE 1u
 #define NH_TOKEN_SELF_CLOSING 2u
@@ -117,8 +122,11 @@ typedef struct {
     size_t max_attrs;
     /* Attributes still allowed over all <html> and <body> start tags. */
     size_t root_attrs_left;
-    /* Nodes lexbor created (nh_counted_interface_create). */
+    /* Nodes lexbor created (nh_counted_interface_create), and the cap the filter enforces. */
     size_t created;
+    size_t max_nodes;
+    /* Text, comment and doctype tokens since the filter last saw one. */
+    uint32_t quiet;
     int fragment;
     /* The fragment parse's <html> root. */
     lxb_dom_node_t *fragment_root;
@@ -376,7 +384,13 @@ nh_token_cb(lxb_html_tokenizer_t *tkz, lxb_html_token_t *token, void *ctx)
     uint32_t flags = 0;
     uint32_t verdict;
 
-    if (nh_is_tag(token->tag_id)) {
+    if (!nh_is_tag(token->tag_id)) {
+        if (++p->quiet < NH_QUIET_TOKENS && p->created <= p->max_nodes) {
+            return p->tree_cb(tkz, token, p->tree_ctx);
+        }
+        p->quiet = 0;
+    }
+    else {
         if (token->type & LXB_HTML_TOKEN_TYPE_CLOSE) {
             flags |= NH_TOKEN_CLOSE;
         }
@@ -430,6 +444,9 @@ nh_unhook(nh_parse *p)
     }
 }
 
+/* No "pop" steps for any element (see nh_parse_new): a table of NULLs. */
+static const lxb_html_document_open_elements_pop_f nh_no_pop[LXB_TAG__LAST_ENTRY];
+
 /* A new lexbor document, or NULL when out of memory. */
 lxb_html_document_t *
 nh_doc_new(void)
@@ -450,7 +467,7 @@ nh_doc_destroy(lxb_html_document_t *doc)
  */
 nh_parse *
 nh_parse_new(lxb_html_document_t *doc, nh_filter_f filter, void *filter_ctx,
-             size_t max_attrs, size_t max_root_attrs)
+             size_t max_attrs, size_t max_root_attrs, size_t max_nodes)
 {
     nh_parse *p = lexbor_calloc(1, sizeof(nh_parse));
 
@@ -465,12 +482,20 @@ nh_parse_new(lxb_html_document_t *doc, nh_filter_f filter, void *filter_ctx,
     /* html5ever's default: <noscript> content is raw text, as in a browser. */
     doc->dom_document.scripting = true;
     doc->dom_document.user = p;
+    /* No DOM behaviours during the parse, only the parser's tree (html5ever runs none):
+     * lexbor's HTML documents run <option>/<select> steps on every insertion, attribute
+     * change and pop of an option (selectedness: quadratic in the options of a <select>,
+     * 20,000 options take 1 s; and cloning the selected option into <selectedcontent>,
+     * which changes the tree). */
+    lxb_dom_document_mutation_init(&doc->dom_document);
+    doc->open_pop = nh_no_pop;
 
     p->doc = doc;
     p->filter = filter;
     p->filter_ctx = filter_ctx;
     p->max_attrs = max_attrs;
     p->root_attrs_left = max_root_attrs;
+    p->max_nodes = max_nodes;
 
     return p;
 }
