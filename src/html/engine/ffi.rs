@@ -136,9 +136,10 @@ extern "C" {
 
 /// Nodes per [`Parser::fill`] batch.
 const BATCH_NODES: usize = 512;
-/// Attributes per batch: more than one element can have (256 per tag, 1024 on the root,
-/// plus what lexbor merges), so a batch always makes progress.
-const BATCH_ATTRS: usize = 4096;
+/// Attributes per batch: more than one element can have (256 from a start tag or a clone of
+/// one, 1024 over all `<html>`/`<body>` tags merged into the root), so a batch always takes
+/// at least one whole element.
+const BATCH_ATTRS: usize = 2048;
 
 /// The filter and a panic it raised, behind the pointer the shim calls back with.
 struct Ctx<F> {
@@ -164,14 +165,24 @@ extern "C" fn trampoline<F: TokenFilter>(ctx: *mut c_void, tag: usize, flags: u3
 }
 
 /// A lexbor document: its memory pools, name tables and parser, reusable by the next
-/// parse on the same thread once a parse into it has ended (see `shim.c`'s `nh_parse_new`).
-pub(super) struct Doc(NonNull<LxbDocument>);
+/// parse on the same thread once a parse into it has ended (see `shim.c`'s `nh_parse_new`),
+/// with the walk's batch buffers (reused with it).
+pub(super) struct Doc {
+    raw: NonNull<LxbDocument>,
+    nodes: Vec<NhNode>,
+    attrs: Vec<NhAttr>,
+}
 
 impl Doc {
     /// A fresh document; `None` when out of memory.
     pub(super) fn new() -> Option<Doc> {
         // SAFETY: plain call; the pointer is owned by the returned `Doc`.
-        NonNull::new(unsafe { nh_doc_new() }).map(Doc)
+        let raw = NonNull::new(unsafe { nh_doc_new() })?;
+        Some(Doc {
+            raw,
+            nodes: Vec::new(),
+            attrs: Vec::new(),
+        })
     }
 }
 
@@ -179,7 +190,7 @@ impl Drop for Doc {
     fn drop(&mut self) {
         // SAFETY: the document came from `nh_doc_new` and no parse uses it any more (a
         // `Parser` owns its `Doc` and destroys its parse state first).
-        unsafe { nh_doc_destroy(self.0.as_ptr()) }
+        unsafe { nh_doc_destroy(self.raw.as_ptr()) }
     }
 }
 
@@ -189,8 +200,6 @@ pub(super) struct Parser<'i, F: TokenFilter> {
     ctx: NonNull<Ctx<F>>,
     /// The document parsed into (`None` once taken back by `into_doc`).
     doc: Option<Doc>,
-    nodes: Vec<NhNode>,
-    attrs: Vec<NhAttr>,
     /// lexbor may keep pointers into the chunks it was given until the parse ends.
     _input: PhantomData<&'i str>,
 }
@@ -212,7 +221,7 @@ impl<'i, F: TokenFilter> Parser<'i, F> {
         // function and context pointers, which stay valid until `nh_parse_destroy` in `Drop`.
         let raw = unsafe {
             nh_parse_new(
-                doc.0.as_ptr(),
+                doc.raw.as_ptr(),
                 trampoline::<F>,
                 ctx.as_ptr().cast(),
                 max_attrs,
@@ -229,8 +238,6 @@ impl<'i, F: TokenFilter> Parser<'i, F> {
             raw,
             ctx,
             doc: Some(doc),
-            nodes: Vec::new(),
-            attrs: Vec::new(),
             _input: PhantomData,
         })
     }
@@ -291,19 +298,26 @@ impl<'i, F: TokenFilter> Parser<'i, F> {
 
     /// The next batch of the tree walk (after [`Parser::end`]); empty when it is over.
     pub(super) fn fill(&mut self) -> Batch<'_> {
-        self.nodes.clear();
-        self.attrs.clear();
-        self.nodes.reserve(BATCH_NODES);
-        self.attrs.reserve(BATCH_ATTRS);
+        let Some(doc) = self.doc.as_mut() else {
+            return Batch {
+                nodes: &[],
+                attrs: &[],
+                _parser: PhantomData,
+            };
+        };
+        doc.nodes.clear();
+        doc.attrs.clear();
+        doc.nodes.reserve(BATCH_NODES);
+        doc.attrs.reserve(BATCH_ATTRS);
         let mut attrs_len = 0usize;
         // SAFETY: the buffers have room for `BATCH_NODES` / `BATCH_ATTRS` records; the shim
         // writes at most that many and reports how many.
         let n = unsafe {
             nh_fill(
                 self.raw.as_ptr(),
-                self.nodes.as_mut_ptr(),
+                doc.nodes.as_mut_ptr(),
                 BATCH_NODES,
-                self.attrs.as_mut_ptr(),
+                doc.attrs.as_mut_ptr(),
                 BATCH_ATTRS,
                 &mut attrs_len,
             )
@@ -312,12 +326,12 @@ impl<'i, F: TokenFilter> Parser<'i, F> {
         let attrs_len = attrs_len.min(BATCH_ATTRS);
         // SAFETY: the shim initialised the first `n` / `attrs_len` records.
         unsafe {
-            self.nodes.set_len(n);
-            self.attrs.set_len(attrs_len);
+            doc.nodes.set_len(n);
+            doc.attrs.set_len(attrs_len);
         }
         Batch {
-            nodes: &self.nodes,
-            attrs: &self.attrs,
+            nodes: &doc.nodes,
+            attrs: &doc.attrs,
             _parser: PhantomData,
         }
     }

@@ -45,6 +45,9 @@ const CHUNK_BYTES: usize = 256 * 1024;
 const BYTES_PER_NODE_GUESS: usize = 48;
 /// Input bytes per attribute, to size the arena before the fill.
 const BYTES_PER_ATTR_GUESS: usize = 64;
+/// lexbor's static attribute ids are below this (`LXB_DOM_ATTR__LAST_ENTRY` is 0x26);
+/// dynamic ids are heap addresses, far above.
+const STATIC_ATTR_IDS: usize = 64;
 /// Largest page after which the thread keeps lexbor's document for the next parse: reuse
 /// saves the pools' allocations and page faults, and a cap keeps what stays allocated per
 /// thread small (lexbor frees all but the first block of each pool, but name tables that
@@ -275,6 +278,9 @@ fn fill(
     let cap = limits.max_depth.max(1) + 1;
     let mut tags: FxHashMap<usize, Tag> = FxHashMap::default();
     let mut names: FxHashMap<(usize, Namespace), AttrName> = FxHashMap::default();
+    // The same for lexbor's static attribute ids without namespace (class, id, href…):
+    // most attributes, looked up without hashing.
+    let mut static_names: [Option<AttrName>; STATIC_ATTR_IDS] = [None; STATIC_ATTR_IDS];
     loop {
         let batch = parser.fill();
         if batch.is_empty() {
@@ -316,13 +322,26 @@ fn fill(
                     let mark = arena.attr_mark();
                     for a in v.attrs() {
                         let ans = attr_ns(a.ns);
-                        let name = match names.get(&(a.name_id, ans)) {
-                            Some(n) => *n,
-                            None => {
+                        let slot = if ans == Namespace::None {
+                            static_names.get_mut(a.name_id)
+                        } else {
+                            None
+                        };
+                        let name = match slot {
+                            Some(Some(n)) => *n,
+                            Some(slot) => {
                                 let n = arena.intern_attr(&utf8(a.name))?;
-                                names.insert((a.name_id, ans), n);
+                                *slot = Some(n);
                                 n
                             }
+                            None => match names.get(&(a.name_id, ans)) {
+                                Some(n) => *n,
+                                None => {
+                                    let n = arena.intern_attr(&utf8(a.name))?;
+                                    names.insert((a.name_id, ans), n);
+                                    n
+                                }
+                            },
                         };
                         arena.fill_attr(name, ans, &utf8(a.value))?;
                     }
