@@ -118,7 +118,7 @@ const KNOWN_ATTRS: [&str; KNOWN_ATTR_COUNT as usize] = [
 /// Number of attribute names with fixed ids.
 const KNOWN_ATTR_COUNT: u32 = 33;
 
-/// An attribute's (local) name: below [`KNOWN_ATTR_COUNT`] a fixed name, else a name
+/// An attribute's (local) name: below `KNOWN_ATTR_COUNT` a fixed name, else a name
 /// interned in one document.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub struct AttrName(pub(crate) u32);

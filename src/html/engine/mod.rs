@@ -7,19 +7,28 @@
 //! - attributes: a start tag keeps its first [`MAX_ATTRIBUTES`], and all `<html>`/`<body>`
 //!   tags together [`MAX_ROOT_ATTRIBUTES`] (the tree builder checks each new attribute
 //!   against the element's others: quadratic without a cap); applied in the token callback;
-//! - nesting: start tags deeper than [`Limits::max_depth`] are dropped by [`guard`]'s model
+//! - nesting: start tags deeper than [`Limits::max_depth`] are dropped by `guard`'s model
 //!   before the tree builder sees them, and the arena fill folds anything still deeper, so
 //!   no node is deeper than `max_depth + 1`;
 //! - nodes: lexbor's node count (exact, see `shim.c`) is checked at every token; over
 //!   [`Limits::max_nodes`] the parse stops with `too large`;
-//! - time: the page's deadline ([`crate::limits`]) is read every 64 tokens and after every
-//!   chunk of [`CHUNK_BYTES`]; when it passes, the parse stops with `timeout`.
+//! - time: the page's deadline ([`crate::limits`]) is read every 64 calls of the filter
+//!   (every tag, every 32nd other token) and after every chunk of `CHUNK_BYTES`; when it
+//!   passes, the parse stops with `timeout`.
+//!
+//! Three of lexbor's costs that grow faster than the page are removed in `shim.c`: its name
+//! tables never grew (quadratic in distinct tag/attribute names), and its DOM behaviours
+//! (`<option>` selectedness, quadratic in the options of a `<select>`) ran during the parse;
+//! the rest are bounded as above. Each thread keeps the last document's lexbor memory for
+//! the next page (up to `REUSE_MAX_BYTES`).
 //!
 //! The tree comes out as html5ever/scraper build it (checked page by page in
 //! `tests/engine_conformance.rs`): the same elements, names (SVG's `clipPath`), namespaces,
 //! attributes (xlink/xml/xmlns ones namespaced), text (adjacent text merged) and order;
 //! `<template>` contents under a fragment node, the template's first child. Attributes keep
-//! their source order (scraper sorts them).
+//! their source order (scraper sorts them). One known difference: lexbor follows the 2025
+//! HTML change to `<select>` parsing (elements inside `<select>`/`<option>` are kept, as in
+//! current browsers), html5ever 0.35 drops those tags and keeps their text.
 
 mod ffi;
 mod guard;

@@ -15,12 +15,16 @@
  *     distinct attribute names: 4 s; 300,000 on one tag: minutes, inside one token, where
  *     no deadline check can stop it). build.rs renames lexbor_hash_insert's callers to this
  *     function, which grows the table (rehashing the stored names) before inserting.
+ *   - nh_parse_new turns lexbor's DOM behaviours off (<option>/<select> steps: quadratic
+ *     in the options of a <select>, and not part of the parser's tree) and resets a reused
+ *     document; nh_fix_foreign_attrs keeps "href" next to "xlink:href" as html5ever does.
  *   - nh_fill: the finished tree walked in document order into flat, plain records (nh_node,
  *     nh_attr) that Rust copies into its arena. `<template>` contents come as a fragment
  *     record, the template's first child, as html5ever/scraper build them.
  *   - nh_layout / nh_tag_*: sizes, offsets and lexbor's tag tables, for Rust's layout tests
  *     and its tag-id map.
- * Nothing here allocates except through lexbor; every object is freed by nh_parse_destroy.
+ * Nothing here allocates except through lexbor; nh_parse_destroy frees the parse state and
+ * nh_doc_destroy the document (which Rust may keep for the next parse on the thread).
  */
 
 /* build.rs renames two lexbor functions in every lexbor file (-D) so that the calls land
