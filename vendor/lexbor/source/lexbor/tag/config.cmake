@@ -1,0 +1,2 @@
+set(DEPENDENCIES "core")
+set(DESCRIPTION "DOM/HTML tags module. It is helper module for parsing HTML.")
