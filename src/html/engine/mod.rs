@@ -267,6 +267,85 @@ fn attr_ns(ns: u32) -> Namespace {
     }
 }
 
+/// The names met during one fill, each interned into the arena once: lexbor's tag ids
+/// that are not among our known tags, and attribute names by lexbor's id and namespace.
+struct FillNames {
+    tags: FxHashMap<usize, Tag>,
+    names: FxHashMap<(usize, Namespace), AttrName>,
+    /// lexbor's static attribute ids without namespace (class, id, href…): most attributes,
+    /// looked up without hashing.
+    static_names: [Option<AttrName>; STATIC_ATTR_IDS],
+}
+
+impl FillNames {
+    fn new() -> FillNames {
+        FillNames {
+            tags: FxHashMap::default(),
+            names: FxHashMap::default(),
+            static_names: [None; STATIC_ATTR_IDS],
+        }
+    }
+
+    /// Our tag for lexbor's tag id `lxb` in namespace `ns` (`data`: the name as written,
+    /// for ids lexbor made at run time).
+    fn tag(
+        &mut self,
+        arena: &mut Arena,
+        map: &TagMap,
+        lxb: usize,
+        ns: Namespace,
+        data: &[u8],
+    ) -> Result<Tag, ParseError> {
+        let known = if ns == Namespace::Svg {
+            map.svg(lxb)
+        } else {
+            map.html(lxb)
+        };
+        if let Some(t) = known.or_else(|| self.tags.get(&lxb).copied()) {
+            return Ok(t);
+        }
+        let name = if lxb < map.last_entry() {
+            ffi::tag_names(lxb).0
+        } else {
+            data
+        };
+        let t = arena.intern_tag(&utf8(name))?;
+        self.tags.insert(lxb, t);
+        Ok(t)
+    }
+
+    /// Our attribute name for lexbor's attribute id `lxb` in namespace `ns`.
+    fn attr(
+        &mut self,
+        arena: &mut Arena,
+        lxb: usize,
+        ns: Namespace,
+        name: &[u8],
+    ) -> Result<AttrName, ParseError> {
+        let slot = if ns == Namespace::None {
+            self.static_names.get_mut(lxb)
+        } else {
+            None
+        };
+        Ok(match slot {
+            Some(Some(n)) => *n,
+            Some(slot) => {
+                let n = arena.intern_attr(&utf8(name))?;
+                *slot = Some(n);
+                n
+            }
+            None => match self.names.get(&(lxb, ns)) {
+                Some(n) => *n,
+                None => {
+                    let n = arena.intern_attr(&utf8(name))?;
+                    self.names.insert((lxb, ns), n);
+                    n
+                }
+            },
+        })
+    }
+}
+
 /// Copy lexbor's finished tree into an arena (see the module comment for the shape).
 fn fill(
     parser: &mut Parser<'_, Guard>,
@@ -285,11 +364,7 @@ fn fill(
     let mut open: Vec<NodeId> = vec![NodeId::ROOT];
     // Nodes deeper than this go under the node at `max_depth` (parse.rs's fold_deep).
     let cap = limits.max_depth.max(1) + 1;
-    let mut tags: FxHashMap<usize, Tag> = FxHashMap::default();
-    let mut names: FxHashMap<(usize, Namespace), AttrName> = FxHashMap::default();
-    // The same for lexbor's static attribute ids without namespace (class, id, href…):
-    // most attributes, looked up without hashing.
-    let mut static_names: [Option<AttrName>; STATIC_ATTR_IDS] = [None; STATIC_ATTR_IDS];
+    let mut names = FillNames::new();
     loop {
         let batch = parser.fill();
         if batch.is_empty() {
@@ -307,51 +382,11 @@ fn fill(
             match v.kind {
                 RawKind::Element => {
                     let ns = element_ns(v.ns);
-                    let known = if ns == Namespace::Svg {
-                        map.svg(v.tag)
-                    } else {
-                        map.html(v.tag)
-                    };
-                    let tag = match known {
-                        Some(t) => t,
-                        None => match tags.get(&v.tag) {
-                            Some(t) => *t,
-                            None => {
-                                let name = if v.tag < map.last_entry() {
-                                    ffi::tag_names(v.tag).0
-                                } else {
-                                    v.data
-                                };
-                                let t = arena.intern_tag(&utf8(name))?;
-                                tags.insert(v.tag, t);
-                                t
-                            }
-                        },
-                    };
+                    let tag = names.tag(&mut arena, map, v.tag, ns, v.data)?;
                     let mark = arena.attr_mark();
                     for a in v.attrs() {
                         let ans = attr_ns(a.ns);
-                        let slot = if ans == Namespace::None {
-                            static_names.get_mut(a.name_id)
-                        } else {
-                            None
-                        };
-                        let name = match slot {
-                            Some(Some(n)) => *n,
-                            Some(slot) => {
-                                let n = arena.intern_attr(&utf8(a.name))?;
-                                *slot = Some(n);
-                                n
-                            }
-                            None => match names.get(&(a.name_id, ans)) {
-                                Some(n) => *n,
-                                None => {
-                                    let n = arena.intern_attr(&utf8(a.name))?;
-                                    names.insert((a.name_id, ans), n);
-                                    n
-                                }
-                            },
-                        };
+                        let name = names.attr(&mut arena, a.name_id, ans, a.name)?;
                         arena.fill_attr(name, ans, &utf8(a.value))?;
                     }
                     let id = arena.fill_element(parent, tag, ns, mark)?;
