@@ -11,8 +11,9 @@ use std::time::{Duration, Instant};
 /// Largest page accepted, in bytes (after gunzip). 32 MiB is over 150 times the median news
 /// page and keeps two pages in flight per core well under 1 GiB.
 pub const DEFAULT_MAX_PAGE_BYTES: usize = 32 * 1024 * 1024;
-/// Most DOM nodes (elements, text, comments) one page may have. The largest real pages we
-/// know (live blogs, Wikipedia's longest articles) have a few hundred thousand.
+/// Most DOM nodes (elements, text, comments and attributes: an attribute is a DOM node and
+/// costs the parser about as much memory as an element) one page may have. The largest real
+/// pages we know (live blogs, Wikipedia's longest articles) have a few hundred thousand.
 pub const DEFAULT_MAX_NODES: usize = 1_500_000;
 /// Nesting depth at which deeper elements are folded into their ancestor. Chromium's HTML
 /// parser uses the same limit (kMaximumHTMLParserDOMTreeDepth = 512).
@@ -27,7 +28,7 @@ const TICKS_PER_CLOCK_READ: u32 = 256;
 pub struct Limits {
     /// Bytes of input (pages larger than this are skipped as `too large`).
     pub max_bytes: usize,
-    /// DOM nodes (pages with more are skipped as `too large`).
+    /// DOM nodes, attributes included (pages with more are skipped as `too large`).
     pub max_nodes: usize,
     /// Element nesting depth; deeper elements are folded into their ancestor, not refused.
     pub max_depth: usize,

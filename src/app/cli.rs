@@ -257,7 +257,8 @@ pub struct LimitArgs {
     /// [default: 32MiB].
     #[arg(long = "max-page-size")]
     pub max_page_size: Option<String>,
-    /// Most DOM nodes of one page; pages with more are skipped as too large [default: 1500000].
+    /// Most DOM nodes of one page (attributes count); pages with more are skipped as too
+    /// large [default: 1500000].
     #[arg(long = "max-nodes")]
     pub max_nodes: Option<usize>,
     /// Element nesting depth; deeper elements are folded into their ancestor [default: 512].

@@ -193,7 +193,7 @@ pub struct CrawlConfig {
     pub threads: usize,
     /// Largest page (`32MiB`, `500KB`, bytes); bigger pages are skipped as too large.
     pub max_page_size: ByteSize,
-    /// Most DOM nodes of one page; pages with more are skipped as too large.
+    /// Most DOM nodes of one page (attributes count); pages with more are skipped as too large.
     pub max_nodes: usize,
     /// Element nesting depth; deeper elements are folded into their ancestor.
     pub max_nesting: usize,

@@ -10,7 +10,8 @@
 //! - nesting: start tags deeper than [`Limits::max_depth`] are dropped by `guard`'s model
 //!   before the tree builder sees them, and the arena fill folds anything still deeper, so
 //!   no node is deeper than `max_depth + 1`;
-//! - nodes: lexbor's node count (exact, see `shim.c`) is checked at every token; over
+//! - nodes: lexbor's count of the nodes and attributes it created (exact, see `shim.c`; an
+//!   attribute costs lexbor as much as an element) is checked at every token; over
 //!   [`Limits::max_nodes`] the parse stops with `too large`;
 //! - time: the page's deadline ([`crate::limits`]) is read every 64 calls of the filter
 //!   (every tag, every 32nd other token) and after every chunk of `CHUNK_BYTES`; when it

@@ -6,10 +6,16 @@
  *     between lexbor's tokenizer and its tree builder. The callback caps the attributes of
  *     each start tag, asks a Rust filter whether to forward the token (the nesting model and
  *     the node / time budget live in Rust) and forwards it to the tree builder's own callback.
- *   - nh_counted_interface_create: every node lexbor's tree builder creates goes through
- *     lxb_html_interface_create; build.rs renames the callers to this function (a -D on the
- *     command line), so the node count is exact even for nodes no token asked for
- *     (reconstructed formatting elements). The vendored sources stay byte-identical.
+ *   - nh_counted_interface_create, nh_counted_attr_create: every node lexbor's tree builder
+ *     creates goes through lxb_html_interface_create, every attribute through
+ *     lxb_dom_attr_interface_create; build.rs renames the callers to these functions (a -D
+ *     on the command line), so the node count is exact even for nodes no token asked for
+ *     (reconstructed formatting elements and their copied attributes). An attribute is a
+ *     DOM node (Attr) and costs lexbor as much memory as an element (~150 bytes), so it
+ *     counts toward the node cap: 1.5 million reconstructed `<b id=…>` cost 570 MB when
+ *     only elements counted. (The one uncounted path, lxb_dom_attr_interface_clone, is the
+ *     DOM's cloneNode, which the parser never calls.) The vendored sources stay
+ *     byte-identical.
  *   - nh_hash_insert: lexbor's name tables (tags, attribute names) are hash tables of 128
  *     buckets that never grow, so N distinct names cost N^2/256 string compares (100,000
  *     distinct attribute names: 4 s; 300,000 on one tag: minutes, inside one token, where
@@ -38,6 +44,7 @@
  * html/interface.c, core/hash.c and core/str.c included below (build.rs leaves them out of
  * its list). */
 #undef lxb_html_interface_create
+#undef lxb_dom_attr_interface_create
 #undef lexbor_hash_insert
 #undef lexbor_str_append
 
@@ -59,6 +66,14 @@
 #include "lexbor/dom/interfaces/element.h"
 
 #include "lexbor/html/interface.c"
+/* attr.c's own inserts into the attribute-name tables must still reach the growing table
+ * (its callers elsewhere are renamed by build.rs; this file sees lexbor's names). */
+void *
+nh_hash_insert(lexbor_hash_t *hash, const lexbor_hash_insert_t *insert,
+               const lxb_char_t *key, size_t length);
+#define lexbor_hash_insert nh_hash_insert
+#include "lexbor/dom/interfaces/attr.c"
+#undef lexbor_hash_insert
 #include "lexbor/core/hash.c"
 #include "lexbor/core/str.c"
 
@@ -171,6 +186,26 @@ nh_counted_interface_create(lxb_html_document_t *document, lxb_tag_id_t tag_id,
     return lxb_html_interface_create(document, tag_id, ns);
 }
 
+/* What lexbor's files call instead of lxb_dom_attr_interface_create (build.rs's -D): counts
+ * the attribute as a node, then creates it. */
+lxb_dom_attr_t *
+nh_counted_attr_create(lxb_dom_document_t *document);
+
+lxb_dom_attr_t *
+nh_counted_attr_create(lxb_dom_document_t *document)
+{
+    lxb_dom_document_t *owner = lxb_dom_document_owner(document);
+
+    if (owner == NULL) {
+        owner = document;
+    }
+    if (owner->user != NULL) {
+        ((nh_parse *) owner->user)->created++;
+    }
+
+    return lxb_dom_attr_interface_create(document);
+}
+
 /* Entries per bucket before a name table grows, and by how much it grows. */
 #define NH_HASH_LOAD 4
 #define NH_HASH_GROWTH 8
@@ -269,27 +304,23 @@ nh_is_tag(uintptr_t tag_id)
     return tag_id >= LXB_TAG__BEGIN;
 }
 
-/* Keep the first `keep` attributes of a start tag; returns how many it has now. */
+/* Keep the first `keep` attributes of a start tag, returning the others to the tokenizer's
+ * pool (lexbor frees a token's attributes only when the parse ends: 20,000 `<body>` tags of
+ * 50 attributes each held a million); returns how many it has now. */
 static size_t
-nh_cap_attrs(lxb_html_token_t *token, size_t keep)
+nh_cap_attrs(lxb_html_tokenizer_t *tkz, lxb_html_token_t *token, size_t keep)
 {
     size_t n = 0;
-    lxb_html_token_attr_t *attr = token->attr_first;
+    lxb_html_token_attr_t *attr = token->attr_first, *next;
 
-    if (keep == 0) {
-        token->attr_first = NULL;
-        token->attr_last = NULL;
-        return 0;
-    }
-
-    while (attr != NULL) {
+    while (attr != NULL && n < keep) {
         n++;
-        if (n == keep) {
-            attr->next = NULL;
-            token->attr_last = attr;
-            break;
-        }
         attr = attr->next;
+    }
+    while (attr != NULL) {
+        next = attr->next;
+        lxb_html_token_attr_delete(token, attr, tkz->dobj_token_attr);
+        attr = next;
     }
 
     return n;
@@ -451,10 +482,10 @@ nh_token_cb(lxb_html_tokenizer_t *tkz, lxb_html_token_t *token, void *ctx)
             if (token->tag_id == LXB_TAG_HTML || token->tag_id == LXB_TAG_BODY) {
                 size_t keep = p->max_attrs < p->root_attrs_left ? p->max_attrs
                                                                 : p->root_attrs_left;
-                p->root_attrs_left -= nh_cap_attrs(token, keep);
+                p->root_attrs_left -= nh_cap_attrs(tkz, token, keep);
             }
             else if (token->attr_first != NULL) {
-                (void) nh_cap_attrs(token, p->max_attrs);
+                (void) nh_cap_attrs(tkz, token, p->max_attrs);
             }
             if (token->attr_first != NULL) {
                 nh_fix_foreign_attrs(token);
@@ -599,14 +630,49 @@ nh_fragment_begin(nh_parse *p)
     return status;
 }
 
+/* A start tag still open at the end of a chunk keeps its first max_attrs attributes and the
+ * one being read (the tokenizer writes only to token->attr_last); the rest are returned to
+ * the tokenizer's pool now. lexbor collects a tag's attributes until the tag ends and the
+ * callback caps them only then, so a tag that never ends (`<div = = = …` to the end of a
+ * 10 MB page: 2.5 million attributes) held ~100 bytes per attribute until the parse ended.
+ * The callback's cap keeps the same first attributes, so the tree does not change. */
+static void
+nh_trim_open_tag(nh_parse *p)
+{
+    lxb_html_token_t *token;
+    lxb_html_token_attr_t *attr, *next;
+    size_t n = 0;
+
+    if (p->tkz == NULL || p->tkz->token == NULL) {
+        return;
+    }
+    token = p->tkz->token;
+    attr = token->attr_first;
+    while (attr != NULL && n < p->max_attrs) {
+        n++;
+        attr = attr->next;
+    }
+    while (attr != NULL && attr != token->attr_last) {
+        next = attr->next;
+        lxb_html_token_attr_delete(token, attr, p->tkz->dobj_token_attr);
+        attr = next;
+    }
+}
+
 lxb_status_t
 nh_chunk(nh_parse *p, const lxb_char_t *data, size_t len)
 {
-    if (p->fragment) {
-        return lxb_html_document_parse_fragment_chunk(p->doc, data, len);
-    }
+    lxb_status_t status;
 
-    return lxb_html_document_parse_chunk(p->doc, data, len);
+    if (p->fragment) {
+        status = lxb_html_document_parse_fragment_chunk(p->doc, data, len);
+    }
+    else {
+        status = lxb_html_document_parse_chunk(p->doc, data, len);
+    }
+    nh_trim_open_tag(p);
+
+    return status;
 }
 
 lxb_status_t
