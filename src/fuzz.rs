@@ -52,6 +52,7 @@ pub fn html(data: &[u8]) {
     };
     let opts = Options {
         explain: data.len().is_multiple_of(2),
+        markdown: data.len().is_multiple_of(3),
         limits: Limits {
             timeout: Some(Duration::from_secs(10)),
             ..Limits::default()

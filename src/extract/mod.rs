@@ -37,6 +37,8 @@ const TITLE_SEARCH_BLOCKS: usize = 5;
 pub struct Options {
     /// Keep the removed texts in `extraction.explain`.
     pub explain: bool,
+    /// Render the body as Markdown too (`markdown`).
+    pub markdown: bool,
     /// Bounds of the work on one page (size, DOM nodes, nesting, time).
     pub limits: Limits,
 }
@@ -134,11 +136,13 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
         rule,
         title: title.as_deref(),
         opts,
+        base: url.as_ref(),
     };
     let (blocks, method, rm) = find_body(tree, &decoded.text, &pass, &md)?;
     let text = blocks
         .iter()
         .map(|b| b.text.as_str())
+        .filter(|t| !t.is_empty())
         .collect::<Vec<_>>()
         .join("\n\n");
     if text.is_empty() {
@@ -148,12 +152,15 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
     let authors = authors(&md, &found.authors);
     let (date_published, date_published_source) = published(&md, found.date);
     let language = md.language.clone().or_else(|| detect_language(&text));
+    let markdown = opts.markdown.then(|| render::markdown::to_markdown(&blocks));
     Ok(Article {
         url: url.as_ref().map(|u| u.to_string()),
         canonical_url: md.canonical_url.clone(),
         site_name,
         title,
         text,
+        markdown,
+        images: render::images(&blocks),
         authors,
         date_published,
         date_published_source,
@@ -268,13 +275,7 @@ fn jsonld_blocks(body: &str) -> Vec<Block> {
     body.split('\n')
         .map(text::collapse_ws)
         .filter(|l| !l.is_empty())
-        .map(|t| Block {
-            chars: t.chars().count(),
-            link_chars: 0,
-            tag: "p".into(),
-            links: 0,
-            text: t,
-        })
+        .map(|t| Block::paragraph(t, "p"))
         .collect()
 }
 
@@ -328,6 +329,8 @@ struct Pass<'a> {
     title: Option<&'a str>,
     labels: &'a [String],
     opts: &'a Options,
+    /// The page URL, for absolute image URLs.
+    base: Option<&'a url::Url>,
 }
 
 fn extract_body(mut tree: Arena, pass: &Pass<'_>, strict: bool) -> Body {
@@ -391,7 +394,11 @@ fn render_and_clean(
 ) -> (Vec<Block>, usize) {
     let junk = readability::conditional_clean(tree, roots);
     clean::elements::remove_nodes(tree, &junk, "layout.conditional", rm);
-    let mut blocks = render::render(tree, roots);
+    let ropts = render::RenderOptions {
+        markdown: pass.opts.markdown,
+        base: pass.base,
+    };
+    let mut blocks = render::render(tree, roots, ropts);
     if let Some(t) = pass.title {
         // The headline repeated at the top of the body is not body text.
         let dup = blocks

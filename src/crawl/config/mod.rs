@@ -431,6 +431,7 @@ impl CrawlConfig {
     pub fn extract_options(&self) -> Options {
         Options {
             explain: self.explain,
+            markdown: false,
             limits: Limits {
                 max_bytes: self.max_page_size.as_usize(),
                 max_nodes: self.max_nodes,

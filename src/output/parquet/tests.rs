@@ -5,7 +5,9 @@
 
 use super::schema::{self, Field, Kind};
 use super::ParquetWriter;
-use crate::model::{Article, CrawlInfo, DateSource, DuplicateOf, Extraction, HttpInfo, Method, Removal};
+use crate::model::{
+    Article, CrawlInfo, DateSource, DuplicateOf, Extraction, HttpInfo, Image, Method, Removal,
+};
 use crate::output::OutputError;
 use crate::Record;
 use serde_json::{Map, Value};
@@ -22,6 +24,12 @@ pub(crate) fn full_record() -> Record {
             site_name: s("News"),
             title: s("Title — with “quotes”"),
             text: "First paragraph.\n\nSecond, ünïcode ✓.".into(),
+            markdown: s("First paragraph.\n\nSecond, ünïcode ✓."),
+            images: vec![Image {
+                url: "https://news.test/i.jpg".into(),
+                alt: s("A photo"),
+                caption: None,
+            }],
             authors: vec!["Ana".into(), "Bo".into()],
             date_published: s("2026-11-02T10:00:00Z"),
             date_published_source: Some(DateSource::JsonLd),
@@ -83,6 +91,8 @@ fn sparse_record() -> Record {
             site_name: None,
             title: None,
             text: String::new(),
+            markdown: None,
+            images: Vec::new(),
             authors: vec![],
             date_published: None,
             date_published_source: None,
