@@ -38,14 +38,16 @@ Record = Dict[str, Any]
 _default: Optional[Extractor] = None
 
 
-def _extractor(selectors: Optional[Union[PathLike, Sequence[PathLike]]], explain: bool) -> Extractor:
+def _extractor(
+    selectors: Optional[Union[PathLike, Sequence[PathLike]]], explain: bool, markdown: bool = False
+) -> Extractor:
     """The shared default extractor (bundled rules), or a new one for other settings."""
     global _default
-    if selectors is None and not explain:
+    if selectors is None and not explain and not markdown:
         if _default is None:
             _default = Extractor()
         return _default
-    return Extractor(selectors, explain=explain)
+    return Extractor(selectors, explain=explain, markdown=markdown)
 
 
 def extract(
@@ -53,6 +55,7 @@ def extract(
     url: Optional[str] = None,
     *,
     explain: bool = False,
+    markdown: bool = False,
     selectors: Optional[Union[PathLike, Sequence[PathLike]]] = None,
     content_type: Optional[str] = None,
 ) -> Record:
@@ -64,6 +67,7 @@ def extract(
         url: where the page is from: resolves links, finds dates in the URL, picks site
             rules, and makes the record ``id``.
         explain: add the removed texts to ``record["extraction"]["explain"]``.
+        markdown: add the body as GitHub-flavoured Markdown in ``record["markdown"]``.
         selectors: extra rule directories (one path or several). For many pages with the
             same rules, make one ``Extractor`` and call its ``extract``.
         content_type: the HTTP ``Content-Type`` header, when known.
@@ -75,7 +79,7 @@ def extract(
     Raises:
         ExtractError: no record could be made; the message says why.
     """
-    return _extractor(selectors, explain).extract(html, url, content_type=content_type)
+    return _extractor(selectors, explain, markdown).extract(html, url, content_type=content_type)
 
 
 def extract_many(

@@ -20,6 +20,7 @@ class Extractor:
         selectors: Optional[Union[_Path, Sequence[_Path]]] = None,
         *,
         explain: bool = False,
+        markdown: bool = False,
         max_page_size: Optional[int] = None,
         max_nodes: Optional[int] = None,
         max_nesting: Optional[int] = None,

@@ -139,15 +139,17 @@ struct Extractor {
 
 #[pymethods]
 impl Extractor {
-    /// `Extractor(selectors=None, *, explain=False, max_page_size=None, max_nodes=None,
-    /// max_nesting=None, page_timeout=None)`: `selectors` adds rule directories to the
+    /// `Extractor(selectors=None, *, explain=False, markdown=False, max_page_size=None,
+    /// max_nodes=None, max_nesting=None, page_timeout=None)`: `markdown` adds the body as
+    /// GitHub-flavoured Markdown (`record["markdown"]`); `selectors` adds rule directories to the
     /// bundled rules; the limits default to the CLI's (32 MiB, 1,500,000 nodes, nesting
     /// 512, 10 s; `page_timeout=0` for none).
     #[new]
-    #[pyo3(signature = (selectors=None, *, explain=false, max_page_size=None, max_nodes=None, max_nesting=None, page_timeout=None))]
+    #[pyo3(signature = (selectors=None, *, explain=false, markdown=false, max_page_size=None, max_nodes=None, max_nesting=None, page_timeout=None))]
     fn new(
         selectors: Option<&Bound<'_, PyAny>>,
         explain: bool,
+        markdown: bool,
         max_page_size: Option<usize>,
         max_nodes: Option<usize>,
         max_nesting: Option<usize>,
@@ -180,7 +182,11 @@ impl Extractor {
         Ok(Extractor {
             setup: Setup {
                 rules,
-                opts: Options { explain, limits },
+                opts: Options {
+                    explain,
+                    markdown,
+                    limits,
+                },
             },
         })
     }

@@ -242,6 +242,9 @@ pub struct CrawlArgs {
     /// Add the removed texts to `extraction.explain`.
     #[arg(long)]
     pub explain: bool,
+    /// Also write the body as GitHub-flavoured Markdown (`markdown`).
+    #[arg(long)]
+    pub markdown: bool,
     /// Extraction threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -356,6 +359,9 @@ pub struct ExtractArgs {
     /// Add the removed texts to `extraction.explain`.
     #[arg(long)]
     pub explain: bool,
+    /// Also write the body as GitHub-flavoured Markdown (`markdown`).
+    #[arg(long)]
+    pub markdown: bool,
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,

@@ -115,7 +115,7 @@ fn overlay_values(a: &CrawlArgs, cfg: &mut CrawlConfig) -> anyhow::Result<()> {
         compress
     );
     optional!(format, output, errors, stats, metrics, warc, state, frontier, job, worker_id, max_pages);
-    switch!(drop_duplicates, emit_all, allow_private, explain);
+    switch!(drop_duplicates, emit_all, allow_private, explain, markdown);
     cfg.sitemaps &= !a.no_sitemaps;
     cfg.feeds &= !a.no_feeds;
 

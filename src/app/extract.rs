@@ -38,7 +38,7 @@ pub(super) fn run_extract(a: ExtractArgs) -> anyhow::Result<ExitCode> {
     let bar = (!a.quiet && std::io::stderr().is_terminal()).then(|| progress_bar(&sources, warc_input));
     let opts = Options {
         explain: a.explain,
-        markdown: false,
+        markdown: a.markdown,
         limits: a.limits.resolve(&Default::default())?,
     };
     let record_filter = shard.filter(|_| a.shard_by == ShardBy::Record);

@@ -190,6 +190,8 @@ pub struct CrawlConfig {
     pub selectors: Vec<PathBuf>,
     /// Add the removed texts to `extraction.explain`.
     pub explain: bool,
+    /// Also write the body as GitHub-flavoured Markdown (`markdown`).
+    pub markdown: bool,
     /// Extraction threads (default: one per core).
     pub threads: usize,
     /// Largest page (`32MiB`, `500KB`, bytes); bigger pages are skipped as too large.
@@ -263,6 +265,7 @@ impl Default for CrawlConfig {
             allow_private: false,
             selectors: Vec::new(),
             explain: false,
+            markdown: false,
             threads: default_threads(),
             max_page_size: ByteSize(limits::DEFAULT_MAX_PAGE_BYTES as u64),
             max_nodes: limits::DEFAULT_MAX_NODES,
@@ -431,7 +434,7 @@ impl CrawlConfig {
     pub fn extract_options(&self) -> Options {
         Options {
             explain: self.explain,
-            markdown: false,
+            markdown: self.markdown,
             limits: Limits {
                 max_bytes: self.max_page_size.as_usize(),
                 max_nodes: self.max_nodes,
