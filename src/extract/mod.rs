@@ -7,6 +7,7 @@
 
 pub mod links;
 pub mod metadata;
+pub mod page_type;
 pub mod readability;
 pub mod render;
 pub mod streaming;
