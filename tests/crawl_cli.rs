@@ -189,6 +189,108 @@ async fn some_failures_exit_1_nothing_fetched_exits_3_bad_flags_exit_2() {
     }
 }
 
+/// Fields that differ between two crawls of one web: when it was fetched, and which of two
+/// copies of a story was fetched first (the other is its duplicate).
+const RUN_FIELDS: [&str; 2] = ["date_fetched", "duplicate_of"];
+
+/// `value` read back from Parquet holds `line`'s fields (a field the line leaves out is
+/// null), but for [`RUN_FIELDS`].
+fn same_record(value: &serde_json::Value, line: &serde_json::Value, at: &str) {
+    match (value, line) {
+        (serde_json::Value::Object(v), serde_json::Value::Object(l)) => {
+            let compared = |k: &&String| !RUN_FIELDS.contains(&k.as_str());
+            for (k, want) in l.iter().filter(|(k, _)| compared(k)) {
+                same_record(&v[k], want, &format!("{at}.{k}"));
+            }
+            let only_parquet = v.iter().filter(|(k, _)| compared(k) && !l.contains_key(*k));
+            for (k, got) in only_parquet {
+                assert!(got.is_null(), "{at}.{k}: {got} where the line has none");
+            }
+        }
+        _ => assert_eq!(value, line, "{at}"),
+    }
+}
+
+/// `crawl -o out.parquet` and `crawl -o DIR/ --format parquet` hold the records of `crawl -o
+/// out.jsonl`; `--compress` other than zst with Parquet, a `--format` the file's name
+/// contradicts, or one Parquet file with `--state` is refused (exit 2) before anything is
+/// written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parquet_file_and_shards_hold_the_records_of_jsonl() {
+    let server = Server::start(Arc::new(SyntheticWeb {
+        hosts: 2,
+        articles: 3,
+    }))
+    .await
+    .unwrap();
+    let d = tmp("parquet");
+    let crawl = |extra: &[&str]| {
+        let mut cmd = crawl_two_sites(&server);
+        cmd.args(extra);
+        run(cmd)
+    };
+    let path = |name: &str| d.join(name).to_string_lossy().into_owned();
+    let shards = format!("{}/", path("shards"));
+    assert_exit(&crawl(&["-o", &path("out.jsonl")]).await, 0);
+    assert_exit(&crawl(&["-o", &path("out.parquet")]).await, 0);
+    let shard_args = ["-o", &shards, "--format", "parquet", "--shard-records", "4"];
+    assert_exit(&crawl(&shard_args).await, 0);
+    let lines = lines(&d.join("out.jsonl"));
+    assert_eq!(lines.len(), 6);
+    let file = newsharvest::output::parquet::read::values(&d.join("out.parquet")).unwrap();
+    let mut names: Vec<String> = std::fs::read_dir(d.join("shards"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    assert_eq!(names, ["part-00000.parquet", "part-00001.parquet"]);
+    let sharded: Vec<serde_json::Value> = names
+        .iter()
+        .flat_map(|n| newsharvest::output::parquet::read::values(&d.join("shards").join(n)).unwrap())
+        .collect();
+    let duplicates = |v: &[serde_json::Value]| v.iter().filter(|r| !r["duplicate_of"].is_null()).count();
+    for (what, values) in [("out.parquet", &file), ("shards", &sharded)] {
+        assert_eq!(values.len(), lines.len(), "{what}");
+        assert_eq!(duplicates(values), duplicates(&lines), "{what}");
+        for line in &lines {
+            let v = values
+                .iter()
+                .find(|v| v["url"] == line["url"])
+                .unwrap_or_else(|| panic!("{what}: {} missing", line["url"]));
+            same_record(v, line, &format!("{what} {}", line["url"]));
+        }
+    }
+
+    for (args, said) in [
+        (
+            vec!["-o", &shards, "--format", "parquet", "--compress", "gz"],
+            "--compress gz",
+        ),
+        (
+            vec!["-o", &path("no.parquet"), "--compress", "none"],
+            "--compress none",
+        ),
+        (
+            vec!["-o", &path("no.jsonl"), "--format", "parquet"],
+            "--format parquet",
+        ),
+        // Not crash-safe: a state would count the records of an unreadable file as written.
+        (
+            vec!["-o", &path("no.parquet"), "--state", &path("s.db")],
+            "one Parquet file",
+        ),
+    ] {
+        let o = crawl(&args).await;
+        assert_exit(&o, 2);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(said), "{args:?}: {err}");
+    }
+    for never in ["no.parquet", "no.jsonl", "s.db"] {
+        assert!(!d.join(never).exists(), "{never} written by a refused run");
+    }
+}
+
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_stops_cleanly_with_complete_output() {

@@ -32,20 +32,40 @@ impl Site {
 /// shard in progress left.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_at_random_moments_leaves_every_article_exactly_once() {
+    sigkill_at_random_moments("sigkill", &[]).await;
+}
+
+/// The same with Parquet shards (`--format parquet`): every shard a complete Parquet file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_at_random_moments_leaves_every_article_exactly_once_in_parquet_shards() {
+    let names = sigkill_at_random_moments("sigkill-parquet", &["--format", "parquet"]).await;
+    assert!(
+        names.iter().any(|n| n.ends_with(".parquet")) && !names.iter().any(|n| n.contains(".jsonl")),
+        "{names:?}"
+    );
+}
+
+/// SIGKILL a crawl with `extra` arguments (into its own directory `name`) at random
+/// moments, then run it to completion; every article must be once across the complete
+/// shards. Returns the names in the output directory.
+async fn sigkill_at_random_moments(name: &str, extra: &[&str]) -> Vec<String> {
     const ARTICLES: usize = 400;
     // 30 requests a second: a whole crawl takes 14 s, so kills land all along it.
     const RATE: u32 = 30;
     let s = site(&[("jobs.test", ARTICLES)]).await;
-    let d = tmp("sigkill");
+    let d = tmp(name);
     let (state, out) = (d.join("crawl.db"), d.join("out"));
     let out_arg = format!("{}/", out.display());
-    let args = ["-o", out_arg.as_str(), "--shard-records", "7"];
+    let mut args = vec!["-o", out_arg.as_str(), "--shard-records", "7"];
+    args.extend_from_slice(extra);
     let seed: u64 = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(7, |t| t.as_nanos() as u64);
-    eprintln!("kill seed {seed}");
+    eprintln!("{name}: kill seed {seed}");
     let mut x = seed | 1;
     let mut kills = 0;
+    // Kills that left a shard in progress behind (for the log: kills inside a shard).
+    let mut mid_shard = 0;
     let mut finished_early = 0;
     while kills < 20 {
         let mut child = s
@@ -76,6 +96,11 @@ async fn sigkill_at_random_moments_leaves_every_article_exactly_once() {
             }
         } else {
             kills += 1;
+            let partial = std::fs::read_dir(&out).is_ok_and(|r| {
+                r.filter_map(Result::ok)
+                    .any(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            });
+            mid_shard += usize::from(partial);
         }
     }
     assert!(kills >= 20, "only {kills} kills landed");
@@ -104,10 +129,15 @@ async fn sigkill_at_random_moments_leaves_every_article_exactly_once() {
         .filter(|n| n.ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .expect("out")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
     eprintln!(
-        "{kills} kills, {} shards",
-        std::fs::read_dir(&out).expect("out").count()
+        "{name}: {kills} kills ({mid_shard} with a shard in progress), {} shards",
+        names.len()
     );
+    names
 }
 
 /// Articles added between two runs: the second fetches only them, and asks conditionally

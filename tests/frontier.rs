@@ -266,15 +266,42 @@ async fn three_workers_share_a_job_with_global_politeness() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sigkilled_workers_leases_are_fetched_by_the_others() {
-    let (url, _redis) = shared_redis("kill");
+    sigkilled_worker("kill", &[]).await;
+}
+
+/// The same with Parquet shards (`part-<worker>-00012.parquet`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sigkilled_workers_leases_are_fetched_by_the_others_with_parquet_shards() {
+    let out = sigkilled_worker("kill-parquet", &["--format", "parquet"]).await;
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .expect("out")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("part-"))
+        .collect();
+    assert!(
+        !names.is_empty() && names.iter().all(|n| n.ends_with(".parquet")),
+        "{names:?}"
+    );
+}
+
+/// Three workers with `extra` arguments, one SIGKILLed once it has fetched a few
+/// articles: every article once in the shared directory, what the victim had in hand
+/// fetched again by the others. Returns the directory.
+async fn sigkilled_worker(name: &str, extra: &[&str]) -> PathBuf {
+    let (url, _redis) = shared_redis(name);
     let h = hosts(15);
     let names: Vec<(&str, usize)> = h.iter().map(|(n, c)| (n.as_str(), *c)).collect();
     let site = site(&names).await;
-    let out = tmp("frontier-kill");
-    let job = job("kill");
-    let lease = ["--lease-timeout", "2s"];
+    let out = tmp(&format!("frontier-{name}"));
+    let job = job(name);
+    let lease: Vec<&str> = ["--lease-timeout", "2s"].iter().chain(extra).copied().collect();
     // The victim commits nothing before it is killed (its shards would hold 1,000).
-    let victim_args = ["--lease-timeout", "2s", "--shard-records", "1000"];
+    let victim_args: Vec<&str> = lease
+        .iter()
+        .chain(&["--shard-records", "1000"])
+        .copied()
+        .collect();
     let victim = worker(&site, 10, &url, &job, "victim", &out, &victim_args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -316,7 +343,7 @@ async fn a_sigkilled_workers_leases_are_fetched_by_the_others() {
         .filter_map(|e| e.ok())
         .filter(|e| e.file_name().to_string_lossy().starts_with("part-victim-"))
         .flat_map(|e| {
-            let dir = tmp("frontier-kill-one");
+            let dir = tmp(&format!("frontier-{name}-one"));
             std::fs::copy(e.path(), dir.join(e.file_name())).expect("copy");
             urls(&shard_records(&dir))
         })
@@ -348,6 +375,7 @@ async fn a_sigkilled_workers_leases_are_fetched_by_the_others() {
         gap >= Duration::from_millis(100),
         "two requests to {host} only {gap:?} apart"
     );
+    out
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -104,17 +104,22 @@ pub struct CrawlArgs {
     /// TOML file with crawl settings: the keys of docs/configuration.md (flags win).
     #[arg(long)]
     pub config: Option<PathBuf>,
-    /// Write records here (`.gz`/`.zst` compress) instead of stdout; a directory (`DIR/`)
-    /// gets rotated shards that appear only when complete.
+    /// Write records here (`.gz`/`.zst` compress, `.parquet` is Parquet) instead of stdout;
+    /// a directory (`DIR/`) gets rotated shards that appear only when complete.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Output format: jsonl or parquet [default: from the -o file's name, else jsonl]; with
+    /// -o DIR/, the format of the shards (part-00012.parquet).
+    #[arg(long, value_enum)]
+    pub format: Option<crate::output::FormatName>,
     /// Records per shard of `-o DIR/`.
     #[arg(long = "shard-records")]
     pub shard_records: Option<u64>,
     /// Uncompressed bytes per shard of `-o DIR/` (`256MiB`).
     #[arg(long = "shard-bytes")]
     pub shard_bytes: Option<String>,
-    /// Compression of shards: zst, gz or none.
+    /// Compression of JSON Lines shards: zst, gz or none (Parquet shards are always zstd
+    /// inside: zst only).
     #[arg(long)]
     pub compress: Option<String>,
     /// Write one JSON line per failed URL (url, stage, kind, reason).

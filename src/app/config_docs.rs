@@ -60,7 +60,7 @@ fn file_type(f: &Field) -> &'static str {
         "Vec<ResolveRule>" => "list of `HOST:PORT:ADDR`",
         "Vec<PathBuf>" => "list of paths",
         "Option<PathBuf>" => "path",
-        "Option<String>" | "String" => "string",
+        "Option<String>" | "String" | "Option<FormatName>" => "string",
         "Duration" | "Option<Duration>" => "duration",
         "ByteSize" => "size",
         "Option<DateTime<FixedOffset>>" => "date",

@@ -11,9 +11,11 @@ use super::sink::{CliSink, RecordOut};
 use super::{metrics, progress, signals};
 use crate::crawl::config::units::{self, ByteSize, Pattern};
 use crate::crawl::{self, CrawlConfig, Stats, StopReason};
-use crate::output::sink::{Compression, Output};
+use crate::output::jsonl::Output;
+use crate::output::{self, Format};
 use crate::Rules;
 use anyhow::Context;
+use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -25,14 +27,7 @@ pub fn settings(a: &CrawlArgs) -> anyhow::Result<CrawlConfig> {
         None => CrawlConfig::default(),
     };
     overlay(a, &mut cfg)?;
-    compression(&cfg)?;
     Ok(cfg.resolve()?)
-}
-
-/// The compression of `-o DIR/` shards.
-pub fn compression(cfg: &CrawlConfig) -> anyhow::Result<Compression> {
-    Compression::parse(&cfg.compress)
-        .with_context(|| format!("--compress {:?}: use zst, gz or none", cfg.compress))
 }
 
 /// A flag's text as the unit it stands for, the error naming the flag.
@@ -119,7 +114,7 @@ fn overlay_values(a: &CrawlArgs, cfg: &mut CrawlConfig) -> anyhow::Result<()> {
         shard_records,
         compress
     );
-    optional!(output, errors, stats, metrics, warc, state, frontier, job, worker_id, max_pages);
+    optional!(format, output, errors, stats, metrics, warc, state, frontier, job, worker_id, max_pages);
     switch!(drop_duplicates, emit_all, allow_private, explain);
     cfg.sitemaps &= !a.no_sitemaps;
     cfg.feeds &= !a.no_feeds;
@@ -173,14 +168,24 @@ pub fn run_crawl(a: CrawlArgs) -> anyhow::Result<ExitCode> {
         }
         return super::dry_run::dry_run(&cfg);
     }
+    let format = cfg.output_format()?;
+    let to_stdout = cfg.output.as_deref().is_none_or(|p| p.as_os_str() == "-");
+    if format == Format::Parquet && to_stdout && std::io::stdout().is_terminal() {
+        anyhow::bail!("--format parquet writes binary: give -o FILE.parquet or -o DIR/, or redirect stdout");
+    }
     // The locks before anything is opened or written: a refused run (exit 5) changes nothing.
-    let built = cfg.build()?;
+    let mut built = cfg.build()?;
+    // Taken once: the shards hold the directory's lock from here (see `Built`).
+    let shard_lock = built.take_shard_lock();
     let cfg = &built.config;
     let rules = Arc::new(Rules::load(&cfg.selectors).context("loading rules")?);
     let bar = progress::bar(a.quiet);
     let out = match cfg.shard_dir() {
-        Some(dir) => RecordOut::shards(dir, cfg.shard_prefix(), compression(cfg)?, cfg),
-        None => RecordOut::File(Output::open(cfg.output.as_deref()).context("opening the output")?),
+        Some(dir) => RecordOut::shards(dir, cfg.shard_prefix(), format, shard_lock, cfg),
+        None => {
+            let w = output::create(cfg.output.as_deref(), format).context("opening the output")?;
+            RecordOut::File(w)
+        }
     };
     let errors = cfg
         .errors
@@ -336,6 +341,30 @@ mod tests {
         std::fs::write(&file, first.to_toml().unwrap()).unwrap();
         let again = settings(&args(&["--config", file.to_str().unwrap()])).unwrap();
         assert_eq!(again, first, "{}", first.to_toml().unwrap());
+    }
+
+    #[test]
+    fn the_format_flag_wins_over_the_file_and_reads_back() {
+        let dir = crate::test_dir("crawl-format");
+        let file = dir.join("c.toml");
+        std::fs::write(
+            &file,
+            "seeds = [\"http://a.test/\"]\nformat = \"parquet\"\noutput = \"out/\"\n",
+        )
+        .unwrap();
+        let from_file = settings(&args(&["--config", file.to_str().unwrap()])).unwrap();
+        assert_eq!(from_file.output_format().unwrap(), Format::Parquet);
+        let frozen = dir.join("frozen.toml");
+        std::fs::write(&frozen, from_file.to_toml().unwrap()).unwrap();
+        let again = settings(&args(&["--config", frozen.to_str().unwrap()])).unwrap();
+        assert_eq!(again, from_file);
+        let c = settings(&args(&["--config", file.to_str().unwrap(), "--format", "jsonl"])).unwrap();
+        assert_eq!(
+            c.output_format().unwrap(),
+            Format::Jsonl(crate::output::Compression::Zstd)
+        );
+        let e = settings(&args(&["--config", file.to_str().unwrap(), "--compress", "gz"])).unwrap_err();
+        assert!(format!("{e:#}").contains("--compress gz"), "{e:#}");
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::crawl::fetch::ResolveRule;
 use crate::crawl::robots::{self, Robots};
 use crate::crawl::Stats;
 use crate::model::Record;
-use crate::output::sink::Output;
+use crate::output::{self, Compression, Format};
 use crate::serve::{LoggedRequest, Server, StaticSites};
 use crate::Rules;
 use anyhow::{bail, Context};
@@ -279,7 +279,10 @@ async fn crawl_demo(a: &DemoArgs, dir: &Path, rules: Arc<Rules>) -> anyhow::Resu
     let mut cfg = CrawlConfig::new(web.seeds(), ua.clone());
     cfg.rate = a.rate;
     cfg.resolve = web.resolve();
-    let out = Output::open(Some(&a.output)).with_context(|| format!("creating {}", a.output.display()))?;
+    // JSON Lines (compressed by the name), as the comparison below reads it back.
+    let format = Format::Jsonl(Compression::from_name(&a.output));
+    let out = output::create(Some(&a.output), format)
+        .with_context(|| format!("creating {}", a.output.display()))?;
     let sink = CliSink::new(RecordOut::File(out), None, false, bar.clone());
     let stop = signals::listen();
     let stats = Arc::new(Mutex::new(Stats::default()));

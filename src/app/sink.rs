@@ -1,21 +1,25 @@
 //! The crawl's [`Sink`] at the CLI edge: records to one file (or stdout) or to rotated
-//! shards of `-o DIR/`, error records to `--errors` and, one line each, to stderr (above
-//! the progress bar). The files themselves are `crate::output`'s; what is committed when is
-//! the engine's (`crate::crawl::engine`).
+//! shards of `-o DIR/`, in JSON Lines or Parquet, error records to `--errors` (JSON Lines)
+//! and, one line each, to stderr (above the progress bar). The files themselves are
+//! `crate::output`'s; what is committed when is the engine's (`crate::crawl::engine`).
 
 use crate::crawl::config::CrawlConfig;
 use crate::crawl::engine::Publish;
 use crate::crawl::{ErrorRecord, Sink};
 use crate::model::Record;
-use crate::output::sink::{Compression, Output, ShardLimits, Shards};
+use crate::output::jsonl::Output;
+use crate::output::lock::LockGuard;
+use crate::output::shards::{ShardLimits, Shards};
+use crate::output::{Durability, Format, RecordWriter};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// Where records go: one file (or stdout), or a directory of rotated shards.
 pub enum RecordOut {
-    /// `-o FILE`, stdout: records appear as written; a crash can repeat the last few in
-    /// the next run (at-least-once).
-    File(Output),
+    /// `-o FILE`, stdout: JSON Lines records appear as written, and a crash can repeat the
+    /// last few in the next run (at-least-once); a Parquet file is readable only once
+    /// finished (a killed run's is not).
+    File(Box<dyn RecordWriter>),
     /// `-o DIR/`: complete shards only, each published with the state commit that marks
     /// its articles written (exactly-once with `--state`). Opened in `start`.
     Shards {
@@ -23,27 +27,38 @@ pub enum RecordOut {
         dir: PathBuf,
         /// `part`, or `part-<worker>` on a shared frontier.
         prefix: String,
-        /// Of each shard.
-        compression: Compression,
+        /// Of each shard: JSON Lines (compressed) or Parquet.
+        format: Format,
         /// When a shard is complete.
         limits: ShardLimits,
+        /// The directory's lock for `prefix`, taken by the crawl's build; the shards hold it
+        /// once open, until the sink is dropped.
+        lock: Option<LockGuard>,
         /// Open once the crawl starts.
         shards: Option<Box<Shards>>,
     },
 }
 
 impl RecordOut {
-    /// Shards in `dir` named `prefix-…`, sized by the settings.
-    pub fn shards(dir: &Path, prefix: String, compression: Compression, cfg: &CrawlConfig) -> RecordOut {
+    /// Shards in `dir` named `prefix-…` in `format`, sized by the settings; `lock` is the
+    /// directory's lock when the caller holds it (else the shards take it when opened).
+    pub fn shards(
+        dir: &Path,
+        prefix: String,
+        format: Format,
+        lock: Option<LockGuard>,
+        cfg: &CrawlConfig,
+    ) -> RecordOut {
         RecordOut::Shards {
             dir: dir.to_path_buf(),
             prefix,
-            compression,
+            format,
             limits: ShardLimits {
                 records: cfg.shard_records,
                 bytes: cfg.shard_bytes.0,
                 ..ShardLimits::default()
             },
+            lock,
             shards: None,
         }
     }
@@ -95,14 +110,15 @@ impl Sink for CliSink {
         let Some(RecordOut::Shards {
             dir,
             prefix,
-            compression,
+            format,
             limits,
+            lock,
             shards,
         }) = &mut self.out
         else {
             return Ok(Vec::new());
         };
-        let (s, cleanup) = Shards::open(dir, prefix, *compression, *limits, committed)?;
+        let (s, cleanup) = Shards::open(dir, prefix, *format, *limits, committed, lock.take())?;
         *shards = Some(Box::new(s));
         let mut notes = Vec::new();
         if !cleanup.partial.is_empty() || !cleanup.uncommitted.is_empty() {
@@ -118,7 +134,7 @@ impl Sink for CliSink {
 
     fn record(&mut self, r: &Record) -> std::io::Result<()> {
         match &mut self.out {
-            Some(RecordOut::File(o)) => o.write_json(r),
+            Some(RecordOut::File(o)) => o.write_record(r).map(|_| ()).map_err(Into::into),
             Some(RecordOut::Shards { shards: Some(s), .. }) => s.write_json(r),
             _ => Ok(()),
         }
@@ -148,7 +164,7 @@ impl Sink for CliSink {
         }
         match &mut self.out {
             Some(RecordOut::File(o)) => {
-                std::io::Write::flush(o)?;
+                o.flush()?;
                 Ok(Some(Publish::none()))
             }
             Some(RecordOut::Shards { shards: Some(s), .. }) if s.full() || s.old() => self.seal().map(Some),
@@ -162,14 +178,14 @@ impl Sink for CliSink {
         }
         match self.out.take() {
             Some(RecordOut::File(o)) => {
-                o.finish()?;
+                o.finish(Durability::Flush)?;
                 Ok(Publish::none())
             }
+            // The shards, and with them the directory's lock, stay until the sink is dropped:
+            // after the commit that publishes the last shard.
             Some(shards) => {
                 self.out = Some(shards);
-                let p = self.seal();
-                self.out = None;
-                p
+                self.seal()
             }
             None => Ok(Publish::none()),
         }

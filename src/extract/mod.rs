@@ -153,6 +153,8 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
         canonical_url: md.canonical_url.clone(),
         site_name,
         title,
+        // Not classified here: the default type, `article`, with no evidence.
+        page_type: Default::default(),
         text,
         authors,
         date_published,
@@ -170,6 +172,7 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
             removed: rm.counts,
             explain: rm.explain,
             charset: format!("{} ({})", decoded.encoding.name(), decoded.source.as_str()),
+            page_type_evidence: Vec::new(),
         },
     })
 }

@@ -3,35 +3,24 @@
 //! goes with the process however it ends (a SIGKILL included), so a stale lock file never
 //! blocks the next run.
 //!
-//! Within one process a lock may be taken again (the CLI takes its locks before it opens
-//! any output, then the engine asks for the same ones): a second [`acquire`] of a path this
-//! process holds shares the held lock instead of conflicting with it.
+//! Each lock is taken once per run, by the one who holds it for the run: a crawl's
+//! `CrawlConfig::build` takes the state's and the shard directory's before anything is
+//! opened, and hands the latter to the shards it opens ([`super::shards::Shards::open`]);
+//! a rank output takes its own. A second [`acquire`] of a held lock, in this process or
+//! another, is refused.
 
-use std::collections::HashMap;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::path::Path;
 
-/// A held lock; released when the last guard for its path is dropped.
-#[derive(Clone)]
+/// A held lock; released when dropped (or when the process ends, however it ends).
+#[derive(Debug)]
 pub struct LockGuard {
-    _file: Arc<std::fs::File>,
-}
-
-fn held() -> &'static Mutex<HashMap<PathBuf, Weak<std::fs::File>>> {
-    static HELD: OnceLock<Mutex<HashMap<PathBuf, Weak<std::fs::File>>>> = OnceLock::new();
-    HELD.get_or_init(Default::default)
+    _file: std::fs::File,
 }
 
 /// Take the lock on `path` (created when missing), or fail with
-/// [`io::ErrorKind::ResourceBusy`] naming `what` and the holder's pid when another process
-/// holds it.
+/// [`io::ErrorKind::ResourceBusy`] naming `what` and the holder's pid when it is held.
 pub fn acquire(path: &Path, what: &str) -> io::Result<LockGuard> {
-    let key = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut map = held().lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(file) = map.get(&key).and_then(Weak::upgrade) {
-        return Ok(LockGuard { _file: file });
-    }
     let file = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -56,9 +45,6 @@ pub fn acquire(path: &Path, what: &str) -> io::Result<LockGuard> {
     // The holder's pid, for the message above (the lock, not the text, is what counts).
     let _ = file.set_len(0);
     let _ = (&file).write_all(format!("{}\n", std::process::id()).as_bytes());
-    let file = Arc::new(file);
-    map.retain(|_, w| w.strong_count() > 0);
-    map.insert(key, Arc::downgrade(&file));
     Ok(LockGuard { _file: file })
 }
 
@@ -91,20 +77,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_process_shares_its_lock_and_releases_it_with_the_last_guard() {
+    fn a_held_lock_is_refused_until_its_guard_is_dropped() {
         let dir = crate::test_dir("lock");
         let p = dir.join("x.lock");
         let a = acquire(&p, "x").unwrap();
-        let b = acquire(&p, "x").unwrap();
-        // Another open file description (as another process has) is refused meanwhile.
+        // A second take, here as from another process, is refused and names the holder.
+        let e = acquire(&p, "the thing x").unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::ResourceBusy);
+        let pid = format!("(pid {})", std::process::id());
+        assert!(
+            e.to_string().starts_with("the thing x is in use") && e.to_string().contains(&pid),
+            "{e}"
+        );
         let other = std::fs::File::open(&p).unwrap();
         assert!(matches!(other.try_lock(), Err(std::fs::TryLockError::WouldBlock)));
         drop(a);
-        assert!(
-            matches!(other.try_lock(), Err(std::fs::TryLockError::WouldBlock)),
-            "b still holds it"
-        );
-        drop(b);
-        assert!(other.try_lock().is_ok(), "released with the last guard");
+        assert!(other.try_lock().is_ok(), "released with its guard");
+        other.unlock().unwrap();
+        drop(acquire(&p, "x").unwrap());
+        let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -17,7 +17,6 @@
 //! - [`shards`]: a directory of rotated shards, published whole by the crawl's commit.
 //! - [`rank`]: one rank's output of sharded extraction, and its completion marker.
 //! - [`lock`], [`names`]: run locks and the file names of this stage.
-//! - [`sink`]: the names the crawl imports today (re-exports; to go).
 
 pub mod compression;
 mod error;
@@ -27,7 +26,6 @@ pub mod names;
 pub mod parquet;
 pub mod rank;
 pub mod shards;
-pub mod sink;
 
 pub use compression::Compression;
 pub use error::OutputError;
@@ -46,8 +44,12 @@ pub enum Format {
     Parquet,
 }
 
-/// The format a user asks for (`--format`); the compression of JSONL comes from elsewhere.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+/// The format a user asks for (`--format`, the crawl's `format` key: `jsonl`, `parquet`);
+/// the compression of JSONL comes from elsewhere.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum FormatName {
     /// JSON Lines (`.jsonl`, `.jsonl.gz`, `.jsonl.zst`).
     #[default]

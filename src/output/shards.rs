@@ -4,15 +4,16 @@
 //! crawl's state commit runs — so with `--state` every record is in exactly one published
 //! shard. JSONL (`.jsonl[.gz|.zst]`) and Parquet (`.parquet`) shards follow the same
 //! protocol. A reopened directory is cleaned of what a killed run left ([`Cleanup`]).
-//! This file does not know the state; it is given the shard names the state committed.
+//! One writer per directory: the shards hold its lock ([`super::lock::shard_dir`]), the one
+//! the caller took (a crawl takes it before it opens anything) or, when none is given, their
+//! own. This file does not know the state; it is given the shard names the state committed.
 
+use super::lock::{self, LockGuard};
 use super::{names, Durability, Encoded, Format, OutputError, RecordWriter};
 use std::collections::HashSet;
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
-
-pub use super::names::SHARD_LOCK;
 
 /// When a shard is complete.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +64,7 @@ pub struct Shards {
     next: u64,
     current: Option<OpenShard>,
     /// The directory's lock (`.newsharvest.lock`), held while the shards are open.
-    _lock: crate::output::lock::LockGuard,
+    _lock: LockGuard,
 }
 
 /// What [`Shards::open`] cleaned up.
@@ -83,6 +84,10 @@ impl Shards {
     /// committed by it. Numbering continues after the highest shard in the directory,
     /// whatever its format.
     ///
+    /// `lock` is the directory's lock for `prefix` ([`lock::shard_dir`]) when the caller
+    /// holds it already; without it, it is taken here ([`io::ErrorKind::ResourceBusy`] when
+    /// another writer holds it). The shards keep it until they are dropped.
+    ///
     /// [`Compression`]: super::Compression
     pub fn open(
         dir: &Path,
@@ -90,10 +95,14 @@ impl Shards {
         format: impl Into<Format>,
         limits: ShardLimits,
         committed: Option<&HashSet<String>>,
+        lock: Option<LockGuard>,
     ) -> io::Result<(Shards, Cleanup)> {
         std::fs::create_dir_all(dir)?;
         // One writer per directory: another crawl's shard in progress is not a leftover.
-        let lock = crate::output::lock::shard_dir(dir, prefix)?;
+        let lock = match lock {
+            Some(held) => held,
+            None => lock::shard_dir(dir, prefix)?,
+        };
         let mut cleanup = Cleanup::default();
         let number = |name: &str| names::shard_number(prefix, name);
         let committed_next = committed
@@ -220,7 +229,7 @@ mod tests {
             records: 2,
             ..ShardLimits::default()
         };
-        let (mut s, c) = Shards::open(&dir, "part", Compression::Zstd, limits, None).unwrap();
+        let (mut s, c) = Shards::open(&dir, "part", Compression::Zstd, limits, None, None).unwrap();
         assert_eq!(c, Cleanup::default());
         for n in 0..3 {
             s.write_json(&serde_json::json!({ "n": n })).unwrap();
@@ -246,13 +255,13 @@ mod tests {
         std::fs::write(dir.join("part-00001.jsonl.zst"), b"uncommitted").unwrap();
         std::fs::write(dir.join("notes.txt"), b"not ours").unwrap();
         let committed: HashSet<String> = ["part-00000.jsonl.zst".to_string()].into();
-        let (s, c) = Shards::open(&dir, "part", Compression::Zstd, limits, Some(&committed)).unwrap();
+        let (s, c) = Shards::open(&dir, "part", Compression::Zstd, limits, Some(&committed), None).unwrap();
         assert_eq!(c.partial, vec![".part-00001.jsonl.zst.tmp".to_string()]);
         assert_eq!(c.uncommitted, vec!["part-00001.jsonl.zst".to_string()]);
         assert_eq!(s.next, 1);
         assert!(dir.join("notes.txt").exists() && dir.join("part-00000.jsonl.zst").exists());
         // One writer per directory: another process cannot lock it while the shards are open.
-        let other = File::open(dir.join(SHARD_LOCK)).unwrap();
+        let other = File::open(dir.join(names::SHARD_LOCK)).unwrap();
         assert!(matches!(other.try_lock(), Err(std::fs::TryLockError::WouldBlock)));
         drop(s);
         assert!(other.try_lock().is_ok());
@@ -268,7 +277,7 @@ mod tests {
             ..ShardLimits::default()
         };
         let rec = crate::output::parquet::tests::full_record();
-        let (mut s, _) = Shards::open(&dir, "part", Format::Parquet, limits, None).unwrap();
+        let (mut s, _) = Shards::open(&dir, "part", Format::Parquet, limits, None, None).unwrap();
         for _ in 0..3 {
             s.write_json(&rec).unwrap();
             if s.full() {
@@ -289,12 +298,37 @@ mod tests {
         drop(s);
         std::fs::write(dir.join("part-00001.parquet"), b"uncommitted").unwrap();
         let committed: HashSet<String> = ["part-00000.parquet".to_string()].into();
-        let (mut s, c) = Shards::open(&dir, "part", Compression::None, limits, Some(&committed)).unwrap();
+        let (mut s, c) =
+            Shards::open(&dir, "part", Compression::None, limits, Some(&committed), None).unwrap();
         assert_eq!(c.partial, vec![".part-00001.parquet.tmp".to_string()]);
         assert_eq!(c.uncommitted, vec!["part-00001.parquet".to_string()]);
         s.write_json(&rec).unwrap();
         let (name, _) = s.seal().unwrap().unwrap();
         assert_eq!(name, "part-00001.jsonl");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn the_callers_lock_is_kept_and_a_second_writer_is_refused() {
+        let dir = crate::test_dir("shards-lock");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let limits = ShardLimits::default();
+        let open = |prefix: &str, held: Option<LockGuard>| {
+            Shards::open(&dir, prefix, Format::Parquet, limits, None, held).map(|(s, _)| s)
+        };
+        // The caller's lock (a crawl takes it before it opens anything) is not taken again.
+        let held = lock::shard_dir(&dir, "part").unwrap();
+        let s = open("part", Some(held)).unwrap();
+        match open("part", None) {
+            Err(e) => assert_eq!(e.kind(), io::ErrorKind::ResourceBusy, "{e}"),
+            Ok(_) => panic!("a second writer of the directory"),
+        }
+        // A worker of a shared frontier locks only its own names.
+        let w = open("part-w1", None).unwrap();
+        assert!(open("part-w1", None).is_err());
+        drop((s, w));
+        assert!(open("part", None).is_ok(), "released with the shards");
         let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -178,17 +178,26 @@ pub fn code(o: &Output) -> i32 {
     o.status.code().unwrap_or(-1)
 }
 
-/// Every record of the complete shards (`*.jsonl.zst`) of a directory; every line must
-/// parse.
+/// Every record of the complete shards (`*.jsonl.zst`, `*.parquet`) of a directory; every
+/// line must parse, every Parquet file must be complete.
 pub fn shard_records(dir: &Path) -> Vec<serde_json::Value> {
     let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("out dir")
         .map(|e| e.expect("entry").path())
-        .filter(|p| p.to_string_lossy().ends_with(".jsonl.zst"))
+        .filter(|p| {
+            let name = p.to_string_lossy();
+            name.ends_with(".jsonl.zst") || name.ends_with(".parquet")
+        })
         .collect();
     names.sort();
     let mut out = Vec::new();
     for p in names {
+        if p.to_string_lossy().ends_with(".parquet") {
+            let records = newsharvest::output::parquet::read::values(&p)
+                .unwrap_or_else(|e| panic!("{} is not a complete Parquet file: {e}", p.display()));
+            out.extend(records);
+            continue;
+        }
         let mut text = String::new();
         zstd::stream::read::Decoder::new(std::fs::File::open(&p).expect("open"))
             .expect("zstd")

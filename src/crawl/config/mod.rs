@@ -19,7 +19,8 @@ use crate::crawl::state::redis_store::{self, FrontierConfig};
 use crate::crawl::traps::{self, TrapConfig};
 use crate::limits::{self, Limits};
 use crate::output::lock::{self, LockGuard};
-use crate::output::sink::is_dir_output;
+use crate::output::names::SHARD_PREFIX;
+use crate::output::{is_dir_output, Compression, Format, FormatName};
 use crate::Options;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
@@ -69,9 +70,6 @@ pub const ROBOTS_ATTEMPTS: u32 = 3;
 pub const BACKOFF: Duration = Duration::from_secs(1);
 /// A `Retry-After` longer than this gives the URL up rather than holding the host.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(600);
-/// The name of the shards of `-o DIR/` (`part-00012.jsonl.zst`); the workers of a shared
-/// frontier write `part-<worker>-…` into one directory.
-pub const SHARD_PREFIX: &str = "part";
 
 /// The default User-Agent: who we are and where to complain. Replace the contact.
 pub fn default_user_agent() -> String {
@@ -95,15 +93,18 @@ pub struct CrawlConfig {
     /// Seed URLs: home pages, section pages or sitemaps; sitemaps and feeds are found from there.
     #[serde(with = "units::seeds")]
     pub seeds: Vec<Url>,
-    /// Write records here (`.gz`/`.zst` compress) instead of stdout; a directory (`DIR/`) gets rotated shards that appear only when complete.
+    /// Write records here (`.gz`/`.zst` compress, `.parquet` is Parquet) instead of stdout; a directory (`DIR/`) gets rotated shards that appear only when complete.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<PathBuf>,
     /// Records per shard of `-o DIR/`.
     pub shard_records: u64,
     /// Uncompressed bytes per shard of `-o DIR/` (`256MiB`).
     pub shard_bytes: ByteSize,
-    /// Compression of shards: `zst`, `gz` or `none`.
+    /// Compression of JSON Lines shards: `zst`, `gz` or `none` (Parquet is always zstd inside: `zst` only).
     pub compress: String,
+    /// Format of the records, `jsonl` or `parquet`; with `-o DIR/`, of the shards (`part-00012.parquet`) (default: the `-o` file's name, else `jsonl`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<FormatName>,
     /// Write one JSON line per failed URL (url, stage, kind, reason) to this file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<PathBuf>,
@@ -226,6 +227,7 @@ impl Default for CrawlConfig {
             shard_records: DEFAULT_SHARD_RECORDS,
             shard_bytes: ByteSize(DEFAULT_SHARD_BYTES),
             compress: DEFAULT_COMPRESS.into(),
+            format: None,
             errors: None,
             stats: None,
             metrics: None,
@@ -361,7 +363,41 @@ impl CrawlConfig {
         if let Some(w) = &self.worker_id {
             self.worker_id = Some(redis_store::sanitize_worker(w));
         }
+        self.output_format()?;
         Ok(self)
+    }
+
+    /// The format of the records: for `-o DIR/` shards, `format` (JSONL compressed with
+    /// `compress`); for `-o FILE`, its name, which `format` must agree with; for stdout,
+    /// `format`. Parquet compresses its pages with zstd: `compress` other than `zst` with it
+    /// is refused rather than ignored. One Parquet file (not shards) is refused with a
+    /// persistent state: a killed run leaves it unreadable (its footer comes last) while the
+    /// state keeps its records as written, so they would be lost rather than repeated.
+    pub fn output_format(&self) -> Result<Format, ConfigError> {
+        let compression = Compression::parse(&self.compress).ok_or_else(|| {
+            ConfigError::Invalid(format!("--compress {:?}: use zst, gz or none", self.compress))
+        })?;
+        let format = match self.shard_dir() {
+            Some(_) => Format::for_dir(self.format.unwrap_or_default(), compression),
+            None => Format::for_file(self.output.as_deref(), self.format)
+                .map_err(|e| ConfigError::Invalid(e.to_string()))?,
+        };
+        if format == Format::Parquet && compression != Compression::Zstd {
+            return Err(ConfigError::Invalid(format!(
+                "--compress {}: Parquet output is always zstd-compressed inside; leave --compress out (or give zst) with Parquet",
+                self.compress
+            )));
+        }
+        let persistent = self.state.is_some() || self.frontier.is_some();
+        if format == Format::Parquet && self.shard_dir().is_none() && persistent {
+            return Err(ConfigError::Invalid(
+                "one Parquet file (-o FILE.parquet, or stdout) with --state or --frontier: a killed run leaves \
+                 it unreadable while the state keeps its records as written, so they would be lost; write \
+                 Parquet shards with -o DIR/ --format parquet (published with the state's commits)"
+                    .into(),
+            ));
+        }
+        Ok(format)
     }
 
     /// What the HTTP client needs; the seeds' hosts are named by the user, so they may be
@@ -451,33 +487,49 @@ impl CrawlConfig {
             config.worker_id = Some(redis_store::default_worker_id());
         }
         let backend = config.state_backend();
-        let mut locks = Vec::new();
         let state_lock = backend
             .lock()
             .map_err(|e| CrawlError::from_lock(e, format!("locking {}", backend.location())))?;
-        locks.extend(state_lock);
-        if let Some(dir) = config.shard_dir() {
-            let busy = |e: std::io::Error| CrawlError::from_lock(e, format!("locking {}", dir.display()));
-            std::fs::create_dir_all(dir).map_err(busy)?;
-            locks.push(lock::shard_dir(dir, &config.shard_prefix()).map_err(busy)?);
-        }
+        let shard_lock = match config.shard_dir() {
+            Some(dir) => {
+                let busy = |e: std::io::Error| CrawlError::from_lock(e, format!("locking {}", dir.display()));
+                std::fs::create_dir_all(dir).map_err(busy)?;
+                Some(lock::shard_dir(dir, &config.shard_prefix()).map_err(busy)?)
+            }
+            None => None,
+        };
         Ok(Built {
             config,
             backend,
-            locks,
+            state_lock,
+            shard_lock,
         })
     }
 }
 
 /// A crawl ready to run ([`CrawlConfig::build`]): its checked settings, its state backend
-/// and the run locks it holds until it is dropped (after the crawl).
+/// and the run locks, held until the crawl ends (each lock is taken once: the shard
+/// directory's goes to the shards that write it, [`Built::take_shard_lock`]).
 pub struct Built {
     /// The checked settings (with the worker id of a shared frontier set).
     pub config: CrawlConfig,
     /// Where the state lives.
     pub backend: StateBackend,
-    /// Held for the whole run (released when the crawl drops them).
-    pub(crate) locks: Vec<LockGuard>,
+    /// The state's lock (a SQLite state), held for the whole run.
+    pub(crate) state_lock: Option<LockGuard>,
+    /// The lock of the shard directory of `-o DIR/` (for this run's shard prefix), until
+    /// the sink that opens the shards takes it.
+    pub(crate) shard_lock: Option<LockGuard>,
+}
+
+impl Built {
+    /// The lock of the `-o DIR/` shard directory this run holds, for the sink that opens
+    /// the shards (`crate::output::shards::Shards::open`), which then holds it until it is
+    /// dropped — after the crawl's last commit, since the engine drops the sink only then.
+    /// Left here, the crawl holds it until it ends. `None` without `-o DIR/` (or once taken).
+    pub fn take_shard_lock(&mut self) -> Option<LockGuard> {
+        self.shard_lock.take()
+    }
 }
 
 #[cfg(test)]
@@ -564,6 +616,74 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(c.shard_prefix(), "part-w1");
+    }
+
+    #[test]
+    fn the_output_format_comes_from_format_the_file_name_and_compress() {
+        use FormatName::{Jsonl, Parquet};
+        let with = |output: Option<&str>, format: Option<FormatName>, compress: &str| {
+            let mut c = seeded();
+            c.output = output.map(PathBuf::from);
+            c.format = format;
+            c.compress = compress.into();
+            c
+        };
+        for (output, format, compress, want) in [
+            (Some("out/"), None, "zst", Format::Jsonl(Compression::Zstd)),
+            (Some("out/"), Some(Jsonl), "gz", Format::Jsonl(Compression::Gzip)),
+            (Some("out/"), Some(Parquet), "zst", Format::Parquet),
+            (Some("a.parquet"), None, "zst", Format::Parquet),
+            (Some("a.parquet"), Some(Parquet), "zst", Format::Parquet),
+            // A file's name decides its compression, `compress` is for shards (as before).
+            (Some("a.jsonl.gz"), None, "none", Format::Jsonl(Compression::Gzip)),
+            (None, None, "zst", Format::Jsonl(Compression::None)),
+            (None, Some(Parquet), "zst", Format::Parquet),
+        ] {
+            let c = with(output, format, compress);
+            assert_eq!(
+                c.output_format().unwrap(),
+                want,
+                "{output:?} {format:?} {compress}"
+            );
+            assert!(c.resolve().is_ok());
+        }
+        // Contradictions are refused, naming the flag.
+        for (output, format, compress, flag) in [
+            (Some("out/"), Some(Parquet), "gz", "--compress gz"),
+            (Some("out/"), Some(Parquet), "none", "--compress none"),
+            (Some("a.parquet"), None, "gz", "--compress gz"),
+            (Some("a.jsonl"), Some(Parquet), "zst", "--format parquet"),
+            (Some("a.parquet"), Some(Jsonl), "zst", "--format jsonl"),
+            (Some("out/"), None, "lzma", "--compress"),
+        ] {
+            match with(output, format, compress).resolve() {
+                Err(ConfigError::Invalid(m)) => assert!(m.starts_with(flag), "{m}"),
+                other => panic!("{output:?} {format:?} {compress}: {other:?}"),
+            }
+        }
+        // One Parquet file is not crash-safe: not with a state that would count its records.
+        for (state, frontier) in [(Some("s.db"), None), (None, Some("redis://127.0.0.1/0"))] {
+            for output in [Some("a.parquet"), None] {
+                let mut c = with(output, Some(Parquet), "zst");
+                c.state = state.map(PathBuf::from);
+                c.frontier = frontier.map(String::from);
+                c.job = Some("j".into());
+                assert!(
+                    matches!(c.output_format(), Err(ConfigError::Invalid(m)) if m.starts_with("one Parquet file")),
+                    "{output:?} {state:?}"
+                );
+                c.output = Some("out/".into());
+                assert_eq!(
+                    c.output_format().unwrap(),
+                    Format::Parquet,
+                    "shards go with a state"
+                );
+            }
+        }
+        // The key of the file.
+        let c: CrawlConfig = toml::from_str("format = \"parquet\"\n").unwrap();
+        assert_eq!(c.format, Some(Parquet));
+        assert!(toml::from_str::<CrawlConfig>("format = \"csv\"\n").is_err());
     }
 
     #[test]

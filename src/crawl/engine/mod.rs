@@ -86,7 +86,9 @@ pub async fn run(
     let Built {
         config: cfg,
         backend,
-        locks: _locks,
+        // Held until the crawl returns (the shard lock, unless the sink took it to its shards).
+        state_lock: _state_lock,
+        shard_lock: _shard_lock,
     } = built;
     let fetcher = Fetcher::new(cfg.fetch_config()).map_err(CrawlError::HttpClient)?;
     let opened = backend.open()?;

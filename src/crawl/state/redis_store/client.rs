@@ -9,6 +9,7 @@ use super::lua;
 use super::wire::{fingerprint, int, text, WrittenWire};
 use crate::crawl::dedup;
 use crate::crawl::state::store::StoreError;
+use crate::output::names;
 use redis::aio::ConnectionManager;
 use redis::{RedisError, Script, Value};
 use std::future::Future;
@@ -338,7 +339,7 @@ impl Inner {
             return Ok(false);
         };
         for (shard, json) in entries {
-            let tmp = dir.join(format!(".{shard}.tmp"));
+            let tmp = dir.join(names::in_progress(shard));
             let renamed = match std::fs::remove_file(&tmp) {
                 Ok(()) => false,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => dir.join(shard).exists(),
@@ -393,16 +394,15 @@ impl Inner {
             return Ok(0);
         }
         if let Some(dir) = &self.cfg.shard_dir {
-            // Its shard in progress: gone with it (its articles are queued again below).
-            let prefix = format!(".{}-", FrontierConfig::shard_prefix(dead));
+            // Its shard in progress, in any format: gone with it (its articles are queued
+            // again below).
+            let prefix = FrontierConfig::shard_prefix(dead);
             if let Ok(entries) = std::fs::read_dir(dir) {
                 for e in entries.flatten() {
                     let name = e.file_name().to_string_lossy().into_owned();
-                    let ours = name
-                        .strip_prefix(&prefix)
-                        .and_then(|r| r.split_once('.'))
-                        .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-                    if ours && name.ends_with(".tmp") {
+                    let ours = names::of_in_progress(&name)
+                        .is_some_and(|shard| names::shard_number(&prefix, shard).is_some());
+                    if ours {
                         let _ = std::fs::remove_file(e.path());
                     }
                 }

@@ -39,7 +39,7 @@ impl FrontierConfig {
 
     /// The shard name prefix of a worker: `part-<worker>`.
     pub fn shard_prefix(worker: &str) -> String {
-        format!("part-{worker}")
+        format!("{}-{worker}", crate::output::names::SHARD_PREFIX)
     }
 }
 
