@@ -19,9 +19,10 @@
 //! wrong, with their evidence.
 
 use flate2::read::MultiGzDecoder;
-use newsharvest::extract::page_type::{self, noscript, Features, Hints, PageType, Signal};
+use newsharvest::extract::page_type::{self, noscript, Features, Hints, Signal, SCORED};
 use newsharvest::html::decode::decode_html;
 use newsharvest::html::engine;
+use newsharvest::model::PageType;
 use newsharvest::Limits;
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -202,7 +203,7 @@ fn main() -> anyhow::Result<()> {
                     c.page_type,
                     g.url.as_deref().unwrap_or("")
                 );
-                println!("    {}", c.evidence.0.join(" "));
+                println!("    {}", c.evidence.join(" "));
             }
             outcomes.push(Outcome {
                 gold: g.gold,
@@ -244,11 +245,7 @@ fn six(t: &str) -> &str {
 }
 
 fn report(outs: &[Outcome]) {
-    let cols: Vec<PageType> = PageType::SCORED
-        .iter()
-        .copied()
-        .chain([PageType::Other])
-        .collect();
+    let cols: Vec<PageType> = SCORED.iter().copied().chain([PageType::Other]).collect();
     let mut table: HashMap<(&str, PageType), usize> = HashMap::new();
     for o in outs {
         *table.entry((o.gold.as_str(), o.pred)).or_default() += 1;
@@ -296,7 +293,7 @@ fn report(outs: &[Outcome]) {
         outs.len()
     );
     let mut rec = Vec::new();
-    for t in PageType::SCORED {
+    for t in SCORED {
         let of: Vec<&Outcome> = outs.iter().filter(|o| six(&o.gold) == t.as_str()).collect();
         let hit = of.iter().filter(|o| o.pred == t).count();
         rec.push(format!("{t} {:.2}", hit as f64 / of.len().max(1) as f64));

@@ -20,8 +20,8 @@
 //!    fired signals (points are ≥ 0 and only toward the types a signal may support, so the
 //!    table reads "what speaks for each type"); the article score is shifted by
 //!    `ARTICLE_OFFSET`; the highest score wins, ties going to the first in
-//!    [`PageType::SCORED`] order. A near-empty page with no evidence for the winner is `other`.
-//! 5. **Evidence** ([`PageTypeEvidence`]): first `winner=score>runner-up=score` (or the
+//!    [`SCORED`] order. A near-empty page with no evidence for the winner is `other`.
+//! 5. **Evidence** ([`Classification::evidence`], a record's `extraction.page_type_evidence`): first `winner=score>runner-up=score` (or the
 //!    guard's name), then the winner's fired signals with their points, strongest first:
 //!    `["article=21>listing=4", "date:dateline+4", "ld:article+2", ...]`.
 //!
@@ -48,7 +48,6 @@ mod walk;
 mod tests;
 
 use crate::html::arena::Arena;
-use serde::{Deserialize, Serialize};
 
 pub use features::Features;
 pub use signals::{Signal, SignalSet};
@@ -62,75 +61,23 @@ const EVIDENCE_SIGNALS: usize = 8;
 /// Evidence items listed for the winner under a guard.
 const GUARD_EVIDENCE_SIGNALS: usize = 6;
 
-/// What kind of page this is.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PageType {
-    /// A news story, a blog post, a feature: one text with a headline.
-    Article,
-    /// Home, section, tag, author, search, archive, collection and gallery pages.
-    Listing,
-    /// Threads and Q&A.
-    Forum,
-    /// One product.
-    Product,
-    /// Documentation, reference, manuals.
-    Documentation,
-    /// Company, landing, about, contact and legal pages.
-    Service,
-    /// Nothing to classify (an app shell, an error page).
-    Other,
+pub use crate::model::PageType;
+
+/// The scored types, in tie-breaking order (the index of a type's score). `other` is not
+/// scored: it is what a near-empty page without evidence gets.
+pub const SCORED: [PageType; 6] = [
+    PageType::Article,
+    PageType::Listing,
+    PageType::Forum,
+    PageType::Product,
+    PageType::Documentation,
+    PageType::Service,
+];
+
+/// Its index in [`SCORED`] (`None` for `other`).
+fn scored_index(t: PageType) -> Option<usize> {
+    SCORED.iter().position(|s| *s == t)
 }
-
-impl PageType {
-    /// The scored types, in tie-breaking order (the index of a type's score).
-    pub const SCORED: [PageType; 6] = [
-        PageType::Article,
-        PageType::Listing,
-        PageType::Forum,
-        PageType::Product,
-        PageType::Documentation,
-        PageType::Service,
-    ];
-
-    /// The lowercase name (`article`, `listing`, ...), as serialized.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PageType::Article => "article",
-            PageType::Listing => "listing",
-            PageType::Forum => "forum",
-            PageType::Product => "product",
-            PageType::Documentation => "documentation",
-            PageType::Service => "service",
-            PageType::Other => "other",
-        }
-    }
-
-    /// The type of a lowercase name.
-    pub fn parse(s: &str) -> Option<PageType> {
-        PageType::SCORED
-            .into_iter()
-            .chain([PageType::Other])
-            .find(|t| t.as_str() == s)
-    }
-
-    /// Its index in [`PageType::SCORED`] (`None` for `other`).
-    fn index(self) -> Option<usize> {
-        PageType::SCORED.iter().position(|t| *t == self)
-    }
-}
-
-impl std::fmt::Display for PageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Why a page got its type: `winner=score>runner-up=score` (or a guard's name, or
-/// `page:empty`), then the winner's fired signals with their points.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct PageTypeEvidence(pub Vec<String>);
 
 /// What the caller knows beyond the page.
 #[derive(Clone, Copy, Debug, Default)]
@@ -196,9 +143,11 @@ impl Guard {
 pub struct Classification {
     /// The type.
     pub page_type: PageType,
-    /// Why (see [`PageTypeEvidence`]).
-    pub evidence: PageTypeEvidence,
-    /// Each scored type's score, in [`PageType::SCORED`] order.
+    /// Why: `winner=score>runner-up=score` (or a guard's name, or `page:empty`), then the
+    /// winner's fired signals with their points, strongest first (what
+    /// `extraction.page_type_evidence` holds).
+    pub evidence: Vec<String>,
+    /// Each scored type's score, in [`SCORED`] order.
     pub scores: [i32; 6],
     /// The signals that fired.
     pub signals: SignalSet,
@@ -222,7 +171,7 @@ pub fn scores(s: &SignalSet, hints: &Hints) -> [i32; 6] {
     let mut sc = points::BIAS;
     for (sig, ty, p) in points::POINTS {
         if s.has(*sig) {
-            if let Some(i) = ty.index() {
+            if let Some(i) = scored_index(*ty) {
                 sc[i] += *p;
             }
         }
@@ -244,7 +193,7 @@ pub fn decide(s: &SignalSet, hints: &Hints) -> Classification {
     };
     let best = best_of(&sc, allowed);
     let runner = best_of(&sc, |t| t != best);
-    let score = |t: PageType| t.index().map_or(0, |i| sc[i]);
+    let score = |t: PageType| scored_index(t).map_or(0, |i| sc[i]);
     let fired = fired_for(s, best, hints);
     let mut ev = Vec::new();
     let mut page_type = best;
@@ -272,17 +221,17 @@ pub fn decide(s: &SignalSet, hints: &Hints) -> Classification {
     }
     Classification {
         page_type,
-        evidence: PageTypeEvidence(ev),
+        evidence: ev,
         scores: sc,
         signals: *s,
         guard,
     }
 }
 
-/// The highest-scoring type among those `ok` allows (first in [`PageType::SCORED`] on ties).
+/// The highest-scoring type among those `ok` allows (first in [`SCORED`] on ties).
 fn best_of(sc: &[i32; 6], ok: impl Fn(PageType) -> bool) -> PageType {
     let mut best: Option<(PageType, i32)> = None;
-    for (i, t) in PageType::SCORED.iter().enumerate() {
+    for (i, t) in SCORED.iter().enumerate() {
         if ok(*t) && best.is_none_or(|(_, b)| sc[i] > b) {
             best = Some((*t, sc[i]));
         }

@@ -9,7 +9,7 @@
 use super::signals::Signal as S;
 use super::PageType::{self, Article, Documentation, Forum, Listing, Product, Service};
 
-/// Bias of each scored type, in `PageType::SCORED` order (how common the type is when
+/// Bias of each scored type, in `super::SCORED` order (how common the type is when
 /// nothing else speaks).
 pub(super) const BIAS: [i32; 6] = [1, 2, -2, 0, -2, 1];
 
