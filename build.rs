@@ -3,13 +3,15 @@
 //! library, no download, no bindgen. lexbor's warnings are silenced (vendor code, built as
 //! upstream ships it); the shim is ours and built with the same flags.
 //!
-//! Two lexbor functions are intercepted without editing the vendored files: every lexbor file
-//! is compiled with `-Dlxb_html_interface_create=nh_counted_interface_create` (each node the
-//! tree builder creates is counted: the node cap is exact) and
+//! Three lexbor functions are intercepted without editing the vendored files: every lexbor
+//! file is compiled with `-Dlxb_html_interface_create=nh_counted_interface_create` (each node
+//! the tree builder creates is counted: the node cap is exact),
 //! `-Dlexbor_hash_insert=nh_hash_insert` (lexbor's fixed 128-bucket name tables grow: linear
-//! in distinct names, not quadratic). `html/interface.c` and `core/hash.c`, which define the
-//! real functions, are left out of the list and compiled inside the shim, where the names
-//! mean lexbor's own functions again. See `shim.c`.
+//! in distinct names, not quadratic) and `-Dlexbor_str_append=nh_str_append` (a text node
+//! appended to piece by piece grows geometrically: linear, not quadratic).
+//! `html/interface.c`, `core/hash.c` and `core/str.c`, which define the real functions, are
+//! left out of the list and compiled inside the shim, where the names mean lexbor's own
+//! functions again. See `shim.c`.
 //!
 //! `NEWSHARVEST_SANITIZE=1` builds the C (only the C) with AddressSanitizer and UBSan, with
 //! lexbor's own pool poisoning on (`LEXBOR_HAVE_ADDRESS_SANITIZER`), and links the shared
@@ -26,11 +28,12 @@ use std::path::{Path, PathBuf};
 /// dom, ns, tag) and the POSIX port (memory, fs and timing functions of `core`).
 const MODULES: &[&str] = &["core", "dom", "html", "ns", "tag", "ports/posix/lexbor/core"];
 /// The files the shim compiles itself (see the module comment).
-const INCLUDED_BY_SHIM: &[&str] = &["html/interface.c", "core/hash.c"];
+const INCLUDED_BY_SHIM: &[&str] = &["html/interface.c", "core/hash.c", "core/str.c"];
 /// The renamed functions (see the module comment).
 const RENAMED: &[(&str, &str)] = &[
     ("lxb_html_interface_create", "nh_counted_interface_create"),
     ("lexbor_hash_insert", "nh_hash_insert"),
+    ("lexbor_str_append", "nh_str_append"),
 ];
 /// Where the vendored sources live; their include paths are relative to this directory.
 const SOURCE_ROOT: &str = "vendor/lexbor/source";

@@ -9,15 +9,16 @@
 //! median wall milliseconds per page, and a fingerprint of every result (record JSON or
 //! error text), which must not change when a change is meant to keep the output the same.
 //! `--dump FILE` writes each page's result as one JSON line, for a diff. `--parse-only`
-//! times what every extraction starts with, decoding and the bounded html5ever parse
-//! (`newsharvest::html::parse::document`), and nothing else: the floor under `process()`.
+//! times what every extraction starts with, decoding and the bounded parse
+//! (`newsharvest::html::engine::parse_document`: lexbor into the arena), and nothing else:
+//! the floor under `process()`.
 
 #[path = "common/cpu.rs"]
 mod cpu;
 
 use cpu::cpu_seconds;
 use newsharvest::hash::{fnv1a, mix};
-use newsharvest::{html::parse, process, Options, Page, Rules};
+use newsharvest::{html::engine, process, Options, Page, Rules};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -93,7 +94,7 @@ fn main() -> anyhow::Result<()> {
             let t0 = std::time::Instant::now();
             if parse_only {
                 let text = newsharvest::html::decode::decode_html(page.bytes, None).text;
-                let nodes = parse::document(&text, &opts.limits).map_or(0, |h| h.tree.nodes().len());
+                let nodes = engine::parse_document(&text, &opts.limits).map_or(0, |a| a.len());
                 ms.push(t0.elapsed().as_secs_f64() * 1000.0);
                 hash = mix(hash ^ nodes as u64);
                 continue;

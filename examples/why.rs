@@ -3,11 +3,11 @@
 
 use newsharvest::clean::{elements, Removals};
 use newsharvest::extract::readability;
+use newsharvest::html::arena::{Arena, NodeId};
 use newsharvest::{
-    html::{decode, dom},
-    input, Rules,
+    html::{decode, dom, engine},
+    input, Limits, Rules,
 };
-use scraper::Html;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
@@ -21,14 +21,14 @@ fn main() -> anyhow::Result<()> {
     };
     let bytes = input::read(&src, newsharvest::limits::DEFAULT_MAX_PAGE_BYTES)?;
     let d = decode::decode_html(&bytes, None);
-    let mut html = Html::parse_document(&d.text);
+    let mut tree = engine::parse_document(&d.text, &Limits::default())?;
     let rules = Rules::bundled()?;
-    elements::remove_non_content(&mut html);
-    let body = |h: &Html| dom::text_stats(h.tree.root()).chars;
-    println!("after non-content: {} chars", body(&html));
+    elements::remove_non_content(&mut tree);
+    let body = |t: &Arena| dom::text_stats(t, NodeId::ROOT).chars;
+    println!("after non-content: {} chars", body(&tree));
     let mut rm = Removals::new(true);
-    elements::apply_dom_rules(&mut html, &rules.dom, rules.dom_class_index(), strict, &mut rm);
-    println!("after dom rules: {} chars", body(&html));
+    elements::apply_dom_rules(&mut tree, &rules.dom, rules.dom_class_index(), strict, &mut rm);
+    println!("after dom rules: {} chars", body(&tree));
     for r in rm.explain.iter().flatten() {
         if r.text.len() > 150 {
             println!(
@@ -39,30 +39,26 @@ fn main() -> anyhow::Result<()> {
             );
         }
     }
-    match readability::find_content(&html) {
+    match readability::find_content(&tree) {
         Some(c) => {
             for id in &c.roots {
-                if let Some(n) = html.tree.get(*id) {
-                    println!(
-                        "root <{}> class={:?} chars={}",
-                        dom::tag(&n).unwrap_or("?"),
-                        dom::class_id(&n),
-                        dom::text_stats(n).chars
-                    );
-                }
+                println!(
+                    "root <{}> class={:?} chars={}",
+                    tree.name(*id),
+                    dom::class_id(&tree, *id),
+                    dom::text_stats(&tree, *id).chars
+                );
             }
-            let junk = readability::conditional_clean(&html, &c.roots);
+            let junk = readability::conditional_clean(&tree, &c.roots);
             for id in &junk {
-                if let Some(n) = html.tree.get(*id) {
-                    let t = dom::inner_text(n);
-                    println!(
-                        "  conditional <{}> {:?} [{}] {}",
-                        dom::tag(&n).unwrap_or("?"),
-                        dom::class_id(&n),
-                        t.len(),
-                        newsharvest::html::text::truncate_chars(&t, 100)
-                    );
-                }
+                let t = dom::inner_text(&tree, *id);
+                println!(
+                    "  conditional <{}> {:?} [{}] {}",
+                    tree.name(*id),
+                    dom::class_id(&tree, *id),
+                    t.len(),
+                    newsharvest::html::text::truncate_chars(&t, 100)
+                );
             }
         }
         None => println!("no candidate"),

@@ -24,6 +24,10 @@ pub enum Error {
     /// A bug: extraction panicked on this page. The run goes on with the next page.
     #[error("internal error (please report): {0}")]
     Panic(String),
+    /// The HTML engine (the vendored lexbor) failed on this page: out of memory, or a bug
+    /// (its status and the step that failed). The run goes on with the next page.
+    #[error("HTML engine failure (please report): {0}")]
+    Engine(String),
     /// A rule file could not be read; the I/O error is the source (`{:#}` and [`chain`] print
     /// it after the message).
     #[error("cannot read rule file {path}")]

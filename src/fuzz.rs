@@ -61,13 +61,17 @@ pub fn html(data: &[u8]) {
         Ok(a) => assert!(!a.text.is_empty(), "an article with no text"),
         // `process` turns panics into errors so that a batch goes on; here they are bugs.
         Err(Error::Panic(m)) => panic!("extraction panicked: {m}"),
+        // The engine fails only on a bug or out of memory, which fuzz inputs never reach.
+        Err(Error::Engine(m)) => panic!("the HTML engine failed: {m}"),
         // Fuzz inputs are small: running out of time on one is a hang.
         Err(Error::Timeout(t)) => panic!("extraction of {} bytes took longer than {t:?}", data.len()),
         Err(_) => {}
     }
     let (res, info) = process_for_crawl(&page, rules, &opts);
-    if let Err(Error::Panic(m)) = res {
-        panic!("extraction for the crawler panicked: {m}");
+    match res {
+        Err(Error::Panic(m)) => panic!("extraction for the crawler panicked: {m}"),
+        Err(Error::Engine(m)) => panic!("the HTML engine failed for the crawler: {m}"),
+        _ => {}
     }
     for href in info.links.iter().take(1000) {
         let _ = urls::resolve(BASE.as_ref(), href);

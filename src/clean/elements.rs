@@ -3,12 +3,11 @@
 //! In: a parsed document. Out: the same document with the matched elements detached.
 
 use super::Removals;
+use crate::html::arena::{Arena, NodeId, NodeKind, Tag, TagSet};
 use crate::html::dom::{self, StatsTable};
 use crate::html::select::Sel;
 use crate::rules::classes::{ClassIndex, CLASS_HIT, UNLESS_HIT};
 use crate::rules::DomRule;
-use ego_tree::{NodeId, NodeRef};
-use scraper::{ElementRef, Html, Node};
 
 /// An element holding more than this share of the page's text is never removed by a class
 /// rule: a wrapper named `post-share-wrap` around the whole article must survive.
@@ -19,23 +18,18 @@ const PROSE_P_CHARS: usize = 120;
 const PROTECT_MIN_PROSE: usize = 3;
 /// ...and at least this share of the page's prose paragraphs is article, not a widget.
 const PROTECT_PROSE_SHARE: f64 = 0.3;
+/// Elements no `[[dom]]` rule removes: the page's frame, and links (a rule removes their
+/// container, never one link of a sentence).
+const NEVER_RULED: TagSet = TagSet::of(&["html", "body", "main", "a"]);
 
 /// Remove scripts, styles, form controls and other elements that never carry article text,
 /// and comments. Not counted as cleaner removals: they are not visible text.
-pub fn remove_non_content(html: &mut Html) {
-    let ids: Vec<NodeId> = html
-        .tree
-        .root()
-        .descendants()
-        .filter(|n| {
-            n.value().is_comment()
-                || n.value()
-                    .as_element()
-                    .is_some_and(|e| dom::is_non_content_name(&e.name.local))
-        })
-        .map(|n| n.id())
+pub fn remove_non_content(tree: &mut Arena) {
+    let ids: Vec<NodeId> = tree
+        .descendants(NodeId::ROOT)
+        .filter(|n| tree.kind(*n) == NodeKind::Comment || dom::is_non_content(tree, *n))
         .collect();
-    dom::detach_all(html, &ids);
+    dom::detach_all(tree, &ids);
 }
 
 /// Apply the DOM rules to the whole page. The strict pass uses every rule; the lenient
@@ -46,7 +40,7 @@ pub fn remove_non_content(html: &mut Html) {
 /// `index` is [`ClassIndex::new`] of these `rules`
 /// ([`crate::rules::Rules::dom_class_index`]).
 pub fn apply_dom_rules(
-    html: &mut Html,
+    tree: &mut Arena,
     rules: &[DomRule],
     index: &ClassIndex,
     strict: bool,
@@ -55,42 +49,48 @@ pub fn apply_dom_rules(
     let mut remove: Vec<(NodeId, usize)> = Vec::new();
     let mut hits = Vec::with_capacity(rules.len());
     {
-        let stats = StatsTable::build(html);
+        let tree: &Arena = tree;
+        let stats = StatsTable::build(tree);
         let page = PageTotals {
-            chars: body_chars(html, &stats),
-            prose: prose_paragraphs(html.tree.root(), &stats),
+            chars: body_chars(tree, &stats),
+            prose: prose_paragraphs(tree, NodeId::ROOT, &stats),
         };
-        let root = html.tree.root();
-        let mut stack: Vec<NodeRef<'_, Node>> = vec![root];
+        let mut stack: Vec<NodeId> = vec![NodeId::ROOT];
+        let ctx = RuleContext {
+            tree,
+            rules,
+            index,
+            strict,
+            page,
+            stats: &stats,
+        };
         while let Some(node) = stack.pop() {
             if crate::limits::tick() {
                 break;
             }
-            if let Some(rule_idx) = matching_rule(&node, rules, index, &mut hits, strict, page, &stats) {
-                remove.push((node.id(), rule_idx));
+            if let Some(rule_idx) = matching_rule(&ctx, node, &mut hits) {
+                remove.push((node, rule_idx));
                 continue;
             }
-            // Children in reverse, so that they come off the stack in document order.
-            stack.extend(
-                node.children()
-                    .rev()
-                    .filter(|c| c.value().is_element() || c.id() == root.id()),
-            );
+            // Element children in reverse, so that they come off the stack in document order.
+            let first = stack.len();
+            stack.extend(tree.element_children(node));
+            stack[first..].reverse();
         }
     }
     for (id, idx) in &remove {
-        if let (Some(node), Some(rule)) = (html.tree.get(*id), rules.get(*idx)) {
-            rm.add(&rule.id, || dom::inner_text(node));
+        if let Some(rule) = rules.get(*idx) {
+            rm.add(&rule.id, || dom::inner_text(tree, *id));
         }
     }
     let ids: Vec<NodeId> = remove.into_iter().map(|(id, _)| id).collect();
-    dom::detach_all(html, &ids);
+    dom::detach_all(tree, &ids);
 }
 
 /// Remove elements matching a site's or theme's `strip` selectors inside `scope` (or the
 /// whole page when `scope` is `None`), counted under `rule_id`.
 pub fn apply_strip(
-    html: &mut Html,
+    tree: &mut Arena,
     selectors: &[Sel],
     scope: Option<NodeId>,
     rule_id: &str,
@@ -98,49 +98,53 @@ pub fn apply_strip(
 ) {
     let mut ids = Vec::new();
     for sel in selectors {
-        for el in sel.select(html) {
-            if scope.is_none_or(|s| dom::is_within(*el, s) && s != el.id()) {
-                ids.push(el.id());
+        for el in sel.select(tree) {
+            if scope.is_none_or(|s| dom::is_within(tree, el, s) && s != el) {
+                ids.push(el);
             }
         }
     }
     for id in &ids {
-        if let Some(node) = html.tree.get(*id) {
-            if node.parent().is_some() {
-                rm.add(rule_id, || dom::inner_text(node));
-            }
+        if tree.parent(*id).is_some() {
+            rm.add(rule_id, || dom::inner_text(tree, *id));
         }
     }
-    dom::detach_all(html, &ids);
+    dom::detach_all(tree, &ids);
 }
 
 /// Remove the given nodes (e.g. from conditional cleaning), counted under `rule_id`.
-pub fn remove_nodes(html: &mut Html, ids: &[NodeId], rule_id: &str, rm: &mut Removals) {
+pub fn remove_nodes(tree: &mut Arena, ids: &[NodeId], rule_id: &str, rm: &mut Removals) {
     for id in ids {
-        if let Some(node) = html.tree.get(*id) {
-            let t = dom::inner_text(node);
-            if !t.is_empty() {
-                rm.add(rule_id, || t);
-            }
+        let t = dom::inner_text(tree, *id);
+        if !t.is_empty() {
+            rm.add(rule_id, || t);
         }
     }
-    dom::detach_all(html, ids);
+    dom::detach_all(tree, ids);
 }
 
-fn body_chars(html: &Html, stats: &StatsTable<'_>) -> usize {
-    html.tree
-        .root()
-        .descendants()
-        .find(|n| dom::tag(n) == Some("body"))
+fn body_chars(tree: &Arena, stats: &StatsTable<'_>) -> usize {
+    tree.descendants(NodeId::ROOT)
+        .find(|n| tree.tag_is(*n, Tag::BODY))
         .map(|b| stats.get(b).chars)
         .unwrap_or(0)
 }
 
 /// Number of prose paragraphs (`<p>` of at least [`PROSE_P_CHARS`]) under a node.
-fn prose_paragraphs(node: NodeRef<'_, Node>, stats: &StatsTable<'_>) -> usize {
-    node.descendants()
-        .filter(|d| dom::tag(d) == Some("p") && stats.get(*d).chars >= PROSE_P_CHARS)
+fn prose_paragraphs(tree: &Arena, id: NodeId, stats: &StatsTable<'_>) -> usize {
+    tree.descendants(id)
+        .filter(|d| tree.tag_is(*d, Tag::P) && stats.get(*d).chars >= PROSE_P_CHARS)
         .count()
+}
+
+/// What the rule test of every element of one page shares.
+struct RuleContext<'a> {
+    tree: &'a Arena,
+    rules: &'a [DomRule],
+    index: &'a ClassIndex,
+    strict: bool,
+    page: PageTotals,
+    stats: &'a StatsTable<'a>,
 }
 
 /// The page's text and prose paragraph counts, for the protection of the article.
@@ -150,22 +154,22 @@ struct PageTotals {
     prose: usize,
 }
 
-fn matching_rule(
-    node: &NodeRef<'_, Node>,
-    rules: &[DomRule],
-    index: &ClassIndex,
-    hits: &mut Vec<u8>,
-    strict: bool,
-    page: PageTotals,
-    stats: &StatsTable<'_>,
-) -> Option<usize> {
+/// The first rule that removes `node`, if any.
+fn matching_rule(ctx: &RuleContext<'_>, node: NodeId, hits: &mut Vec<u8>) -> Option<usize> {
+    let RuleContext {
+        tree,
+        rules,
+        index,
+        strict,
+        page,
+        stats,
+    } = *ctx;
     let (total, prose_total) = (page.chars, page.prose);
-    let el = ElementRef::wrap(*node)?;
-    let name = el.value().name();
-    if matches!(name, "html" | "body" | "main" | "a") {
+    let tag = tree.tag(node)?;
+    if NEVER_RULED.contains(tag) {
         return None;
     }
-    let cid = dom::class_id(node);
+    let cid = dom::class_id(tree, node);
     if strict && !cid.is_empty() {
         index.scan(&cid, hits);
     }
@@ -175,8 +179,8 @@ fn matching_rule(
             continue;
         }
         let mut hit = match &rule.any_selector {
-            Some(any) => any.matches(&el),
-            None => rule.selectors.iter().any(|s| s.matches(&el)),
+            Some(any) => any.matches(tree, node),
+            None => rule.selectors.iter().any(|s| s.matches(tree, node)),
         };
         if !hit && strict && !cid.is_empty() {
             let h = hits.get(i).copied().unwrap_or(0);
@@ -185,7 +189,7 @@ fn matching_rule(
         if !hit {
             continue;
         }
-        let st = *node_stats.get_or_insert_with(|| stats.get(*node));
+        let st = *node_stats.get_or_insert_with(|| stats.get(node));
         if let Some(max) = rule.max_chars {
             if st.chars > max {
                 continue;
@@ -195,21 +199,22 @@ fn matching_rule(
             continue;
         }
         if st.chars >= PROSE_P_CHARS * PROTECT_MIN_PROSE {
-            let prose = prose_paragraphs(*node, stats);
+            let prose = prose_paragraphs(tree, node, stats);
             if prose >= PROTECT_MIN_PROSE && prose as f64 >= prose_total as f64 * PROTECT_PROSE_SHARE {
                 continue;
             }
         }
         // Collapsed accordions and tabs hide real paragraphs until a click: keep them.
         if rule.keep_if_prose
-            && !matches!(name, "p" | "span")
+            && tag != Tag::P
+            && tag != Tag::SPAN
             && !rule.keep_if_prose_unless.iter().any(|w| cid.contains(w.as_str()))
-            && prose_paragraphs(*node, stats) >= 1
+            && prose_paragraphs(tree, node, stats) >= 1
         {
             continue;
         }
         if let Some(p) = &rule.text_pattern {
-            if !p.is_match(&dom::inner_text(*node)) {
+            if !p.is_match(&dom::inner_text(tree, node)) {
                 continue;
             }
         }

@@ -15,14 +15,15 @@ pub mod title;
 
 use crate::clean::{self, Removals};
 use crate::error::{Error, Result};
+use crate::html::arena::{Arena, AttrName, NodeId, Tag, TagSet};
 use crate::html::decode;
 use crate::html::dom;
+use crate::html::engine;
 use crate::html::select::{DocKeys, Sel};
 use crate::html::text;
 use crate::limits::{self, Limits};
 use crate::model::{Article, Block, DateSource, Extraction, Method, Page};
 use crate::rules::{Rules, SiteRule};
-use scraper::{ElementRef, Html};
 
 /// A body with fewer characters than this makes the strict pass retry leniently.
 const MIN_BODY_CHARS: usize = 250;
@@ -89,33 +90,33 @@ fn guarded(opts: &Options, f: impl FnOnce() -> Result<Article>) -> Result<Articl
 }
 
 /// Parse the decoded page within the limits, with streamed pieces moved into place.
-fn parse(text: &str, limits: &Limits) -> Result<Html> {
-    let mut html = crate::html::parse::document(text, limits)?;
-    streaming::place_streamed_segments(&mut html);
+fn parse(text: &str, limits: &Limits) -> Result<Arena> {
+    let mut tree = engine::parse_document(text, limits)?;
+    streaming::place_streamed_segments(&mut tree);
     limits::check()?;
-    Ok(html)
+    Ok(tree)
 }
 
 fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInfo>) -> Result<Article> {
     check_input(page, opts)?;
     let decoded = decode::decode_html(page.bytes, page.content_type);
     let url = page.url.and_then(|u| url::Url::parse(u).ok());
-    let html = parse(&decoded.text, &opts.limits)?;
-    let doc = DocKeys::of(&html);
-    let md = metadata::extract(&html, &doc, url.as_ref(), page.content_language);
+    let tree = parse(&decoded.text, &opts.limits)?;
+    let doc = DocKeys::of(&tree);
+    let md = metadata::extract(&tree, &doc, url.as_ref(), page.content_language);
     limits::check()?;
     if let Some(info) = info {
         *info = PageInfo {
-            links: links::page_links(&html),
-            feeds: links::feed_hrefs(&html).map(str::to_string).collect(),
+            links: links::page_links(&tree),
+            feeds: links::feed_hrefs(&tree).map(str::to_string).collect(),
             og_type: md.og_type.clone(),
             jsonld_types: md.jsonld_types.clone(),
         };
     }
 
     let host = url.as_ref().and_then(|u| u.host_str()).map(str::to_lowercase);
-    let rule = choose_rule(rules, host.as_deref(), &html, &doc);
-    let found = RuleFields::read(&html, rule);
+    let rule = choose_rule(rules, host.as_deref(), &tree, &doc);
+    let found = RuleFields::read(&tree, rule);
     let breadcrumbs = breadcrumbs(&md, found.crumbs);
     let site_name = md.site_name.clone();
     let title = title::choose(
@@ -135,7 +136,7 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
         title: title.as_deref(),
         opts,
     };
-    let (blocks, method, rm) = find_body(html, &decoded.text, &pass, &md)?;
+    let (blocks, method, rm) = find_body(tree, &decoded.text, &pass, &md)?;
     let text = blocks
         .iter()
         .map(|b| b.text.as_str())
@@ -195,13 +196,13 @@ fn check_input(page: &Page<'_>, opts: &Options) -> Result<()> {
 fn choose_rule<'r>(
     rules: &'r Rules,
     host: Option<&str>,
-    html: &Html,
+    tree: &Arena,
     doc: &DocKeys<'_>,
 ) -> Option<&'r SiteRule> {
     host.and_then(|h| rules.site_for_host(h)).or_else(|| {
         rules.themes.iter().find(|t| match &t.fingerprint_any {
-            Some(any) => any.select_in(html, doc).next().is_some(),
-            None => t.fingerprint.iter().any(|s| s.select(html).next().is_some()),
+            Some(any) => any.select_in(tree, doc).next().is_some(),
+            None => t.fingerprint.iter().any(|s| s.select(tree).next().is_some()),
         })
     })
 }
@@ -216,12 +217,12 @@ struct RuleFields {
 
 impl RuleFields {
     /// Read the rule's title, author, date and breadcrumb selectors (nothing without a rule).
-    fn read(html: &Html, rule: Option<&SiteRule>) -> RuleFields {
+    fn read(tree: &Arena, rule: Option<&SiteRule>) -> RuleFields {
         RuleFields {
-            title: rule.and_then(|r| first_text(html, &r.title)),
-            authors: rule.map(|r| all_texts(html, &r.author)).unwrap_or_default(),
-            date: rule.and_then(|r| rule_date(html, &r.date)),
-            crumbs: rule.map(|r| all_texts(html, &r.breadcrumbs)).unwrap_or_default(),
+            title: rule.and_then(|r| first_text(tree, &r.title)),
+            authors: rule.map(|r| all_texts(tree, &r.author)).unwrap_or_default(),
+            date: rule.and_then(|r| rule_date(tree, &r.date)),
+            crumbs: rule.map(|r| all_texts(tree, &r.breadcrumbs)).unwrap_or_default(),
         }
     }
 }
@@ -241,12 +242,12 @@ fn breadcrumbs(md: &metadata::Metadata, rule_crumbs: Vec<String>) -> Vec<String>
 /// The article's blocks, how they were found and what the cleaner removed: a strict pass; a
 /// lenient one when it found too little; the JSON-LD `articleBody` when neither found any.
 fn find_body(
-    html: Html,
+    tree: Arena,
     text: &str,
     pass: &Pass<'_>,
     md: &metadata::Metadata,
 ) -> Result<(Vec<Block>, Method, Removals)> {
-    let mut body = extract_body(html, pass, true);
+    let mut body = extract_body(tree, pass, true);
     limits::check()?;
     if body.chars < MIN_BODY_CHARS {
         let retry = extract_body(parse(text, &pass.opts.limits)?, pass, false);
@@ -333,15 +334,15 @@ struct Pass<'a> {
     opts: &'a Options,
 }
 
-fn extract_body(mut html: Html, pass: &Pass<'_>, strict: bool) -> Body {
+fn extract_body(mut tree: Arena, pass: &Pass<'_>, strict: bool) -> Body {
     let mut rm = Removals::new(pass.opts.explain);
-    clean::elements::remove_non_content(&mut html);
+    clean::elements::remove_non_content(&mut tree);
     if let Some(r) = pass.rule {
         let strip_id = format!("{}.strip", r.method);
-        clean::elements::apply_strip(&mut html, &r.strip, None, &strip_id, &mut rm);
+        clean::elements::apply_strip(&mut tree, &r.strip, None, &strip_id, &mut rm);
     }
     clean::elements::apply_dom_rules(
-        &mut html,
+        &mut tree,
         &pass.rules.dom,
         pass.rules.dom_class_index(),
         strict,
@@ -351,18 +352,18 @@ fn extract_body(mut html: Html, pass: &Pass<'_>, strict: bool) -> Body {
     let mut method = Method::Readability;
     let mut roots = Vec::new();
     if let Some(r) = pass.rule {
-        if let Some(id) = best_match(&html, &r.body) {
+        if let Some(id) = best_match(&tree, &r.body) {
             roots = vec![id];
             method = r.method.clone();
         }
     }
     if roots.is_empty() {
-        if let Some(c) = readability::find_content(&html) {
+        if let Some(c) = readability::find_content(&tree) {
             roots = c.roots;
         }
     }
-    with_lead(&html, &mut roots);
-    let mut body = render_and_clean(&mut html, &roots, pass, &mut rm);
+    with_lead(&tree, &mut roots);
+    let mut body = render_and_clean(&mut tree, &roots, pass, &mut rm);
     // A theme is a guess from a fingerprint: when its body selector yields too little, score
     // the page instead. A site file is the user's word: only an empty body falls back.
     let min_chars = if matches!(method, Method::Site(_)) {
@@ -371,10 +372,10 @@ fn extract_body(mut html: Html, pass: &Pass<'_>, strict: bool) -> Body {
         MIN_RULE_BODY_CHARS
     };
     if method != Method::Readability && body.1 < min_chars {
-        if let Some(c) = readability::find_content(&html) {
+        if let Some(c) = readability::find_content(&tree) {
             let mut roots = c.roots;
-            with_lead(&html, &mut roots);
-            body = render_and_clean(&mut html, &roots, pass, &mut rm);
+            with_lead(&tree, &mut roots);
+            body = render_and_clean(&mut tree, &roots, pass, &mut rm);
             method = Method::Readability;
         }
     }
@@ -387,14 +388,14 @@ fn extract_body(mut html: Html, pass: &Pass<'_>, strict: bool) -> Body {
 }
 
 fn render_and_clean(
-    html: &mut Html,
-    roots: &[ego_tree::NodeId],
+    tree: &mut Arena,
+    roots: &[NodeId],
     pass: &Pass<'_>,
     rm: &mut Removals,
 ) -> (Vec<Block>, usize) {
-    let junk = readability::conditional_clean(html, roots);
-    clean::elements::remove_nodes(html, &junk, "layout.conditional", rm);
-    let mut blocks = render::render(html, roots);
+    let junk = readability::conditional_clean(tree, roots);
+    clean::elements::remove_nodes(tree, &junk, "layout.conditional", rm);
+    let mut blocks = render::render(tree, roots);
     if let Some(t) = pass.title {
         // The headline repeated at the top of the body is not body text.
         let dup = blocks
@@ -453,31 +454,33 @@ const LEAD_MAX_LINK_DENSITY: f64 = 0.3;
 /// The standfirst shares an ancestor with the body at most this many levels above the body.
 const LEAD_MAX_LEVELS: usize = 4;
 
+/// Elements a standfirst does not contain: a standfirst is a paragraph or two of text.
+const NOT_IN_LEAD: TagSet = TagSet::of(&["h1", "ul", "ol", "li", "nav", "form", "time", "table", "figure"]);
+
 /// Prepend to the roots a standfirst that sits before the first root, outside it, near it.
-fn with_lead(html: &Html, roots: &mut Vec<ego_tree::NodeId>) {
-    if let Some(id) = roots.first().and_then(|r| find_lead(html, *r)) {
+fn with_lead(tree: &Arena, roots: &mut Vec<NodeId>) {
+    if let Some(id) = roots.first().and_then(|r| find_lead(tree, *r)) {
         roots.insert(0, id);
     }
 }
 
 /// The standfirst before `root`: the nearest preceding element with a lead class token.
-fn find_lead(html: &Html, root: ego_tree::NodeId) -> Option<ego_tree::NodeId> {
-    let root_node = html.tree.get(root)?;
+fn find_lead(tree: &Arena, root: NodeId) -> Option<NodeId> {
     // The body's text, read only once a candidate gets as far as the last test.
     let body_text = std::cell::OnceCell::new();
     let body_text = || {
         body_text
-            .get_or_init(|| text::collapse_ws(&dom::inner_text(root_node)))
+            .get_or_init(|| text::collapse_ws(&dom::inner_text(tree, root)))
             .as_str()
     };
-    let mut cur = root_node;
+    let mut cur = root;
     for _ in 0..LEAD_MAX_LEVELS {
-        let parent = cur.parent()?;
-        if parent.value().as_element().is_none() || dom::is_tag(&parent, &["body", "html"]) {
+        let parent = tree.parent(cur)?;
+        if !tree.is_element(parent) || tree.tag_is(parent, Tag::BODY) || tree.tag_is(parent, Tag::HTML) {
             return None;
         }
-        for sib in cur.prev_siblings() {
-            if let Some(id) = lead_in(sib, &body_text) {
+        for sib in tree.prev_siblings(cur) {
+            if let Some(id) = lead_in(tree, sib, &body_text) {
                 return Some(id);
             }
         }
@@ -488,52 +491,45 @@ fn find_lead(html: &Html, root: ego_tree::NodeId) -> Option<ego_tree::NodeId> {
 
 /// The last standfirst-like element of a subtree (outermost when nested), if any: a
 /// depth-first search that visits later children first.
-fn lead_in<'t>(
-    node: ego_tree::NodeRef<'_, scraper::Node>,
-    body_text: &impl Fn() -> &'t str,
-) -> Option<ego_tree::NodeId> {
+fn lead_in<'t>(tree: &Arena, node: NodeId, body_text: &impl Fn() -> &'t str) -> Option<NodeId> {
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
-        if n.value().as_element().is_none() || limits::tick() {
+        if !tree.is_element(n) || limits::tick() {
             continue;
         }
-        if is_lead(&n, body_text) {
-            return Some(n.id());
+        if is_lead(tree, n, body_text) {
+            return Some(n);
         }
-        stack.extend(n.children());
+        stack.extend(tree.children(n));
     }
     None
 }
 
-fn is_lead<'t>(node: &ego_tree::NodeRef<'_, scraper::Node>, body_text: &impl Fn() -> &'t str) -> bool {
-    let ci = dom::class_id(node);
+fn is_lead<'t>(tree: &Arena, node: NodeId, body_text: &impl Fn() -> &'t str) -> bool {
+    let ci = dom::class_id(tree, node);
     if !ci
         .split(|c: char| !c.is_alphanumeric())
         .any(|t| LEAD_TOKENS.contains(&t))
     {
         return false;
     }
-    if dom::count_tags(
-        *node,
-        &["h1", "ul", "ol", "li", "nav", "form", "time", "table", "figure"],
-    ) > 0
-    {
+    if dom::count_tags(tree, node, NOT_IN_LEAD) > 0 {
         return false;
     }
-    let st = dom::text_stats(*node);
+    let st = dom::text_stats(tree, node);
     if st.chars < LEAD_MIN_CHARS || st.chars > LEAD_MAX_CHARS || st.link_density() > LEAD_MAX_LINK_DENSITY {
         return false;
     }
-    let t = text::collapse_ws(&dom::inner_text(*node));
+    let t = text::collapse_ws(&dom::inner_text(tree, node));
     !body_text().contains(&t)
 }
 
 /// Among all elements matching the selectors (tried in order), the one with the most text.
-fn best_match(html: &Html, selectors: &[Sel]) -> Option<ego_tree::NodeId> {
+fn best_match(tree: &Arena, selectors: &[Sel]) -> Option<NodeId> {
     for s in selectors {
         let best = s
-            .select(html)
-            .map(|e| (dom::text_stats(*e).chars, e.id()))
+            .select(tree)
+            .map(|e| (dom::text_stats(tree, e).chars, e))
             .max_by_key(|(c, _)| *c);
         if let Some((chars, id)) = best {
             if chars > 0 {
@@ -544,19 +540,19 @@ fn best_match(html: &Html, selectors: &[Sel]) -> Option<ego_tree::NodeId> {
     None
 }
 
-fn first_text(html: &Html, selectors: &[Sel]) -> Option<String> {
+fn first_text(tree: &Arena, selectors: &[Sel]) -> Option<String> {
     selectors.iter().find_map(|s| {
-        s.select(html)
-            .map(|e| dom::inner_text(*e))
+        s.select(tree)
+            .map(|e| dom::inner_text(tree, e))
             .find(|t| !t.is_empty())
     })
 }
 
-fn all_texts(html: &Html, selectors: &[Sel]) -> Vec<String> {
+fn all_texts(tree: &Arena, selectors: &[Sel]) -> Vec<String> {
     for s in selectors {
         let v: Vec<String> = s
-            .select(html)
-            .map(|e| dom::inner_text(*e))
+            .select(tree)
+            .map(|e| dom::inner_text(tree, e))
             .filter(|t| !t.is_empty())
             .collect();
         if !v.is_empty() {
@@ -572,18 +568,17 @@ fn all_texts(html: &Html, selectors: &[Sel]) -> Vec<String> {
     Vec::new()
 }
 
-fn rule_date(html: &Html, selectors: &[Sel]) -> Option<String> {
+fn rule_date(tree: &Arena, selectors: &[Sel]) -> Option<String> {
     let now = chrono::Utc::now();
     selectors.iter().find_map(|s| {
-        s.select(html).find_map(|e: ElementRef<'_>| {
-            let raw = e
-                .value()
-                .attr("datetime")
-                .or_else(|| e.value().attr("content"))
+        s.select(tree).find_map(|e| {
+            let raw = tree
+                .attr_by_id(e, AttrName::DATETIME)
+                .or_else(|| tree.attr_by_id(e, AttrName::CONTENT))
                 .map(str::to_string);
             let d = match raw {
                 Some(r) => metadata::dates::parse_date(&r),
-                None => metadata::dates::find_date_in_text(&dom::inner_text(*e)),
+                None => metadata::dates::find_date_in_text(&dom::inner_text(tree, e)),
             }?;
             metadata::dates::is_plausible(&d, now).then_some(d.iso)
         })

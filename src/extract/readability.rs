@@ -1,13 +1,12 @@
-//! Main-content scoring in the manner of Mozilla Readability, over `scraper`'s DOM: score
+//! Main-content scoring in the manner of Mozilla Readability, over our arena DOM: score
 //! paragraphs by length and commas, propagate scores to ancestors, pick the best container,
 //! add related siblings, then prune containers that look like boilerplate ("conditional
 //! cleaning"). In: a parsed, pre-cleaned document. Out: the ids of the nodes whose text is
 //! the article, in document order. No text rendering here (see `render`).
 
+use crate::html::arena::{Arena, AttrName, NodeId, Tag, TagSet};
 use crate::html::dom::{self, StatsTable, TextStats};
-use ego_tree::{NodeId, NodeRef};
 use regex::Regex;
-use scraper::{Html, Node};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -61,10 +60,14 @@ static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Class/id weight of an element: +25 per positive hint, -25 per negative one.
-pub fn class_weight(node: &NodeRef<'_, Node>) -> f64 {
+pub fn class_weight(tree: &Arena, node: NodeId) -> f64 {
     let mut w = 0.0;
-    if let Some(e) = node.value().as_element() {
-        for v in [e.attr("class"), e.attr("id")].into_iter().flatten() {
+    if tree.is_element(node) {
+        let (class, id) = (
+            tree.attr_by_id(node, AttrName::CLASS),
+            tree.attr_by_id(node, AttrName::ID),
+        );
+        for v in [class, id].into_iter().flatten() {
             // Utility classes ("overflow-hidden", "overflow-x-scroll", "md:hidden") describe
             // layout, not the role of the element.
             let v = v
@@ -110,23 +113,22 @@ fn is_utility_class(t: &str) -> bool {
         .any(|p| t.starts_with(p))
 }
 
-fn tag_score(tag: &str) -> f64 {
+fn tag_score(tag: Tag) -> f64 {
     match tag {
-        "div" | "article" | "main" => 5.0,
-        "pre" | "td" | "blockquote" => 3.0,
-        "address" | "ol" | "ul" | "dl" | "dd" | "dt" | "li" | "form" => -3.0,
-        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
+        Tag::DIV | Tag::ARTICLE | Tag::MAIN => 5.0,
+        Tag::PRE | Tag::TD | Tag::BLOCKQUOTE => 3.0,
+        Tag::ADDRESS | Tag::OL | Tag::UL | Tag::DL | Tag::DD | Tag::DT | Tag::LI | Tag::FORM => -3.0,
+        Tag::H1 | Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6 | Tag::TH => -5.0,
         _ => 0.0,
     }
 }
 
-/// Block children that stop a `div` from being scored as a paragraph.
-const DIV_BLOCK_CHILDREN: &[&str] = &[
-    "a",
+/// Block children that stop a `div` from being scored as a paragraph (links and images
+/// do not).
+const DIV_BLOCK_CHILDREN: TagSet = TagSet::of(&[
     "blockquote",
     "dl",
     "div",
-    "img",
     "ol",
     "p",
     "pre",
@@ -144,15 +146,15 @@ const DIV_BLOCK_CHILDREN: &[&str] = &[
     "h4",
     "h5",
     "h6",
-];
+]);
 
-fn is_scorable(node: &NodeRef<'_, Node>) -> bool {
-    match dom::tag(node) {
-        Some("p" | "pre" | "td") => true,
-        Some("div" | "section") => !node
-            .descendants()
+fn is_scorable(tree: &Arena, node: NodeId) -> bool {
+    match tree.tag(node) {
+        Some(Tag::P | Tag::PRE | Tag::TD) => true,
+        Some(Tag::DIV | Tag::SECTION) => !tree
+            .descendants(node)
             .skip(1)
-            .any(|d| dom::is_tag(&d, DIV_BLOCK_CHILDREN) && !dom::is_tag(&d, &["a", "img"])),
+            .any(|d| tree.tag_in(d, DIV_BLOCK_CHILDREN)),
         _ => false,
     }
 }
@@ -185,49 +187,47 @@ const CLIMB_BASE_SHARE: f64 = 0.5;
 /// order: score paragraphs into their ancestors, rank by link density, let strong runners-up
 /// vote for a common ancestor, walk up while the parent scores better, skip only children,
 /// climb over sibling sections of prose, and add the siblings that belong to the article.
-pub fn find_content(html: &Html) -> Option<Content> {
-    let body = html
-        .tree
-        .root()
-        .descendants()
-        .find(|n| dom::tag(n) == Some("body"))?;
-    let stats = StatsTable::build(html);
-    let (mut scores, order) = score_paragraphs(body, &stats)?;
+pub fn find_content(tree: &Arena) -> Option<Content> {
+    let body = tree
+        .descendants(NodeId::ROOT)
+        .find(|n| tree.tag_is(*n, Tag::BODY))?;
+    let stats = StatsTable::build(tree);
+    let (mut scores, order) = score_paragraphs(tree, body, &stats)?;
     if scores.is_empty() {
         // Nothing long enough to score: the body is the article (Readability's last resort).
         let st = stats.get(body);
         return (st.chars > 0 && st.link_density() < BODY_MAX_LINK_DENSITY).then(|| Content {
-            roots: vec![body.id()],
-            top: body.id(),
+            roots: vec![body],
+            top: body,
         });
     }
-    let ranked = rank(html, &stats, &mut scores, &order);
+    let ranked = rank(&stats, &mut scores, &order);
     let (mut top, top_score) = *ranked.first()?;
-    let top_node = html.tree.get(top)?;
-    if let Some(anc) = voted_ancestor(html, top_node, &ranked, top_score) {
+    if let Some(anc) = voted_ancestor(tree, top, &ranked, top_score) {
         top = anc;
     }
-    top = walk_up(html, top, &scores)?;
-    top = skip_only_children(html, top)?;
-    top = climb_over_prose(html, &stats, &scores, top, top_score)?;
+    top = walk_up(tree, top, &scores);
+    top = skip_only_children(tree, top);
+    top = climb_over_prose(tree, &stats, &scores, top, top_score);
     let top_score = scores.get(&top).copied().unwrap_or(top_score);
-    with_siblings(html, &stats, &scores, top, top_score)
+    Some(with_siblings(tree, &stats, &scores, top, top_score))
 }
 
 /// Score every paragraph-like element into its ancestors (Readability's length and comma
 /// points, divided by the level): the scores and the order the candidates were met in.
 /// `None` when the time budget ran out.
 fn score_paragraphs(
-    body: NodeRef<'_, Node>,
+    tree: &Arena,
+    body: NodeId,
     stats: &StatsTable<'_>,
 ) -> Option<(HashMap<NodeId, f64>, Vec<NodeId>)> {
     let mut scores: HashMap<NodeId, f64> = HashMap::new();
     let mut order: Vec<NodeId> = Vec::new();
-    for node in body.descendants() {
+    for node in tree.descendants(body) {
         if crate::limits::tick() {
             return None;
         }
-        if !is_scorable(&node) {
+        if !is_scorable(tree, node) {
             continue;
         }
         let st = stats.get(node);
@@ -236,13 +236,13 @@ fn score_paragraphs(
         }
         let score =
             1.0 + st.commas as f64 + (st.chars as f64 / CHARS_PER_POINT).floor().min(MAX_LENGTH_POINTS);
-        for (level, anc) in node.ancestors().take(SCORE_LEVELS).enumerate() {
-            if anc.value().as_element().is_none() || dom::tag(&anc) == Some("html") {
+        for (level, anc) in tree.ancestors(node).take(SCORE_LEVELS).enumerate() {
+            let Some(tag) = tree.tag(anc).filter(|t| *t != Tag::HTML) else {
                 break;
-            }
-            let entry = scores.entry(anc.id()).or_insert_with(|| {
-                order.push(anc.id());
-                tag_score(dom::tag(&anc).unwrap_or("")) + class_weight(&anc)
+            };
+            let entry = scores.entry(anc).or_insert_with(|| {
+                order.push(anc);
+                tag_score(tag) + class_weight(tree, anc)
             });
             let divider = match level {
                 0 => 1.0,
@@ -257,18 +257,12 @@ fn score_paragraphs(
 
 /// The candidates by score scaled by their link density, best first; `scores` gets the
 /// scaled scores.
-fn rank(
-    html: &Html,
-    stats: &StatsTable<'_>,
-    scores: &mut HashMap<NodeId, f64>,
-    order: &[NodeId],
-) -> Vec<(NodeId, f64)> {
+fn rank(stats: &StatsTable<'_>, scores: &mut HashMap<NodeId, f64>, order: &[NodeId]) -> Vec<(NodeId, f64)> {
     let mut ranked: Vec<(NodeId, f64)> = order
         .iter()
-        .filter_map(|id| {
-            let node = html.tree.get(*id)?;
-            let ld = stats.get(node).link_density();
-            Some((*id, scores.get(id).copied().unwrap_or(0.0) * (1.0 - ld)))
+        .map(|id| {
+            let ld = stats.get(*id).link_density();
+            (*id, scores.get(id).copied().unwrap_or(0.0) * (1.0 - ld))
         })
         .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -281,8 +275,8 @@ fn rank(
 /// Several strong candidates under one ancestor of the top one: that ancestor is the
 /// article.
 fn voted_ancestor(
-    html: &Html,
-    top_node: NodeRef<'_, Node>,
+    tree: &Arena,
+    top_node: NodeId,
     ranked: &[(NodeId, f64)],
     top_score: f64,
 ) -> Option<NodeId> {
@@ -296,31 +290,36 @@ fn voted_ancestor(
     if alternatives.len() < MIN_ALT_VOTES {
         return None;
     }
-    for anc in top_node.ancestors() {
-        if dom::tag(&anc) == Some("body") || anc.value().as_element().is_none() {
+    for anc in tree.ancestors(top_node) {
+        if is_body_or_above(tree, anc) {
             break;
         }
         let votes = alternatives
             .iter()
-            .filter(|a| html.tree.get(**a).is_some_and(|n| dom::is_within(n, anc.id())))
+            .filter(|a| dom::is_within(tree, **a, anc))
             .count();
         if votes >= MIN_ALT_VOTES {
-            return Some(anc.id());
+            return Some(anc);
         }
     }
     None
 }
 
+/// Where the walks up from a candidate stop: the body, or a node that is no element.
+fn is_body_or_above(tree: &Arena, node: NodeId) -> bool {
+    tree.tag(node).is_none_or(|t| t == Tag::BODY)
+}
+
 /// Walk up from `top` while the parent scores better (the article wrapper holds more of it).
-fn walk_up(html: &Html, mut top: NodeId, scores: &HashMap<NodeId, f64>) -> Option<NodeId> {
-    let mut cur = html.tree.get(top)?;
+fn walk_up(tree: &Arena, mut top: NodeId, scores: &HashMap<NodeId, f64>) -> NodeId {
+    let mut cur = top;
     let mut last_score = scores.get(&top).copied().unwrap_or(0.0);
     let threshold = last_score / WALK_UP_DIVIDER;
-    while let Some(parent) = cur.parent() {
-        if dom::tag(&parent) == Some("body") || parent.value().as_element().is_none() {
+    while let Some(parent) = tree.parent(cur) {
+        if is_body_or_above(tree, parent) {
             break;
         }
-        let Some(ps) = scores.get(&parent.id()).copied() else {
+        let Some(ps) = scores.get(&parent).copied() else {
             cur = parent;
             continue;
         };
@@ -328,70 +327,65 @@ fn walk_up(html: &Html, mut top: NodeId, scores: &HashMap<NodeId, f64>) -> Optio
             break;
         }
         if ps > last_score {
-            top = parent.id();
+            top = parent;
             break;
         }
         last_score = ps;
         cur = parent;
     }
-    Some(top)
+    top
 }
 
 /// An only child adds nothing: its parent instead, as far up as that holds.
-fn skip_only_children(html: &Html, top: NodeId) -> Option<NodeId> {
-    let mut node = html.tree.get(top)?;
-    while let Some(parent) = node.parent() {
-        if dom::tag(&parent) == Some("body") || parent.value().as_element().is_none() {
+fn skip_only_children(tree: &Arena, top: NodeId) -> NodeId {
+    let mut node = top;
+    while let Some(parent) = tree.parent(node) {
+        if is_body_or_above(tree, parent) {
             break;
         }
-        let element_children = parent.children().filter(|c| c.value().is_element()).count();
-        if element_children != 1 {
+        if tree.element_children(parent).count() != 1 {
             break;
         }
         node = parent;
     }
-    Some(node.id())
+    node
 }
 
 /// Climb while what the parent adds is mostly prose that scores as content: an article
 /// split into sibling sections (page builders, CSS-module blogs) is one article.
 fn climb_over_prose(
-    html: &Html,
+    tree: &Arena,
     stats: &StatsTable<'_>,
     scores: &HashMap<NodeId, f64>,
     mut top: NodeId,
     first_top_score: f64,
-) -> Option<NodeId> {
+) -> NodeId {
     let top_score_now = scores
         .get(&top)
         .copied()
         .unwrap_or(0.0)
         .max(first_top_score * CLIMB_BASE_SHARE);
-    let mut cur = html.tree.get(top)?;
+    let mut cur = top;
     let mut cur_chars = stats.get(cur).chars;
-    let mut cur_prose = prose_chars(cur, stats);
+    let mut cur_prose = prose_chars(tree, cur, stats);
     for _ in 0..CLIMB_LEVELS {
-        let Some(parent) = cur.parent() else { break };
-        if dom::tag(&parent) == Some("body") || parent.value().as_element().is_none() {
+        let Some(parent) = tree.parent(cur) else { break };
+        if is_body_or_above(tree, parent) {
             break;
         }
         let chars = stats.get(parent).chars;
-        let prose = prose_chars(parent, stats);
+        let prose = prose_chars(tree, parent, stats);
         let added = chars.saturating_sub(cur_chars);
         let added_prose = prose.saturating_sub(cur_prose);
         let best_other = scores
             .iter()
-            .filter(|(id, _)| {
-                html.tree
-                    .get(**id)
-                    .is_some_and(|n| dom::is_within(n, parent.id()) && !dom::is_within(n, cur.id()))
-            })
+            .filter(|(id, _)| dom::is_within(tree, **id, parent) && !dom::is_within(tree, **id, cur))
             .map(|(_, s)| *s)
             .fold(0.0_f64, f64::max);
         let content = added_prose as f64 >= added as f64 * CLIMB_MIN_PROSE_SHARE
             && best_other >= top_score_now * CLIMB_MIN_SCORE_SHARE;
         if added > 0 && content {
-            top = parent.id();
+            top = parent;
         } else if added >= CLIMB_SKIP_CHARS {
             break;
         }
@@ -399,56 +393,55 @@ fn climb_over_prose(
         cur_chars = chars;
         cur_prose = prose;
     }
-    Some(top)
+    top
 }
 
 /// The article's roots: `top` and the siblings that belong to it (scoring near it, sharing
 /// its class, or prose paragraphs), in document order.
 fn with_siblings(
-    html: &Html,
+    tree: &Arena,
     stats: &StatsTable<'_>,
     scores: &HashMap<NodeId, f64>,
     top: NodeId,
     top_score: f64,
-) -> Option<Content> {
-    let top_node = html.tree.get(top)?;
+) -> Content {
     let mut roots = Vec::new();
-    let Some(parent) = top_node.parent() else {
-        return Some(Content {
+    let Some(parent) = tree.parent(top) else {
+        return Content {
             roots: vec![top],
             top,
-        });
+        };
     };
     let threshold = (top_score * SIBLING_SHARE).max(SIBLING_MIN_SCORE);
-    let top_class = dom::attr(&top_node, "class").unwrap_or("");
-    for sib in parent.children() {
-        if sib.id() == top {
-            roots.push(sib.id());
+    let top_class = tree.attr_by_id(top, AttrName::CLASS).unwrap_or("");
+    for sib in tree.children(parent) {
+        if sib == top {
+            roots.push(sib);
             continue;
         }
-        if !sib.value().is_element() {
+        if !tree.is_element(sib) {
             continue;
         }
         let mut bonus = 0.0;
-        if !top_class.is_empty() && dom::attr(&sib, "class") == Some(top_class) {
+        if !top_class.is_empty() && tree.attr_by_id(sib, AttrName::CLASS) == Some(top_class) {
             bonus = top_score * SIBLING_SHARE;
         }
-        let sib_score = scores.get(&sib.id()).copied();
+        let sib_score = scores.get(&sib).copied();
         let mut append = sib_score.is_some_and(|s| s + bonus >= threshold);
-        if !append && dom::tag(&sib) == Some("p") {
+        if !append && tree.tag_is(sib, Tag::P) {
             let st: TextStats = stats.get(sib);
             let ld = st.link_density();
             if st.chars > SIBLING_LONG_P && ld < SIBLING_MAX_LINK_DENSITY {
                 append = true;
             } else if st.chars > 0 && st.chars <= SIBLING_LONG_P && ld == 0.0 {
-                append = crate::html::text::ends_sentence(&dom::inner_text(sib));
+                append = crate::html::text::ends_sentence(&dom::inner_text(tree, sib));
             }
         }
         if append {
-            roots.push(sib.id());
+            roots.push(sib);
         }
     }
-    Some(Content { roots, top })
+    Content { roots, top }
 }
 
 /// Levels the climb over prose goes up at most.
@@ -465,11 +458,11 @@ const CLIMB_SKIP_CHARS: usize = 150;
 const CLIMB_PROSE_MAX_LINK_DENSITY: f64 = 0.3;
 
 /// Characters of prose paragraphs (`p`, or `li` without `p`) with few links under a node.
-fn prose_chars(node: NodeRef<'_, Node>, stats: &StatsTable<'_>) -> usize {
-    node.descendants()
-        .filter(|d| match dom::tag(d) {
-            Some("p") => true,
-            Some("li") => dom::count_tags(*d, &["p", "li"]) <= 1,
+fn prose_chars(tree: &Arena, node: NodeId, stats: &StatsTable<'_>) -> usize {
+    tree.descendants(node)
+        .filter(|d| match tree.tag(*d) {
+            Some(Tag::P) => true,
+            Some(Tag::LI) => dom::count_tags(tree, *d, P_OR_LI) <= 1,
             _ => false,
         })
         .map(|d| stats.get(d))
@@ -481,31 +474,26 @@ fn prose_chars(node: NodeRef<'_, Node>, stats: &StatsTable<'_>) -> usize {
 /// Readability's conditional cleaning: inside the chosen roots, find containers (div,
 /// section, table, lists, forms, asides, figures) that look like boilerplate rather than
 /// prose. Returns the ids to remove.
-pub fn conditional_clean(html: &Html, roots: &[NodeId]) -> Vec<NodeId> {
-    let stats = StatsTable::build_under(html, roots);
+pub fn conditional_clean(tree: &Arena, roots: &[NodeId]) -> Vec<NodeId> {
+    let stats = StatsTable::build_under(tree, roots);
     let mut remove = Vec::new();
-    let total: usize = roots
-        .iter()
-        .filter_map(|r| html.tree.get(*r))
-        .map(|r| stats.get(r).chars)
-        .sum();
+    let total: usize = roots.iter().map(|r| stats.get(*r).chars).sum();
     let protect = (total as f64 * CLEAN_PROTECT_SHARE) as usize;
     for root in roots {
-        let Some(root) = html.tree.get(*root) else {
-            continue;
-        };
-        let mut stack: Vec<NodeRef<'_, Node>> = root.children().collect();
+        let mut stack: Vec<NodeId> = tree.children(*root).collect();
         stack.reverse();
         while let Some(node) = stack.pop() {
-            if !node.value().is_element() || crate::limits::tick() {
+            if !tree.is_element(node) || crate::limits::tick() {
                 continue;
             }
-            if should_remove(&node, protect, &stats) {
-                remove.push(node.id());
+            if should_remove(tree, node, protect, &stats) {
+                remove.push(node);
                 continue;
             }
             // Children in reverse, so that they come off the stack in document order.
-            stack.extend(node.children().rev());
+            let first = stack.len();
+            stack.extend(tree.children(node));
+            stack[first..].reverse();
         }
     }
     remove
@@ -526,62 +514,69 @@ const PARAGRAPHS_PER_INPUT: f64 = 3.0;
 const MAX_CAPTIONED_IMAGES: f64 = 2.0;
 
 /// Containers that conditional cleaning looks at.
-const CLEAN_TAGS: &[&str] = &[
+const CLEAN_TAGS: TagSet = TagSet::of(&[
     "div", "section", "table", "ul", "ol", "form", "aside", "fieldset", "header", "footer", "nav",
-];
+]);
+/// Code: a container inside it is content.
+const CODE: TagSet = TagSet::of(&["pre", "code"]);
+/// Lists.
+const LISTS: TagSet = TagSet::of(&["ul", "ol"]);
+/// Embedded content (players, social posts).
+const EMBEDS: TagSet = TagSet::of(&["object", "embed", "iframe"]);
+/// A list item holding at most one of these (itself) is one prose paragraph.
+const P_OR_LI: TagSet = TagSet::of(&["p", "li"]);
+/// The parts only a data table has.
+const DATA_TABLE_PARTS: TagSet = TagSet::of(&["caption", "th", "thead", "tfoot", "colgroup", "col"]);
 
-fn should_remove(node: &NodeRef<'_, Node>, protect: usize, stats: &StatsTable<'_>) -> bool {
-    let Some(tag) = dom::tag(node) else { return false };
-    if !CLEAN_TAGS.contains(&tag) {
+fn should_remove(tree: &Arena, node: NodeId, protect: usize, stats: &StatsTable<'_>) -> bool {
+    let Some(tag) = tree.tag(node) else { return false };
+    if !CLEAN_TAGS.contains(tag) {
         return false;
     }
-    let st = stats.get(*node);
+    let st = stats.get(node);
     // The wrapper of most of the article is the article, whatever its class says.
     if st.chars > protect {
         return false;
     }
     // Code and data tables are content.
-    if tag == "table" && is_data_table(node) {
+    if tag == Tag::TABLE && is_data_table(tree, node) {
         return false;
     }
     // A wrapper around a data table ("table-scroll") is the table's, not boilerplate.
-    if node
-        .descendants()
+    if tree
+        .descendants(node)
         .skip(1)
-        .any(|d| dom::tag(&d) == Some("table") && is_data_table(&d))
+        .any(|d| tree.tag_is(d, Tag::TABLE) && is_data_table(tree, d))
     {
         return false;
     }
-    if node.ancestors().any(|a| dom::is_tag(&a, &["pre", "code"])) {
+    if tree.ancestors(node).any(|a| tree.tag_in(a, CODE)) {
         return false;
     }
-    let weight = class_weight(node);
-    if weight < 0.0 && !has_prose(node, stats) {
+    let weight = class_weight(tree, node);
+    if weight < 0.0 && !has_prose(tree, node, stats) {
         return true;
     }
     if st.commas >= CLEAN_MIN_COMMAS {
         return false;
     }
-    let p = dom::count_tags(*node, &["p"]) as f64;
-    let img = dom::count_tags(*node, &["img"]) as f64;
-    let li = dom::count_tags(*node, &["li"]) as f64 - LI_ALLOWANCE;
-    let input = dom::count_tags(*node, &["input"]) as f64;
-    let headings = dom::count_tags(*node, &["h1", "h2", "h3", "h4", "h5", "h6"]);
-    let embeds = node
-        .descendants()
-        .filter(|d| dom::is_tag(d, &["object", "embed", "iframe"]))
-        .count();
+    let p = dom::count_tag(tree, node, Tag::P) as f64;
+    let img = dom::count_tag(tree, node, Tag::IMG) as f64;
+    let li = dom::count_tag(tree, node, Tag::LI) as f64 - LI_ALLOWANCE;
+    let input = dom::count_tag(tree, node, Tag::INPUT) as f64;
+    let headings = dom::count_tags(tree, node, dom::HEADINGS);
+    let embeds = tree.descendants(node).filter(|d| tree.tag_in(*d, EMBEDS)).count();
     let ld = st.link_density();
-    let is_list = tag == "ul" || tag == "ol" || {
+    let is_list = tag == Tag::UL || tag == Tag::OL || {
         // Readability: a container whose text is nearly all list text is a list.
-        let list_chars: usize = node
-            .children()
-            .flat_map(|c| c.descendants())
+        let list_chars: usize = tree
+            .children(node)
+            .flat_map(|c| tree.descendants(c))
             .filter(|d| {
-                dom::is_tag(d, &["ul", "ol"])
-                    && !d.ancestors().any(|a| {
-                        a.id() != node.id() && dom::is_tag(&a, &["ul", "ol"]) && dom::is_within(a, node.id())
-                    })
+                tree.tag_in(*d, LISTS)
+                    && !tree
+                        .ancestors(*d)
+                        .any(|a| a != node && tree.tag_in(a, LISTS) && dom::is_within(tree, a, node))
             })
             .map(|d| stats.get(d).chars)
             .sum();
@@ -593,7 +588,7 @@ fn should_remove(node: &NodeRef<'_, Node>, protect: usize, stats: &StatsTable<'_
     }
     (img > 1.0
         && p / img < MIN_PARAGRAPHS_PER_IMAGE
-        && !node.ancestors().any(|a| dom::is_tag(&a, &["figure"])))
+        && !tree.ancestors(node).any(|a| tree.tag_is(a, Tag::FIGURE)))
         || (!is_list && li > p)
         || input > (p / PARAGRAPHS_PER_INPUT).floor()
         || (!is_list
@@ -607,20 +602,19 @@ fn should_remove(node: &NodeRef<'_, Node>, protect: usize, stats: &StatsTable<'_
 
 /// True when a container holds a real paragraph: long, with few links. A negative class
 /// hint ("widget", "meta") does not outweigh that.
-fn has_prose(node: &NodeRef<'_, Node>, stats: &StatsTable<'_>) -> bool {
-    node.descendants().any(|d| {
-        dom::tag(&d) == Some("p") && {
+fn has_prose(tree: &Arena, node: NodeId, stats: &StatsTable<'_>) -> bool {
+    tree.descendants(node).any(|d| {
+        tree.tag_is(d, Tag::P) && {
             let st = stats.get(d);
             st.chars >= PROSE_CHARS && st.link_density() < PROSE_MAX_LINK_DENSITY
         }
     })
 }
 
-fn is_data_table(node: &NodeRef<'_, Node>) -> bool {
-    if dom::attr(node, "role") == Some("presentation") {
+fn is_data_table(tree: &Arena, node: NodeId) -> bool {
+    if tree.attr_by_id(node, AttrName::ROLE) == Some("presentation") {
         return false;
     }
-    node.descendants()
-        .any(|d| dom::is_tag(&d, &["caption", "th", "thead", "tfoot", "colgroup", "col"]))
-        || dom::count_tags(*node, &["tr"]) >= 3 && dom::count_tags(*node, &["table"]) == 0
+    tree.descendants(node).any(|d| tree.tag_in(d, DATA_TABLE_PARTS))
+        || dom::count_tag(tree, node, Tag::TR) >= 3 && dom::count_tag(tree, node, Tag::TABLE) == 0
 }

@@ -3,102 +3,105 @@
 //! the facts the cleaner needs (link share, tag, whether it is a heading). In: the document
 //! and the article roots. Out: `Vec<Block>`; no filtering here (see `crate::clean`).
 
+use crate::html::arena::{Arena, AttrName, Edge, NodeId, NodeKind, Tag};
 use crate::html::dom;
 use crate::html::text;
 use crate::model::Block;
-use ego_tree::iter::Edge;
-use ego_tree::{NodeId, NodeRef};
-use scraper::{Html, Node};
 
-struct Renderer {
+struct Renderer<'a> {
+    tree: &'a Arena,
     blocks: Vec<Block>,
     buf: String,
     link_chars: usize,
     links: usize,
-    tags: Vec<String>,
+    /// The open block elements (the innermost names a block).
+    tags: Vec<Tag>,
 }
 
 /// Render the roots (in order) into blocks.
-pub fn render(html: &Html, roots: &[NodeId]) -> Vec<Block> {
+pub fn render(tree: &Arena, roots: &[NodeId]) -> Vec<Block> {
     let mut r = Renderer {
+        tree,
         blocks: Vec::new(),
         buf: String::new(),
         link_chars: 0,
         links: 0,
-        tags: vec!["div".to_string()],
+        tags: vec![Tag::DIV],
     };
     for id in roots {
-        if let Some(node) = html.tree.get(*id) {
-            r.walk(node);
-            r.flush();
-        }
+        r.walk(*id);
+        r.flush();
     }
     r.blocks
 }
 
-impl Renderer {
-    /// Render one subtree. Iterative: pages nest thousands of elements deep.
-    fn walk(&mut self, root: NodeRef<'_, Node>) {
-        // The subtree being skipped, and the outermost link (its text is link text).
-        let mut skipping: Option<NodeId> = None;
+impl Renderer<'_> {
+    /// Render one subtree (a walk that follows the links: pages nest thousands deep).
+    fn walk(&mut self, root: NodeId) {
+        let tree = self.tree;
+        // The node whose children are skipped (its close comes next), and the outermost
+        // link (its text is link text).
+        let mut skipped: Option<NodeId> = None;
         let mut link: Option<NodeId> = None;
-        for edge in root.traverse() {
+        let mut walk = tree.traverse(root);
+        while let Some(edge) = walk.next() {
             match edge {
-                Edge::Open(n) if skipping.is_none() => match n.value() {
-                    Node::Text(t) => {
+                Edge::Open(n) => match tree.kind(n) {
+                    NodeKind::Text => {
                         let before = self.buf.len();
-                        self.buf.push_str(t);
+                        self.buf.push_str(tree.text(n));
                         if link.is_some() {
                             self.link_chars += text::collapse_ws(&self.buf[before..]).chars().count();
                         }
                     }
-                    Node::Element(e) => {
-                        let name = e.name();
-                        if dom::is_non_content_name(&e.name.local) || name == "img" {
-                            skipping = Some(n.id());
+                    NodeKind::Element => {
+                        let Some(tag) = tree.tag(n) else { continue };
+                        if dom::is_non_content(tree, n) || tag == Tag::IMG {
+                            skipped = Some(n);
+                            walk.skip_children(n);
                             continue;
                         }
-                        if name == "br" {
+                        if tag == Tag::BR {
                             self.buf.push('\n');
-                            skipping = Some(n.id());
+                            skipped = Some(n);
+                            walk.skip_children(n);
                             continue;
                         }
-                        if dom::is_block_name(&e.name.local) {
+                        if dom::BLOCK.contains(tag) {
                             self.flush();
-                            self.tags.push(name.to_string());
+                            self.tags.push(tag);
                         }
-                        let is_link = name == "a"
-                            && e.attr("href")
+                        let is_link = tag == Tag::A
+                            && tree
+                                .attr_by_id(n, AttrName::HREF)
                                 .is_some_and(|h| !h.trim_start().starts_with("javascript:"));
                         if is_link && link.is_none() {
                             self.links += 1;
-                            link = Some(n.id());
+                            link = Some(n);
                         }
                     }
-                    _ => skipping = Some(n.id()),
+                    _ => {
+                        skipped = Some(n);
+                        walk.skip_children(n);
+                    }
                 },
                 Edge::Close(n) => {
-                    if skipping == Some(n.id()) {
-                        skipping = None;
+                    if skipped == Some(n) {
+                        skipped = None;
                         continue;
                     }
-                    if skipping.is_some() {
-                        continue;
-                    }
-                    if let Some(e) = n.value().as_element() {
-                        let name = e.name();
-                        if dom::is_block_name(&e.name.local) {
+                    if let Some(tag) = tree.tag(n) {
+                        if dom::BLOCK.contains(tag) {
                             self.flush();
                             self.tags.pop();
-                        } else if matches!(name, "td" | "th") {
+                        } else if tag == Tag::TD || tag == Tag::TH {
                             self.buf.push(' ');
                         }
                     }
-                    if link == Some(n.id()) {
+                    if link == Some(n) {
                         link = None;
                     }
                 }
-                Edge::Open(_) => {}
             }
         }
     }
@@ -121,7 +124,11 @@ impl Renderer {
         self.blocks.push(Block {
             chars,
             link_chars: self.link_chars.min(chars),
-            tag: self.tags.last().cloned().unwrap_or_default(),
+            tag: self
+                .tags
+                .last()
+                .map(|t| self.tree.tag_name(*t).to_string())
+                .unwrap_or_default(),
             links: self.links,
             text,
         });

@@ -1,14 +1,13 @@
-//! DOM helpers over `scraper`'s tree: tag names, class/id strings, collapsed text, link
-//! density. Read-only; the stages that remove nodes do so through [`detach_all`].
+//! DOM helpers over our arena ([`Arena`]): tag sets, class/id strings, collapsed text, text
+//! statistics and link density. Read-only; the stages that remove nodes do so through
+//! [`detach_all`]. Tags compare as integer ids ([`TagSet`]), by name only (any namespace,
+//! as html5ever's local names did: SVG's `<a>` is an `a`).
 
+use crate::html::arena::{Arena, AttrName, Edge, NodeId, NodeKind, Tag, TagSet};
 use crate::html::text;
-use ego_tree::iter::Edge;
-use ego_tree::{NodeId, NodeRef};
-use html5ever::{local_name, LocalName};
-use scraper::{Html, Node};
 
 /// Elements that start and end a text block when rendered.
-pub const BLOCK_TAGS: &[&str] = &[
+pub const BLOCK: TagSet = TagSet::of(&[
     "address",
     "article",
     "aside",
@@ -55,139 +54,45 @@ pub const BLOCK_TAGS: &[&str] = &[
     "body",
     "html",
     "noscript",
-];
+]);
 
 /// Elements that never hold article text.
-pub const NON_CONTENT_TAGS: &[&str] = &[
+pub const NON_CONTENT: TagSet = TagSet::of(&[
     "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas",
     "button", "input", "select", "textarea", "option", "link", "meta", "head", "video", "audio", "source",
     "track", "map", "dialog", "label",
-];
+]);
 
-/// True when `name` is one of [`BLOCK_TAGS`]: interned names compare as integers, so this
-/// is the check for the walks that visit every node.
-pub fn is_block_name(name: &LocalName) -> bool {
-    matches!(
-        *name,
-        local_name!("address")
-            | local_name!("article")
-            | local_name!("aside")
-            | local_name!("blockquote")
-            | local_name!("center")
-            | local_name!("dd")
-            | local_name!("details")
-            | local_name!("dialog")
-            | local_name!("div")
-            | local_name!("dl")
-            | local_name!("dt")
-            | local_name!("fieldset")
-            | local_name!("figcaption")
-            | local_name!("figure")
-            | local_name!("footer")
-            | local_name!("form")
-            | local_name!("h1")
-            | local_name!("h2")
-            | local_name!("h3")
-            | local_name!("h4")
-            | local_name!("h5")
-            | local_name!("h6")
-            | local_name!("header")
-            | local_name!("hgroup")
-            | local_name!("hr")
-            | local_name!("li")
-            | local_name!("main")
-            | local_name!("menu")
-            | local_name!("nav")
-            | local_name!("ol")
-            | local_name!("p")
-            | local_name!("pre")
-            | local_name!("section")
-            | local_name!("summary")
-            | local_name!("table")
-            | local_name!("tbody")
-            | local_name!("td")
-            | local_name!("tfoot")
-            | local_name!("th")
-            | local_name!("thead")
-            | local_name!("tr")
-            | local_name!("ul")
-            | local_name!("caption")
-            | local_name!("body")
-            | local_name!("html")
-            | local_name!("noscript")
-    )
-}
+/// The heading elements.
+pub const HEADINGS: TagSet = TagSet::of(&["h1", "h2", "h3", "h4", "h5", "h6"]);
 
-/// True when `name` is one of [`NON_CONTENT_TAGS`] (as [`is_block_name`]).
-pub fn is_non_content_name(name: &LocalName) -> bool {
-    matches!(
-        *name,
-        local_name!("script")
-            | local_name!("style")
-            | local_name!("noscript")
-            | local_name!("template")
-            | local_name!("svg")
-            | local_name!("math")
-            | local_name!("iframe")
-            | local_name!("object")
-            | local_name!("embed")
-            | local_name!("canvas")
-            | local_name!("button")
-            | local_name!("input")
-            | local_name!("select")
-            | local_name!("textarea")
-            | local_name!("option")
-            | local_name!("link")
-            | local_name!("meta")
-            | local_name!("head")
-            | local_name!("video")
-            | local_name!("audio")
-            | local_name!("source")
-            | local_name!("track")
-            | local_name!("map")
-            | local_name!("dialog")
-            | local_name!("label")
-    )
-}
-
-/// Tag name of an element node, or `None` for text/comments.
-pub fn tag<'a>(node: &NodeRef<'a, Node>) -> Option<&'a str> {
-    node.value().as_element().map(|e| e.name())
-}
-
-/// True if the node is an element with one of these names.
-pub fn is_tag(node: &NodeRef<'_, Node>, names: &[&str]) -> bool {
-    tag(node).is_some_and(|t| names.contains(&t))
-}
+/// Elements whose text is set apart by spaces in [`inner_text`].
+const SPACED: TagSet = BLOCK.with(Tag::BR);
 
 /// True for block-level elements.
-pub fn is_block(node: &NodeRef<'_, Node>) -> bool {
-    node.value()
-        .as_element()
-        .is_some_and(|e| is_block_name(&e.name.local))
+pub fn is_block(tree: &Arena, id: NodeId) -> bool {
+    tree.tag_in(id, BLOCK)
 }
 
-/// Lowercased `class` and `id` attribute values joined by a space.
-pub fn class_id(node: &NodeRef<'_, Node>) -> String {
-    match node.value().as_element() {
-        Some(e) => {
-            let mut s = String::new();
-            if let Some(c) = e.attr("class") {
-                s.push_str(c);
-            }
-            if let Some(i) = e.attr("id") {
-                s.push(' ');
-                s.push_str(i);
-            }
-            s.to_lowercase()
-        }
-        None => String::new(),
+/// True for elements that never hold article text.
+pub fn is_non_content(tree: &Arena, id: NodeId) -> bool {
+    tree.tag_in(id, NON_CONTENT)
+}
+
+/// Lowercased `class` and `id` attribute values joined by a space ("" for other nodes).
+pub fn class_id(tree: &Arena, id: NodeId) -> String {
+    if !tree.is_element(id) {
+        return String::new();
     }
-}
-
-/// An attribute of an element node.
-pub fn attr<'a>(node: &NodeRef<'a, Node>, name: &str) -> Option<&'a str> {
-    node.value().as_element().and_then(|e| e.attr(name))
+    let mut s = String::new();
+    if let Some(c) = tree.attr_by_id(id, AttrName::CLASS) {
+        s.push_str(c);
+    }
+    if let Some(i) = tree.attr_by_id(id, AttrName::ID) {
+        s.push(' ');
+        s.push_str(i);
+    }
+    s.to_lowercase()
 }
 
 /// Text statistics of a subtree.
@@ -215,30 +120,8 @@ impl TextStats {
 }
 
 /// Text statistics of a node's subtree, skipping non-content elements.
-pub fn text_stats(node: NodeRef<'_, Node>) -> TextStats {
-    summarize(node, |_, _| {}).st
-}
-
-/// The position of a node in its tree's arena (`Tree::nodes` order, from 1). ego-tree keeps
-/// it private; its derived `Hash` writes exactly this number, which a capturing hasher reads.
-fn node_index(id: NodeId) -> usize {
-    struct Capture(usize);
-    impl std::hash::Hasher for Capture {
-        fn finish(&self) -> u64 {
-            self.0 as u64
-        }
-        fn write(&mut self, bytes: &[u8]) {
-            for b in bytes {
-                self.0 = self.0.wrapping_mul(257).wrapping_add(*b as usize);
-            }
-        }
-        fn write_usize(&mut self, n: usize) {
-            self.0 = n;
-        }
-    }
-    let mut h = Capture(0);
-    std::hash::Hash::hash(&id, &mut h);
-    h.0
+pub fn text_stats(tree: &Arena, id: NodeId) -> TextStats {
+    summarize(tree, id, |_, _| {}).st
 }
 
 /// What a subtree's text looks like from outside: its [`text_stats`] (read alone), and
@@ -350,52 +233,51 @@ fn text_summary(t: &str) -> Summary {
 
 /// The link kind an element gives its text when it is the outermost link: 1 for an
 /// in-page `#` link, 2 for another link, 0 when it is no link (`javascript:` included).
-fn link_kind(e: &scraper::node::Element) -> u8 {
-    if e.name.local != local_name!("a") {
+fn link_kind(tree: &Arena, id: NodeId) -> u8 {
+    if !tree.tag_is(id, Tag::A) {
         return 0;
     }
-    match e.attr("href").map(str::trim_start) {
+    match tree.attr_by_id(id, AttrName::HREF).map(str::trim_start) {
         Some(h) if h.starts_with("javascript:") => 0,
         Some(h) if h.starts_with('#') => 1,
         _ => 2,
     }
 }
 
-/// The summary of a subtree, by one iterative walk (pages nest thousands deep) that also
-/// hands `visit` the summary of every node it completes. The insides of non-content
-/// elements are not walked (their text never counts); documents and fragments count
-/// nothing, but their children are summarized.
-fn summarize(root: NodeRef<'_, Node>, mut visit: impl FnMut(NodeId, &Summary)) -> Summary {
+/// The summary of a subtree, by one walk (pages nest thousands deep) that also hands
+/// `visit` the summary of every node it completes. The insides of non-content elements
+/// are not walked (their text never counts); documents and fragments count nothing, but
+/// their children are summarized.
+fn summarize(tree: &Arena, root: NodeId, mut visit: impl FnMut(NodeId, &Summary)) -> Summary {
     let mut stack: Vec<Acc> = Vec::new();
     let mut last = Summary::default();
-    let mut skipping: Option<NodeId> = None;
-    for edge in root.traverse() {
+    let mut walk = tree.traverse(root);
+    while let Some(edge) = walk.next() {
         match edge {
-            Edge::Open(_) if skipping.is_some() => {}
-            Edge::Open(n) => match n.value() {
-                Node::Text(t) => {
-                    let sum = text_summary(t);
+            Edge::Open(n) => match tree.kind(n) {
+                NodeKind::Text => {
+                    let sum = text_summary(tree.text(n));
                     if let Some(top) = stack.last_mut() {
                         top.add(&sum);
                     }
-                    visit(n.id(), &sum);
+                    visit(n, &sum);
                     last = sum;
                 }
-                Node::Element(e) => {
-                    let skip = is_non_content_name(&e.name.local);
+                NodeKind::Element => {
+                    let skip = is_non_content(tree, n);
                     if skip {
-                        skipping = Some(n.id());
+                        walk.skip_children(n);
                     }
                     stack.push(Acc {
-                        id: n.id(),
-                        kind: link_kind(e),
+                        id: n,
+                        kind: link_kind(tree, n),
                         skip,
                         sum: Summary::default(),
                         last_space: true,
                     });
                 }
                 _ => stack.push(Acc {
-                    id: n.id(),
+                    id: n,
                     kind: 0,
                     skip: true,
                     sum: Summary::default(),
@@ -403,17 +285,13 @@ fn summarize(root: NodeRef<'_, Node>, mut visit: impl FnMut(NodeId, &Summary)) -
                 }),
             },
             Edge::Close(n) => {
-                if skipping.is_some_and(|s| s != n.id()) {
-                    continue;
-                }
-                skipping = None;
-                if stack.last().is_some_and(|a| a.id == n.id()) {
+                if stack.last().is_some_and(|a| a.id == n) {
                     if let Some(acc) = stack.pop() {
                         let sum = acc.finish();
                         if let Some(top) = stack.last_mut() {
                             top.add(&sum);
                         }
-                        visit(n.id(), &sum);
+                        visit(n, &sum);
                         last = sum;
                     }
                 }
@@ -428,37 +306,34 @@ fn summarize(root: NodeRef<'_, Node>, mut visit: impl FnMut(NodeId, &Summary)) -
 /// borrows the tree, so the tree cannot change while the table is in use. A node the
 /// walk did not reach (outside the subtrees it was built for) is computed on demand.
 pub struct StatsTable<'a> {
+    tree: &'a Arena,
     entries: Vec<Summary>,
-    _tree: std::marker::PhantomData<&'a Html>,
 }
 
 impl<'a> StatsTable<'a> {
     /// The table of the whole document.
-    pub fn build(html: &'a Html) -> StatsTable<'a> {
-        Self::build_under(html, &[html.tree.root().id()])
+    pub fn build(tree: &'a Arena) -> StatsTable<'a> {
+        Self::build_under(tree, &[NodeId::ROOT])
     }
 
     /// The table of the subtrees under these nodes.
-    pub fn build_under(html: &'a Html, roots: &[NodeId]) -> StatsTable<'a> {
-        let mut entries = vec![Summary::default(); html.tree.nodes().len() + 1];
-        for root in roots.iter().filter_map(|r| html.tree.get(*r)) {
-            summarize(root, |id, sum| {
-                if let Some(e) = entries.get_mut(node_index(id)) {
+    pub fn build_under(tree: &'a Arena, roots: &[NodeId]) -> StatsTable<'a> {
+        let mut entries = vec![Summary::default(); tree.len()];
+        for root in roots {
+            summarize(tree, *root, |id, sum| {
+                if let Some(e) = entries.get_mut(id.index()) {
                     *e = *sum;
                 }
             });
         }
-        StatsTable {
-            entries,
-            _tree: std::marker::PhantomData,
-        }
+        StatsTable { tree, entries }
     }
 
     /// [`text_stats`] of a node of the tree.
-    pub fn get(&self, node: NodeRef<'_, Node>) -> TextStats {
-        match self.entries.get(node_index(node.id())) {
+    pub fn get(&self, id: NodeId) -> TextStats {
+        match self.entries.get(id.index()) {
             Some(s) if s.known => s.st,
-            _ => text_stats(node),
+            _ => text_stats(self.tree, id),
         }
     }
 }
@@ -466,100 +341,99 @@ impl<'a> StatsTable<'a> {
 /// [`inner_text`] of a subtree whose collapsed text is at most `limit` characters, else
 /// `None`. Stops reading as soon as the limit is passed, so asking it of a page-sized
 /// container costs no more than the limit.
-pub fn short_inner_text(node: NodeRef<'_, Node>, limit: usize) -> Option<String> {
+pub fn short_inner_text(tree: &Arena, id: NodeId, limit: usize) -> Option<String> {
     let mut count = 0usize;
     let mut in_space = true;
     // A lazy walk (never a list of a node's children: a container may have 40,000), skipping
     // the insides of non-content elements.
-    let mut skipping: Option<NodeId> = None;
-    for edge in node.traverse() {
-        match edge {
-            Edge::Open(n) if skipping.is_none() => match n.value() {
-                Node::Text(t) => {
-                    for c in t.chars() {
-                        let space = c.is_whitespace();
-                        if !(space && in_space) {
-                            count += 1;
-                            if count > limit + 1 {
-                                return None;
-                            }
+    let mut walk = tree.traverse(id);
+    while let Some(edge) = walk.next() {
+        let Edge::Open(n) = edge else { continue };
+        match tree.kind(n) {
+            NodeKind::Text => {
+                for c in tree.text(n).chars() {
+                    let space = c.is_whitespace();
+                    if !(space && in_space) {
+                        count += 1;
+                        if count > limit + 1 {
+                            return None;
                         }
-                        in_space = space;
                     }
+                    in_space = space;
                 }
-                Node::Element(e) if is_non_content_name(&e.name.local) => skipping = Some(n.id()),
-                _ => {}
-            },
-            Edge::Close(n) if skipping == Some(n.id()) => skipping = None,
+            }
+            NodeKind::Element if is_non_content(tree, n) => walk.skip_children(n),
             _ => {}
         }
     }
-    let text = inner_text(node);
+    let text = inner_text(tree, id);
     (text.chars().count() <= limit).then_some(text)
 }
 
-/// The heading elements.
-pub const HEADING_TAGS: &[&str] = &["h1", "h2", "h3", "h4", "h5", "h6"];
-
 /// Collapsed text of a subtree (no block structure), skipping non-content elements.
-pub fn inner_text(node: NodeRef<'_, Node>) -> String {
+pub fn inner_text(tree: &Arena, id: NodeId) -> String {
     let mut raw = String::new();
-    let mut skipping: Option<NodeId> = None;
-    for edge in node.traverse() {
+    let mut walk = tree.traverse(id);
+    while let Some(edge) = walk.next() {
         match edge {
-            Edge::Open(n) if skipping.is_none() => match n.value() {
-                Node::Text(t) => raw.push_str(t),
-                Node::Element(e) => {
-                    if is_non_content_name(&e.name.local) {
-                        skipping = Some(n.id());
-                    } else if is_spaced(&e.name.local) {
+            Edge::Open(n) => match tree.kind(n) {
+                NodeKind::Text => raw.push_str(tree.text(n)),
+                NodeKind::Element => {
+                    if is_non_content(tree, n) {
+                        walk.skip_children(n);
+                    } else if tree.tag_in(n, SPACED) {
                         raw.push(' ');
                     }
                 }
-                _ => skipping = Some(n.id()),
+                _ => walk.skip_children(n),
             },
             Edge::Close(n) => {
-                if skipping == Some(n.id()) {
-                    skipping = None;
-                } else if skipping.is_none()
-                    && n.value().as_element().is_some_and(|e| is_spaced(&e.name.local))
-                {
+                if tree.tag_in(n, SPACED) && !is_non_content(tree, n) {
                     raw.push(' ');
                 }
             }
-            Edge::Open(_) => {}
         }
     }
     text::collapse_ws(&raw)
 }
 
-/// Elements whose text is set apart by spaces in [`inner_text`].
-fn is_spaced(name: &LocalName) -> bool {
-    is_block_name(name) || *name == local_name!("br")
-}
-
-/// Detach every listed node from the tree (ids already gone are ignored).
-pub fn detach_all(html: &mut Html, ids: &[NodeId]) {
+/// Detach every listed node from the tree.
+pub fn detach_all(tree: &mut Arena, ids: &[NodeId]) {
     for id in ids {
-        if let Some(mut n) = html.tree.get_mut(*id) {
-            n.detach();
-        }
+        tree.detach(*id);
     }
 }
 
-/// Count descendant elements with one of the given names.
-pub fn count_tags(node: NodeRef<'_, Node>, names: &[&str]) -> usize {
-    node.descendants().skip(1).filter(|d| is_tag(d, names)).count()
+/// Count descendant elements (the node itself excluded) whose tag is in `set`.
+pub fn count_tags(tree: &Arena, id: NodeId, set: TagSet) -> usize {
+    tree.descendants(id)
+        .skip(1)
+        .filter(|d| tree.tag_in(*d, set))
+        .count()
 }
 
-/// True if `node` has `ancestor` among its ancestors (or is it).
-pub fn is_within(node: NodeRef<'_, Node>, ancestor: NodeId) -> bool {
-    node.id() == ancestor || node.ancestors().any(|a| a.id() == ancestor)
+/// Count descendant elements (the node itself excluded) with this tag.
+pub fn count_tag(tree: &Arena, id: NodeId, tag: Tag) -> usize {
+    tree.descendants(id)
+        .skip(1)
+        .filter(|d| tree.tag_is(*d, tag))
+        .count()
+}
+
+/// True if `id` is `ancestor` or has it among its ancestors.
+pub fn is_within(tree: &Arena, id: NodeId, ancestor: NodeId) -> bool {
+    id == ancestor || tree.ancestors(id).any(|a| a == ancestor)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::html::engine::parse_document;
+    use crate::Limits;
+
+    fn parse(page: &str) -> Arena {
+        parse_document(page, &Limits::default()).expect("parses")
+    }
 
     /// The table gives what `text_stats` gives, for every node of every fixture page, of
     /// some made-up markup, and after nodes are detached (a new table).
@@ -576,52 +450,54 @@ mod tests {
                 == (b.chars, b.link_chars, b.commas, b.hash_link_chars)
         };
         for page in &pages {
-            let mut html = Html::parse_document(page);
+            let mut tree = parse(page);
             {
-                let table = StatsTable::build(&html);
-                for n in html.tree.nodes() {
+                let table = StatsTable::build(&tree);
+                for n in tree.nodes() {
                     assert!(
-                        same(table.get(n), text_stats(n)),
+                        same(table.get(n), text_stats(&tree, n)),
                         "{:?} in {}",
-                        n.value(),
+                        tree.kind(n),
                         &page[..page.len().min(80)]
                     );
                 }
             }
-            let cut: Vec<NodeId> = html
-                .tree
-                .nodes()
-                .filter(|n| tag(n) == Some("span"))
-                .map(|n| n.id())
-                .collect();
-            detach_all(&mut html, &cut);
-            let table = StatsTable::build(&html);
-            for n in html.tree.nodes() {
-                assert!(same(table.get(n), text_stats(n)));
+            let cut: Vec<NodeId> = tree.nodes().filter(|n| tree.tag_is(*n, Tag::SPAN)).collect();
+            detach_all(&mut tree, &cut);
+            let table = StatsTable::build(&tree);
+            for n in tree.nodes() {
+                assert!(same(table.get(n), text_stats(&tree, n)));
             }
         }
     }
 
     #[test]
-    fn node_index_is_the_arena_position() {
-        let html = Html::parse_document("<p>a<b>b</b></p><!-- c --><div>d</div>");
-        for (i, n) in html.tree.nodes().enumerate() {
-            assert_eq!(node_index(n.id()), i + 1);
+    fn tag_sets_hold_their_names() {
+        for (set, names) in [
+            (BLOCK, &["div", "p", "noscript", "html", "caption"][..]),
+            (NON_CONTENT, &["script", "label", "svg", "template"][..]),
+            (HEADINGS, &["h1", "h6"][..]),
+        ] {
+            for n in names {
+                assert!(Tag::known(n).is_some_and(|t| set.contains(t)), "{n}");
+            }
         }
+        for n in ["a", "span", "img", "b", "search"] {
+            let t = Tag::known(n).expect("known");
+            assert!(!BLOCK.contains(t) && !NON_CONTENT.contains(t), "{n}");
+        }
+        assert!(SPACED.contains(Tag::BR) && SPACED.contains(Tag::DIV));
+        let mut tree = Arena::new(NodeKind::Document);
+        let custom = tree.intern_tag("x-div").expect("room");
+        assert!(!BLOCK.contains(custom));
     }
 
     #[test]
-    fn interned_tag_sets_are_the_lists() {
-        for n in BLOCK_TAGS {
-            assert!(is_block_name(&LocalName::from(*n)), "{n}");
-        }
-        for n in NON_CONTENT_TAGS {
-            assert!(is_non_content_name(&LocalName::from(*n)), "{n}");
-        }
-        for n in ["a", "span", "img", "br", "b", "x-custom", "search"] {
-            let name = LocalName::from(n);
-            assert_eq!(is_block_name(&name), BLOCK_TAGS.contains(&n), "{n}");
-            assert_eq!(is_non_content_name(&name), NON_CONTENT_TAGS.contains(&n), "{n}");
-        }
+    fn inner_text_spaces_blocks_and_skips_non_content() {
+        let tree = parse("<div>a<p>b</p>c<br>d<script>x</script><!-- y --><span>e</span></div>");
+        let body = tree.nodes().find(|n| tree.tag_is(*n, Tag::BODY)).expect("body");
+        assert_eq!(inner_text(&tree, body), "a b c de");
+        assert_eq!(short_inner_text(&tree, body, 8).as_deref(), Some("a b c de"));
+        assert_eq!(short_inner_text(&tree, body, 3), None);
     }
 }

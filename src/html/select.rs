@@ -1,6 +1,6 @@
-//! CSS selectors with cheap pre-checks. A compiled [`Sel`] keeps, besides scraper's
-//! `Selector`, one *key* per selector of its list, read from the CSS text: a simple part of
-//! the rightmost compound (an id, a class, an attribute and the value it compares, a tag
+//! CSS selectors with cheap pre-checks. A compiled [`Sel`] keeps, besides the arena's
+//! [`Selector`], one *key* per selector of its list, read from the CSS text: a simple part
+//! of the rightmost compound (an id, a class, an attribute and the value it compares, a tag
 //! name or an attribute name) that every element it matches must have. Most elements of a
 //! page lack every key of a rule, so the full match (a matching context, the selector's
 //! whole chain) runs on a few elements instead of all of them. Each selector also records
@@ -9,10 +9,8 @@
 //! are only ever necessary conditions: `Sel` matches exactly what its `Selector` matches,
 //! in the same order.
 
-use html5ever::{local_name, ns, LocalName};
+use crate::html::arena::{Arena, AttrName, Namespace, NodeId, Selector};
 use rustc_hash::FxHashSet;
-use scraper::node::Element;
-use scraper::{ElementRef, Html, Selector};
 
 /// A necessary condition for an element to match one selector of a list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,12 +20,12 @@ enum Key {
     /// `.name`.
     Class(String),
     /// `[name…]`, lowercased.
-    Attr(LocalName),
+    Attr(String),
     /// `[name=value]` (or `~=`, `|=`, `^=`, `$=`, `*=`): the attribute's value contains
     /// `value` (lowercased; compared without ASCII case).
-    AttrValue(LocalName, String),
+    AttrValue(String, String),
     /// `name`, lowercased.
-    Tag(LocalName),
+    Tag(String),
 }
 
 /// The keys of a selector list, grouped by kind for one pass over an element's attributes.
@@ -35,9 +33,9 @@ enum Key {
 struct Keys {
     ids: Vec<String>,
     classes: Vec<String>,
-    attrs: Vec<LocalName>,
-    attr_values: Vec<(LocalName, String)>,
-    tags: Vec<LocalName>,
+    attrs: Vec<String>,
+    attr_values: Vec<(String, String)>,
+    tags: Vec<String>,
 }
 
 impl Keys {
@@ -56,16 +54,16 @@ impl Keys {
         Some(k)
     }
 
-    /// Does the element have one of the keys? Names compare as interned atoms; ids and
-    /// classes as written, as scraper matches them (its matching context is always in
-    /// no-quirks mode); attribute values without ASCII case, a looser test than a
-    /// case-sensitive selector's (which can only let more elements through to the full
-    /// match). Outside the HTML namespace (SVG keeps `clipPath` as written) tag and
-    /// attribute names compare without case too.
-    fn any_holds(&self, e: &Element) -> bool {
-        let html = e.name.ns == ns!(html);
-        let same = |a: &LocalName, b: &LocalName| a == b || (!html && a.eq_ignore_ascii_case(b));
-        if self.tags.iter().any(|t| same(&e.name.local, t)) {
+    /// Does the element have one of the keys? Ids and classes compare as written, as the
+    /// selector matches them (no-quirks mode); attribute values without ASCII case, a
+    /// looser test than a case-sensitive selector's (which can only let more elements
+    /// through to the full match). Outside the HTML namespace (SVG keeps `clipPath` as
+    /// written) tag and attribute names compare without case too.
+    fn any_holds(&self, tree: &Arena, id: NodeId) -> bool {
+        let html = tree.ns(id) == Namespace::Html;
+        let same = |a: &str, b: &str| a == b || (!html && a.eq_ignore_ascii_case(b));
+        let name = tree.name(id);
+        if self.tags.iter().any(|t| same(name, t)) {
             return true;
         }
         if self.ids.is_empty()
@@ -75,19 +73,19 @@ impl Keys {
         {
             return false;
         }
-        e.attrs.iter().any(|(name, value)| {
-            let n = &name.local;
-            (!self.attrs.is_empty() && self.attrs.iter().any(|a| same(n, a)))
+        tree.attrs(id).any(|a| {
+            let (n, value) = (a.name, a.value);
+            (!self.attrs.is_empty() && self.attrs.iter().any(|k| same(n, k)))
                 || self
                     .attr_values
                     .iter()
-                    .any(|(a, v)| same(n, a) && contains_ignore_ascii_case(value, v))
-                || (*n == local_name!("class")
+                    .any(|(k, v)| same(n, k) && contains_ignore_ascii_case(value, v))
+                || (a.id == AttrName::CLASS
                     && !self.classes.is_empty()
                     && value
                         .split_ascii_whitespace()
                         .any(|t| self.classes.iter().any(|c| t == c)))
-                || (*n == local_name!("id") && self.ids.iter().any(|i| **value == **i))
+                || (a.id == AttrName::ID && self.ids.iter().any(|i| value == i))
         })
     }
 }
@@ -123,9 +121,9 @@ impl Sel {
         Sel::parse(css).unwrap_or_else(|_| panic!("constant selector `{css}`"))
     }
 
-    /// Compile a selector list; the error is scraper's, as text.
+    /// Compile a selector list; the error is the selector parser's, as text.
     pub fn parse(css: &str) -> Result<Sel, String> {
-        let selector = Selector::parse(css).map_err(|e| e.to_string())?;
+        let selector = Selector::parse(css).map_err(|e| e.message)?;
         let parts: Vec<(Option<Key>, Vec<Need>)> = split_top(css, |c| c == ',')
             .into_iter()
             .map(|complex| (selector_key(complex.trim()), selector_needs(complex.trim())))
@@ -148,29 +146,26 @@ impl Sel {
         Sel::parse(&list.join(", ")).ok()
     }
 
-    /// scraper's selector, for the few places that need it.
+    /// The selector without its keys, for the few places that need it.
     pub fn selector(&self) -> &Selector {
         &self.selector
     }
 
     /// Could this element match? `false` means it cannot; `true` means the full match decides.
-    pub fn may_match(&self, e: &Element) -> bool {
-        self.keys.as_ref().is_none_or(|keys| keys.any_holds(e))
+    pub fn may_match(&self, tree: &Arena, id: NodeId) -> bool {
+        self.keys.as_ref().is_none_or(|keys| keys.any_holds(tree, id))
     }
 
-    /// Does the element match the selector list?
-    pub fn matches(&self, el: &ElementRef<'_>) -> bool {
-        self.may_match(el.value()) && self.selector.matches(el)
+    /// Does the element match the selector list? (`false` for other nodes.)
+    pub fn matches(&self, tree: &Arena, id: NodeId) -> bool {
+        tree.element(id)
+            .is_some_and(|e| self.may_match(tree, id) && self.selector.matches(&e))
     }
 
     /// [`Sel::select`] with the selectors that `doc` rules out left aside: none walks
     /// nothing, some walk with the keys of the others.
-    pub fn select_in<'a>(
-        &'a self,
-        html: &'a Html,
-        doc: &DocKeys<'_>,
-    ) -> impl Iterator<Item = ElementRef<'a>> + 'a {
-        self.walk(html, self.plan(doc))
+    pub fn select_in<'a>(&'a self, tree: &'a Arena, doc: &DocKeys<'_>) -> impl Iterator<Item = NodeId> + 'a {
+        self.walk(tree, self.plan(doc))
     }
 
     fn plan(&self, doc: &DocKeys<'_>) -> Plan {
@@ -192,26 +187,30 @@ impl Sel {
         }
     }
 
-    /// The elements of the document that match, in the order and with the rule of
-    /// `Html::select` (every node of the tree's arena that is an element and has a parent).
-    pub fn select<'a>(&'a self, html: &'a Html) -> impl Iterator<Item = ElementRef<'a>> + 'a {
-        self.walk(html, Plan::All)
+    /// The elements of the tree that match, in arena order (document order until nodes
+    /// move), every element that has a parent: the elements of a detached subtree are
+    /// still seen, its top is not (as scraper's `Html::select` saw them).
+    pub fn select<'a>(&'a self, tree: &'a Arena) -> impl Iterator<Item = NodeId> + 'a {
+        self.walk(tree, Plan::All)
     }
 
     /// The walk of [`Sel::select`], pre-checking with the keys the plan says.
-    fn walk<'a>(&'a self, html: &'a Html, plan: Plan) -> impl Iterator<Item = ElementRef<'a>> + 'a {
+    fn walk<'a>(&'a self, tree: &'a Arena, plan: Plan) -> impl Iterator<Item = NodeId> + 'a {
         let keys = match plan {
             Plan::Nothing => return None.into_iter().flatten(),
             Plan::All => None,
             Plan::Keys(keys) => Some(keys),
         };
-        Some(html.tree.nodes().filter_map(move |node| {
-            let el = ElementRef::wrap(node)?;
-            let may = match &keys {
-                Some(keys) => keys.as_ref().is_none_or(|k| k.any_holds(el.value())),
-                None => self.may_match(el.value()),
+        let mut caches = selectors::matching::SelectorCaches::default();
+        Some(tree.nodes().filter(move |id| {
+            let Some(el) = tree.element(*id) else {
+                return false;
             };
-            (may && node.parent().is_some() && self.selector.matches(&el)).then_some(el)
+            let may = match &keys {
+                Some(keys) => keys.as_ref().is_none_or(|k| k.any_holds(tree, *id)),
+                None => self.may_match(tree, *id),
+            };
+            may && tree.parent(*id).is_some() && self.selector.matches_with_caches(&el, &mut caches)
         }))
         .into_iter()
         .flatten()
@@ -397,26 +396,22 @@ pub struct DocKeys<'a> {
 }
 
 impl<'a> DocKeys<'a> {
-    /// The keys of every element of the tree's arena.
-    pub fn of(html: &'a Html) -> DocKeys<'a> {
+    /// The keys of every element of the arena.
+    pub fn of(tree: &'a Arena) -> DocKeys<'a> {
         let mut doc = DocKeys {
             classes: FxHashSet::default(),
             ids: FxHashSet::default(),
             text: String::new(),
         };
-        for node in html.tree.nodes() {
-            let Some(e) = node.value().as_element() else {
-                continue;
-            };
-            for (name, value) in &e.attrs {
-                let n = &name.local;
-                if *n == local_name!("class") {
-                    doc.classes.extend(value.split_ascii_whitespace());
-                } else if *n == local_name!("id") {
-                    doc.ids.insert(value);
+        for id in tree.nodes() {
+            for a in tree.attrs(id) {
+                if a.id == AttrName::CLASS {
+                    doc.classes.extend(a.value.split_ascii_whitespace());
+                } else if a.id == AttrName::ID {
+                    doc.ids.insert(a.value);
                 }
-                if !not_indexed(n) {
-                    doc.text.push_str(value);
+                if !not_indexed(a.name) {
+                    doc.text.push_str(a.value);
                     doc.text.push('\n');
                 }
             }
@@ -434,8 +429,8 @@ impl<'a> DocKeys<'a> {
     }
 }
 
-fn lower_name(s: &str) -> LocalName {
-    LocalName::from(s.to_ascii_lowercase())
+fn lower_name(s: &str) -> String {
+    s.to_ascii_lowercase()
 }
 
 /// The attribute name of a `[…]` test and, when it compares the value, the value (which
@@ -535,16 +530,16 @@ mod tests {
     #[test]
     fn keys_come_from_the_rightmost_compound() {
         use Key::*;
-        assert_eq!(key("nav"), Some(vec![Tag(LocalName::from("nav"))]));
-        assert_eq!(key("body > header"), Some(vec![Tag(LocalName::from("header"))]));
+        assert_eq!(key("nav"), Some(vec![Tag(String::from("nav"))]));
+        assert_eq!(key("body > header"), Some(vec![Tag(String::from("header"))]));
         assert_eq!(key("header#masthead"), Some(vec![Id("masthead".into())]));
         assert_eq!(key(".a .b-c"), Some(vec![Class("b-c".into())]));
         assert_eq!(key("ins.adsbygoogle"), Some(vec![Class("adsbygoogle".into())]));
-        let av = |n: &str, v: &str| AttrValue(LocalName::from(n), v.into());
-        let tag_key = |n: &str| Tag(LocalName::from(n));
+        let av = |n: &str, v: &str| AttrValue(n.to_string(), v.into());
+        let tag_key = |n: &str| Tag(n.to_string());
         assert_eq!(
             key("[role=navigation], menu"),
-            Some(vec![av("role", "navigation"), Tag(LocalName::from("menu"))])
+            Some(vec![av("role", "navigation"), Tag(String::from("menu"))])
         );
         assert_eq!(
             key("[style*='display: none']"),
@@ -556,24 +551,21 @@ mod tests {
         );
         assert_eq!(
             key(r#"[class*="Author" i] > a"#),
-            Some(vec![Tag(LocalName::from("a"))])
+            Some(vec![Tag(String::from("a"))])
         );
         assert_eq!(key(r#"a[rel~="author"]"#), Some(vec![av("rel", "author")]));
         assert_eq!(
             key("[itemprop~=datePublished]"),
             Some(vec![av("itemprop", "datepublished")])
         );
-        assert_eq!(key("[hidden]"), Some(vec![Attr(LocalName::from("hidden"))]));
-        assert_eq!(key("nav[aria-label]"), Some(vec![Tag(LocalName::from("nav"))]));
+        assert_eq!(key("[hidden]"), Some(vec![Attr(String::from("hidden"))]));
+        assert_eq!(key("nav[aria-label]"), Some(vec![Tag(String::from("nav"))]));
         assert_eq!(key("[data-x = 'a]b' s]"), Some(vec![av("data-x", "a]b")]));
         assert_eq!(
             key(".hidden:not([class*='sm:']):not([class*='md:'])"),
             Some(vec![Class("hidden".into())])
         );
-        assert_eq!(
-            key("div:has(> p.x, span)"),
-            Some(vec![Tag(LocalName::from("div"))])
-        );
+        assert_eq!(key("div:has(> p.x, span)"), Some(vec![Tag(String::from("div"))]));
         assert_eq!(key("a[href] + *"), None);
         assert_eq!(key(":is(.a, .b)"), None);
         assert_eq!(key("h1, *"), None);
@@ -587,14 +579,19 @@ mod tests {
         assert_eq!(key(r"svg|rect"), None);
         assert_eq!(key(r"[xlink|href]"), None);
         assert_eq!(key(r"[xlink|href].x"), Some(vec![Class("x".into())]));
-        assert_eq!(key("[data-ad]"), Some(vec![Attr(LocalName::from("data-ad"))]));
-        assert_eq!(key("ARTICLE  >  P"), Some(vec![Tag(LocalName::from("p"))]));
+        assert_eq!(key("[data-ad]"), Some(vec![Attr(String::from("data-ad"))]));
+        assert_eq!(key("ARTICLE  >  P"), Some(vec![Tag(String::from("p"))]));
+    }
+
+    fn parse(page: &str) -> Arena {
+        crate::html::engine::parse_document(page, &crate::Limits::default()).expect("parses")
     }
 
     /// The pre-check never changes what matches: every selector of the bundled rules and of
-    /// metadata, on every fixture page, selects the same elements as scraper alone.
+    /// metadata, on every fixture page, selects the same elements as the selector alone
+    /// (tried on every element with a parent, in arena order).
     #[test]
-    fn select_equals_scraper_on_the_fixtures() {
+    fn select_equals_the_plain_selector_on_the_fixtures() {
         let mut css: Vec<String> = Vec::new();
         for (_, text) in crate::rules::BUNDLED {
             for line in text.lines() {
@@ -622,13 +619,19 @@ mod tests {
             .collect();
         assert!(sels.len() > 100, "{} selectors", sels.len());
         for page in crate::fixture_pages() {
-            let html = Html::parse_document(&page);
-            let doc = DocKeys::of(&html);
+            let tree = parse(&page);
+            let doc = DocKeys::of(&tree);
             for (c, s) in &sels {
-                let ours: Vec<_> = s.select(&html).map(|e| e.id()).collect();
-                let theirs: Vec<_> = html.select(s.selector()).map(|e| e.id()).collect();
+                let ours: Vec<_> = s.select(&tree).collect();
+                let theirs: Vec<_> = tree
+                    .nodes()
+                    .filter(|n| {
+                        tree.parent(*n).is_some()
+                            && tree.element(*n).is_some_and(|e| s.selector().matches(&e))
+                    })
+                    .collect();
                 assert_eq!(ours, theirs, "{c}");
-                let pruned: Vec<_> = s.select_in(&html, &doc).map(|e| e.id()).collect();
+                let pruned: Vec<_> = s.select_in(&tree, &doc).collect();
                 assert_eq!(pruned, theirs, "{c} with the document's keys");
             }
         }
@@ -636,10 +639,10 @@ mod tests {
 
     #[test]
     fn document_keys_rule_out_selectors() {
-        let html = Html::parse_document(
+        let tree = parse(
             r#"<div class="post Body" id="main"><p data-x="Hello World">a</p><a href="/AUTHOR">b</a></div>"#,
         );
-        let doc = DocKeys::of(&html);
+        let doc = DocKeys::of(&tree);
         let possible = |css: &str| !matches!(Sel::parse(css).expect("selector").plan(&doc), Plan::Nothing);
         assert!(possible(".post a"));
         assert!(possible(".Body p"));

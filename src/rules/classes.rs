@@ -109,10 +109,10 @@ mod tests {
         .map(String::from)
         .to_vec();
         for page in crate::fixture_pages() {
-            let html = scraper::Html::parse_document(&page);
-            for n in html.tree.nodes() {
-                if n.value().is_element() {
-                    cids.push(crate::html::dom::class_id(&n));
+            let tree = crate::html::engine::parse_document(&page, &crate::Limits::default()).expect("parses");
+            for n in tree.nodes() {
+                if tree.is_element(n) {
+                    cids.push(crate::html::dom::class_id(&tree, n));
                 }
             }
         }

@@ -7,11 +7,11 @@ use super::{
 use crate::crawl::urls::resolve;
 #[cfg(doc)]
 use crate::extract::links::FEED_MIME_TYPES;
+use crate::html::arena::Arena;
 use chrono::{DateTime, FixedOffset};
 use flate2::read::MultiGzDecoder;
 use quick_xml::events::Event;
 use quick_xml::Reader;
-use scraper::Html;
 use std::borrow::Cow;
 use url::Url;
 
@@ -141,8 +141,8 @@ fn xml_root_is_feed(xml: &[u8]) -> bool {
 /// Feed URLs declared in an HTML page: `<link rel="alternate" type="…" href="…">` with a type in
 /// [`FEED_MIME_TYPES`] (case-insensitive, parameters ignored), resolved against `base`,
 /// canonicalised and de-duplicated in document order.
-pub fn feed_links(html: &Html, base: &Url) -> Vec<Url> {
-    resolve_unique(base, crate::extract::links::feed_hrefs(html))
+pub fn feed_links(tree: &Arena, base: &Url) -> Vec<Url> {
+    resolve_unique(base, crate::extract::links::feed_hrefs(tree))
 }
 
 /// `hrefs` resolved against `base` and canonicalised (`crate::crawl::urls::resolve`), the

@@ -5,7 +5,6 @@ use super::*;
 use chrono::{DateTime, FixedOffset};
 use flate2::write::GzEncoder;
 use flate2::Compression;
-use scraper::Html;
 use std::io::Write;
 use url::Url;
 
@@ -355,7 +354,7 @@ fn feed_sniffing() {
 
 #[test]
 fn feed_links_from_html() {
-    let html = Html::parse_document(
+    let html = crate::html::engine::parse_document(
         r#"<html><head>
         <link rel="alternate" type="application/rss+xml" title="All" href="/feed/">
         <link rel="Alternate" type="application/atom+xml; charset=utf-8" href="https://ex.test/atom.xml">
@@ -366,7 +365,9 @@ fn feed_links_from_html() {
         <link rel="alternate" type="application/rss+xml" href="javascript:void(0)">
         <link rel="alternate" type="application/rss+xml">
         </head><body><a rel="alternate" type="application/rss+xml" href="/body-a">x</a></body></html>"#,
-    );
+        &crate::Limits::default(),
+    )
+    .unwrap();
     let base = Url::parse("https://ex.test/news/").unwrap();
     let links: Vec<String> = feed_links(&html, &base).iter().map(Url::to_string).collect();
     assert_eq!(

@@ -3,9 +3,9 @@
 //! repeats dropped. In: the parsed page. Out: the trail's names. JSON-LD trails are read in
 //! [`super::jsonld`]; which one wins is decided in [`super::extract`].
 
+use crate::html::arena::{Arena, AttrName, Tag, TagSet};
 use crate::html::dom;
 use crate::html::select::{DocKeys, Sel};
-use scraper::{ElementRef, Html};
 use std::sync::LazyLock;
 
 static BREADCRUMB: LazyLock<Sel> = LazyLock::new(|| {
@@ -14,41 +14,39 @@ static BREADCRUMB: LazyLock<Sel> = LazyLock::new(|| {
     )
 });
 
+/// Elements a crumb is made of: one holding them is a wrapper, not a crumb.
+const CRUMB_PARTS: TagSet = TagSet::of(&["a", "span", "li"]);
+
 /// A breadcrumb item longer than this is not a crumb.
 const MAX_CRUMB_CHARS: usize = 150;
 
 /// A trail longer than this is a menu, not a breadcrumb: the rest is not read.
 const MAX_CRUMBS: usize = 8;
 
-pub(super) fn dom_breadcrumbs(html: &Html, doc: &DocKeys<'_>) -> Vec<String> {
+pub(super) fn dom_breadcrumbs(tree: &Arena, doc: &DocKeys<'_>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut seen_parent = None;
-    for e in BREADCRUMB.select_in(html, doc) {
+    for e in BREADCRUMB.select_in(tree, doc) {
         // Only one breadcrumb trail: the first container that yields items.
-        let container = e.ancestors().find(|a| {
-            ElementRef::wrap(*a).is_some_and(|el| {
-                let c = dom::class_id(a);
+        let container = tree.ancestors(e).find(|a| {
+            tree.is_element(*a) && {
+                let c = dom::class_id(tree, *a);
                 c.contains("breadcrumb")
                     || c.contains("crumbs")
-                    || el
-                        .value()
-                        .attr("itemtype")
+                    || tree
+                        .attr_by_id(*a, AttrName::ITEMTYPE)
                         .is_some_and(|t| t.contains("BreadcrumbList"))
-                    || el.value().name() == "nav"
-            })
+                    || tree.tag_is(*a, Tag::NAV)
+            }
         });
-        let cid = container.map(|c| c.id());
-        if seen_parent.is_some() && cid != seen_parent {
+        if seen_parent.is_some() && container != seen_parent {
             continue;
         }
-        seen_parent = cid;
-        if e.children()
-            .any(|c| ElementRef::wrap(c).is_some_and(|el| matches!(el.value().name(), "a" | "span" | "li")))
-            && e.value().name() != "a"
-        {
+        seen_parent = container;
+        if tree.children(e).any(|c| tree.tag_in(c, CRUMB_PARTS)) && !tree.tag_is(e, Tag::A) {
             continue;
         }
-        let Some(t) = dom::short_inner_text(*e, MAX_CRUMB_CHARS) else {
+        let Some(t) = dom::short_inner_text(tree, e, MAX_CRUMB_CHARS) else {
             continue;
         };
         let t = t.trim_matches(|c: char| {

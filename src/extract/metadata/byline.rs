@@ -12,23 +12,23 @@ use super::vocab::{
     NAME_JOINERS, NAME_PARTICLES, SCAN_ONLY_WRITTEN_BY,
 };
 use crate::extract::links::LINKS;
+use crate::html::arena::{Arena, AttrName, NodeId, NodeKind, Tag, TagSet};
 use crate::html::dom;
 use crate::html::select::{DocKeys, Sel};
-use scraper::Html;
 use std::sync::LazyLock;
 
 /// The authors the page names in its body, from the first of the sources in the module
 /// comment that names any.
-pub(super) fn from_page(html: &Html, doc: &DocKeys<'_>) -> Vec<String> {
-    let mut names = authors::normalize_authors(&rel_authors(html, doc));
+pub(super) fn from_page(tree: &Arena, doc: &DocKeys<'_>) -> Vec<String> {
+    let mut names = authors::normalize_authors(&rel_authors(tree, doc));
     if names.is_empty() {
-        names = byline_scan(html);
+        names = byline_scan(tree);
     }
     if names.is_empty() {
-        names = authors::normalize_authors(&class_authors(html, doc));
+        names = authors::normalize_authors(&class_authors(tree, doc));
     }
     if names.is_empty() {
-        names = author_link(html);
+        names = author_link(tree);
     }
     names
 }
@@ -118,10 +118,16 @@ static STRICT_LABEL: LazyLock<regex::Regex> = LazyLock::new(|| {
 const MAX_BYLINE_NAME_WORDS: usize = 5;
 
 /// Label elements standing alone whose next text is a column or a link, not a name.
-const NOT_BYLINE_LABEL: &[&str] = &["th", "button", "label", "option"];
+const NOT_BYLINE_LABEL: TagSet = TagSet::of(&["th", "button", "label", "option"]);
 
 /// Inline elements a byline label may sit in: `<p><em>by</em> …`.
-const INLINE_WRAPPERS: &[&str] = &["em", "i", "b", "strong", "span", "small", "font", "a", "time"];
+const INLINE_WRAPPERS: TagSet = TagSet::of(&["em", "i", "b", "strong", "span", "small", "font", "a", "time"]);
+
+/// Elements whose text is not a name after a label standing alone.
+const NOT_NAME_TEXT: TagSet = TagSet::of(&["script", "style", "img", "svg"]);
+
+/// Lists and menus: after a label standing alone, a menu, not a name.
+const LIST_TAGS: TagSet = TagSet::of(&["ul", "ol", "li", "nav"]);
 
 /// A bare "By" label: in a heading or a menu it sorts things ("By Company Size").
 static BARE_BY: LazyLock<regex::Regex> =
@@ -162,29 +168,26 @@ static REL_AUTHOR: LazyLock<Sel> = LazyLock::new(|| {
 /// Texts of the author elements: the first match and the matches that look like it (same
 /// tag and class), so a byline's several `rel=author` links are kept but a "related
 /// authors" box elsewhere is not.
-fn rel_authors(html: &Html, doc: &DocKeys<'_>) -> Vec<String> {
+fn rel_authors(tree: &Arena, doc: &DocKeys<'_>) -> Vec<String> {
     let mut out = Vec::new();
-    let mut shape: Option<(String, String)> = None;
+    let mut shape: Option<(Option<Tag>, &str)> = None;
     // The byline around the first match: its largest ancestor still short enough to be a
     // byline. Later matches count only inside it (not a list of other articles' authors).
-    let mut group: Option<ego_tree::NodeId> = None;
-    for e in REL_AUTHOR.select_in(html, doc) {
-        let Some(t) = dom::short_inner_text(*e, MAX_BYLINE_CHARS) else {
+    let mut group: Option<NodeId> = None;
+    for e in REL_AUTHOR.select_in(tree, doc) {
+        let Some(t) = dom::short_inner_text(tree, e, MAX_BYLINE_CHARS) else {
             continue;
         };
-        if t.is_empty() || in_chrome(*e) {
+        if t.is_empty() || in_chrome(tree, e) {
             continue;
         }
-        let this = (
-            e.value().name().to_string(),
-            e.value().attr("class").unwrap_or("").to_string(),
-        );
+        let this = (tree.tag(e), tree.attr_by_id(e, AttrName::CLASS).unwrap_or(""));
         match (&shape, group) {
             (None, _) => {
                 shape = Some(this);
-                group = Some(byline_group(*e));
+                group = Some(byline_group(tree, e));
             }
-            (Some(s), Some(g)) if *s == this && dom::is_within(*e, g) => {}
+            (Some(s), Some(g)) if *s == this && dom::is_within(tree, e, g) => {}
             _ => continue,
         }
         if !out.contains(&t) {
@@ -198,24 +201,23 @@ fn rel_authors(html: &Html, doc: &DocKeys<'_>) -> Vec<String> {
 }
 
 /// The largest element around `e` whose text is still byline-sized.
-fn byline_group(e: ego_tree::NodeRef<'_, scraper::Node>) -> ego_tree::NodeId {
-    let mut group = e.id();
-    for anc in e.ancestors() {
-        if anc.value().as_element().is_none() || dom::short_inner_text(anc, MAX_BYLINE_GROUP_CHARS).is_none()
-        {
+fn byline_group(tree: &Arena, e: NodeId) -> NodeId {
+    let mut group = e;
+    for anc in tree.ancestors(e) {
+        if !tree.is_element(anc) || dom::short_inner_text(tree, anc, MAX_BYLINE_GROUP_CHARS).is_none() {
             break;
         }
-        group = anc.id();
+        group = anc;
     }
     group
 }
 
 /// Author names in elements marked as such (`itemprop=author`, `author-name`,
 /// `byline-name`, `byline` classes), when no label or metadata names them.
-fn class_authors(html: &Html, doc: &DocKeys<'_>) -> Vec<String> {
+fn class_authors(tree: &Arena, doc: &DocKeys<'_>) -> Vec<String> {
     AUTHOR_ELEMENT
-        .select_in(html, doc)
-        .filter_map(|e| dom::short_inner_text(*e, MAX_AUTHOR_ELEMENT_CHARS))
+        .select_in(tree, doc)
+        .filter_map(|e| dom::short_inner_text(tree, e, MAX_AUTHOR_ELEMENT_CHARS))
         .find(|t| !t.is_empty())
         .into_iter()
         .collect()
@@ -223,11 +225,15 @@ fn class_authors(html: &Html, doc: &DocKeys<'_>) -> Vec<String> {
 
 /// The text of the first link to an author page (`/author/jane-doe`, `/editors/…`) outside
 /// menus and comments, as a name.
-fn author_link(html: &Html) -> Vec<String> {
+fn author_link(tree: &Arena) -> Vec<String> {
     LINKS
-        .select(html)
-        .filter(|a| a.value().attr("href").is_some_and(|h| AUTHOR_URL.is_match(h)) && !in_chrome(**a))
-        .filter_map(|a| dom::short_inner_text(*a, MAX_AUTHOR_ELEMENT_CHARS))
+        .select(tree)
+        .filter(|a| {
+            tree.attr_by_id(*a, AttrName::HREF)
+                .is_some_and(|h| AUTHOR_URL.is_match(h))
+                && !in_chrome(tree, *a)
+        })
+        .filter_map(|a| dom::short_inner_text(tree, a, MAX_AUTHOR_ELEMENT_CHARS))
         .map(|t| authors::normalize_authors(&[t]))
         .find(|names| !names.is_empty())
         .unwrap_or_default()
@@ -236,13 +242,15 @@ fn author_link(html: &Html) -> Vec<String> {
 /// A visible byline anywhere on the page: the smallest element whose text starts with
 /// "By"/"Von"/"Por"/"Par" (or a longer label) followed by a capitalised name, e.g.
 /// `<span>By</span>Jane Doe`, or a label standing alone before the element with the name.
-fn byline_scan(html: &Html) -> Vec<String> {
-    for node in html.tree.root().descendants() {
-        let Some(t) = node.value().as_text() else { continue };
-        let t = t.trim();
+fn byline_scan(tree: &Arena) -> Vec<String> {
+    for node in tree.descendants(NodeId::ROOT) {
+        if tree.kind(node) != NodeKind::Text {
+            continue;
+        }
+        let t = tree.text(node).trim();
         if !BYLINE_START.is_match(t)
-            || in_chrome(node)
-            || node.ancestors().any(|a| dom::is_tag(&a, NOT_PAGE_TEXT))
+            || in_chrome(tree, node)
+            || tree.ancestors(node).any(|a| tree.tag_in(a, NOT_PAGE_TEXT))
         {
             continue;
         }
@@ -252,24 +260,24 @@ fn byline_scan(html: &Html) -> Vec<String> {
             // a table header or a menu link.
             // A table header, a button, or a link whose whole text is the label ("Authors"
             // in a menu) is not a byline.
-            let not_byline = node.ancestors().take(BYLINE_CLIMB).any(|a| {
-                dom::is_tag(&a, NOT_BYLINE_LABEL)
-                    || (dom::is_tag(&a, &["a"])
-                        && dom::short_inner_text(a, MAX_BYLINE_CHARS).is_some_and(|x| x.trim() == t))
+            let not_byline = tree.ancestors(node).take(BYLINE_CLIMB).any(|a| {
+                tree.tag_in(a, NOT_BYLINE_LABEL)
+                    || (tree.tag_is(a, Tag::A)
+                        && dom::short_inner_text(tree, a, MAX_BYLINE_CHARS).is_some_and(|x| x.trim() == t))
             });
             if not_byline {
                 continue;
             }
-            if starts_block(node) {
+            if starts_block(tree, node) {
                 // After a short label ("By", "Autor") the next text must read as a name;
                 // after "Posted by", "Gespeichert von" any handle will do ("rasos").
                 let long = LONG_LABEL.is_match(t);
-                next_text(node, long).filter(|n| long || name_follows(n))
+                next_text(tree, node, long).filter(|n| long || name_follows(n))
             } else {
-                climb_byline(node, t)
+                climb_byline(tree, node, t)
             }
         } else {
-            climb_byline(node, t)
+            climb_byline(tree, node, t)
         };
         let names = authors::normalize_authors(&raw.into_iter().collect::<Vec<_>>());
         if !names.is_empty() {
@@ -280,19 +288,19 @@ fn byline_scan(html: &Html) -> Vec<String> {
 }
 
 /// The element around a byline text node whose whole text is the label and the name.
-fn climb_byline(node: ego_tree::NodeRef<'_, scraper::Node>, label: &str) -> Option<String> {
+fn climb_byline(tree: &Arena, node: NodeId, label: &str) -> Option<String> {
     let bare_by = BARE_BY.is_match(label);
     // "von", "por", "par" and a lowercase "by" also start phrases in running text ("Von
     // Berlin aus…", "von Wertpapieren des Sektors"): the name must follow them directly.
     let strict = STRICT_LABEL.is_match(label);
-    for anc in node.ancestors().take(BYLINE_CLIMB) {
-        if anc.value().as_element().is_none()
-            || dom::is_tag(&anc, NOT_PAGE_TEXT)
-            || ((bare_by || strict) && dom::is_tag(&anc, dom::HEADING_TAGS))
+    for anc in tree.ancestors(node).take(BYLINE_CLIMB) {
+        if !tree.is_element(anc)
+            || tree.tag_in(anc, NOT_PAGE_TEXT)
+            || ((bare_by || strict) && tree.tag_in(anc, dom::HEADINGS))
         {
             return None;
         }
-        let text = dom::short_inner_text(anc, MAX_BYLINE_CHARS)?;
+        let text = dom::short_inner_text(tree, anc, MAX_BYLINE_CHARS)?;
         if BYLINE_FULL.is_match(&text) {
             let rest = BYLINE_PREFIX
                 .find(&text)
@@ -309,52 +317,48 @@ fn climb_byline(node: ego_tree::NodeRef<'_, scraper::Node>, label: &str) -> Opti
 
 /// The first text after `node` in document order (its later siblings, then its parents'),
 /// looking at most [`BYLINE_CLIMB`] levels up.
-fn next_text(node: ego_tree::NodeRef<'_, scraper::Node>, allow_list: bool) -> Option<String> {
+fn next_text(tree: &Arena, node: NodeId, allow_list: bool) -> Option<String> {
     let mut cur = node;
     for _ in 0..BYLINE_CLIMB {
-        for sib in cur.next_siblings() {
-            let text = match sib.value() {
-                scraper::Node::Text(t) => t.trim().to_string(),
-                scraper::Node::Element(e) if !matches!(e.name(), "script" | "style" | "img" | "svg") => {
+        for sib in tree.next_siblings(cur) {
+            let text = match tree.kind(sib) {
+                NodeKind::Text => tree.text(sib).trim(),
+                NodeKind::Element if !tree.tag_in(sib, NOT_NAME_TEXT) => {
                     // A list after a heading "Authors" is a menu ("Privacy Policy"), unless
                     // the label says "Written by:" before it.
-                    if !allow_list && matches!(e.name(), "ul" | "ol" | "li" | "nav") {
+                    if !allow_list && tree.tag_in(sib, LIST_TAGS) {
                         return None;
                     }
-                    sib.descendants()
-                        .filter_map(|d| d.value().as_text().map(|t| t.trim().to_string()))
+                    tree.descendants(sib)
+                        .filter(|d| tree.kind(*d) == NodeKind::Text)
+                        .map(|d| tree.text(d).trim())
                         .find(|t| !t.is_empty())
                         .unwrap_or_default()
                 }
-                _ => String::new(),
+                _ => "",
             };
             if !text.is_empty() {
-                return (text.chars().count() <= MAX_AUTHOR_ELEMENT_CHARS).then_some(text);
+                return (text.chars().count() <= MAX_AUTHOR_ELEMENT_CHARS).then(|| text.to_string());
             }
         }
-        cur = cur.parent().filter(|p| p.value().as_element().is_some())?;
+        cur = tree.parent(cur).filter(|p| tree.is_element(*p))?;
     }
     None
 }
 
 /// True when nothing but inline wrappers and whitespace comes before `node` in its block.
-fn starts_block(node: ego_tree::NodeRef<'_, scraper::Node>) -> bool {
+fn starts_block(tree: &Arena, node: NodeId) -> bool {
     let mut cur = node;
     loop {
-        if !cur
-            .prev_siblings()
-            .all(|p| p.value().as_text().is_some_and(|t| t.trim().is_empty()) || p.value().is_comment())
-        {
+        if !tree.prev_siblings(cur).all(|p| match tree.kind(p) {
+            NodeKind::Text => tree.text(p).trim().is_empty(),
+            NodeKind::Comment => true,
+            _ => false,
+        }) {
             return false;
         }
-        match cur.parent() {
-            Some(p)
-                if p.value()
-                    .as_element()
-                    .is_some_and(|e| INLINE_WRAPPERS.contains(&e.name())) =>
-            {
-                cur = p
-            }
+        match tree.parent(cur) {
+            Some(p) if tree.tag_in(p, INLINE_WRAPPERS) => cur = p,
             _ => return true,
         }
     }

@@ -4,9 +4,9 @@
 //! publisher, keywords and breadcrumb trail read out. In: the parsed page. Out: [`JsonLd`];
 //! the fields are picked against the other sources in [`super::extract`].
 
+use crate::html::arena::Arena;
 use crate::html::select::Sel;
 use crate::html::text::{collapse_ws, squash};
-use scraper::Html;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -104,10 +104,10 @@ fn parse_script_json(raw: &str) -> Option<Value> {
 
 impl JsonLd {
     /// Read every JSON-LD script of the page.
-    pub(super) fn collect(html: &Html) -> Self {
+    pub(super) fn collect(tree: &Arena) -> Self {
         let mut objects = Vec::new();
-        for s in JSONLD.select(html) {
-            let raw: String = s.text().collect();
+        for s in JSONLD.select(tree) {
+            let raw = tree.text_content(s);
             let Some(v) = parse_script_json(&raw) else {
                 continue;
             };
@@ -286,8 +286,11 @@ fn decode_entities(s: &str) -> String {
         return s.to_string();
     }
     // The bounded parser: a JSON-LD string is page input like any other.
-    match crate::html::parse::fragment(s, &crate::Limits::default()) {
-        Ok(frag) => frag.root_element().text().collect(),
+    match crate::html::engine::parse_fragment(s, &crate::Limits::default()) {
+        Ok(frag) => frag
+            .root_element()
+            .map(|r| frag.text_content(r))
+            .unwrap_or_default(),
         Err(_) => s.to_string(),
     }
 }

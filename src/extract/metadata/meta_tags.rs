@@ -5,9 +5,9 @@
 //! in [`super::extract`].
 
 use super::vocab::YOAST_WRITTEN_BY;
+use crate::html::arena::{Arena, AttrName};
 use crate::html::select::Sel;
 use crate::html::text::collapse_ws;
-use scraper::Html;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -18,20 +18,20 @@ pub(super) struct Metas(HashMap<String, Vec<String>>);
 
 impl Metas {
     /// Every meta tag of the page.
-    pub(super) fn collect(html: &Html) -> Self {
+    pub(super) fn collect(tree: &Arena) -> Self {
         let mut map: HashMap<String, Vec<String>> = HashMap::new();
-        for m in META.select(html) {
-            let e = m.value();
+        let attr = |m, name| tree.attr_by_id(m, name);
+        for m in META.select(tree) {
             // `value` instead of `content` occurs in saved and hand-made pages.
-            let content = e.attr("content").or_else(|| e.attr("value"));
+            let content = attr(m, AttrName::CONTENT).or_else(|| attr(m, AttrName::VALUE));
             let Some(content) = content.map(collapse_ws).filter(|c| !c.is_empty()) else {
                 continue;
             };
             for key in [
-                e.attr("property"),
-                e.attr("name"),
-                e.attr("itemprop"),
-                e.attr("http-equiv"),
+                attr(m, AttrName::PROPERTY),
+                attr(m, AttrName::NAME),
+                attr(m, AttrName::ITEMPROP),
+                attr(m, AttrName::HTTP_EQUIV),
             ]
             .into_iter()
             .flatten()

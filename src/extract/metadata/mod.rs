@@ -18,6 +18,7 @@ mod jsonld;
 mod meta_tags;
 mod vocab;
 
+use crate::html::arena::{Arena, AttrName};
 use crate::html::dom;
 use crate::html::select::{DocKeys, Sel};
 use crate::html::text::{collapse_ws, squash};
@@ -29,7 +30,6 @@ use meta_tags::{
     MODIFIED_KEYS, OG_TITLE_KEYS, OG_TYPE_KEYS, OTHER_TITLE_KEYS, PUBLISHED_KEYS, SECTION_KEYS,
     SITE_NAME_KEYS, TAG_KEY, URL_KEYS,
 };
-use scraper::Html;
 use std::sync::LazyLock;
 
 static TITLE: LazyLock<Sel> = LazyLock::new(|| Sel::constant("title"));
@@ -103,7 +103,7 @@ type Dated = (String, DateSource);
 
 /// What every field is read from: the page, its URL and its declared metadata.
 struct Sources<'a, 'h> {
-    html: &'a Html,
+    tree: &'a Arena,
     doc: &'a DocKeys<'h>,
     url: Option<&'a url::Url>,
     metas: Metas,
@@ -117,17 +117,17 @@ struct Sources<'a, 'h> {
 ///
 /// `doc` is [`DocKeys::of`] the same `html`: the selectors it rules out are not walked.
 pub fn extract(
-    html: &Html,
+    tree: &Arena,
     doc: &DocKeys<'_>,
     url: Option<&url::Url>,
     content_language: Option<&str>,
 ) -> Metadata {
     let src = Sources {
-        html,
+        tree,
         doc,
         url,
-        metas: Metas::collect(html),
-        ld: JsonLd::collect(html),
+        metas: Metas::collect(tree),
+        ld: JsonLd::collect(tree),
         now: chrono::Utc::now(),
     };
     let (metas, ld) = (&src.metas, &src.ld);
@@ -152,8 +152,8 @@ pub fn extract(
         })
         .and_then(|u| absolutize(url, &u));
     md.canonical_url = CANONICAL
-        .select(html)
-        .filter_map(|l| l.value().attr("href"))
+        .select(tree)
+        .filter_map(|l| tree.attr_by_id(l, AttrName::HREF))
         .find_map(|h| absolutize(url, h))
         .or_else(|| metas.first(URL_KEYS).and_then(|u| absolutize(url, &u)));
     md.section = metas.first(SECTION_KEYS).or_else(|| {
@@ -164,7 +164,7 @@ pub fn extract(
     md.tags = tags(metas, ld);
     md.breadcrumbs_from_jsonld = !ld.breadcrumbs.is_empty();
     md.breadcrumbs = if ld.breadcrumbs.is_empty() {
-        breadcrumbs::dom_breadcrumbs(html, doc)
+        breadcrumbs::dom_breadcrumbs(tree, doc)
     } else {
         ld.breadcrumbs.clone()
     };
@@ -174,19 +174,20 @@ pub fn extract(
 
 /// The title candidates of every source (the title is chosen later, against the content).
 fn read_titles(md: &mut Metadata, src: &Sources<'_, '_>) {
+    let tree = src.tree;
     md.html_title = TITLE
-        .select(src.html)
+        .select(tree)
         .next()
-        .map(|t| collapse_ws(&t.text().collect::<String>()))
+        .map(|t| collapse_ws(&tree.text_content(t)))
         .filter(|t| !t.is_empty());
     md.h1s = H1
-        .select(src.html)
-        .map(|h| dom::inner_text(*h))
+        .select(tree)
+        .map(|h| dom::inner_text(tree, h))
         .filter(|t| !t.is_empty())
         .collect();
     md.h2s = H2
-        .select(src.html)
-        .map(|h| dom::inner_text(*h))
+        .select(tree)
+        .map(|h| dom::inner_text(tree, h))
         .filter(|t| !t.is_empty())
         .take(MAX_H2S)
         .collect();
@@ -207,7 +208,7 @@ fn authors_of(src: &Sources<'_, '_>, site_name: Option<&str>) -> Vec<String> {
     let orgs = org_names(site_name, src.ld.publisher_name.as_deref(), src.url);
     let (mut names, fallback) = declared_authors(&src.metas, &src.ld, &orgs);
     if names.is_empty() {
-        names = byline::from_page(src.html, src.doc);
+        names = byline::from_page(src.tree, src.doc);
     }
     if names.is_empty() {
         // Yoast's "Written by" names the account that posted, which the visible byline
@@ -290,7 +291,7 @@ fn declared_date(
             DateSource::JsonLd,
         ),
         (src.metas.first(meta_keys), DateSource::Meta),
-        (page::time_value(src.html, src.doc, published), DateSource::Time),
+        (page::time_value(src.tree, src.doc, published), DateSource::Time),
     ];
     candidates.into_iter().find_map(|(v, source)| {
         let d = dates::parse_date(v.as_deref()?)?;
@@ -312,11 +313,11 @@ fn published(src: &Sources<'_, '_>) -> Option<Dated> {
         let d = src.url.and_then(|u| dates::date_from_url(u.as_str()))?;
         dates::is_plausible(&d, now).then_some((d.iso, DateSource::Url))
     })
-    .or_else(|| page::text_date(src.html, src.doc, now).map(|d| (d, DateSource::Text)))
+    .or_else(|| page::text_date(src.tree, src.doc, now).map(|d| (d, DateSource::Text)))
     .or_else(|| {
         // A listing's h1 ("Archive for Politics") sits above other articles' dates.
         (!jsonld::is_listing(&src.ld.types))
-            .then(|| page::headline_date(src.html, now))
+            .then(|| page::headline_date(src.tree, now))
             .flatten()
             .map(|d| (d, DateSource::Text))
     })
@@ -324,10 +325,14 @@ fn published(src: &Sources<'_, '_>) -> Option<Dated> {
 
 /// The page's language: `<html lang>`, JSON-LD, meta tags, the HTTP header.
 fn language(src: &Sources<'_, '_>, content_language: Option<&str>) -> Option<String> {
+    let tree = src.tree;
     HTML_LANG
-        .select(src.html)
+        .select(tree)
         .next()
-        .and_then(|h| h.value().attr("lang").or_else(|| h.value().attr("xml:lang")))
+        .and_then(|h| {
+            tree.attr_by_id(h, AttrName::LANG)
+                .or_else(|| tree.attr(h, "xml:lang"))
+        })
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .map(str::to_string)

@@ -4,13 +4,18 @@
 use super::*;
 
 /// [`super::extract`] with the document's keys read from the same page.
-fn extract(html: &Html, url: Option<&url::Url>, content_language: Option<&str>) -> Metadata {
-    super::extract(html, &DocKeys::of(html), url, content_language)
+fn extract(tree: &Arena, url: Option<&url::Url>, content_language: Option<&str>) -> Metadata {
+    super::extract(tree, &DocKeys::of(tree), url, content_language)
+}
+
+/// A page parsed as `process` parses it.
+fn parse(html: &str) -> Arena {
+    crate::html::engine::parse_document(html, &crate::Limits::default()).expect("parses")
 }
 
 fn md(html: &str) -> Metadata {
     extract(
-        &Html::parse_document(html),
+        &parse(html),
         url::Url::parse("https://news.example.test/2021/05/03/story")
             .ok()
             .as_ref(),
@@ -184,7 +189,7 @@ fn authors_from_yoast_labels_and_jsonld_references() {
 #[test]
 fn date_standing_below_or_above_the_headline() {
     let m = extract(
-        &Html::parse_document(
+        &parse(
             r#"<html><body><div class="hero"><h1 class="h0">How robot vacuums map a home</h1><div class="x"><span class="_1zZc h5"> Dec 17, 2025 </span></div></div><p>On March 3, 2020 the company said a lot of things in a long paragraph that goes on.</p></body></html>"#,
         ),
         None,
@@ -192,7 +197,7 @@ fn date_standing_below_or_above_the_headline() {
     );
     assert_eq!(m.published, Some(("2025-12-17".to_string(), DateSource::Text)));
     let m = extract(
-        &Html::parse_document(
+        &parse(
             r#"<html><body><h5 class="hero-preheadline"> January 23, 2025 </h5><h1>Why project budgets slip every year</h1><p>Body.</p></body></html>"#,
         ),
         None,
@@ -201,7 +206,7 @@ fn date_standing_below_or_above_the_headline() {
     assert_eq!(m.published, Some(("2025-01-23".to_string(), DateSource::Text)));
     // A screen-reader h1 first; the dateline opens the lead paragraph.
     let m = extract(
-        &Html::parse_document(
+        &parse(
             r#"<html><body><h1 class="aural">Navigation und Service</h1><nav>x</nav><h1>Arbeitslosenquote im Januar 2022</h1><p><strong>01.02.2022 „Der Arbeitsmarkt ist gut in das neue Jahr gestartet“, sagte der Vorstand.</strong></p></body></html>"#,
         ),
         None,
@@ -210,7 +215,7 @@ fn date_standing_below_or_above_the_headline() {
     assert_eq!(m.published, Some(("2022-02-01".to_string(), DateSource::Text)));
     // A page that says it is a listing: the dates under its h1 belong to other articles.
     let m = extract(
-        &Html::parse_document(
+        &parse(
             r#"<html><head><script type="application/ld+json">{"@type":"CollectionPage","name":"Politics"}</script></head><body><h1>Archive for the Politics category</h1><ul><li><a href="/a">Senate passes bill</a></li><li>March 3, 2019</li></ul></body></html>"#,
         ),
         None,
@@ -219,7 +224,7 @@ fn date_standing_below_or_above_the_headline() {
     assert_eq!(m.published, None);
     // The page's <title> is not a date near the headline.
     let m = extract(
-        &Html::parse_document(
+        &parse(
             r#"<html><head><title>Weekly briefing 3 March 2024</title></head><body><h1>Weekly briefing for the whole team</h1><p>Body text without any date in it at all, long enough.</p></body></html>"#,
         ),
         None,
@@ -228,7 +233,7 @@ fn date_standing_below_or_above_the_headline() {
     assert_eq!(m.published, None);
     // A date inside a sentence of the body is not the page's date.
     let m = extract(
-        &Html::parse_document(
+        &parse(
             r#"<html><body><h1>Why project budgets slip every year</h1><p>On March 3, 2020 the company said a lot of things in a long paragraph that goes on.</p></body></html>"#,
         ),
         None,

@@ -32,8 +32,8 @@ use rustc_hash::FxHashMap;
 use std::fmt;
 
 pub use css::{Selector, SelectorError};
-pub use tags::KNOWN_TAGS;
-pub use walk::{Ancestors, Descendants, Siblings};
+pub use tags::{TagSet, KNOWN_TAGS};
+pub use walk::{Ancestors, Descendants, Edge, PrevSiblings, Siblings, Traverse};
 
 /// The id of a node in its [`Arena`] (its index).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
@@ -126,22 +126,38 @@ pub struct AttrName(pub(crate) u32);
 #[allow(missing_docs)]
 impl AttrName {
     pub const ALT: AttrName = AttrName(0);
+    pub const ARIA_HIDDEN: AttrName = AttrName(1);
+    pub const ARIA_LABEL: AttrName = AttrName(2);
+    pub const CHARSET: AttrName = AttrName(3);
     pub const CLASS: AttrName = AttrName(4);
     pub const CONTENT: AttrName = AttrName(5);
+    pub const DATA_SRC: AttrName = AttrName(6);
     pub const DATETIME: AttrName = AttrName(7);
+    pub const DIR: AttrName = AttrName(8);
+    pub const HEIGHT: AttrName = AttrName(9);
     pub const HIDDEN: AttrName = AttrName(10);
     pub const HREF: AttrName = AttrName(11);
+    pub const HTTP_EQUIV: AttrName = AttrName(12);
     pub const ID: AttrName = AttrName(13);
     pub const ITEMPROP: AttrName = AttrName(14);
+    pub const ITEMSCOPE: AttrName = AttrName(15);
+    pub const ITEMTYPE: AttrName = AttrName(16);
     pub const LANG: AttrName = AttrName(17);
     pub const NAME: AttrName = AttrName(18);
     pub const PROPERTY: AttrName = AttrName(19);
+    pub const PUBDATE: AttrName = AttrName(20);
     pub const REL: AttrName = AttrName(21);
     pub const ROLE: AttrName = AttrName(22);
     pub const SRC: AttrName = AttrName(23);
+    pub const SRCSET: AttrName = AttrName(24);
     pub const STYLE: AttrName = AttrName(25);
+    pub const TARGET: AttrName = AttrName(26);
     pub const TITLE: AttrName = AttrName(27);
     pub const TYPE: AttrName = AttrName(28);
+    pub const VALUE: AttrName = AttrName(29);
+    pub const WIDTH: AttrName = AttrName(30);
+    pub const XML_LANG: AttrName = AttrName(31);
+    pub const XMLNS: AttrName = AttrName(32);
 
     /// The fixed id of this exact name, if it has one.
     pub fn known(name: &str) -> Option<AttrName> {
@@ -419,6 +435,19 @@ impl Arena {
     pub fn is(&self, id: NodeId, tag: Tag) -> bool {
         let n = self.node(id);
         n.kind == NodeKind::Element && n.tag == tag && n.ns == Namespace::Html
+    }
+
+    /// True when `id` is an element with this tag, in any namespace (SVG's `<a>` too: the
+    /// name is what counts, as in html5ever's local names).
+    pub fn tag_is(&self, id: NodeId, tag: Tag) -> bool {
+        let n = self.node(id);
+        n.kind == NodeKind::Element && n.tag == tag
+    }
+
+    /// True when `id` is an element whose tag is in `set`, in any namespace.
+    pub fn tag_in(&self, id: NodeId, set: TagSet) -> bool {
+        let n = self.node(id);
+        n.kind == NodeKind::Element && set.contains(n.tag)
     }
 
     /// The namespace of an element ([`Namespace::None`] for other nodes).

@@ -476,3 +476,69 @@ impl Tag {
     pub const WBR: Tag = Tag(227);
     pub const XMP: Tag = Tag(228);
 }
+
+/// Words of a [`TagSet`]: one bit per known tag.
+const SET_WORDS: usize = (KNOWN_TAGS as usize).div_ceil(64);
+
+/// A set of known tags, built at compile time from their names, tested with a bit lookup:
+/// what the walks that visit every node use instead of comparing names. A document's own
+/// (interned) names are never in a set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TagSet([u64; SET_WORDS]);
+
+impl TagSet {
+    /// The set of these names; a name that is not a known tag stops the build (the
+    /// constant is evaluated by the compiler).
+    pub const fn of(names: &[&str]) -> TagSet {
+        let mut bits = [0u64; SET_WORDS];
+        let mut i = 0;
+        while i < names.len() {
+            let t = known_const(names[i]);
+            bits[t / 64] |= 1 << (t % 64);
+            i += 1;
+        }
+        TagSet(bits)
+    }
+
+    /// The set with `tag` added.
+    pub const fn with(self, tag: Tag) -> TagSet {
+        let mut bits = self.0;
+        let t = tag.0 as usize;
+        if t < KNOWN_TAGS as usize {
+            bits[t / 64] |= 1 << (t % 64);
+        }
+        TagSet(bits)
+    }
+
+    /// True when `tag` is in the set.
+    pub const fn contains(self, tag: Tag) -> bool {
+        let t = tag.0 as usize;
+        t < KNOWN_TAGS as usize && self.0[t / 64] & (1 << (t % 64)) != 0
+    }
+}
+
+/// The index of a known tag name, for constants (a linear search: compile time only).
+const fn known_const(name: &str) -> usize {
+    let mut i = 0;
+    while i < TAG_NAMES.len() {
+        if bytes_eq(TAG_NAMES[i].as_bytes(), name.as_bytes()) {
+            return i;
+        }
+        i += 1;
+    }
+    panic!("not a known tag name")
+}
+
+const fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}

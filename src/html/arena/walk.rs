@@ -1,5 +1,6 @@
-//! Walks over an [`Arena`]: children, descendants (document order, no stack: the links are
-//! followed), ancestors, text, and CSS selection. Read-only.
+//! Walks over an [`Arena`]: children, siblings, descendants and the open/close walk
+//! ([`Traverse`]; document order, no stack: the links are followed), ancestors, every node
+//! in arena order, text, and CSS selection. Read-only.
 
 use super::{Arena, ElementRef, NodeId, NodeKind, Selector};
 
@@ -15,6 +16,39 @@ impl Arena {
     /// The element children of a node, in order.
     pub fn element_children(&self, id: NodeId) -> impl Iterator<Item = NodeId> + '_ {
         self.children(id).filter(|c| self.is_element(*c))
+    }
+
+    /// The siblings after a node, nearest first.
+    pub fn next_siblings(&self, id: NodeId) -> Siblings<'_> {
+        Siblings {
+            arena: self,
+            next: self.next_sibling(id),
+        }
+    }
+
+    /// The siblings before a node, nearest first.
+    pub fn prev_siblings(&self, id: NodeId) -> PrevSiblings<'_> {
+        PrevSiblings {
+            arena: self,
+            next: self.prev_sibling(id),
+        }
+    }
+
+    /// Every node of the arena in arena order (the order they were made in: document
+    /// order after a parse, whatever moved since), detached ones and their subtrees
+    /// included.
+    pub fn nodes(&self) -> impl DoubleEndedIterator<Item = NodeId> + ExactSizeIterator + '_ {
+        (0..self.nodes.len() as u32).map(NodeId)
+    }
+
+    /// The subtree of a node as a walk that enters ([`Edge::Open`]) and leaves
+    /// ([`Edge::Close`]) every node, in document order, the node itself first and last.
+    pub fn traverse(&self, id: NodeId) -> Traverse<'_> {
+        Traverse {
+            arena: self,
+            top: id,
+            next: Some(Edge::Open(id)),
+        }
     }
 
     /// The node and everything under it, in document order (template contents included).
@@ -92,6 +126,66 @@ impl Iterator for Siblings<'_> {
         let id = self.next?;
         self.next = self.arena.next_sibling(id);
         Some(id)
+    }
+}
+
+/// Iterator over a node's earlier siblings, nearest first.
+#[derive(Clone)]
+pub struct PrevSiblings<'a> {
+    arena: &'a Arena,
+    next: Option<NodeId>,
+}
+
+impl Iterator for PrevSiblings<'_> {
+    type Item = NodeId;
+    fn next(&mut self) -> Option<NodeId> {
+        let id = self.next?;
+        self.next = self.arena.prev_sibling(id);
+        Some(id)
+    }
+}
+
+/// A step of [`Traverse`]: entering a node (before its children) or leaving it (after).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Edge {
+    /// Entering the node.
+    Open(NodeId),
+    /// Leaving the node.
+    Close(NodeId),
+}
+
+/// The open/close walk of a subtree (no stack: it follows the links).
+#[derive(Clone)]
+pub struct Traverse<'a> {
+    arena: &'a Arena,
+    top: NodeId,
+    next: Option<Edge>,
+}
+
+impl Traverse<'_> {
+    /// Leave out the children of `id`, which the walk has just entered: its
+    /// [`Edge::Close`] comes next.
+    pub fn skip_children(&mut self, id: NodeId) {
+        if self.next.is_some() {
+            self.next = Some(Edge::Close(id));
+        }
+    }
+}
+
+impl Iterator for Traverse<'_> {
+    type Item = Edge;
+    fn next(&mut self) -> Option<Edge> {
+        let edge = self.next?;
+        let a = self.arena;
+        self.next = match edge {
+            Edge::Open(n) => Some(a.first_child(n).map_or(Edge::Close(n), Edge::Open)),
+            Edge::Close(n) if n == self.top => None,
+            Edge::Close(n) => match a.next_sibling(n) {
+                Some(s) => Some(Edge::Open(s)),
+                None => a.parent(n).map(Edge::Close),
+            },
+        };
+        Some(edge)
     }
 }
 

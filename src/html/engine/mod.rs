@@ -92,7 +92,9 @@ impl From<ParseError> for crate::Error {
         match e {
             ParseError::TooLarge(m) => crate::Error::TooLarge(m),
             ParseError::Timeout(d) => crate::Error::Timeout(d),
-            e @ ParseError::Engine { .. } => crate::Error::Panic(e.to_string()),
+            ParseError::Engine { status, step } => {
+                crate::Error::Engine(format!("lexbor status {status} in {step}"))
+            }
         }
     }
 }

@@ -15,6 +15,12 @@
  *     distinct attribute names: 4 s; 300,000 on one tag: minutes, inside one token, where
  *     no deadline check can stop it). build.rs renames lexbor_hash_insert's callers to this
  *     function, which grows the table (rehashing the stored names) before inserting.
+ *   - nh_str_append: lexbor grows a string by exactly what is appended, so text appended
+ *     piece by piece to one text node (the text between tags the nesting cap drops, or
+ *     between end tags the tree builder ignores) was copied whole at every piece: quadratic
+ *     time, and memory that the pool's cache could not reuse (100,000 pieces: 650 MB).
+ *     build.rs renames lexbor_str_append's callers to this function, which doubles a
+ *     string that already has text when it must grow.
  *   - nh_parse_new turns lexbor's DOM behaviours off (<option>/<select> steps: quadratic
  *     in the options of a <select>, and not part of the parser's tree) and resets a reused
  *     document; nh_fix_foreign_attrs keeps "href" next to "xlink:href" as html5ever does.
@@ -27,11 +33,13 @@
  * nh_doc_destroy the document (which Rust may keep for the next parse on the thread).
  */
 
-/* build.rs renames two lexbor functions in every lexbor file (-D) so that the calls land
+/* build.rs renames three lexbor functions in every lexbor file (-D) so that the calls land
  * here; in this file the names mean lexbor's own functions again, defined by the vendored
- * html/interface.c and core/hash.c included below (build.rs leaves them out of its list). */
+ * html/interface.c, core/hash.c and core/str.c included below (build.rs leaves them out of
+ * its list). */
 #undef lxb_html_interface_create
 #undef lexbor_hash_insert
+#undef lexbor_str_append
 
 #include <stddef.h>
 #include <stdint.h>
@@ -52,6 +60,7 @@
 
 #include "lexbor/html/interface.c"
 #include "lexbor/core/hash.c"
+#include "lexbor/core/str.c"
 
 /* What the Rust filter answers for a token. */
 #define NH_FORWARD 0u
@@ -212,6 +221,46 @@ nh_hash_insert(lexbor_hash_t *hash, const lexbor_hash_insert_t *insert,
     }
 
     return lexbor_hash_insert(hash, insert, key, length);
+}
+
+/* What lexbor's files call instead of lexbor_str_append (build.rs's -D): the same, but a
+ * string that already holds text grows to at least twice its length, so appending N pieces
+ * copies O(N) bytes in all, not O(N^2). A first fill (an empty string) takes what it needs,
+ * as before: most strings are written once. */
+lxb_char_t *
+nh_str_append(lexbor_str_t *str, lexbor_mraw_t *mraw, const lxb_char_t *buff, size_t length);
+
+lxb_char_t *
+nh_str_append(lexbor_str_t *str, lexbor_mraw_t *mraw, const lxb_char_t *buff, size_t length)
+{
+    size_t need, want;
+    lxb_char_t *data;
+
+    if (length == 0) {
+        return str->data;
+    }
+    if (str->length > (SIZE_MAX / 2) - length - 1) {
+        return NULL;
+    }
+    need = str->length + length + 1;
+    if (str->data == NULL || need > lexbor_str_size(str)) {
+        want = need;
+        if (str->data != NULL && str->length > 0) {
+            want += str->length;
+        }
+        data = str->data == NULL ? lexbor_mraw_alloc(mraw, want)
+                                 : lexbor_mraw_realloc(mraw, str->data, want);
+        if (data == NULL) {
+            return NULL;
+        }
+        str->data = data;
+    }
+    data = &str->data[str->length];
+    memcpy(data, buff, length);
+    str->length += length;
+    str->data[str->length] = '\0';
+
+    return data;
 }
 
 static int

@@ -5,9 +5,9 @@
 
 use super::{find_date_in_text, find_date_span, is_plausible};
 use crate::extract::metadata::chrome::{in_chrome, MAX_BYLINE_CHARS, NOT_PAGE_TEXT};
+use crate::html::arena::{Arena, AttrName, NodeId, NodeKind};
 use crate::html::dom;
 use crate::html::select::{DocKeys, Sel};
-use scraper::Html;
 use std::sync::LazyLock;
 
 static TIME: LazyLock<Sel> = LazyLock::new(|| {
@@ -43,25 +43,24 @@ const HEADLINE_DATE_TEXTS: usize = 12;
 const MAX_DATE_TEXT_CHARS: usize = 40;
 
 pub(in crate::extract::metadata) fn time_value(
-    html: &Html,
+    tree: &Arena,
     doc: &DocKeys<'_>,
     published: bool,
 ) -> Option<String> {
     let mut fallback = None;
-    for t in TIME.select_in(html, doc) {
-        let e = t.value();
-        let prop = e.attr("itemprop").unwrap_or("").to_lowercase();
-        let class = e.attr("class").unwrap_or("").to_lowercase();
-        let v = e
-            .attr("datetime")
-            .or_else(|| e.attr("content"))
+    for t in TIME.select_in(tree, doc) {
+        let attr = |name| tree.attr_by_id(t, name);
+        let prop = attr(AttrName::ITEMPROP).unwrap_or("").to_lowercase();
+        let class = attr(AttrName::CLASS).unwrap_or("").to_lowercase();
+        let v = attr(AttrName::DATETIME)
+            .or_else(|| attr(AttrName::CONTENT))
             .map(str::to_string);
         let Some(v) = v else { continue };
         let is_mod = prop.contains("modified")
             || class.contains("updated") && !class.contains("published")
             || class.contains("modified");
         let is_pub = prop.contains("published")
-            || e.attr("pubdate").is_some()
+            || attr(AttrName::PUBDATE).is_some()
             || class.contains("published")
             || class.contains("entry-date")
             || class.contains("pub");
@@ -76,12 +75,12 @@ pub(in crate::extract::metadata) fn time_value(
 }
 
 pub(in crate::extract::metadata) fn text_date(
-    html: &Html,
+    tree: &Arena,
     doc: &DocKeys<'_>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Option<String> {
-    for e in DATE_TEXT.select_in(html, doc).take(MAX_DATE_ELEMENTS) {
-        let Some(t) = dom::short_inner_text(*e, MAX_BYLINE_CHARS) else {
+    for e in DATE_TEXT.select_in(tree, doc).take(MAX_DATE_ELEMENTS) {
+        let Some(t) = dom::short_inner_text(tree, e, MAX_BYLINE_CHARS) else {
             continue;
         };
         if t.is_empty() {
@@ -100,65 +99,63 @@ pub(in crate::extract::metadata) fn text_date(
 /// kicker): "Dec 17, 2025", "Published on Oct 21, 2025", "17.05.2021". Pages built with
 /// utility classes (`text-sm`, `_1zZc`) give no other sign of it.
 pub(in crate::extract::metadata) fn headline_date(
-    html: &Html,
+    tree: &Arena,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Option<String> {
     // Screen-reader h1s ("Navigation und Service") and logo h1s come first on some pages:
     // the first few long h1s are tried in turn.
-    H1.select(html)
+    H1.select(tree)
         .filter(|h| {
-            dom::short_inner_text(**h, MAX_HEADLINE_TEXT_CHARS)
+            dom::short_inner_text(tree, *h, MAX_HEADLINE_TEXT_CHARS)
                 .is_some_and(|t| t.chars().count() >= MIN_HEADLINE_CHARS)
-                && !in_chrome(**h)
+                && !in_chrome(tree, *h)
         })
         .take(MAX_HEADLINE_H1S)
-        .find_map(|h1| date_around(*h1, now))
+        .find_map(|h1| date_around(tree, h1, now))
 }
 
 /// The first date in a short text after `h1` (or, failing that, before it), or in a longer
 /// text that opens with it ("01.02.2022 – Der Arbeitsmarkt …", a dateline).
-fn date_around(
-    h1: ego_tree::NodeRef<'_, scraper::Node>,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Option<String> {
-    let first_date =
-        |nodes: &mut dyn Iterator<Item = ego_tree::NodeRef<'_, scraper::Node>>| -> Option<String> {
-            nodes
-                .filter(|n| n.value().is_text() && !n.ancestors().any(|a| dom::is_tag(&a, NOT_PAGE_TEXT)))
-                .filter_map(|n| n.value().as_text().map(|t| t.trim().to_string()))
-                .filter(|t| !t.is_empty())
-                .take(HEADLINE_DATE_TEXTS)
-                .find_map(|t| {
-                    let short = t.chars().count() <= MAX_DATE_TEXT_CHARS;
-                    let opens_with_digit = t.starts_with(|c: char| c.is_ascii_digit());
-                    // A long text counts only as a dateline: no need to search it otherwise.
-                    if !short && !opens_with_digit {
-                        return None;
-                    }
-                    let (start, _, d) = find_date_span(&t)?;
-                    let dateline = start == 0 && opens_with_digit;
-                    ((short || dateline) && is_plausible(&d, now)).then_some(d.iso)
-                })
-        };
+fn date_around(tree: &Arena, h1: NodeId, now: chrono::DateTime<chrono::Utc>) -> Option<String> {
+    let first_date = |nodes: &mut dyn Iterator<Item = NodeId>| -> Option<String> {
+        nodes
+            .filter(|n| {
+                tree.kind(*n) == NodeKind::Text && !tree.ancestors(*n).any(|a| tree.tag_in(a, NOT_PAGE_TEXT))
+            })
+            .map(|n| tree.text(n).trim())
+            .filter(|t| !t.is_empty())
+            .take(HEADLINE_DATE_TEXTS)
+            .find_map(|t| {
+                let short = t.chars().count() <= MAX_DATE_TEXT_CHARS;
+                let opens_with_digit = t.starts_with(|c: char| c.is_ascii_digit());
+                // A long text counts only as a dateline: no need to search it otherwise.
+                if !short && !opens_with_digit {
+                    return None;
+                }
+                let (start, _, d) = find_date_span(&t)?;
+                let dateline = start == 0 && opens_with_digit;
+                ((short || dateline) && is_plausible(&d, now)).then_some(d.iso)
+            })
+    };
     // Document order from the h1 on, then backwards from it, without entering it.
     let following = std::iter::successors(Some(h1), |n| {
-        n.next_sibling()
-            .or_else(|| n.ancestors().find_map(|a| a.next_sibling()))
+        tree.next_sibling(*n)
+            .or_else(|| tree.ancestors(*n).find_map(|a| tree.next_sibling(a)))
     });
-    let mut following_texts = following.skip(1).flat_map(|n| n.descendants());
+    let mut following_texts = following.skip(1).flat_map(|n| tree.descendants(n));
     if let Some(d) = first_date(&mut following_texts) {
         return Some(d);
     }
     // Reverse document order, lazily: the previous sibling's last descendant, else the
     // parent (the h1's own ancestors hold no text before it but their earlier children's).
-    let mut preceding = std::iter::successors(Some(h1), |n| match n.prev_sibling() {
+    let mut preceding = std::iter::successors(Some(h1), |n| match tree.prev_sibling(*n) {
         Some(mut p) => {
-            while let Some(c) = p.last_child() {
+            while let Some(c) = tree.last_child(p) {
                 p = c;
             }
             Some(p)
         }
-        None => n.parent(),
+        None => tree.parent(*n),
     })
     .skip(1);
     first_date(&mut preceding)
