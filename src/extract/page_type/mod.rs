@@ -48,6 +48,7 @@ mod walk;
 mod tests;
 
 use crate::html::arena::Arena;
+use crate::limits::Limits;
 
 pub use features::Features;
 pub use signals::{Signal, SignalSet};
@@ -159,6 +160,18 @@ pub struct Classification {
 pub fn classify(doc: &Arena, url: Option<&str>, hints: &Hints) -> Classification {
     let f = Features::compute(doc, url, hints);
     decide(&rules::signals(&f), hints)
+}
+
+/// Classify a page as parsed for the extraction, which is left untouched: when the page has
+/// a long `<noscript>` (an app's crawler view), a copy with it expanded is classified (see
+/// [`noscript`]); else the tree itself, with no copy.
+pub fn classify_parsed(doc: &Arena, url: Option<&str>, hints: &Hints, limits: &Limits) -> Classification {
+    if noscript::has_long_noscript(doc) {
+        let mut copy = doc.clone();
+        noscript::expand_noscript(&mut copy, limits);
+        return classify(&copy, url, hints);
+    }
+    classify(doc, url, hints)
 }
 
 /// The named signals of measured features (for reports and the fitting dump).

@@ -36,11 +36,9 @@ fn words_outside_tags(raw: &str) -> u32 {
     n
 }
 
-/// Expand the long `<noscript>`s of the page (see the module comment). Returns how many
-/// were expanded. A `<noscript>` whose content fails to parse or copy stays raw.
-pub fn expand_noscript(a: &mut Arena, limits: &Limits) -> usize {
-    let targets: Vec<(NodeId, NodeId)> = a
-        .descendants(NodeId::ROOT)
+/// The long `<noscript>`s of the page, each with its one raw text child.
+fn long_noscripts(a: &Arena) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
+    a.descendants(NodeId::ROOT)
         .filter(|n| a.is(*n, Tag::NOSCRIPT))
         .filter_map(|n| {
             let mut kids = a.children(n);
@@ -48,7 +46,17 @@ pub fn expand_noscript(a: &mut Arena, limits: &Limits) -> usize {
             let only_text = kids.next().is_none() && a.kind(t) == NodeKind::Text;
             (only_text && words_outside_tags(a.text(t)) >= NOSCRIPT_MIN_WORDS).then_some((n, t))
         })
-        .collect();
+}
+
+/// True when the page has a `<noscript>` that [`expand_noscript`] would expand.
+pub fn has_long_noscript(a: &Arena) -> bool {
+    long_noscripts(a).next().is_some()
+}
+
+/// Expand the long `<noscript>`s of the page (see the module comment). Returns how many
+/// were expanded. A `<noscript>` whose content fails to parse or copy stays raw.
+pub fn expand_noscript(a: &mut Arena, limits: &Limits) -> usize {
+    let targets: Vec<(NodeId, NodeId)> = long_noscripts(a).collect();
     let mut done = 0;
     for (ns, text) in targets {
         let raw = a.text(text).to_string();
