@@ -253,9 +253,15 @@ fn fnv_step(h: u64, b: u8) -> u64 {
     (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
 }
 
-/// What makes siblings "the same shape": the tag plus its class tokens, lowercased, digits
-/// dropped, state classes left out, as one hash.
-pub(super) fn signature(tag_id: u32, class: Option<&str>) -> u64 {
+/// What makes siblings "the same shape": the tag plus [`class_shape`], as one hash.
+pub(super) fn signature(tag_id: u32, class_shape: u64) -> u64 {
+    let h = tag_id.to_le_bytes().into_iter().fold(FNV_SEED, fnv_step);
+    class_shape.to_le_bytes().into_iter().fold(h, fnv_step)
+}
+
+/// The class part of a sibling signature: the class tokens, lowercased, digits dropped,
+/// state classes left out, sorted and deduplicated, as one hash.
+pub(super) fn class_shape(class: Option<&str>) -> u64 {
     let mut toks = [0u64; 16];
     let mut n = 0;
     for t in class.unwrap_or("").split_ascii_whitespace() {
@@ -279,7 +285,7 @@ pub(super) fn signature(tag_id: u32, class: Option<&str>) -> u64 {
     }
     let toks = &mut toks[..n];
     toks.sort_unstable();
-    let mut h = tag_id.to_le_bytes().into_iter().fold(FNV_SEED, fnv_step);
+    let mut h = FNV_SEED;
     let mut last = None;
     let mut kept = 0;
     for t in toks.iter() {
@@ -367,6 +373,8 @@ static TARGET_AC: LazyLock<(Option<AhoCorasick>, Vec<Target>)> = LazyLock::new(|
     let ac = AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostFirst)
+        // A DFA: one `href` per link is searched, the fastest kind pays.
+        .kind(Some(AhoCorasickKind::DFA))
         .build(&pats)
         .ok();
     (ac, info)

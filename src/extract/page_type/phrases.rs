@@ -4,7 +4,7 @@
 //! rates (we/I/said/offer/promo/expository/code words). In: `&str`. Out: counts.
 
 use super::text::{boundary_after, boundary_before, is_month, is_word_char, words};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 // ---------------------------------------------------------------- phrase families
@@ -255,6 +255,8 @@ static PHRASE_AC: LazyLock<PhraseAutomaton> = LazyLock::new(|| {
     let ac = AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
+        // A DFA: the fastest search, and a few hundred phrases keep it small.
+        .kind(Some(AhoCorasickKind::DFA))
         .build(&pats)
         .ok();
     (ac, info)

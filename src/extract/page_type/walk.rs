@@ -20,6 +20,7 @@ use super::classes::{self, Vocab, VocabBits, VOCAB_KINDS};
 use super::head::{AttrIds, Head};
 use super::text;
 use crate::html::arena::{Arena, AttrName, NodeId, NodeKind, Tag};
+use rustc_hash::FxHashMap;
 
 /// "No slot" (the parent of a top-level element).
 pub(super) const NONE: u32 = u32::MAX;
@@ -291,6 +292,8 @@ pub(super) struct Walk {
     forms: Vec<Form>,
     open_forms: Vec<usize>,
     ids: Option<AttrIds>,
+    /// [`Walk::class_facts`] of the class values seen.
+    class_memo: FxHashMap<Box<str>, (VocabBits, u64)>,
 }
 
 /// The walk's state for one open element.
@@ -418,11 +421,26 @@ impl Walk {
         })
     }
 
+    /// The vocabulary and the sibling shape of a `class` value, computed once per distinct
+    /// value (a page repeats a few hundred class strings over thousands of elements).
+    fn class_facts(&mut self, class: Option<&str>) -> (VocabBits, u64) {
+        let Some(c) = class else {
+            return (0, classes::class_shape(None));
+        };
+        if let Some(f) = self.class_memo.get(c) {
+            return *f;
+        }
+        let f = (classes::vocab_of(c), classes::class_shape(Some(c)));
+        self.class_memo.insert(c.into(), f);
+        f
+    }
+
     /// A visible element: its [`El`] and what its attributes say.
     fn element(&mut self, a: &Arena, id: NodeId, tag: Tag, parent: &Frame, slot: u32) {
         let class = a.attr_by_id(id, AttrName::CLASS);
         let el_id = a.attr_by_id(id, AttrName::ID);
-        let vocab = class.map_or(0, classes::vocab_of) | el_id.map_or(0, classes::vocab_of);
+        let (class_vocab, shape) = self.class_facts(class);
+        let vocab = class_vocab | el_id.map_or(0, classes::vocab_of);
         self.els.push(El {
             id,
             tag,
@@ -432,7 +450,7 @@ impl Walk {
             text_end: self.stream.len() as u32,
             ctx: parent.ctx,
             vocab,
-            sig: classes::signature(tag.id(), class),
+            sig: classes::signature(tag.id(), shape),
         });
         self.aggs.push(Agg::default());
         let c = &mut self.counts;
