@@ -115,9 +115,10 @@ pub struct Extraction {
     pub explain: Option<Vec<Removal>>,
     /// Encoding the page was decoded with and where that came from.
     pub charset: String,
-    /// The signals that decided [`Article::page_type`] (`jsonld:newsarticle`,
-    /// `url:listing-segment=tag`, …); empty when nothing decided it and the type is the
-    /// default, `article`.
+    /// Why [`Article::page_type`]: the scores (`article=21>listing=4`) or the URL guard that
+    /// decided (`guard:listing-url`), then the winner's signals with their points
+    /// (`date:dateline+4`, `ld:article+2`, …; `crate::extract::page_type`); empty in
+    /// records written before pages were classified.
     #[serde(default)]
     pub page_type_evidence: Vec<String>,
 }
