@@ -277,3 +277,28 @@ println!("{}", response.status());</code></pre>
         PageType::Documentation,
     );
 }
+
+#[test]
+fn the_extraction_fills_the_type_and_its_evidence_and_the_crawler_gets_them() {
+    let rules = crate::rules::Rules::load(&[]).expect("built-in rules");
+    let body = format!(
+        "<main><article><h1>Why the cranes matter</h1>\n{}</article></main>",
+        prose(220, 0)
+    );
+    let html = page("Why the cranes matter", "", &body);
+    let p = |url| crate::model::Page {
+        bytes: html.as_bytes(),
+        url: Some(url),
+        ..Default::default()
+    };
+    let opts = crate::Options::default();
+    let a = crate::process(&p("https://small.test/a/3.html"), &rules, &opts).expect("an article");
+    assert_eq!(a.page_type, PageType::Article);
+    assert!(a.extraction.page_type_evidence[0].starts_with("article="));
+    let (a, info) = crate::process_for_crawl(&p("https://small.test/tag/cranes/"), &rules, &opts);
+    let a = a.expect("the same body");
+    assert_eq!(a.page_type, PageType::Listing);
+    assert_eq!(a.extraction.page_type_evidence[0], "guard:listing-url");
+    assert_eq!(info.page_type, Some(PageType::Listing));
+    assert_eq!(info.page_type_evidence, a.extraction.page_type_evidence);
+}
