@@ -330,11 +330,17 @@ impl Walk {
     }
 }
 
+/// Visible elements the walk records; later ones (and their subtrees) are left out. A page
+/// shows its type long before this (the largest of the 1974 eval pages has under 16,000
+/// elements), and it bounds the classifier's memory (about 100 bytes an element) on hostile
+/// pages of a million siblings.
+const MAX_WALK_ELEMENTS: usize = 100_000;
+
 /// Walk the document once (see the module comment).
 pub(super) fn collect(a: &Arena) -> Walk {
     let mut w = Walk {
-        els: Vec::with_capacity(a.len() / 2),
-        aggs: Vec::with_capacity(a.len() / 2),
+        els: Vec::with_capacity((a.len() / 2).min(MAX_WALK_ELEMENTS)),
+        aggs: Vec::with_capacity((a.len() / 2).min(MAX_WALK_ELEMENTS)),
         stream: String::with_capacity(a.text_bytes() / 4),
         ids: Some(AttrIds::of(a)),
         ..Walk::default()
@@ -408,7 +414,7 @@ impl Walk {
         if !parent.visible || tag == Tag::HEAD {
             return Some(invisible);
         }
-        if hidden {
+        if hidden || self.els.len() >= MAX_WALK_ELEMENTS {
             return None;
         }
         let slot = self.els.len() as u32;
