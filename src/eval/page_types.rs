@@ -128,9 +128,23 @@ impl PageTypeScore {
             }
             s.push_str(&format!("  | {}\n", row.values().sum::<usize>()));
         }
-        let (p, r, f1) = self.article_prf();
+        let gold_articles: usize = self
+            .confusion
+            .get(PageType::Article.as_str())
+            .map_or(0, |row| row.values().sum());
+        let article = if gold_articles == 0 {
+            let called: usize = self
+                .cells()
+                .filter(|(_, p, _)| *p == PageType::Article.as_str())
+                .map(|(_, _, n)| n)
+                .sum();
+            format!("no gold article, {called} pages called article")
+        } else {
+            let (p, r, f1) = self.article_prf();
+            format!("P {p:.3} R {r:.3} F1 {f1:.3}")
+        };
         s.push_str(&format!(
-            "article vs not: P {p:.3} R {r:.3} F1 {f1:.3}; six-way accuracy {:.3} ({} pages)\n",
+            "article vs not: {article}; six-way accuracy {:.3} ({} pages)\n",
             self.six_way(),
             self.pages()
         ));
@@ -171,6 +185,11 @@ mod tests {
         assert!((p - 0.5).abs() < 1e-9 && (r - 0.5).abs() < 1e-9 && (f1 - 0.5).abs() < 1e-9);
         let t = s.table("x");
         assert!(t.contains("collection") && t.contains(FAILED) && t.contains("F1 0.500"));
+        let mut none = PageTypeScore::default();
+        none.add("forum", Some(PageType::Article));
+        assert!(none
+            .table("y")
+            .contains("no gold article, 1 pages called article"));
         assert_eq!(gold_type("wcxb-articles-dev", None), Some("article"));
         assert_eq!(gold_type("readability", None), None);
         assert_eq!(gold_type("readability", Some("forum")), Some("forum"));
