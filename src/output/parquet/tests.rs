@@ -5,7 +5,9 @@
 
 use super::schema::{self, Field, Kind};
 use super::ParquetWriter;
-use crate::model::{Article, CrawlInfo, DateSource, DuplicateOf, Extraction, HttpInfo, Method, Removal};
+use crate::model::{
+    Article, CrawlInfo, DateSource, DuplicateOf, Extraction, HttpInfo, Method, PageType, Removal,
+};
 use crate::output::OutputError;
 use crate::Record;
 use serde_json::{Map, Value};
@@ -21,6 +23,7 @@ pub(crate) fn full_record() -> Record {
             canonical_url: s("https://news.test/a?c"),
             site_name: s("News"),
             title: s("Title — with “quotes”"),
+            page_type: PageType::Forum,
             text: "First paragraph.\n\nSecond, ünïcode ✓.".into(),
             authors: vec!["Ana".into(), "Bo".into()],
             date_published: s("2026-11-02T10:00:00Z"),
@@ -47,6 +50,7 @@ pub(crate) fn full_record() -> Record {
                     },
                 ]),
                 charset: "utf-8 (http)".into(),
+                page_type_evidence: vec!["jsonld:discussionforumposting".into(), "markup:posts=12".into()],
             },
         },
         source_domain: s("news.test"),
@@ -82,6 +86,7 @@ fn sparse_record() -> Record {
             canonical_url: None,
             site_name: None,
             title: None,
+            page_type: PageType::Article,
             text: String::new(),
             authors: vec![],
             date_published: None,
