@@ -125,6 +125,10 @@ pub struct CrawlArgs {
     /// Write one JSON line per failed URL (url, stage, kind, reason).
     #[arg(long)]
     pub errors: Option<PathBuf>,
+    /// Write one JSON line per fetched page (url, final_url, status, page_type, written,
+    /// reason, evidence): what each page was and why it has no record, if it has none.
+    #[arg(long = "page-log")]
+    pub page_log: Option<PathBuf>,
     /// Write the final counters as JSON.
     #[arg(long)]
     pub stats: Option<PathBuf>,
@@ -220,7 +224,8 @@ pub struct CrawlArgs {
     /// Skip sitemap and feed entries dated before this (`2026-11-01` or RFC 3339).
     #[arg(long)]
     pub since: Option<String>,
-    /// Also write records for listing pages (home, sections, tags).
+    /// Also write records for every page with text that is no article (listings, service
+    /// pages, forums, products, docs), each with its page_type.
     #[arg(long = "emit-all")]
     pub emit_all: bool,
     /// Do not read sitemaps.

@@ -108,6 +108,9 @@ pub struct CrawlConfig {
     /// Write one JSON line per failed URL (url, stage, kind, reason) to this file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<PathBuf>,
+    /// Write one JSON line per fetched page (url, final_url, status, page_type, written, reason, evidence) to this file: no page is dropped silently.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_log: Option<PathBuf>,
     /// Write the final counters as JSON to this file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stats: Option<PathBuf>,
@@ -176,7 +179,7 @@ pub struct CrawlConfig {
     /// Skip sitemap and feed entries dated before this (`2026-11-01` or RFC 3339).
     #[serde(with = "units::since", skip_serializing_if = "Option::is_none")]
     pub since: Option<DateTime<FixedOffset>>,
-    /// Also write records for listing pages (home, sections, tags).
+    /// Also write records for every page with text that is no article (listings, service pages, forums, products, docs), each with its `page_type`.
     pub emit_all: bool,
     /// Read sitemaps (robots.txt `Sitemap:` lines and the conventional locations).
     pub sitemaps: bool,
@@ -229,6 +232,7 @@ impl Default for CrawlConfig {
             compress: DEFAULT_COMPRESS.into(),
             format: None,
             errors: None,
+            page_log: None,
             stats: None,
             metrics: None,
             warc: None,
