@@ -110,6 +110,7 @@ fn overlay_values(a: &CrawlArgs, cfg: &mut CrawlConfig) -> anyhow::Result<()> {
         max_redirects,
         max_barren_per_pattern,
         max_barren_per_host,
+        max_barren_per_prefix,
         threads,
         shard_records,
         compress

@@ -176,6 +176,8 @@ pub struct CrawlConfig {
     pub max_barren_per_pattern: u32,
     /// Linked pages in a row on one host that may lead to no article before the host's links are no longer followed (sitemaps and feeds still are).
     pub max_barren_per_host: u32,
+    /// Linked pages found under one path prefix (the path up to its first number: `/cal/` of `/cal/2026/11/05/` and `/cal?month=11`) on one host that may lead to no article, whatever their patterns, before links found there are no longer followed.
+    pub max_barren_per_prefix: u32,
     /// Skip sitemap and feed entries dated before this (`2026-11-01` or RFC 3339).
     #[serde(with = "units::since", skip_serializing_if = "Option::is_none")]
     pub since: Option<DateTime<FixedOffset>>,
@@ -259,6 +261,7 @@ impl Default for CrawlConfig {
             max_redirects: DEFAULT_MAX_REDIRECTS,
             max_barren_per_pattern: traps::DEFAULT_PER_PATTERN,
             max_barren_per_host: traps::DEFAULT_PER_HOST,
+            max_barren_per_prefix: traps::DEFAULT_PER_PREFIX,
             since: None,
             emit_all: false,
             sitemaps: true,
@@ -341,6 +344,7 @@ impl CrawlConfig {
         }
         self.max_barren_per_pattern = self.max_barren_per_pattern.max(1);
         self.max_barren_per_host = self.max_barren_per_host.max(1);
+        self.max_barren_per_prefix = self.max_barren_per_prefix.max(1);
         self.shard_records = self.shard_records.max(1);
         self.shard_bytes = self.shard_bytes.max(ByteSize(1));
         if self.frontier.is_some() {
@@ -428,6 +432,7 @@ impl CrawlConfig {
         TrapConfig {
             per_pattern: self.max_barren_per_pattern,
             per_host: self.max_barren_per_host,
+            per_prefix: self.max_barren_per_prefix,
         }
     }
 

@@ -176,9 +176,11 @@ impl Shared {
     }
 
     /// A trap budget ran out: reported in the summary.
-    pub fn trap_cut(&self, cut: Option<traps::Cut>) {
-        if let Some(cut) = cut {
-            lock(&self.stats).traps.push(cut.to_string());
+    pub fn trap_cut(&self, cuts: Vec<traps::Cut>) {
+        if !cuts.is_empty() {
+            lock(&self.stats)
+                .traps
+                .extend(cuts.iter().map(ToString::to_string));
         }
     }
 
