@@ -15,7 +15,7 @@ use newsharvest::crawl::fetch::ResolveRule;
 use newsharvest::crawl::page_log::{NotWritten, PageEntry};
 use newsharvest::crawl::{self, CrawlConfig, Stats};
 use newsharvest::model::{PageType, Record};
-use newsharvest::serve::{Reply, Server, Web};
+use newsharvest::serve::{LoggedRequest, Reply, Server, Web};
 use newsharvest::Rules;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -293,10 +293,13 @@ fn other(path: &str, query: &str) -> Option<Reply> {
 struct PagesWeb;
 
 impl Web for PagesWeb {
-    fn reply(&self, _host: &str, path: &str) -> Reply {
+    fn reply(&self, host: &str, path: &str) -> Reply {
         let (route, query) = path.split_once('?').unwrap_or((path, ""));
         if route == "/robots.txt" {
             return Reply::ok("text/plain", "User-agent: *\nAllow: /\n");
+        }
+        if host == CAL_HOST {
+            return calendar_site(route, query);
         }
         if route == "/news.php" && query != "id=123" {
             return Reply::not_found();
@@ -312,7 +315,8 @@ struct Run {
     stats: Stats,
     records: Vec<Record>,
     log: Vec<PageEntry>,
-    requests: usize,
+    /// The requests the server received during the crawl.
+    requests: Vec<LoggedRequest>,
 }
 
 fn test_dir(name: &str) -> PathBuf {
@@ -322,24 +326,26 @@ fn test_dir(name: &str) -> PathBuf {
     d
 }
 
-async fn crawl_site(emit_all: bool) -> Run {
-    let server = Server::start(Arc::new(PagesWeb)).await.expect("server");
-    let mut cfg = CrawlConfig::new(
-        vec![Url::parse(&format!("http://{HOST}/")).expect("seed")],
-        UA.into(),
-    );
-    cfg.resolve = vec![ResolveRule {
-        host: HOST.into(),
-        port: 80,
-        addr: server.addr(),
-    }];
+/// Crawl `seed` on `server` with these settings (the page log in `dir`).
+async fn crawl_with(server: &Server, seed: &str, dir: &str, set: impl FnOnce(&mut CrawlConfig)) -> Run {
+    let before = server.log().len();
+    let mut cfg = CrawlConfig::new(vec![Url::parse(seed).expect("seed")], UA.into());
+    let addr = server.addr();
+    cfg.resolve = [HOST, CAL_HOST]
+        .iter()
+        .map(|h| ResolveRule {
+            host: h.to_string(),
+            port: 80,
+            addr,
+        })
+        .collect();
     cfg.rate = 200.0;
     cfg.threads = 2;
     cfg.max_depth = 1;
     cfg.retries = 0;
-    cfg.emit_all = emit_all;
-    let log_path = test_dir(if emit_all { "pagetypes-all" } else { "pagetypes" }).join("pages.jsonl");
+    let log_path = test_dir(dir).join("pages.jsonl");
     cfg.page_log = Some(log_path.clone());
+    set(&mut cfg);
     let sink = Collect::default();
     let (_stop_tx, stop_rx) = watch::channel(false);
     let stats = Arc::new(Mutex::new(Stats::default()));
@@ -351,7 +357,7 @@ async fn crawl_site(emit_all: bool) -> Run {
         .expect("the crawl runs");
     eprintln!("{}", st.summary());
     let text = std::fs::read_to_string(&log_path).expect("page log");
-    assert!(text.ends_with('\n'), "whole lines");
+    assert!(text.is_empty() || text.ends_with('\n'), "whole lines");
     let log = text
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
@@ -361,8 +367,14 @@ async fn crawl_site(emit_all: bool) -> Run {
         stats: st,
         records,
         log,
-        requests: server.log().len(),
+        requests: server.log()[before..].to_vec(),
     }
+}
+
+async fn crawl_site(emit_all: bool) -> Run {
+    let server = Server::start(Arc::new(PagesWeb)).await.expect("server");
+    let dir = if emit_all { "pagetypes-all" } else { "pagetypes" };
+    crawl_with(&server, &url("/"), dir, |c| c.emit_all = emit_all).await
 }
 
 fn url(path: &str) -> String {
@@ -402,7 +414,7 @@ async fn the_default_crawl_writes_exactly_the_articles_and_logs_every_page() {
     let run = crawl_site(false).await;
     let log = by_url(&run.log);
     let t = table(&run.log);
-    eprintln!("{t}{} requests", run.requests);
+    eprintln!("{t}{} requests", run.requests.len());
     // One line per fetched page: the thirteen and the broken link; no robots.txt, sitemap
     // or feed probe.
     assert_eq!(log.len(), PAGES.len() + 1, "{t}");
@@ -482,4 +494,148 @@ async fn emit_all_writes_every_page_with_its_type() {
     assert!(!log[&url(GONE)].written);
     let by_type = run.stats.pages_by_type;
     assert_eq!((by_type.article, by_type.listing, by_type.service), (6, 5, 2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_run_logs_the_pages_that_answered_not_modified() {
+    let server = Server::start(Arc::new(PagesWeb)).await.expect("server");
+    let state = test_dir("pagetypes-state").join("state.db");
+    let with_state = |c: &mut CrawlConfig| c.state = Some(state.clone());
+    let first = crawl_with(&server, &url("/"), "pagetypes-first", with_state).await;
+    assert_eq!(first.records.len(), 6);
+    let second = crawl_with(&server, &url("/"), "pagetypes-second", |c| {
+        c.state = Some(state.clone())
+    })
+    .await;
+    let t = table(&second.log);
+    assert!(second.records.is_empty(), "nothing new\n{t}");
+    // Every page fetched again has its line: the unchanged ones answered 304.
+    let pages: Vec<&LoggedRequest> = second.requests.iter().filter(|r| is_page(&r.path)).collect();
+    assert_eq!(second.log.len(), pages.len(), "{t}{pages:#?}");
+    let home = by_url(&second.log)
+        .remove(&url("/"))
+        .expect("the home page is read again");
+    assert_eq!(
+        (home.status, home.page_type, home.written),
+        (Some(304), None, false)
+    );
+    assert_eq!(home.reason, Some(NotWritten::NotModified));
+}
+
+/// A page of the site (not robots.txt, nor a sitemap or feed location probed).
+fn is_page(path: &str) -> bool {
+    !(path == "/robots.txt" || path.contains("sitemap") || path.contains("feed") || path.ends_with(".xml"))
+}
+
+/// A second host: three articles and one endless calendar ([`common::calendar_links`]),
+/// linked from every page, in three URL shapes: months `/cal/2024/05/`, days
+/// `/cal/2024/05/07/` and days by query `/cal?month=2024-05&day=07`.
+const CAL_HOST: &str = "calendar.test";
+
+/// A page of the calendar site: no menu (its links are the calendar's and the stories').
+fn bare(title: &str, head: &str, body: &str) -> Reply {
+    Reply::ok(
+        "text/html; charset=utf-8",
+        format!("<!doctype html><html lang=en><head><title>{title}</title>{head}</head><body>{body}</body></html>"),
+    )
+}
+
+fn calendar_site(route: &str, query: &str) -> Reply {
+    let widget = "<aside><a href=\"/cal/2024/05/\">Calendar</a></aside>";
+    if route == "/" {
+        return bare(
+            "Home",
+            "",
+            &format!(
+                "<h1>Calendar Courier</h1>{widget}<ul>{}</ul>",
+                (1..=3)
+                    .map(|n| format!("<li><a href=\"/story/100{n}\">Story {n}</a></li>"))
+                    .collect::<String>()
+            ),
+        );
+    }
+    if let Some(n) = route.strip_prefix("/story/100") {
+        let n: usize = n.parse().unwrap_or(0);
+        return bare(
+            &format!("Story {n}"),
+            "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\"}</script>",
+            &format!(
+                "<article><h1>Story {n}</h1>{}</article>{widget}",
+                prose(100 + n, 250)
+            ),
+        );
+    }
+    let Some(links) = common::calendar_links(route, query) else {
+        return Reply::not_found();
+    };
+    let links: String = links
+        .iter()
+        .map(|l| format!("<a href=\"{l}\">{l}</a> "))
+        .collect();
+    bare(
+        "Calendar",
+        "",
+        &format!("<h1>Events</h1><p>Nothing on this day.</p>{links}"),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_calendar_in_three_url_shapes_costs_at_most_100_requests() {
+    let server = Server::start(Arc::new(PagesWeb)).await.expect("server");
+    let seed = format!("http://{CAL_HOST}/");
+    let run = crawl_with(&server, &seed, "pagetypes-calendar", |c| c.max_depth = 1000).await;
+    let missing: Vec<&str> = run
+        .requests
+        .iter()
+        .filter(|r| r.status == 404 && is_page(&r.path))
+        .map(|r| r.path.as_str())
+        .collect();
+    assert!(missing.is_empty(), "every calendar link answers: {missing:?}");
+    let cal = |p: &str| run.requests.iter().filter(|r| r.path.starts_with(p)).count();
+    let total = cal("/cal/") + cal("/cal?");
+    eprintln!(
+        "calendar requests: {total} ({} months and days, {} by query)",
+        cal("/cal/"),
+        cal("/cal?")
+    );
+    assert!(
+        cal("/cal?") > 0 && cal("/cal/2024/05/") > 0,
+        "all three shapes are reached"
+    );
+    assert!(total <= 100, "{total} requests into the endless calendar");
+    assert_eq!(run.records.len(), 3, "every article is written");
+    assert!(
+        run.stats.traps.iter().any(|t| t.contains("under /cal/")),
+        "{:?}",
+        run.stats.traps
+    );
+    // One page-log line per page fetched, every calendar page a listing.
+    let pages = run.requests.iter().filter(|r| is_page(&r.path)).count();
+    assert_eq!(run.log.len(), pages);
+    let listings = run
+        .log
+        .iter()
+        .filter(|e| e.page_type == Some(PageType::Listing))
+        .count();
+    assert_eq!(listings, total + 1, "the calendar pages and the home page");
+    // The per-pattern budgets alone: each shape is a trap of its own and spends its own
+    // budget (102 requests when this was written).
+    let server = Server::start(Arc::new(PagesWeb)).await.expect("server");
+    let run = crawl_with(&server, &seed, "pagetypes-calendar-patterns", |c| {
+        c.max_depth = 1000;
+        c.max_barren_per_prefix = u32::MAX;
+    })
+    .await;
+    let cal = |p: &str| run.requests.iter().filter(|r| r.path.starts_with(p)).count();
+    eprintln!(
+        "without the prefix budget: {} calendar requests",
+        cal("/cal/") + cal("/cal?")
+    );
+    for shape in ["/cal/N/N/ ", "/cal/N/N/N/ ", "/cal?day&month "] {
+        assert!(
+            run.stats.traps.iter().any(|t| t.contains(shape)),
+            "{shape}: {:?}",
+            run.stats.traps
+        );
+    }
 }

@@ -98,54 +98,11 @@ impl TrapWeb {
         )
     }
 
-    /// One endless calendar in three URL shapes: months `/cal/Y/M/`, days `/cal/Y/M/D/` and
-    /// days by query `/cal?month=Y-M&day=D`. A month links the previous and next month and
-    /// its 28 days (every other one by query); a day links its month and the days around it
-    /// in the other shape. Endless in both directions.
+    /// One page of the endless calendar ([`common::calendar_links`]).
     fn calendar(&self, route: &str, query: &str) -> Reply {
-        let mut parts: Vec<i64> = route.split('/').filter_map(|p| p.parse().ok()).collect();
-        let by_query = route == "/cal";
-        if by_query {
-            // month=2026-11&day=05
-            for pair in query.split('&') {
-                let v = pair.split_once('=').map_or("", |(_, v)| v);
-                parts.extend(v.split('-').filter_map(|p| p.parse::<i64>().ok()));
-            }
-        }
-        let (y, m) = match parts.as_slice() {
-            [y, m, ..] => (*y, *m),
-            _ => return Reply::not_found(),
+        let Some(links) = common::calendar_links(route, query) else {
+            return Reply::not_found();
         };
-        let month = |y: i64, m: i64| {
-            let (y, m) = if m < 1 {
-                (y - 1, 12)
-            } else if m > 12 {
-                (y + 1, 1)
-            } else {
-                (y, m)
-            };
-            format!("/cal/{y}/{m:02}/")
-        };
-        let day = |d: i64, query: bool| {
-            if query {
-                format!("/cal?month={y}-{m:02}&amp;day={d:02}")
-            } else {
-                format!("/cal/{y}/{m:02}/{d:02}/")
-            }
-        };
-        let mut links = vec![month(y, m - 1), month(y, m + 1)];
-        match parts.get(2) {
-            None => links.extend((1..=28).map(|d| day(d, d % 2 == 0))),
-            Some(d) => {
-                links.push(month(y, m));
-                links.extend(
-                    [d - 1, d + 1]
-                        .iter()
-                        .filter(|d| (1..=28).contains(*d))
-                        .map(|d| day(*d, !by_query)),
-                );
-            }
-        }
         let links: String = links
             .iter()
             .map(|l| format!("<a href=\"{l}\">{l}</a> "))
