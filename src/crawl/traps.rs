@@ -17,7 +17,9 @@
 //! host's links are no longer followed at all. One trap often has several URL shapes (a
 //! calendar's months, days and query-string views), each a pattern with its own budget; the
 //! prefix budget, [`TrapConfig::per_prefix`], holds for all of them together, so the
-//! shapes cannot add up their budgets. Sections and their pagination lead to
+//! shapes cannot add up their budgets. It counts the linked pages under the linking page's
+//! own prefix (a trap's pages link pages like themselves), so an article's links to tag and
+//! author pages spend none of it. Sections and their pagination lead to
 //! articles, so they are never cut, however many there are and in whatever order the
 //! breadth-first crawl reaches them (a home page's thirty section links are all queued
 //! before any is judged). Sitemap, feed and seed URLs are never subject to these budgets.
@@ -275,10 +277,13 @@ impl Traps {
         !self.host_cut(host) && origin.is_none_or(|o| self.within(o, 2))
     }
 
-    /// A page on `host`, linked from `origin` (`None`: a seed, sitemap or feed entry), is
-    /// done; `article` when it was written as a new article. Returns the budgets this used
-    /// up, each once.
-    pub fn done(&mut self, host: &str, origin: Option<&Origin>, article: bool) -> Vec<Cut> {
+    /// The page `page` on `host`, linked from `origin` (`None`: a seed, sitemap or feed
+    /// entry), is done; `article` when it was written as a new article. Returns the budgets
+    /// this used up, each once. A new article renews its origin's pattern and prefix
+    /// budgets; another page spends its origin's pattern budget, and its prefix budget when
+    /// the page is under the same prefix (a trap's pages link pages like themselves: an
+    /// article's links to tag and author pages spend no prefix budget).
+    pub fn done(&mut self, host: &str, page: &Url, origin: Option<&Origin>, article: bool) -> Vec<Cut> {
         let cfg = self.cfg;
         let mut cuts = Vec::new();
         let h = self.hosts.entry(host.to_string()).or_default();
@@ -309,7 +314,8 @@ impl Traps {
                 pages: *pattern,
             });
         }
-        if let Some(p) = &o.prefix {
+        let same_prefix = o.prefix.is_some() && o.prefix == prefix(page);
+        if let Some(p) = o.prefix.as_ref().filter(|_| article || same_prefix) {
             let prefix = h.prefixes.entry(p.clone()).or_default();
             if count(prefix, article, cfg.per_prefix) {
                 cuts.push(Cut {
@@ -375,6 +381,11 @@ mod tests {
         Origin::of(&u(url))
     }
 
+    /// A page like its origin (a calendar day linked from a calendar day) is done.
+    fn done(t: &mut Traps, o: &Origin, article: bool) -> Vec<Cut> {
+        t.done("h.test", &u(&o.url), Some(o), article)
+    }
+
     #[test]
     fn links_from_a_pattern_that_leads_nowhere_are_cut_and_productive_ones_are_not() {
         let mut t = Traps::new(TrapConfig {
@@ -386,7 +397,7 @@ mod tests {
         let day = |d: u32| origin(&format!("http://h.test/cal/2026/11/{d:02}/"));
         for d in 1..=3 {
             assert!(t.allows_queue("h.test", Some(&day(d))));
-            let cut = t.done("h.test", Some(&day(d)), false);
+            let cut = done(&mut t, &day(d), false);
             assert_eq!(cut.len(), usize::from(d == 3), "cut after 3 barren links");
         }
         assert!(
@@ -398,7 +409,7 @@ mod tests {
             "what was queued still goes, for a while"
         );
         for d in 4..=6 {
-            t.done("h.test", Some(&day(d)), false);
+            done(&mut t, &day(d), false);
         }
         assert!(!t.allows_fetch("h.test", Some(&day(9))), "but not a flood of it");
         // A home page's thirty numbered sections are all queued before any is judged; the
@@ -409,15 +420,15 @@ mod tests {
             .collect();
         for _ in &cats {
             assert!(t.allows_fetch("h.test", Some(&home)) || t.allows_queue("h.test", None));
-            t.done("h.test", Some(&home), false);
+            done(&mut t, &home, false);
         }
         for c in &cats {
-            t.done("h.test", Some(c), false);
-            t.done("h.test", Some(c), true);
+            done(&mut t, c, false);
+            done(&mut t, c, true);
             assert!(t.allows_queue("h.test", Some(c)));
         }
         // A page of a cut pattern that leads to an article again lifts the cut.
-        t.done("h.test", Some(&day(12)), true);
+        done(&mut t, &day(12), true);
         assert!(t.allows_queue("h.test", Some(&day(9))));
         // Budgets are per host of the linking page.
         assert!(t.allows_queue("h.test", Some(&origin("http://other.test/cal/2026/11/01/"))));
@@ -432,10 +443,10 @@ mod tests {
         });
         let home = origin("http://h.test/");
         for _ in 0..4 {
-            assert!(t.done("h.test", Some(&home), false).is_empty());
+            assert!(done(&mut t, &home, false).is_empty());
         }
-        t.done("h.test", None, false);
-        let cut = t.done("h.test", Some(&home), false);
+        t.done("h.test", &u("http://h.test/x"), None, false);
+        let cut = done(&mut t, &home, false);
         assert_eq!(cut.len(), 1, "the host is cut at 5");
         assert_eq!((&cut[0].pattern, &cut[0].prefix), (&None, &None));
         assert!(!t.allows_queue("h.test", None));
@@ -482,7 +493,7 @@ mod tests {
         for i in 0..40 {
             let o = &shapes[i % 3];
             assert!(t.allows_queue("h.test", Some(o)), "page {i}");
-            cuts.extend(t.done("h.test", Some(o), false));
+            cuts.extend(done(&mut t, o, false));
         }
         // No pattern has used its 25, but the prefix its 40.
         assert_eq!(cuts.len(), 1, "{cuts:?}");
@@ -496,7 +507,7 @@ mod tests {
             );
         }
         for i in 40..80 {
-            t.done("h.test", Some(&shapes[i % 3]), false);
+            done(&mut t, &shapes[i % 3], false);
         }
         assert!(
             shapes.iter().all(|o| !t.allows_fetch("h.test", Some(o))),
@@ -504,11 +515,40 @@ mod tests {
         );
         // Another prefix of the host is not touched, and an article renews the budget.
         assert!(t.allows_queue("h.test", Some(&origin("http://h.test/news/2024/05/07/"))));
-        t.done("h.test", Some(&shapes[0]), true);
+        done(&mut t, &shapes[0], true);
         assert!(t.allows_queue("h.test", Some(&shapes[0])));
         assert!(
             !t.allows_queue("h.test", Some(&shapes[1])),
             "its pattern's own budget is spent"
         );
+    }
+
+    #[test]
+    fn an_articles_links_to_other_kinds_of_page_spend_no_prefix_budget() {
+        let mut t = Traps::new(TrapConfig {
+            per_pattern: 25,
+            per_host: 1000,
+            per_prefix: 40,
+        });
+        // Articles under /en/ link tag and author pages (no articles), 100 of them.
+        for n in 0..100u8 {
+            let slug: String = [b'a' + n % 26, b'a' + n / 26]
+                .iter()
+                .map(|b| *b as char)
+                .collect();
+            let article = origin(&format!("http://h.test/en/2026/11/05/story-{slug}/"));
+            let tag = u(&format!("http://h.test/en/tag/topic-{n}/"));
+            assert!(t.done("h.test", &tag, Some(&article), false).is_empty());
+        }
+        assert!(t.allows_queue("h.test", Some(&origin("http://h.test/en/2026/11/06/story-x/"))));
+        // Date archives under /en/ linking each other do spend it.
+        let mut cuts = Vec::new();
+        for d in 1..=40 {
+            let day = origin(&format!("http://h.test/en/2026/11/{d:02}/"));
+            let other = u(&format!("http://h.test/en/2026/10/{d:02}/"));
+            cuts.extend(t.done("h.test", &other, Some(&day), false));
+        }
+        let prefixes: Vec<_> = cuts.iter().filter_map(|c| c.prefix.as_deref()).collect();
+        assert_eq!(prefixes, ["/en/"], "{cuts:?}");
     }
 }

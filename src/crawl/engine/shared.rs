@@ -171,7 +171,7 @@ impl Shared {
         if item.kind != Kind::Page {
             return;
         }
-        let cut = lock(&self.traps).done(host, item.from.as_deref(), new_article);
+        let cut = lock(&self.traps).done(host, &item.url, item.from.as_deref(), new_article);
         self.trap_cut(cut);
     }
 
