@@ -221,9 +221,10 @@ pub struct CrawlArgs {
     /// links are no longer followed (sitemaps and feeds still are).
     #[arg(long = "max-barren-per-host")]
     pub max_barren_per_host: Option<u32>,
-    /// Linked pages found under one path prefix (the path up to its first number: /cal/ of
-    /// /cal/2026/11/05/ and /cal?month=11) on one host that may lead to no article, whatever
-    /// their patterns, before links found there are no longer followed.
+    /// Pages under one path prefix (the path up to its first number: /cal/ of
+    /// /cal/2026/11/05/ and /cal?month=11) on one host, linked from pages under the same
+    /// prefix, that may lead to no article, whatever their URL patterns, before links found
+    /// under it are no longer followed.
     #[arg(long = "max-barren-per-prefix")]
     pub max_barren_per_prefix: Option<u32>,
     /// Skip sitemap and feed entries dated before this (`2026-11-01` or RFC 3339).

@@ -176,7 +176,7 @@ pub struct CrawlConfig {
     pub max_barren_per_pattern: u32,
     /// Linked pages in a row on one host that may lead to no article before the host's links are no longer followed (sitemaps and feeds still are).
     pub max_barren_per_host: u32,
-    /// Linked pages found under one path prefix (the path up to its first number: `/cal/` of `/cal/2026/11/05/` and `/cal?month=11`) on one host that may lead to no article, whatever their patterns, before links found there are no longer followed.
+    /// Pages under one path prefix (the path up to its first number: `/cal/` of `/cal/2026/11/05/` and `/cal?month=11`) on one host, linked from pages under the same prefix, that may lead to no article, whatever their URL patterns, before links found under it are no longer followed.
     pub max_barren_per_prefix: u32,
     /// Skip sitemap and feed entries dated before this (`2026-11-01` or RFC 3339).
     #[serde(with = "units::since", skip_serializing_if = "Option::is_none")]
