@@ -6,7 +6,10 @@
 //! category, search results, a contact form), plus a broken link. The default crawl writes
 //! exactly the six articles; `--emit-all` writes all thirteen pages, each with its
 //! `page_type`; `--page-log` has one line per fetched page with its type, whether it was
-//! written, why not, and the evidence; the stats count the pages by type.
+//! written, why not, and the evidence; the stats count the pages by type. A second run
+//! with a state logs the pages that answered `304`. Beside it, a host with one endless
+//! calendar in three URL shapes (issue 22, part 4): at most 100 requests into it, every
+//! article written, one page-log line per page request.
 
 mod common;
 
