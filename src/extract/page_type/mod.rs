@@ -15,7 +15,8 @@
 //!    threshold a named constant.
 //! 3. **Guards** (URL facts, the crawler's contract), in order: a search URL is a `listing`;
 //!    an about/contact/legal URL is `service`; the home page is never an `article`; a
-//!    tag/category/author/page-N URL without a dated JSON-LD article is never an `article`.
+//!    tag/category/author/archive/page-N URL is never an `article` unless it is a JSON-LD
+//!    article or ends in a long slug.
 //! 4. **Scorecard** (`points.rs`): each scored type gets its bias plus the points of its
 //!    fired signals (points are ≥ 0 and only toward the types a signal may support, so the
 //!    table reads "what speaks for each type"); the article score is shifted by
@@ -99,7 +100,8 @@ pub enum Guard {
     AboutContactLegalUrl,
     /// The home page: never `article`.
     HomePage,
-    /// A tag/category/author/page-N URL without a dated JSON-LD article: never `article`.
+    /// A tag/category/author/archive/page-N URL that is neither a JSON-LD article nor ends
+    /// in a long slug (`/archive/2024/05/the-headline-of-the-story/`): never `article`.
     ListingUrl,
 }
 
@@ -131,7 +133,8 @@ impl Guard {
             Some(Guard::AboutContactLegalUrl)
         } else if s.has(Signal::UrlRoot) {
             Some(Guard::HomePage)
-        } else if s.has(Signal::UrlListingStrong) && !s.has(Signal::LdArticleDated) {
+        } else if s.has(Signal::UrlListingStrong) && !s.has(Signal::LdArticle) && !s.has(Signal::UrlLongSlug)
+        {
             Some(Guard::ListingUrl)
         } else {
             None
