@@ -54,6 +54,29 @@ impl Keys {
         Some(k)
     }
 
+    /// The ids of the elements that may hold one of the keys, in arena order: those the
+    /// page's index lists under a key, and the nodes made after the index.
+    fn candidates(&self, tree: &Arena) -> Vec<u32> {
+        let ix = tree.index();
+        let mut out = Vec::new();
+        for t in &self.tags {
+            ix.push_tag(tree, t, &mut out);
+        }
+        for a in self.attrs.iter().chain(self.attr_values.iter().map(|(n, _)| n)) {
+            ix.push_attr(tree, a, &mut out);
+        }
+        for c in &self.classes {
+            ix.push_class(c, &mut out);
+        }
+        for i in &self.ids {
+            ix.push_id(i, &mut out);
+        }
+        out.sort_unstable();
+        out.dedup();
+        out.extend(ix.len() as u32..tree.len() as u32);
+        out
+    }
+
     /// Does the element have one of the keys? Ids and classes compare as written, as the
     /// selector matches them (no-quirks mode); attribute values without ASCII case, a
     /// looser test than a case-sensitive selector's (which can only let more elements
@@ -194,23 +217,31 @@ impl Sel {
         self.walk(tree, Plan::All)
     }
 
-    /// The walk of [`Sel::select`], pre-checking with the keys the plan says.
+    /// The walk of [`Sel::select`], pre-checking with the keys the plan says: the elements
+    /// that have a key are looked up in the page's [`ElementIndex`](crate::html::arena::ElementIndex),
+    /// a list without keys walks every node.
     fn walk<'a>(&'a self, tree: &'a Arena, plan: Plan) -> impl Iterator<Item = NodeId> + 'a {
         let keys = match plan {
             Plan::Nothing => return None.into_iter().flatten(),
-            Plan::All => None,
-            Plan::Keys(keys) => Some(keys),
+            Plan::All => self.keys.clone(),
+            Plan::Keys(keys) => keys,
+        };
+        let candidates: Box<dyn Iterator<Item = NodeId> + 'a> = match &keys {
+            Some(k) => Box::new(
+                k.candidates(tree)
+                    .into_iter()
+                    .filter_map(|i| tree.get(i as usize)),
+            ),
+            None => Box::new(tree.nodes()),
         };
         let mut caches = selectors::matching::SelectorCaches::default();
-        Some(tree.nodes().filter(move |id| {
+        Some(candidates.filter(move |id| {
             let Some(el) = tree.element(*id) else {
                 return false;
             };
-            let may = match &keys {
-                Some(keys) => keys.as_ref().is_none_or(|k| k.any_holds(tree, *id)),
-                None => self.may_match(tree, *id),
-            };
-            may && tree.parent(*id).is_some() && self.selector.matches_with_caches(&el, &mut caches)
+            keys.as_ref().is_none_or(|k| k.any_holds(tree, *id))
+                && tree.parent(*id).is_some()
+                && self.selector.matches_with_caches(&el, &mut caches)
         }))
         .into_iter()
         .flatten()

@@ -132,7 +132,7 @@ fn date_around(tree: &Arena, h1: NodeId, now: chrono::DateTime<chrono::Utc>) -> 
                 if !short && !opens_with_digit {
                     return None;
                 }
-                let (start, _, d) = find_date_span(&t)?;
+                let (start, _, d) = find_date_span(t)?;
                 let dateline = start == 0 && opens_with_digit;
                 ((short || dateline) && is_plausible(&d, now)).then_some(d.iso)
             })
