@@ -56,6 +56,7 @@ pub fn apply_dom_rules(
             prose: prose_paragraphs(tree, NodeId::ROOT, &stats),
         };
         let mut stack: Vec<NodeId> = vec![NodeId::ROOT];
+        let selected = selected_by_rules(tree, rules, strict);
         let ctx = RuleContext {
             tree,
             rules,
@@ -63,6 +64,7 @@ pub fn apply_dom_rules(
             strict,
             page,
             stats: &stats,
+            selected: &selected,
         };
         while let Some(node) = stack.pop() {
             if crate::limits::tick() {
@@ -145,6 +147,30 @@ struct RuleContext<'a> {
     strict: bool,
     page: PageTotals,
     stats: &'a StatsTable<'a>,
+    /// Per rule, the elements its selectors match ([`selected_by_rules`]).
+    selected: &'a [Vec<NodeId>],
+}
+
+/// Per rule (empty for a rule left out of this pass), the elements its CSS selectors match,
+/// in arena order: one indexed selection per rule instead of a test per element.
+fn selected_by_rules(tree: &Arena, rules: &[DomRule], strict: bool) -> Vec<Vec<NodeId>> {
+    rules
+        .iter()
+        .map(|rule| {
+            if rule.strict_only && !strict {
+                return Vec::new();
+            }
+            match &rule.any_selector {
+                Some(any) => any.select(tree).collect(),
+                None => {
+                    let mut v: Vec<NodeId> = rule.selectors.iter().flat_map(|s| s.select(tree)).collect();
+                    v.sort_unstable();
+                    v.dedup();
+                    v
+                }
+            }
+        })
+        .collect()
 }
 
 /// The page's text and prose paragraph counts, for the protection of the article.
@@ -163,6 +189,7 @@ fn matching_rule(ctx: &RuleContext<'_>, node: NodeId, hits: &mut Vec<u8>) -> Opt
         strict,
         page,
         stats,
+        selected,
     } = *ctx;
     let (total, prose_total) = (page.chars, page.prose);
     let tag = tree.tag(node)?;
@@ -178,10 +205,7 @@ fn matching_rule(ctx: &RuleContext<'_>, node: NodeId, hits: &mut Vec<u8>) -> Opt
         if rule.strict_only && !strict {
             continue;
         }
-        let mut hit = match &rule.any_selector {
-            Some(any) => any.matches(tree, node),
-            None => rule.selectors.iter().any(|s| s.matches(tree, node)),
-        };
+        let mut hit = selected.get(i).is_some_and(|v| v.binary_search(&node).is_ok());
         if !hit && strict && !cid.is_empty() {
             let h = hits.get(i).copied().unwrap_or(0);
             hit = h & CLASS_HIT != 0 && h & UNLESS_HIT == 0;
