@@ -59,7 +59,22 @@ impl Keys {
         for t in &self.tags {
             ix.push_tag(tree, t, &mut out);
         }
-        for a in self.attrs.iter().chain(self.attr_values.iter().map(|(n, _)| n)) {
+        // A `class` value test looks the value up in the page's class text; other names
+        // give every element with the attribute, once per name.
+        let mut names: Vec<&str> = Vec::new();
+        for (n, v) in &self.attr_values {
+            if n == "class" {
+                ix.push_class_containing(v, &mut out);
+            } else if !names.contains(&n.as_str()) {
+                names.push(n);
+            }
+        }
+        for a in &self.attrs {
+            if !names.contains(&a.as_str()) {
+                names.push(a);
+            }
+        }
+        for a in names {
             ix.push_attr(tree, a, &mut out);
         }
         for c in &self.classes {

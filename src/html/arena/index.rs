@@ -52,6 +52,10 @@ pub struct ElementIndex {
     class_spans: Vec<(u32, u32)>,
     /// Class token hashes of every element, in node order.
     class_hashes: Vec<u32>,
+    /// Every `class` value, ASCII-lowercased, each followed by a newline.
+    class_text: String,
+    /// Where each value starts in `class_text`, and its element.
+    class_owners: Vec<(u32, u32)>,
 }
 
 impl ElementIndex {
@@ -63,6 +67,8 @@ impl ElementIndex {
             nodes: Vec::new(),
             class_spans: vec![(0, 0); tree.nodes.len()],
             class_hashes: Vec::new(),
+            class_text: String::new(),
+            class_owners: Vec::new(),
         };
         let mut entries: Vec<(u64, u32)> = Vec::with_capacity(tree.nodes.len() * 2);
         for (i, n) in tree.nodes.iter().enumerate() {
@@ -87,6 +93,9 @@ impl ElementIndex {
                 }
                 let value = tree.slice(a.start, a.len);
                 if a.name == AttrName::CLASS {
+                    ix.class_owners.push((ix.class_text.len() as u32, node));
+                    ix.class_text.push_str(value);
+                    ix.class_text.push('\n');
                     for t in value.split_ascii_whitespace() {
                         let h = name_hash(t.as_bytes());
                         ix.class_hashes.push(h);
@@ -98,6 +107,7 @@ impl ElementIndex {
             }
             ix.class_spans[i] = (start, ix.class_hashes.len() as u32 - start);
         }
+        ix.class_text.make_ascii_lowercase();
         ix.group(&entries);
         ix
     }
@@ -168,6 +178,25 @@ impl ElementIndex {
         self.push_nodes(CLASS | u64::from(name_hash(class.as_bytes())), out);
     }
 
+    /// Push the elements whose `class` may contain `needle` (lowercase) without regard to
+    /// ASCII case: one search of the page's class text. (A foreign element's `class`
+    /// written with capitals is pushed too.)
+    pub fn push_class_containing(&self, needle: &str, out: &mut Vec<u32>) {
+        let mut last = None;
+        for at in memchr::memmem::find_iter(self.class_text.as_bytes(), needle.as_bytes()) {
+            let i = self.class_owners.partition_point(|o| o.0 as usize <= at);
+            let node = i
+                .checked_sub(1)
+                .and_then(|i| self.class_owners.get(i))
+                .map(|o| o.1);
+            if node.is_some() && node != last {
+                out.extend(node);
+                last = node;
+            }
+        }
+        self.push_nodes(ATTR_LOWER | u64::from(lower_hash(b"class")), out);
+    }
+
     /// Push the elements that may have the id `id` (as written).
     pub fn push_id(&self, id: &str, out: &mut Vec<u32>) {
         self.push_nodes(ID | u64::from(name_hash(id.as_bytes())), out);
@@ -205,6 +234,8 @@ mod tests {
         assert_eq!(find(&|v| ix.push_class("b", v)), ["div"]);
         assert_eq!(find(&|v| ix.push_id("x", v)), ["div"]);
         assert!(find(&|v| ix.push_class("c", v)).is_empty());
+        assert_eq!(find(&|v| ix.push_class_containing(" b", v)), ["div"]);
+        assert!(find(&|v| ix.push_class_containing("ab", v)).is_empty());
         let div = tree.nodes().find(|n| tree.name(*n) == "div").expect("div");
         assert_eq!(ix.class_hashes(div).map(<[u32]>::len), Some(2));
     }
