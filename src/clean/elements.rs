@@ -3,11 +3,12 @@
 //! In: a parsed document. Out: the same document with the matched elements detached.
 
 use super::Removals;
-use crate::html::arena::{Arena, NodeId, NodeKind, Tag, TagSet};
+use crate::html::arena::{Arena, AttrName, NodeId, NodeKind, Tag, TagSet};
 use crate::html::dom::{self, StatsTable};
 use crate::html::select::Sel;
 use crate::rules::classes::{ClassIndex, CLASS_HIT, UNLESS_HIT};
 use crate::rules::DomRule;
+use rustc_hash::FxHashMap;
 
 /// An element holding more than this share of the page's text is never removed by a class
 /// rule: a wrapper named `post-share-wrap` around the whole article must survive.
@@ -47,7 +48,7 @@ pub fn apply_dom_rules(
     rm: &mut Removals,
 ) {
     let mut remove: Vec<(NodeId, usize)> = Vec::new();
-    let mut hits = Vec::with_capacity(rules.len());
+    let mut scans = ClassScans::default();
     {
         let tree: &Arena = tree;
         let stats = StatsTable::build(tree);
@@ -70,7 +71,7 @@ pub fn apply_dom_rules(
             if crate::limits::tick() {
                 break;
             }
-            if let Some(rule_idx) = matching_rule(&ctx, node, &mut hits) {
+            if let Some(rule_idx) = matching_rule(&ctx, node, &mut scans) {
                 remove.push((node, rule_idx));
                 continue;
             }
@@ -139,6 +140,35 @@ fn prose_paragraphs(tree: &Arena, id: NodeId, stats: &StatsTable<'_>) -> usize {
         .count()
 }
 
+/// The lowercased `class` + `id` ([`dom::class_id`]) of each distinct pair of values on a
+/// page, and in a strict pass its [`ClassIndex::scan`]: pages repeat the same classes on
+/// hundreds of elements, so each pair is read once.
+#[derive(Default)]
+struct ClassScans<'t> {
+    memo: FxHashMap<ClassAndId<'t>, (String, Vec<u8>)>,
+}
+
+/// An element's `class` and `id` values.
+type ClassAndId<'t> = (Option<&'t str>, Option<&'t str>);
+
+impl<'t> ClassScans<'t> {
+    fn get(&mut self, tree: &'t Arena, node: NodeId, index: &ClassIndex, strict: bool) -> (&str, &[u8]) {
+        let key = (
+            tree.attr_by_id(node, AttrName::CLASS),
+            tree.attr_by_id(node, AttrName::ID),
+        );
+        let (cid, hits) = self.memo.entry(key).or_insert_with(|| {
+            let cid = dom::class_id(tree, node);
+            let mut hits = Vec::new();
+            if strict && !cid.is_empty() {
+                index.scan(&cid, &mut hits);
+            }
+            (cid, hits)
+        });
+        (cid, hits)
+    }
+}
+
 /// What the rule test of every element of one page shares.
 struct RuleContext<'a> {
     tree: &'a Arena,
@@ -181,7 +211,7 @@ struct PageTotals {
 }
 
 /// The first rule that removes `node`, if any.
-fn matching_rule(ctx: &RuleContext<'_>, node: NodeId, hits: &mut Vec<u8>) -> Option<usize> {
+fn matching_rule<'a>(ctx: &RuleContext<'a>, node: NodeId, scans: &mut ClassScans<'a>) -> Option<usize> {
     let RuleContext {
         tree,
         rules,
@@ -196,10 +226,7 @@ fn matching_rule(ctx: &RuleContext<'_>, node: NodeId, hits: &mut Vec<u8>) -> Opt
     if NEVER_RULED.contains(tag) {
         return None;
     }
-    let cid = dom::class_id(tree, node);
-    if strict && !cid.is_empty() {
-        index.scan(&cid, hits);
-    }
+    let (cid, hits) = scans.get(tree, node, index, strict);
     let mut node_stats: Option<dom::TextStats> = None;
     for (i, rule) in rules.iter().enumerate() {
         if rule.strict_only && !strict {

@@ -27,6 +27,7 @@ pub mod css;
 mod edit;
 pub mod index;
 pub mod tags;
+pub mod texts;
 mod walk;
 
 use rustc_hash::FxHashMap;
@@ -332,6 +333,8 @@ pub struct Arena {
     names: Names,
     /// The element keys, read on first use ([`Arena::index`]).
     index: std::cell::OnceCell<ElementIndex>,
+    /// Text node statistics, read on first use ([`Arena::text_facts`]).
+    texts: std::cell::RefCell<Vec<texts::TextFacts>>,
 }
 
 impl fmt::Debug for Arena {
@@ -371,6 +374,7 @@ impl Arena {
             text: String::with_capacity(text),
             names: Names::default(),
             index: std::cell::OnceCell::new(),
+            texts: std::cell::RefCell::new(Vec::new()),
         };
         arena.nodes.push(Node {
             parent: NIL,
