@@ -9,9 +9,8 @@
 //! are only ever necessary conditions: `Sel` matches exactly what its `Selector` matches,
 //! in the same order.
 
-use crate::html::arena::{Arena, AttrName, NodeId, Selector};
+use crate::html::arena::{Arena, NodeId, Selector};
 use crate::html::keys::{Key, Keys, Marks};
-use rustc_hash::FxHashSet;
 
 /// A compiled CSS selector list with its pre-check keys.
 #[derive(Debug, Clone)]
@@ -385,44 +384,39 @@ fn not_indexed(name: &str) -> bool {
     )
 }
 
-/// What one document has, to rule whole selectors out before a walk: every class and id
-/// as written, and the lowercased values of the other attributes (but `not_indexed`).
-/// Read once per page; the tree may lose nodes afterwards (what it has then is a subset).
+/// What one document has, to rule whole selectors out before a walk: its classes and ids
+/// (asked of the page's [`ElementIndex`](crate::html::arena::ElementIndex), by hash: a
+/// collision only keeps a selector in), and the lowercased values of the other attributes
+/// (but `not_indexed`). Read once per page; the tree may lose nodes afterwards (what it
+/// has then is a subset).
 pub struct DocKeys<'a> {
-    classes: FxHashSet<&'a str>,
-    ids: FxHashSet<&'a str>,
+    tree: &'a Arena,
     text: String,
 }
 
 impl<'a> DocKeys<'a> {
     /// The keys of every element of the arena.
     pub fn of(tree: &'a Arena) -> DocKeys<'a> {
-        let mut doc = DocKeys {
-            classes: FxHashSet::default(),
-            ids: FxHashSet::default(),
-            text: String::new(),
-        };
+        let mut text = String::new();
         for id in tree.nodes() {
             for a in tree.attrs(id) {
-                if a.id == AttrName::CLASS {
-                    doc.classes.extend(a.value.split_ascii_whitespace());
-                } else if a.id == AttrName::ID {
-                    doc.ids.insert(a.value);
-                }
                 if !not_indexed(a.name) {
-                    doc.text.push_str(a.value);
-                    doc.text.push('\n');
+                    text.push_str(a.value);
+                    text.push('\n');
                 }
             }
         }
-        doc.text.make_ascii_lowercase();
-        doc
+        text.make_ascii_lowercase();
+        DocKeys { tree, text }
     }
 
     fn has(&self, need: &Need) -> bool {
+        let ix = self.tree.index();
+        // Nodes made after the index may have any class or id.
+        let all_indexed = ix.len() == self.tree.len();
         match need {
-            Need::Id(i) => self.ids.contains(i.as_str()),
-            Need::Class(c) => self.classes.contains(c.as_str()),
+            Need::Id(i) => !all_indexed || ix.may_have_id(i),
+            Need::Class(c) => !all_indexed || ix.may_have_class(c),
             Need::Text(t) => memchr::memmem::find(self.text.as_bytes(), t.as_bytes()).is_some(),
         }
     }

@@ -202,6 +202,18 @@ impl ElementIndex {
         self.push_nodes(ID | u64::from(name_hash(id.as_bytes())), out);
     }
 
+    /// False when no element has the class token `class` (as written); true when one may.
+    pub fn may_have_class(&self, class: &str) -> bool {
+        self.ranges
+            .contains_key(&(CLASS | u64::from(name_hash(class.as_bytes()))))
+    }
+
+    /// False when no element has the id `id` (as written); true when one may.
+    pub fn may_have_id(&self, id: &str) -> bool {
+        self.ranges
+            .contains_key(&(ID | u64::from(name_hash(id.as_bytes()))))
+    }
+
     /// The hashes of an element's class tokens (`None` for a node made after the build).
     pub fn class_hashes(&self, id: NodeId) -> Option<&[u32]> {
         let (start, len) = *self.class_spans.get(id.index())?;
