@@ -8,7 +8,7 @@ use super::{Arena, NodeId, NodeKind};
 use crate::html::text::is_space;
 
 /// The facts of one text node (see the module comment).
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TextFacts {
     /// Characters, each whitespace run after a non-space counting as one.
     pub chars: u32,
@@ -31,8 +31,8 @@ impl TextFacts {
     pub fn read(t: &str) -> TextFacts {
         let (mut chars, mut commas) = (0u32, 0u32);
         let mut last_space = true;
-        for c in t.chars() {
-            if is_space(c) {
+        let mut count = |space: bool, comma: bool| {
+            if space {
                 if !last_space {
                     last_space = true;
                     chars += 1;
@@ -40,9 +40,22 @@ impl TextFacts {
             } else {
                 last_space = false;
                 chars += 1;
-                if c == ',' || c == '،' || c == '，' {
-                    commas += 1;
-                }
+                commas += u32::from(comma);
+            }
+        };
+        let bytes = t.as_bytes();
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            if b.is_ascii() {
+                // ASCII whitespace as `char::is_whitespace` has it: tab to carriage return, space.
+                count(matches!(b, b'\t'..=b'\r' | b' '), b == b',');
+                i += 1;
+            } else {
+                let Some(c) = t.get(i..).and_then(|rest| rest.chars().next()) else {
+                    break;
+                };
+                count(is_space(c), c == '،' || c == '，');
+                i += c.len_utf8();
             }
         }
         let first = t.chars().next();
@@ -92,6 +105,38 @@ impl Arena {
                 *f
             }
             None => TextFacts::read(self.text(id)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The byte loop counts what a loop over the characters counts.
+    #[test]
+    fn facts_equal_a_char_count() {
+        for t in [
+            "",
+            " ",
+            "a, b",
+            " x\u{a0} y ",
+            "\t\u{3000}é,，،\u{85}z\r\n",
+            "\u{b}\u{c}\u{1c}q",
+        ] {
+            let (mut chars, mut commas, mut last_space) = (0u32, 0u32, true);
+            for c in t.chars() {
+                if is_space(c) {
+                    chars += u32::from(!last_space);
+                    last_space = true;
+                } else {
+                    last_space = false;
+                    chars += 1;
+                    commas += u32::from(matches!(c, ',' | '،' | '，'));
+                }
+            }
+            let f = TextFacts::read(t);
+            assert_eq!((f.chars, f.commas), (chars, commas), "{t:?}");
         }
     }
 }
