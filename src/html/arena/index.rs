@@ -25,6 +25,11 @@ const CLASS: u64 = 5 << 56;
 /// An `id` value, hashed.
 const ID: u64 = 6 << 56;
 
+/// The kind bits of a key.
+const KIND_MASK: u64 = 0xff << 56;
+/// Marks an attribute name id among the tag ids while the index is built.
+const ATTR_BIT: u32 = 1 << 31;
+
 /// FNV-1a (32 bits) of some bytes: the hash [`super::css`] gives selector names.
 pub(crate) fn name_hash(bytes: &[u8]) -> u32 {
     bytes.iter().fold(0x811c_9dc5u32, |h, b| {
@@ -44,8 +49,12 @@ fn lower_hash(bytes: &[u8]) -> u32 {
 pub struct ElementIndex {
     /// Nodes indexed: ids below this.
     len: u32,
-    /// Key → its range in `nodes`.
+    /// Key → its range in `nodes` (class, id and lowercased-name keys).
     ranges: FxHashMap<u64, (u32, u32)>,
+    /// Tag id, then attribute name id (from `tag_ids` on) → its range in `nodes`.
+    id_ranges: Vec<(u32, u32)>,
+    /// Tag ids below this are counted in `id_ranges`.
+    tag_ids: u32,
     /// The nodes of every key, one run per key, in node order.
     nodes: Vec<u32>,
     /// Per node, its range in `class_hashes`.
@@ -64,30 +73,38 @@ impl ElementIndex {
         let mut ix = ElementIndex {
             len: tree.nodes.len() as u32,
             ranges: FxHashMap::default(),
+            id_ranges: Vec::new(),
+            tag_ids: 0,
             nodes: Vec::new(),
             class_spans: vec![(0, 0); tree.nodes.len()],
             class_hashes: Vec::new(),
             class_text: String::new(),
             class_owners: Vec::new(),
         };
-        let mut entries: Vec<(u64, u32)> = Vec::with_capacity(tree.nodes.len() * 2);
+        let mut entries: Vec<(u64, u32)> = Vec::new();
+        // (tag or attribute name id, node); attribute names have ATTR_BIT set.
+        let mut named: Vec<(u32, u32)> = Vec::with_capacity(tree.nodes.len() * 2);
         for (i, n) in tree.nodes.iter().enumerate() {
             if n.kind != NodeKind::Element {
                 continue;
             }
             let node = i as u32;
             let foreign = n.ns != Namespace::Html;
-            let name = tree.tag_name(n.tag).as_bytes();
-            if foreign && name.iter().any(u8::is_ascii_uppercase) {
-                entries.push((TAG_LOWER | u64::from(lower_hash(name)), node));
+            let name = || tree.tag_name(n.tag).as_bytes();
+            if foreign && name().iter().any(u8::is_ascii_uppercase) {
+                entries.push((TAG_LOWER | u64::from(lower_hash(name())), node));
+            } else if n.tag.0 & ATTR_BIT == 0 {
+                named.push((n.tag.0, node));
             } else {
                 entries.push((TAG | u64::from(n.tag.0), node));
             }
             let start = ix.class_hashes.len() as u32;
             for a in tree.attr_records(NodeId(node)) {
-                let aname = tree.attr_name(a.name).as_bytes();
-                if foreign && aname.iter().any(u8::is_ascii_uppercase) {
-                    entries.push((ATTR_LOWER | u64::from(lower_hash(aname)), node));
+                let aname = || tree.attr_name(a.name).as_bytes();
+                if foreign && aname().iter().any(u8::is_ascii_uppercase) {
+                    entries.push((ATTR_LOWER | u64::from(lower_hash(aname())), node));
+                } else if a.name.0 & ATTR_BIT == 0 {
+                    named.push((a.name.0 | ATTR_BIT, node));
                 } else {
                     entries.push((ATTR | u64::from(a.name.0), node));
                 }
@@ -109,7 +126,52 @@ impl ElementIndex {
         }
         ix.class_text.make_ascii_lowercase();
         ix.group(&entries);
+        ix.group_named(&named);
         ix
+    }
+
+    /// Group the (tag or attribute name id, node) pairs by id (a counting sort).
+    fn group_named(&mut self, named: &[(u32, u32)]) {
+        let tags = named
+            .iter()
+            .filter(|e| e.0 & ATTR_BIT == 0)
+            .map(|e| e.0 + 1)
+            .max();
+        self.tag_ids = tags.unwrap_or(0);
+        let attrs = named
+            .iter()
+            .filter(|e| e.0 & ATTR_BIT != 0)
+            .map(|e| (e.0 & !ATTR_BIT) + 1)
+            .max();
+        let mut ranges = vec![(0u32, 0u32); (self.tag_ids + attrs.unwrap_or(0)) as usize];
+        let slot = |id: u32| {
+            if id & ATTR_BIT == 0 {
+                id as usize
+            } else {
+                (self.tag_ids + (id & !ATTR_BIT)) as usize
+            }
+        };
+        for (id, _) in named {
+            if let Some(r) = ranges.get_mut(slot(*id)) {
+                r.1 += 1;
+            }
+        }
+        let mut next = self.nodes.len() as u32;
+        for r in ranges.iter_mut() {
+            r.0 = next;
+            next += r.1;
+            r.1 = 0;
+        }
+        self.nodes.resize(next as usize, 0);
+        for (id, node) in named {
+            if let Some(r) = ranges.get_mut(slot(*id)) {
+                if let Some(at) = self.nodes.get_mut((r.0 + r.1) as usize) {
+                    *at = *node;
+                }
+                r.1 += 1;
+            }
+        }
+        self.id_ranges = ranges;
     }
 
     /// Group the (key, node) pairs by key, nodes in the order met (a counting sort: one
@@ -145,8 +207,20 @@ impl ElementIndex {
         self.len == 0
     }
 
+    fn id_range(&self, slot: u64) -> Option<&(u32, u32)> {
+        usize::try_from(slot).ok().and_then(|i| self.id_ranges.get(i))
+    }
+
     fn push_nodes(&self, key: u64, out: &mut Vec<u32>) {
-        if let Some(&(start, len)) = self.ranges.get(&key) {
+        let id = key & !KIND_MASK;
+        let tags = u64::from(self.tag_ids);
+        let attrs = (self.id_ranges.len() as u64).saturating_sub(tags);
+        let range = match key & KIND_MASK {
+            TAG if id < tags => self.id_range(id),
+            ATTR if id < attrs => self.id_range(tags + id),
+            _ => self.ranges.get(&key),
+        };
+        if let Some(&(start, len)) = range {
             out.extend_from_slice(
                 self.nodes
                     .get(start as usize..(start + len) as usize)
