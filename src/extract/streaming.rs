@@ -66,8 +66,9 @@ fn remove_fallback(tree: &mut Arena, slot: NodeId) {
         .next_siblings(slot)
         .take_while(|s| match tree.kind(*s) {
             NodeKind::Element => {
-                let hidden_div = tree.tag_is(*s, Tag::DIV) && tree.attr_by_id(*s, AttrName::HIDDEN).is_some();
-                !(tree.tag_is(*s, Tag::TEMPLATE) || hidden_div)
+                let placeholder = tree.tag_is(*s, Tag::TEMPLATE);
+                let piece = tree.tag_is(*s, Tag::DIV) && tree.attr_by_id(*s, AttrName::HIDDEN).is_some();
+                !placeholder && !piece
             }
             NodeKind::Comment => !tree.text(*s).trim().starts_with('$'),
             _ => true,
