@@ -46,7 +46,7 @@ fn pages(dir: &Path) -> Vec<String> {
             GzDecoder::new(std::fs::File::open(p).ok()?)
                 .read_to_end(&mut bytes)
                 .ok()?;
-            Some(decode_html(&bytes, None).text)
+            Some(decode_html(&bytes, None).text.into_owned())
         })
         .collect()
 }

@@ -1,16 +1,84 @@
 //! The contracts between stages: [`Page`] goes into [`crate::process`], [`Article`] comes out,
 //! and [`Record`] is what a sink writes (schema v1, one JSON object per line): the article
 //! with its id, hashes and, for fetched pages, the fetch. Also the typed values the records
-//! carry as strings ([`Method`], [`DateSource`]) and the [`Block`]s the renderer hands to the
-//! cleaner. Types and their serialisation only: building a record is [`crate::record`]'s job.
+//! carry as strings ([`PageType`], [`Method`], [`DateSource`]) and the [`Block`]s the renderer
+//! hands to the cleaner. Types and their serialisation only: building a record is [`crate::record`]'s job.
 
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// Version of the record schema written in every record.
+/// Version of the record schema written in every record. Adding a field that is optional or
+/// has a default keeps it (readers of version 1 ignore or default it); renaming or removing a
+/// field, or changing its type or meaning, raises it (docs/record-schema.md).
 pub const SCHEMA_VERSION: u32 = 1;
+
+/// What kind of page a record comes from, written as `page_type` (lowercase).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageType {
+    /// A news article, blog post, report, brief or column: one authored text.
+    #[default]
+    Article,
+    /// A page that lists other pages: home, section, tag, author, search, archive,
+    /// collection and gallery indexes.
+    Listing,
+    /// A discussion: forum threads, Q&A pages, comment threads.
+    Forum,
+    /// A product page: one thing for sale, its description, specifications and offers.
+    Product,
+    /// Documentation: manuals, API references, guides, help and knowledge-base pages.
+    Documentation,
+    /// A page about a company or site: company and landing pages, about, contact and legal
+    /// pages.
+    Service,
+    /// Anything else (a form, a media player, an error page).
+    Other,
+}
+
+impl PageType {
+    /// Every type, in the order above.
+    pub const ALL: [PageType; 7] = [
+        PageType::Article,
+        PageType::Listing,
+        PageType::Forum,
+        PageType::Product,
+        PageType::Documentation,
+        PageType::Service,
+        PageType::Other,
+    ];
+
+    /// The name written in records (`article`, `listing`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PageType::Article => "article",
+            PageType::Listing => "listing",
+            PageType::Forum => "forum",
+            PageType::Product => "product",
+            PageType::Documentation => "documentation",
+            PageType::Service => "service",
+            PageType::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for PageType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for PageType {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<PageType, String> {
+        PageType::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| format!("unknown page type `{s}`"))
+    }
+}
 
 /// One page to process: the raw bytes as fetched or saved, plus what is known about where
 /// they came from.
@@ -47,6 +115,12 @@ pub struct Extraction {
     pub explain: Option<Vec<Removal>>,
     /// Encoding the page was decoded with and where that came from.
     pub charset: String,
+    /// Why [`Article::page_type`]: the scores (`article=21>listing=4`) or the URL guard that
+    /// decided (`guard:listing-url`), then the winner's signals with their points
+    /// (`date:dateline+4`, `ld:article+2`, …; `crate::extract::page_type`); empty in
+    /// records written before pages were classified.
+    #[serde(default)]
+    pub page_type_evidence: Vec<String>,
 }
 
 /// How the article's body was found, written as `extraction.method`.
@@ -153,6 +227,10 @@ pub struct Article {
     pub site_name: Option<String>,
     /// The article title, without site suffix or breadcrumb.
     pub title: Option<String>,
+    /// What kind of page it is; why is in `extraction.page_type_evidence`. Records written
+    /// before the field existed read back as `article`.
+    #[serde(default)]
+    pub page_type: PageType,
     /// The cleaned article body: blocks separated by a blank line.
     pub text: String,
     /// The same body as GitHub-flavoured Markdown, when asked for (`--markdown`).
@@ -228,14 +306,15 @@ pub struct Record {
     pub duplicate_of: Option<DuplicateOf>,
 }
 
-/// Fields every record has: `id`, the article's 18 fields (`markdown` aside), `source_domain`,
+/// Fields every record has: `id`, the article's 19 fields (`markdown` aside), `source_domain`,
 /// `word_count`, `content_hash`, `source_path` and `schema_version`.
-const RECORD_FIELDS: usize = 24;
+const RECORD_FIELDS: usize = 25;
 
 impl Serialize for Record {
     /// The schema's order: the record's own fields stand among the article's (`source_domain`
-    /// after `canonical_url`, `word_count`… before `extraction`); the fields of fetched and
-    /// crawled records are left out when unset.
+    /// after `canonical_url`, `word_count`… before `extraction`), `page_type` after `title`
+    /// (what the page is, next to what it is called, before its text); the fields of fetched
+    /// and crawled records are left out when unset.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let a = &self.article;
         let optional = [
@@ -254,6 +333,7 @@ impl Serialize for Record {
         m.serialize_field("source_domain", &self.source_domain)?;
         m.serialize_field("site_name", &a.site_name)?;
         m.serialize_field("title", &a.title)?;
+        m.serialize_field("page_type", &a.page_type)?;
         m.serialize_field("text", &a.text)?;
         optional_field(&mut m, "markdown", &a.markdown)?;
         m.serialize_field("authors", &a.authors)?;

@@ -140,6 +140,7 @@ mod tests {
             "source_domain",
             "site_name",
             "title",
+            "page_type",
             "text",
             "authors",
             "date_published",
@@ -174,5 +175,35 @@ mod tests {
         assert!(json.contains(r#""method":"site:x.test.toml""#), "{json}");
         let back: Record = serde_json::from_str(&json).expect("reads back");
         assert_eq!(back, r);
+    }
+
+    #[test]
+    fn page_types_are_written_lowercase_and_old_records_read_as_articles() {
+        use crate::model::PageType;
+        let mut a = Article {
+            text: "Body text".into(),
+            page_type: PageType::Documentation,
+            ..Default::default()
+        };
+        a.extraction.page_type_evidence = vec!["url:docs".into()];
+        let json = serde_json::to_value(to_record(a, None)).expect("serialises");
+        assert_eq!(json["page_type"], "documentation");
+        assert_eq!(json["extraction"]["page_type_evidence"][0], "url:docs");
+        for t in PageType::ALL {
+            let name = serde_json::to_value(t).expect("serialises");
+            assert_eq!(name, t.as_str());
+            assert_eq!(t.as_str().parse::<PageType>(), Ok(t));
+        }
+        // A record of schema v1 from before the field: no `page_type`, no evidence.
+        let mut old = json;
+        let obj = old.as_object_mut().expect("an object");
+        obj.remove("page_type");
+        obj["extraction"]
+            .as_object_mut()
+            .expect("an object")
+            .remove("page_type_evidence");
+        let back: Record = serde_json::from_value(old).expect("an old record reads");
+        assert_eq!(back.article.page_type, PageType::Article);
+        assert!(back.article.extraction.page_type_evidence.is_empty());
     }
 }

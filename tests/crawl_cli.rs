@@ -1,5 +1,5 @@
 //! The `crawl` command as a scheduled job sees it: exit codes (0, 1, 2, 3, 143), the
-//! output, `--errors` and `--stats` files, `--resolve`, `--config`, and a clean stop on
+//! output, `--errors`, `--stats` and `--page-log` files, `--resolve`, `--config`, and a clean stop on
 //! SIGTERM with every written line complete. Servers run on 127.0.0.1 inside the test.
 
 use newsharvest::serve::{Server, StaticSites, SyntheticWeb};
@@ -70,10 +70,11 @@ async fn clean_crawl_exits_0_with_output_and_stats() {
     .await
     .unwrap();
     let d = tmp("ok");
-    let (out, stats, errors) = (
+    let (out, stats, errors, pages) = (
         d.join("out.jsonl.gz"),
         d.join("stats.json"),
         d.join("errors.jsonl"),
+        d.join("pages.jsonl"),
     );
     let mut cmd = crawl_two_sites(&server);
     cmd.arg("-o")
@@ -81,7 +82,9 @@ async fn clean_crawl_exits_0_with_output_and_stats() {
         .arg("--stats")
         .arg(&stats)
         .arg("--errors")
-        .arg(&errors);
+        .arg(&errors)
+        .arg("--page-log")
+        .arg(&pages);
     let o = run(cmd).await;
     assert_exit(&o, 0);
     let raw = std::fs::read(&out).unwrap();
@@ -99,11 +102,21 @@ async fn clean_crawl_exits_0_with_output_and_stats() {
     assert_eq!(st["errors"], 0);
     assert_eq!(st["hosts"].as_object().unwrap().len(), 2);
     assert!(lines(&errors).is_empty());
+    // One page-log line per page fetched, each typed, with its evidence; the six articles
+    // written.
+    let log = lines(&pages);
+    assert_eq!(log.len() as u64, st["pages_fetched"].as_u64().unwrap());
+    assert!(log
+        .iter()
+        .all(|l| l["page_type"].is_string() && !l["evidence"].as_array().unwrap().is_empty()));
+    assert_eq!(log.iter().filter(|l| l["written"] == true).count(), 6);
+    assert_eq!(st["pages_by_type"]["article"], 6);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
         stderr.contains("6 articles written"),
         "summary on stderr: {stderr}"
     );
+    assert!(stderr.contains("pages by type: 6 article"), "{stderr}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

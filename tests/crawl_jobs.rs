@@ -47,16 +47,24 @@ async fn sigkill_at_random_moments_leaves_every_article_exactly_once_in_parquet_
 
 /// SIGKILL a crawl with `extra` arguments (into its own directory `name`) at random
 /// moments, then run it to completion; every article must be once across the complete
-/// shards. Returns the names in the output directory.
+/// shards, and the page log of a killed run must hold whole lines. Returns the names in the output directory.
 async fn sigkill_at_random_moments(name: &str, extra: &[&str]) -> Vec<String> {
     const ARTICLES: usize = 400;
     // 30 requests a second: a whole crawl takes 14 s, so kills land all along it.
     const RATE: u32 = 30;
     let s = site(&[("jobs.test", ARTICLES)]).await;
     let d = tmp(name);
-    let (state, out) = (d.join("crawl.db"), d.join("out"));
+    let (state, out, pages) = (d.join("crawl.db"), d.join("out"), d.join("pages.jsonl"));
     let out_arg = format!("{}/", out.display());
-    let mut args = vec!["-o", out_arg.as_str(), "--shard-records", "7"];
+    let pages_arg = pages.display().to_string();
+    let mut args = vec![
+        "-o",
+        out_arg.as_str(),
+        "--shard-records",
+        "7",
+        "--page-log",
+        pages_arg.as_str(),
+    ];
     args.extend_from_slice(extra);
     let seed: u64 = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -96,6 +104,15 @@ async fn sigkill_at_random_moments(name: &str, extra: &[&str]) -> Vec<String> {
             }
         } else {
             kills += 1;
+            // The page log holds whole lines only, whenever the kill came.
+            let log = std::fs::read_to_string(&pages).unwrap_or_default();
+            assert!(
+                log.is_empty() || log.ends_with('\n'),
+                "a page-log line cut by the kill"
+            );
+            for l in log.lines() {
+                assert!(serde_json::from_str::<serde_json::Value>(l).is_ok(), "{l}");
+            }
             let partial = std::fs::read_dir(&out).is_ok_and(|r| {
                 r.filter_map(Result::ok)
                     .any(|e| e.file_name().to_string_lossy().ends_with(".tmp"))

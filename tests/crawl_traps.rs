@@ -1,5 +1,6 @@
-//! A loopback site built to trap crawlers: an endless calendar linked from every page,
-//! endless `?page=N` search results, session ids in every link, relative links that grow
+//! A loopback site built to trap crawlers: an endless calendar linked from every page and
+//! reachable in three URL shapes (months `/cal/2026/11/`, days `/cal/2026/11/05/`, days by
+//! query `/cal?month=2026-11&day=05`), endless `?page=N` search results, session ids in every link, relative links that grow
 //! the path forever, a redirect loop and an endless redirect chain, a body sent a byte a
 //! second, an endless body, a gzip bomb and 1.6 MB of response headers. The crawl must end
 //! by itself, write every sitemap article, spend at most 100 requests in the calendar and
@@ -97,37 +98,11 @@ impl TrapWeb {
         )
     }
 
-    /// `/cal/Y/M/` links the previous and next month and 28 days; `/cal/Y/M/D/` the days
-    /// around it and its month. Endless in both directions.
-    fn calendar(&self, path: &str) -> Reply {
-        let parts: Vec<i64> = path.split('/').filter_map(|p| p.parse().ok()).collect();
-        let (y, m) = match parts.as_slice() {
-            [y, m, ..] => (*y, *m),
-            _ => return Reply::not_found(),
+    /// One page of the endless calendar ([`common::calendar_links`]).
+    fn calendar(&self, route: &str, query: &str) -> Reply {
+        let Some(links) = common::calendar_links(route, query) else {
+            return Reply::not_found();
         };
-        let month = |y: i64, m: i64| {
-            let (y, m) = if m < 1 {
-                (y - 1, 12)
-            } else if m > 12 {
-                (y + 1, 1)
-            } else {
-                (y, m)
-            };
-            format!("/cal/{y}/{m:02}/")
-        };
-        let mut links = vec![month(y, m - 1), month(y, m + 1)];
-        match parts.get(2) {
-            None => links.extend((1..=28).map(|d| format!("/cal/{y}/{m:02}/{d:02}/"))),
-            Some(d) => {
-                links.push(month(y, m));
-                links.extend(
-                    [d - 1, d + 1]
-                        .iter()
-                        .filter(|d| (1..=28).contains(*d))
-                        .map(|d| format!("/cal/{y}/{m:02}/{d:02}/")),
-                );
-            }
-        }
         let links: String = links
             .iter()
             .map(|l| format!("<a href=\"{l}\">{l}</a> "))
@@ -250,7 +225,7 @@ impl Web for TrapWeb {
                     page + 1
                 ))
             }
-            r if r.starts_with("/cal/") => self.calendar(r),
+            r if r == "/cal" || r.starts_with("/cal/") => self.calendar(r, query),
             r if r.starts_with("/news/2026/11/story-") => {
                 match r["/news/2026/11/story-".len()..].trim_end_matches('/').parse::<usize>() {
                     Ok(n) if n < ARTICLES => self.article(n),
@@ -325,7 +300,7 @@ async fn a_trap_site_is_crawled_to_the_end_with_every_sitemap_article() {
     let peak_mib = newsharvest::eval::peak_rss_kib().map_or(0.0, |k| k as f64 / 1024.0);
     eprintln!("{}", st.summary());
     for prefix in [
-        "/cal/", "/loop/", "/chain/", "/session", "/a/", "/search", "/news/",
+        "/cal/", "/cal?", "/loop/", "/chain/", "/session", "/a/", "/search", "/news/",
     ] {
         eprintln!("requests to {prefix:<9} {}", requests(&log, HOST, prefix));
     }
@@ -360,7 +335,10 @@ async fn a_trap_site_is_crawled_to_the_end_with_every_sitemap_article() {
         records.iter().all(|r| r.duplicate_of.is_none()),
         "distinct stories are no duplicates"
     );
-    let cal = requests(&log, HOST, "/cal/");
+    // The calendar in all its shapes: months, days and days by query.
+    let cal = requests(&log, HOST, "/cal/") + requests(&log, HOST, "/cal?");
+    eprintln!("requests to the calendar: {cal}");
+    assert!(requests(&log, HOST, "/cal?") > 0, "the query shape is reached");
     assert!(cal <= 100, "{cal} requests into the endless calendar");
     assert!(requests(&log, HOST, "/loop/") <= 12, "redirect loop");
     assert!(requests(&log, HOST, "/chain/") <= 12, "endless redirect chain");
@@ -375,6 +353,13 @@ async fn a_trap_site_is_crawled_to_the_end_with_every_sitemap_article() {
             .iter()
             .any(|t| t.contains("trap.test: 25 pages like /cal/N/N")),
         "{:?}",
+        st.traps
+    );
+    assert!(
+        st.traps
+            .iter()
+            .any(|t| t.starts_with("trap.test: 40 pages linked from under /cal/")),
+        "one budget for the calendar's three shapes: {:?}",
         st.traps
     );
     let kind = |path: &str| {

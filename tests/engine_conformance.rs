@@ -307,7 +307,7 @@ fn local_pages() -> Vec<(String, String)> {
         .filter_map(|p| {
             let bytes = std::fs::read(&p).ok()?;
             let name = p.strip_prefix(crate_dir()).unwrap_or(&p).display().to_string();
-            Some((name, decode_html(&bytes, None).text))
+            Some((name, decode_html(&bytes, None).text.into_owned()))
         })
         .collect()
 }
@@ -341,7 +341,7 @@ fn read_gz(path: &Path) -> Option<String> {
     GzDecoder::new(std::fs::File::open(path).ok()?)
         .read_to_end(&mut bytes)
         .ok()?;
-    Some(decode_html(&bytes, None).text)
+    Some(decode_html(&bytes, None).text.into_owned())
 }
 
 /// Check a list of (name, difference) against [`ALLOWED`]; panics with a report.

@@ -5,7 +5,7 @@ same record schema (see docs/record-schema.md), no subprocess.
 
 >>> import newsharvest
 >>> rec = newsharvest.extract(html, url="https://news.example/2026/12/04/story")
->>> rec["title"], rec["text"][:80], rec["authors"], rec["date_published"]
+>>> rec["title"], rec["page_type"], rec["text"][:80], rec["authors"], rec["date_published"]
 
 ``extract`` raises ``ExtractError`` when no record can be made (empty page, not HTML, no
 article text, too large, timeout); bad input never crashes the interpreter.
@@ -73,8 +73,8 @@ def extract(
         content_type: the HTTP ``Content-Type`` header, when known.
 
     Returns:
-        The record: ``title``, ``text``, ``authors``, ``date_published``, ``language``, …;
-        ``None`` where the CLI writes ``null``.
+        The record: ``title``, ``page_type``, ``text``, ``authors``, ``date_published``,
+        ``language``, …; ``None`` where the CLI writes ``null``.
 
     Raises:
         ExtractError: no record could be made; the message says why.

@@ -1,12 +1,16 @@
 """Type stubs of the Rust module behind ``newsharvest``."""
 
 import os
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, Iterator, List, Literal, Optional, Sequence, Tuple, Union
 
 __version__: str
 
 _Html = Union[str, bytes, bytearray]
 _Path = Union[str, "os.PathLike[str]"]
+#: The values of a record's ``page_type`` (docs/record-schema.md#page-types).
+_PageType = Literal["article", "listing", "forum", "product", "documentation", "service", "other"]
+#: A record (docs/record-schema.md): ``id``, ``url``, ``title``, ``page_type`` (a ``_PageType``),
+#: ``text``, ``authors``, …, ``extraction`` (with ``page_type_evidence``, a list of strings).
 _Record = Dict[str, Any]
 
 class ExtractError(Exception):

@@ -15,8 +15,9 @@ so a pipeline reads as it does with datatrove's own extractors::
     ]).run()
 
 Each document's ``text`` becomes the article body; the record's metadata goes into
-``doc.metadata`` (``title``, ``authors``, ``date_published``, ``language``, …, see
-``METADATA``). A page without an article is dropped, as datatrove's extractors drop empty
+``doc.metadata`` (``title``, ``page_type``, ``authors``, ``date_published``, ``language``, …,
+see ``METADATA``): filter on ``page_type`` to keep articles only, or to route listings,
+forums or products to their own outputs. A page without an article is dropped, as datatrove's extractors drop empty
 texts. Unlike trafilatura's step, no sandbox process is needed: extraction is bounded
 (size, nodes, nesting, time) inside newsharvest and never crashes the worker.
 """
@@ -38,6 +39,8 @@ except ImportError as e:  # pragma: no cover - exercised only without datatrove
 #: Record fields copied into ``doc.metadata`` (the ones with a value).
 METADATA = (
     "title",
+    "page_type",
+    "page_type_evidence",
     "authors",
     "date_published",
     "date_modified",
@@ -126,6 +129,8 @@ class NewsharvestExtractor(BaseExtractor):
             if self.metadata:
                 for key in METADATA:
                     value = record.get(key)
+                    if key == "page_type_evidence":
+                        value = record["extraction"].get(key)
                     if value not in (None, [], ""):
                         doc.metadata[key] = value
             self.stat_update(StatHints.forwarded)

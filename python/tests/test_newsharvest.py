@@ -18,6 +18,8 @@ import newsharvest
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = sorted((ROOT / "fixtures").glob("case-*/page.html"))
+#: The values of a record's `page_type` (docs/record-schema.md).
+PAGE_TYPES = {"article", "listing", "forum", "product", "documentation", "service", "other"}
 
 
 #: The CLI to compare with: $NEWSHARVEST_BIN, else the release binary of this checkout,
@@ -53,6 +55,7 @@ def test_records_equal_the_clis(page: Path):
     # Types as documented: None where the CLI writes null, lists never None.
     assert isinstance(ours["authors"], list) and isinstance(ours["tags"], list)
     assert ours["source_path"] is None and ours["schema_version"] == 1
+    assert ours["page_type"] in PAGE_TYPES and isinstance(ours["extraction"]["page_type_evidence"], list)
 
 
 ARTICLE = (
@@ -258,6 +261,7 @@ def test_the_datatrove_pipeline_runs_unchanged(tmp_path: Path):
         assert doc["text"] == want["text"]
         assert doc["metadata"]["url"] == url
         assert doc["metadata"]["title"] == want["title"]
+        assert doc["metadata"]["page_type"] == want["page_type"]
         assert doc["metadata"].get("authors", []) == want["authors"]
 
 

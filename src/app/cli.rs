@@ -125,6 +125,10 @@ pub struct CrawlArgs {
     /// Write one JSON line per failed URL (url, stage, kind, reason).
     #[arg(long)]
     pub errors: Option<PathBuf>,
+    /// Write one JSON line per fetched page (url, final_url, status, page_type, written,
+    /// reason, evidence): what each page was and why it has no record, if it has none.
+    #[arg(long = "page-log")]
+    pub page_log: Option<PathBuf>,
     /// Write the final counters as JSON.
     #[arg(long)]
     pub stats: Option<PathBuf>,
@@ -217,10 +221,17 @@ pub struct CrawlArgs {
     /// links are no longer followed (sitemaps and feeds still are).
     #[arg(long = "max-barren-per-host")]
     pub max_barren_per_host: Option<u32>,
+    /// Pages under one path prefix (the path up to its first number: /cal/ of
+    /// /cal/2026/11/05/ and /cal?month=11) on one host, linked from pages under the same
+    /// prefix, that may lead to no article, whatever their URL patterns, before links found
+    /// under it are no longer followed.
+    #[arg(long = "max-barren-per-prefix")]
+    pub max_barren_per_prefix: Option<u32>,
     /// Skip sitemap and feed entries dated before this (`2026-11-01` or RFC 3339).
     #[arg(long)]
     pub since: Option<String>,
-    /// Also write records for listing pages (home, sections, tags).
+    /// Also write records for every page with text that is no article (listings, service
+    /// pages, forums, products, docs), each with its page_type.
     #[arg(long = "emit-all")]
     pub emit_all: bool,
     /// Do not read sitemaps.

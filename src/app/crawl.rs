@@ -110,11 +110,14 @@ fn overlay_values(a: &CrawlArgs, cfg: &mut CrawlConfig) -> anyhow::Result<()> {
         max_redirects,
         max_barren_per_pattern,
         max_barren_per_host,
+        max_barren_per_prefix,
         threads,
         shard_records,
         compress
     );
-    optional!(format, output, errors, stats, metrics, warc, state, frontier, job, worker_id, max_pages);
+    optional!(
+        format, output, errors, page_log, stats, metrics, warc, state, frontier, job, worker_id, max_pages
+    );
     switch!(drop_duplicates, emit_all, allow_private, explain, markdown);
     cfg.sitemaps &= !a.no_sitemaps;
     cfg.feeds &= !a.no_feeds;
@@ -320,6 +323,8 @@ mod tests {
             "a.test:80:127.0.0.1:8080",
             "--no-feeds",
             "--emit-all",
+            "--page-log",
+            "pages.jsonl",
             "--shard-bytes",
             "64MiB",
             "--page-timeout",

@@ -93,6 +93,17 @@ fn families(st: &Stats, running: bool, exit: Option<u8>) -> Vec<Metric> {
         ),
         counter("listings_total", "Listing pages followed.", st.listings),
         counters(
+            "pages_total",
+            "HTML pages read, by page_type.",
+            labelled(
+                "type",
+                crate::model::PageType::ALL
+                    .iter()
+                    .map(|t| (t.to_string(), st.pages_by_type.get(*t)))
+                    .collect(),
+            ),
+        ),
+        counters(
             "errors_total",
             "Error records, by kind.",
             labelled("kind", st.by_error.iter().map(|(k, n)| (k.clone(), *n)).collect()),
@@ -186,6 +197,7 @@ mod tests {
         st.by_status.insert(200, 7);
         st.by_error.insert("timeout".into(), 2);
         st.new = 3;
+        st.pages_by_type.add(crate::model::PageType::Service);
         st.stopped_by = crate::crawl::StopReason::MaxPages;
         let text = render(&st, false, Some(4));
         for line in [
@@ -194,13 +206,15 @@ mod tests {
             "newsharvest_responses_total{code=\"200\"} 7",
             "newsharvest_errors_total{kind=\"timeout\"} 2",
             "newsharvest_articles_written_total{kind=\"new\"} 3",
+            "newsharvest_pages_total{type=\"service\"} 1",
+            "newsharvest_pages_total{type=\"listing\"} 0",
             "newsharvest_exit_code{stopped_by=\"max_pages\"} 4",
         ] {
             assert!(text.lines().any(|l| l == line), "{line} missing in\n{text}");
         }
         let helps = text.lines().filter(|l| l.starts_with("# HELP")).count();
         let types = text.lines().filter(|l| l.starts_with("# TYPE")).count();
-        assert_eq!((helps, types), (17, 17));
+        assert_eq!((helps, types), (18, 18));
         assert!(!render(&st, true, None).contains("exit_code"));
     }
 }

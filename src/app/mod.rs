@@ -166,6 +166,7 @@ fn run_eval(a: EvalArgs) -> anyhow::Result<ExitCode> {
         writeln!(stdout, "{}", serde_json::to_string_pretty(&scores)?)?;
     } else {
         write!(stdout, "{}", eval::table(&scores))?;
+        write!(stdout, "{}", eval::page_type_tables(&scores))?;
         if let Some(kib) = eval::peak_rss_kib() {
             writeln!(
                 stdout,

@@ -8,6 +8,7 @@ use crate::html::dom::{self, StatsTable};
 use crate::html::select::Sel;
 use crate::rules::classes::{ClassIndex, CLASS_HIT, UNLESS_HIT};
 use crate::rules::DomRule;
+use rustc_hash::FxHashMap;
 
 /// An element holding more than this share of the page's text is never removed by a class
 /// rule: a wrapper named `post-share-wrap` around the whole article must survive.
@@ -59,7 +60,7 @@ pub fn apply_dom_rules(
     rm: &mut Removals,
 ) {
     let mut remove: Vec<(NodeId, usize)> = Vec::new();
-    let mut hits = Vec::with_capacity(rules.len());
+    let mut scans = ClassScans::default();
     {
         let tree: &Arena = tree;
         let stats = StatsTable::build(tree);
@@ -68,6 +69,7 @@ pub fn apply_dom_rules(
             prose: prose_paragraphs(tree, NodeId::ROOT, &stats),
         };
         let mut stack: Vec<NodeId> = vec![NodeId::ROOT];
+        let selected = selected_by_rules(tree, rules, strict);
         let ctx = RuleContext {
             tree,
             rules,
@@ -75,12 +77,13 @@ pub fn apply_dom_rules(
             strict,
             page,
             stats: &stats,
+            selected: &selected,
         };
         while let Some(node) = stack.pop() {
             if crate::limits::tick() {
                 break;
             }
-            if let Some(rule_idx) = matching_rule(&ctx, node, &mut hits) {
+            if let Some(rule_idx) = matching_rule(&ctx, node, &mut scans) {
                 remove.push((node, rule_idx));
                 continue;
             }
@@ -149,6 +152,35 @@ fn prose_paragraphs(tree: &Arena, id: NodeId, stats: &StatsTable<'_>) -> usize {
         .count()
 }
 
+/// The lowercased `class` + `id` ([`dom::class_id`]) of each distinct pair of values on a
+/// page, and in a strict pass its [`ClassIndex::scan`]: pages repeat the same classes on
+/// hundreds of elements, so each pair is read once.
+#[derive(Default)]
+struct ClassScans<'t> {
+    memo: FxHashMap<ClassAndId<'t>, (String, Vec<u8>)>,
+}
+
+/// An element's `class` and `id` values.
+type ClassAndId<'t> = (Option<&'t str>, Option<&'t str>);
+
+impl<'t> ClassScans<'t> {
+    fn get(&mut self, tree: &'t Arena, node: NodeId, index: &ClassIndex, strict: bool) -> (&str, &[u8]) {
+        let key = (
+            tree.attr_by_id(node, AttrName::CLASS),
+            tree.attr_by_id(node, AttrName::ID),
+        );
+        let (cid, hits) = self.memo.entry(key).or_insert_with(|| {
+            let cid = dom::class_id(tree, node);
+            let mut hits = Vec::new();
+            if strict && !cid.is_empty() {
+                index.scan(&cid, &mut hits);
+            }
+            (cid, hits)
+        });
+        (cid, hits)
+    }
+}
+
 /// What the rule test of every element of one page shares.
 struct RuleContext<'a> {
     tree: &'a Arena,
@@ -157,6 +189,30 @@ struct RuleContext<'a> {
     strict: bool,
     page: PageTotals,
     stats: &'a StatsTable<'a>,
+    /// Per rule, the elements its selectors match ([`selected_by_rules`]).
+    selected: &'a [Vec<NodeId>],
+}
+
+/// Per rule (empty for a rule left out of this pass), the elements its CSS selectors match,
+/// in arena order: one indexed selection per rule instead of a test per element.
+fn selected_by_rules(tree: &Arena, rules: &[DomRule], strict: bool) -> Vec<Vec<NodeId>> {
+    rules
+        .iter()
+        .map(|rule| {
+            if rule.strict_only && !strict {
+                return Vec::new();
+            }
+            match &rule.any_selector {
+                Some(any) => any.select(tree).collect(),
+                None => {
+                    let mut v: Vec<NodeId> = rule.selectors.iter().flat_map(|s| s.select(tree)).collect();
+                    v.sort_unstable();
+                    v.dedup();
+                    v
+                }
+            }
+        })
+        .collect()
 }
 
 /// The page's text and prose paragraph counts, for the protection of the article.
@@ -167,7 +223,7 @@ struct PageTotals {
 }
 
 /// The first rule that removes `node`, if any.
-fn matching_rule(ctx: &RuleContext<'_>, node: NodeId, hits: &mut Vec<u8>) -> Option<usize> {
+fn matching_rule<'a>(ctx: &RuleContext<'a>, node: NodeId, scans: &mut ClassScans<'a>) -> Option<usize> {
     let RuleContext {
         tree,
         rules,
@@ -175,25 +231,20 @@ fn matching_rule(ctx: &RuleContext<'_>, node: NodeId, hits: &mut Vec<u8>) -> Opt
         strict,
         page,
         stats,
+        selected,
     } = *ctx;
     let (total, prose_total) = (page.chars, page.prose);
     let tag = tree.tag(node)?;
     if NEVER_RULED.contains(tag) {
         return None;
     }
-    let cid = dom::class_id(tree, node);
-    if strict && !cid.is_empty() {
-        index.scan(&cid, hits);
-    }
+    let (cid, hits) = scans.get(tree, node, index, strict);
     let mut node_stats: Option<dom::TextStats> = None;
     for (i, rule) in rules.iter().enumerate() {
         if rule.strict_only && !strict {
             continue;
         }
-        let mut hit = match &rule.any_selector {
-            Some(any) => any.matches(tree, node),
-            None => rule.selectors.iter().any(|s| s.matches(tree, node)),
-        };
+        let mut hit = selected.get(i).is_some_and(|v| v.binary_search(&node).is_ok());
         if !hit && strict && !cid.is_empty() {
             let h = hits.get(i).copied().unwrap_or(0);
             hit = h & CLASS_HIT != 0 && h & UNLESS_HIT == 0;

@@ -1,7 +1,8 @@
 //! The polite crawler: seeds → discovery (robots.txt `Sitemap:`, sitemaps, news sitemaps,
 //! feeds, links) → frontier (dedup, scope, priority) → politeness (per-host rate limiter,
 //! `Crawl-delay`, `Retry-After`) → fetch → [`crate::process_for_crawl`] on a blocking
-//! pool → article records (listing pages are followed, not written) → a [`Sink`].
+//! pool → each page's type ([`classify`]) → article records (other pages are followed, and
+//! written too with `--emit-all`) → a [`Sink`], and a line per fetched page to the page log.
 //!
 //! - [`config`]: [`CrawlConfig`], the settings (the `--config` file), checked and built
 //!   (state backend chosen, run locks taken) into a crawl ready to run.
@@ -13,7 +14,8 @@
 //! - [`fetch`]: HTTP with timeouts, size cap, content-type filter, `--resolve`.
 //! - [`discover`]: sitemap and feed parsing.
 //! - [`urls`]: canonical URLs and the crawl scope.
-//! - [`classify`]: article or listing page.
+//! - [`classify`]: the page's type (article, listing, service, …) and its evidence.
+//! - [`page_log`]: the line of every fetched page in `--page-log FILE`.
 //! - [`traps`]: links not to follow: pathological paths, patterns that lead to no article.
 //! - [`state`]: the crawl state behind one trait: frontier, seen-set, fetch history,
 //!   written articles, shards, robots cache; in memory, in SQLite or in Redis.
@@ -29,6 +31,7 @@ pub mod discover;
 pub mod engine;
 pub mod error;
 pub mod fetch;
+pub mod page_log;
 pub mod plan;
 pub mod politeness;
 pub mod robots;

@@ -1,7 +1,8 @@
-//! Crawl bookkeeping: counters by status code, error kind and host, why the crawl stopped
-//! ([`StopReason`]), and the error record written for every URL that could not be turned
-//! into a result (`--errors FILE.jsonl`).
+//! Crawl bookkeeping: counters by status code, error kind, host and page type
+//! ([`PageCounts`]), why the crawl stopped ([`StopReason`]), and the error record written for
+//! every URL that could not be turned into a result (`--errors FILE.jsonl`).
 
+use crate::model::PageType;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -35,6 +36,65 @@ pub struct HostStats {
     pub bytes: u64,
 }
 
+/// Pages read, by type: every key always present in `--stats` (`pages_by_type`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct PageCounts {
+    /// Articles (written, unless a duplicate, known or unchanged).
+    pub article: u64,
+    /// Listings: home, sections, tags, authors, search, archives.
+    pub listing: u64,
+    /// Forum threads and Q&A pages.
+    pub forum: u64,
+    /// Product pages.
+    pub product: u64,
+    /// Documentation pages.
+    pub documentation: u64,
+    /// About, contact, legal and company pages.
+    pub service: u64,
+    /// Anything else.
+    pub other: u64,
+}
+
+impl PageCounts {
+    fn slot(&mut self, t: PageType) -> &mut u64 {
+        match t {
+            PageType::Article => &mut self.article,
+            PageType::Listing => &mut self.listing,
+            PageType::Forum => &mut self.forum,
+            PageType::Product => &mut self.product,
+            PageType::Documentation => &mut self.documentation,
+            PageType::Service => &mut self.service,
+            PageType::Other => &mut self.other,
+        }
+    }
+
+    /// Count one page of type `t`.
+    pub fn add(&mut self, t: PageType) {
+        *self.slot(t) += 1;
+    }
+
+    /// Pages of type `t`.
+    pub fn get(&self, t: PageType) -> u64 {
+        let mut copy = *self;
+        *copy.slot(t)
+    }
+
+    /// `6 article, 5 listing, 2 service`: the types seen, in [`PageType::ALL`]'s order
+    /// (`none` before any page is read).
+    pub fn summary(&self) -> String {
+        let seen: Vec<String> = PageType::ALL
+            .iter()
+            .filter(|t| self.get(**t) > 0)
+            .map(|t| format!("{} {t}", self.get(*t)))
+            .collect();
+        if seen.is_empty() {
+            "none".into()
+        } else {
+            seen.join(", ")
+        }
+    }
+}
+
 /// Counters for a whole crawl (`--stats FILE.json` and the summary).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Stats {
@@ -62,7 +122,9 @@ pub struct Stats {
     pub committed: u64,
     /// Output shards completed.
     pub shards: u64,
-    /// Pages classified as listings (followed, not written).
+    /// Pages read, by type (`page_type`).
+    pub pages_by_type: PageCounts,
+    /// Pages of type listing (`pages_by_type.listing`, kept for readers of older stats).
     pub listings: u64,
     /// Records skipped because an earlier record had the same canonical URL.
     pub duplicates: u64,
@@ -215,7 +277,7 @@ impl Stats {
         let errors: Vec<String> = self.by_error.iter().map(|(k, n)| format!("{k}: {n}")).collect();
         format!(
             "crawl {stop} after {el:.1}s: {req} requests to {hosts} hosts, {pages} pages fetched ({pps:.1}/s), \
-             {art} articles written ({new} new, {upd} updated; {unch} unchanged, {nm} not modified, {nd} duplicates of earlier texts), {lis} listing pages followed, {dup} duplicates skipped, {known} known from earlier runs, {err} errors, \
+             {art} articles written ({new} new, {upd} updated; {unch} unchanged, {nm} not modified, {nd} duplicates of earlier texts), pages by type: {types}, {dup} duplicates skipped, {known} known from earlier runs, {err} errors, \
              {dis} URLs disallowed by robots.txt, {trap} links not followed as crawler traps, {ret} retries ({ra} Retry-After waits), {sm} sitemaps, {fd} feeds, {mb:.1} MiB\n  \
              status codes: {{{st}}}\n  errors: {{{er}}}",
             stop = self.stopped_by,
@@ -230,7 +292,7 @@ impl Stats {
             unch = self.unchanged,
             nm = self.not_modified,
             nd = self.near_duplicates,
-            lis = self.listings,
+            types = self.pages_by_type.summary(),
             dup = self.duplicates,
             known = self.known_skipped,
             err = self.errors,

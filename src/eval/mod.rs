@@ -1,8 +1,10 @@
 //! `newsharvest eval`: run extraction over gold-annotated datasets laid out as
 //! `pages/<id>.html[.gz]` + `gold.jsonl` and score it the way `../shared/eval/score.py`
 //! does (see [`score`]): body P/R/F1 over 4-token shingles, with/without snippets,
-//! title/author/date exact match, and speed. Reads files; prints nothing (the CLI does).
+//! title/author/date exact match, and speed; and, where the gold has page types, the
+//! page-type confusion table ([`page_types`]). Reads files; prints nothing (the CLI does).
 
+pub mod page_types;
 pub mod score;
 
 use crate::extract::{process, Options};
@@ -10,6 +12,7 @@ use crate::input::{self, Source};
 use crate::model::{Page, Record};
 use crate::record::to_record;
 use crate::rules::Rules;
+use page_types::PageTypeScore;
 use rayon::prelude::*;
 use score::{MatchRate, MetaField, SnippetCounts};
 use serde::{Deserialize, Serialize};
@@ -42,6 +45,17 @@ pub struct Gold {
     /// Snippets the body must not contain.
     #[serde(default)]
     pub without: Vec<String>,
+    /// The set's other fields (`page_type`, ...).
+    #[serde(default)]
+    pub extra: GoldExtra,
+}
+
+/// The `extra` of a gold line: what this evaluator reads of it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct GoldExtra {
+    /// The page's type (`article`, `listing`, `collection`, `forum`, ...).
+    #[serde(default)]
+    pub page_type: Option<String>,
 }
 
 /// Scores of one page, for `--per-page`.
@@ -98,6 +112,9 @@ pub struct DatasetScore {
     pub median_ms: f64,
     /// Pages per second of one core: pages / total `process` seconds.
     pub pages_per_core_s: f64,
+    /// Page types against the gold's (sets with typed gold only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_types: Option<PageTypeScore>,
 }
 
 /// Errors of the eval command.
@@ -225,6 +242,8 @@ struct Tally<'a> {
     /// Milliseconds in `process`, per page.
     times: Vec<f64>,
     errors: usize,
+    /// Page types of the pages with a gold type; `None` until one had one.
+    page_types: Option<PageTypeScore>,
 }
 
 impl<'a> Tally<'a> {
@@ -276,6 +295,10 @@ impl<'a> Tally<'a> {
                 .collect();
         }
         self.metadata(g, rec, &mut ps);
+        if let Some(gt) = page_types::gold_type(dataset, g.extra.page_type.as_deref()) {
+            let pred = rec.map(|r| r.article.page_type);
+            self.page_types.get_or_insert_with(Default::default).add(gt, pred);
+        }
         ps
     }
 
@@ -329,6 +352,7 @@ impl<'a> Tally<'a> {
             } else {
                 0.0
             },
+            page_types: self.page_types,
         }
     }
 }
@@ -369,6 +393,28 @@ pub fn table(scores: &[DatasetScore]) -> String {
             d.median_ms,
             d.pages_per_core_s
         ));
+    }
+    s
+}
+
+/// The page-type tables of the sets with typed gold, and of all of them together when there
+/// are several; empty when no set has types.
+pub fn page_type_tables(scores: &[DatasetScore]) -> String {
+    let typed: Vec<(&str, &PageTypeScore)> = scores
+        .iter()
+        .filter_map(|d| d.page_types.as_ref().map(|t| (d.name.as_str(), t)))
+        .collect();
+    let mut s = String::new();
+    let mut all = PageTypeScore::default();
+    for (name, t) in &typed {
+        s.push('\n');
+        s.push_str(&t.table(name));
+        all.merge(t);
+    }
+    if typed.len() > 1 {
+        let names: Vec<&str> = typed.iter().map(|(n, _)| *n).collect();
+        s.push('\n');
+        s.push_str(&all.table(&names.join(" + ")));
     }
     s
 }

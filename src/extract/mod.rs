@@ -3,10 +3,13 @@
 //! language. Pure and synchronous: no I/O, no global state besides the compiled rules.
 //! For a crawler, `process_for_crawl()` also returns the page's raw links and feeds
 //! ([`links`]) and its article/listing signals in a [`PageInfo`]; fetching them is not done
-//! here. In: a [`Page`]. Out: an [`Article`] (or why there is none).
+//! here. Every page is classified ([`page_type`]) on the parsed tree before the body search:
+//! the record's `page_type` and `extraction.page_type_evidence`. In: a [`Page`]. Out: an
+//! [`Article`] (or why there is none).
 
 pub mod links;
 pub mod metadata;
+pub mod page_type;
 pub mod readability;
 pub mod render;
 pub mod streaming;
@@ -21,7 +24,7 @@ use crate::html::engine;
 use crate::html::select::{DocKeys, Sel};
 use crate::html::text;
 use crate::limits::{self, Limits};
-use crate::model::{Article, Block, DateSource, Extraction, Method, Page};
+use crate::model::{Article, Block, DateSource, Extraction, Method, Page, PageType};
 use crate::rules::{Rules, SiteRule};
 
 /// A body with fewer characters than this makes the strict pass retry leniently.
@@ -56,6 +59,11 @@ pub struct PageInfo {
     pub og_type: Option<String>,
     /// JSON-LD `@type`s, lowercased.
     pub jsonld_types: Vec<String>,
+    /// What kind of page it is ([`page_type`]), also when it has no article; `None` when
+    /// the page was not parsed.
+    pub page_type: Option<PageType>,
+    /// Why (the record's `extraction.page_type_evidence`).
+    pub page_type_evidence: Vec<String>,
 }
 
 /// Extract the article from one page. See the module documentation for the steps.
@@ -106,12 +114,23 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
     let doc = DocKeys::of(&tree);
     let md = metadata::extract(&tree, &doc, url.as_ref(), page.content_language);
     limits::check()?;
+    // Classified before the body search, which takes the tree; the body is the same
+    // whatever the type (type-specific extraction is a later step).
+    let kind = page_type::classify_parsed(
+        &tree,
+        url.as_ref().map(url::Url::as_str),
+        &page_type::Hints::default(),
+        &opts.limits,
+    );
+    limits::check()?;
     if let Some(info) = info {
         *info = PageInfo {
             links: links::page_links(&tree),
             feeds: links::feed_hrefs(&tree).map(str::to_string).collect(),
             og_type: md.og_type.clone(),
             jsonld_types: md.jsonld_types.clone(),
+            page_type: Some(kind.page_type),
+            page_type_evidence: kind.evidence.clone(),
         };
     }
 
@@ -158,6 +177,7 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
         canonical_url: md.canonical_url.clone(),
         site_name,
         title,
+        page_type: kind.page_type,
         text,
         markdown,
         images: render::images(&blocks),
@@ -177,6 +197,7 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
             removed: rm.counts,
             explain: rm.explain,
             charset: format!("{} ({})", decoded.encoding.name(), decoded.source.as_str()),
+            page_type_evidence: kind.evidence,
         },
     })
 }

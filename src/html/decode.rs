@@ -23,6 +23,7 @@
 //! ([`looks_binary`] is a separate check for the caller).
 
 use encoding_rs::{Encoding, REPLACEMENT, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252, X_USER_DEFINED};
+use std::borrow::Cow;
 
 /// Bytes scanned for `<meta>`: the spec says 1024, but real heads often put it later.
 const PRESCAN_LEN: usize = 4096;
@@ -73,9 +74,11 @@ impl CharsetSource {
 
 /// Result of decoding.
 #[derive(Debug, Clone)]
-pub struct Decoded {
-    /// The decoded text, without BOM and without NUL characters.
-    pub text: String,
+pub struct Decoded<'a> {
+    /// The decoded text, without BOM and without NUL characters: the input bytes
+    /// themselves when they are that text already (valid UTF-8 without NULs, the common
+    /// case), so no copy of the page is made.
+    pub text: Cow<'a, str>,
     /// The encoding the bytes were decoded with.
     pub encoding: &'static Encoding,
     /// Where `encoding` came from.
@@ -85,12 +88,11 @@ pub struct Decoded {
 }
 
 /// Decode HTML bytes. `content_type` is the HTTP Content-Type header value if any.
-pub fn decode_html(bytes: &[u8], content_type: Option<&str>) -> Decoded {
+pub fn decode_html<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Decoded<'a> {
     let (encoding, source, body) = choose(bytes, content_type);
-    let (text, had_errors) = encoding.decode_without_bom_handling(body);
-    let mut text = text.into_owned();
+    let (mut text, had_errors) = encoding.decode_without_bom_handling(body);
     if text.contains('\0') {
-        text.retain(|c| c != '\0');
+        text.to_mut().retain(|c| c != '\0');
     }
     Decoded {
         text,
@@ -367,28 +369,32 @@ mod tests {
     #[test]
     fn shift_jis_meta() {
         let html = page(r#"<meta charset="Shift_JIS">"#, JA);
-        let d = decode_html(&encode(SHIFT_JIS, &html), None);
+        let bytes = encode(SHIFT_JIS, &html);
+        let d = decode_html(&bytes, None);
         check(&d, &html, SHIFT_JIS, CharsetSource::Meta);
     }
 
     #[test]
     fn shift_jis_detected() {
         let html = page("", JA);
-        let d = decode_html(&encode(SHIFT_JIS, &html), None);
+        let bytes = encode(SHIFT_JIS, &html);
+        let d = decode_html(&bytes, None);
         check(&d, &html, SHIFT_JIS, CharsetSource::Detected);
     }
 
     #[test]
     fn windows_1251_detected() {
         let html = page("", RU);
-        let d = decode_html(&encode(WINDOWS_1251, &html), None);
+        let bytes = encode(WINDOWS_1251, &html);
+        let d = decode_html(&bytes, None);
         check(&d, &html, WINDOWS_1251, CharsetSource::Detected);
     }
 
     #[test]
     fn windows_1252_detected() {
         let html = page("", &FR.repeat(3));
-        let d = decode_html(&encode(WINDOWS_1252, &html), Some("text/html"));
+        let bytes = encode(WINDOWS_1252, &html);
+        let d = decode_html(&bytes, Some("text/html"));
         check(&d, &html, WINDOWS_1252, CharsetSource::Detected);
     }
 
@@ -407,10 +413,8 @@ mod tests {
         let d = decode_html(&bytes, Some("text/html; charset=windows-1251"));
         check(&d, &html, UTF_8, CharsetSource::Bom);
         let utf16: Vec<u8> = html.encode_utf16().flat_map(u16::to_le_bytes).collect();
-        let d = decode_html(
-            &[&b"\xFF\xFE"[..], &utf16].concat(),
-            Some("text/html; charset=gbk"),
-        );
+        let bytes = [&b"\xFF\xFE"[..], &utf16].concat();
+        let d = decode_html(&bytes, Some("text/html; charset=gbk"));
         check(&d, &html, UTF_16LE, CharsetSource::Bom);
     }
 
@@ -418,7 +422,8 @@ mod tests {
     fn meta_http_equiv() {
         let head = r#"<META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=windows-1251">"#;
         let html = page(head, RU);
-        let d = decode_html(&encode(WINDOWS_1251, &html), None);
+        let bytes = encode(WINDOWS_1251, &html);
+        let d = decode_html(&bytes, None);
         check(&d, &html, WINDOWS_1251, CharsetSource::Meta);
     }
 
@@ -426,7 +431,8 @@ mod tests {
     fn meta_quotes() {
         for head in ["<meta charset='koi8-r'>", "<meta charset=koi8-r>"] {
             let html = page(head, RU);
-            let d = decode_html(&encode(KOI8_R, &html), None);
+            let bytes = encode(KOI8_R, &html);
+            let d = decode_html(&bytes, None);
             check(&d, &html, KOI8_R, CharsetSource::Meta);
         }
     }

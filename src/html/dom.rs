@@ -202,32 +202,20 @@ impl Acc {
     }
 }
 
-/// The summary of one text node.
-fn text_summary(t: &str) -> Summary {
-    let mut st = TextStats::default();
-    let mut last_space = true;
-    for c in t.chars() {
-        if text::is_space(c) {
-            if !last_space {
-                last_space = true;
-                st.chars += 1;
-            }
-        } else {
-            last_space = false;
-            st.chars += 1;
-            if c == ',' || c == '،' || c == '，' {
-                st.commas += 1;
-            }
-        }
-    }
-    let first = t.chars().next();
+/// The summary of one text node, from the facts its arena keeps.
+fn text_summary(tree: &Arena, id: NodeId) -> Summary {
+    let f = tree.text_facts(id);
     Summary {
-        st,
+        st: TextStats {
+            chars: f.chars as usize,
+            commas: f.commas as usize,
+            ..TextStats::default()
+        },
         known: true,
-        has_text: first.is_some(),
-        lead_space: first.is_some_and(text::is_space),
+        has_text: f.has_text(),
+        lead_space: f.lead_space(),
         lead_kind: 0,
-        trail_space: t.chars().next_back().is_some_and(text::is_space),
+        trail_space: f.trail_space(),
     }
 }
 
@@ -256,7 +244,7 @@ fn summarize(tree: &Arena, root: NodeId, mut visit: impl FnMut(NodeId, &Summary)
         match edge {
             Edge::Open(n) => match tree.kind(n) {
                 NodeKind::Text => {
-                    let sum = text_summary(tree.text(n));
+                    let sum = text_summary(tree, n);
                     if let Some(top) = stack.last_mut() {
                         top.add(&sum);
                     }

@@ -9,86 +9,8 @@
 //! are only ever necessary conditions: `Sel` matches exactly what its `Selector` matches,
 //! in the same order.
 
-use crate::html::arena::{Arena, AttrName, Namespace, NodeId, Selector};
-use rustc_hash::FxHashSet;
-
-/// A necessary condition for an element to match one selector of a list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Key {
-    /// `#name`.
-    Id(String),
-    /// `.name`.
-    Class(String),
-    /// `[name…]`, lowercased.
-    Attr(String),
-    /// `[name=value]` (or `~=`, `|=`, `^=`, `$=`, `*=`): the attribute's value contains
-    /// `value` (lowercased; compared without ASCII case).
-    AttrValue(String, String),
-    /// `name`, lowercased.
-    Tag(String),
-}
-
-/// The keys of a selector list, grouped by kind for one pass over an element's attributes.
-#[derive(Debug, Clone, Default)]
-struct Keys {
-    ids: Vec<String>,
-    classes: Vec<String>,
-    attrs: Vec<String>,
-    attr_values: Vec<(String, String)>,
-    tags: Vec<String>,
-}
-
-impl Keys {
-    /// The keys of some selectors, or `None` when one of them has none.
-    fn of<'k>(keys: impl Iterator<Item = &'k Option<Key>>) -> Option<Keys> {
-        let mut k = Keys::default();
-        for key in keys {
-            match key.clone()? {
-                Key::Id(v) => k.ids.push(v),
-                Key::Class(v) => k.classes.push(v),
-                Key::Attr(v) => k.attrs.push(v),
-                Key::AttrValue(n, v) => k.attr_values.push((n, v)),
-                Key::Tag(v) => k.tags.push(v),
-            }
-        }
-        Some(k)
-    }
-
-    /// Does the element have one of the keys? Ids and classes compare as written, as the
-    /// selector matches them (no-quirks mode); attribute values without ASCII case, a
-    /// looser test than a case-sensitive selector's (which can only let more elements
-    /// through to the full match). Outside the HTML namespace (SVG keeps `clipPath` as
-    /// written) tag and attribute names compare without case too.
-    fn any_holds(&self, tree: &Arena, id: NodeId) -> bool {
-        let html = tree.ns(id) == Namespace::Html;
-        let same = |a: &str, b: &str| a == b || (!html && a.eq_ignore_ascii_case(b));
-        let name = tree.name(id);
-        if self.tags.iter().any(|t| same(name, t)) {
-            return true;
-        }
-        if self.ids.is_empty()
-            && self.classes.is_empty()
-            && self.attrs.is_empty()
-            && self.attr_values.is_empty()
-        {
-            return false;
-        }
-        tree.attrs(id).any(|a| {
-            let (n, value) = (a.name, a.value);
-            (!self.attrs.is_empty() && self.attrs.iter().any(|k| same(n, k)))
-                || self
-                    .attr_values
-                    .iter()
-                    .any(|(k, v)| same(n, k) && contains_ignore_ascii_case(value, v))
-                || (a.id == AttrName::CLASS
-                    && !self.classes.is_empty()
-                    && value
-                        .split_ascii_whitespace()
-                        .any(|t| self.classes.iter().any(|c| t == c)))
-                || (a.id == AttrName::ID && self.ids.iter().any(|i| value == i))
-        })
-    }
-}
+use crate::html::arena::{Arena, NodeId, Selector};
+use crate::html::keys::{Key, Keys, Marks};
 
 /// A compiled CSS selector list with its pre-check keys.
 #[derive(Debug, Clone)]
@@ -97,11 +19,41 @@ pub struct Sel {
     /// The keys of all selectors of the list; `None` when some selector has none (it may
     /// match any element, so every element gets the full match).
     keys: Option<Keys>,
-    /// Per selector of the list, its key and what it needs the document to have.
-    parts: Vec<(Option<Key>, Vec<Need>)>,
+    /// The selectors of the list, read for their keys and needs.
+    parts: Vec<Part>,
     /// Whether the document may rule selectors out: not when the text has escapes, where
     /// the split into selectors could differ from the parser's.
     prunable: bool,
+}
+
+/// One selector of a list, as the pre-checks read it.
+#[derive(Debug, Clone)]
+struct Part {
+    /// The key of its rightmost compound.
+    key: Option<Key>,
+    /// `key` alone, for its own look-up.
+    own: Option<Keys>,
+    /// The key of a compound that an ancestor of the element must match (`.byline` of
+    /// `.byline a`), when it has one.
+    above_key: Option<Key>,
+    /// `above_key` alone, for its look-up.
+    above: Option<Keys>,
+    /// What it needs the document to have.
+    needs: Vec<Need>,
+}
+
+impl Part {
+    fn read(complex: &str) -> Part {
+        let key = selector_key(complex);
+        let above_key = ancestor_key(complex);
+        Part {
+            own: Keys::of(std::iter::once(&key)),
+            key,
+            above: Keys::of(std::iter::once(&above_key)),
+            above_key,
+            needs: selector_needs(complex),
+        }
+    }
 }
 
 /// How to walk a document for a selector list, after looking at the document's keys.
@@ -110,8 +62,8 @@ enum Plan {
     Nothing,
     /// With the list's own keys.
     All,
-    /// With the keys of the selectors that can match.
-    Keys(Option<Keys>),
+    /// With the keys of the selectors that can match (their indices in `parts`).
+    Some(Vec<usize>),
 }
 
 impl Sel {
@@ -124,11 +76,11 @@ impl Sel {
     /// Compile a selector list; the error is the selector parser's, as text.
     pub fn parse(css: &str) -> Result<Sel, String> {
         let selector = Selector::parse(css).map_err(|e| e.message)?;
-        let parts: Vec<(Option<Key>, Vec<Need>)> = split_top(css, |c| c == ',')
+        let parts: Vec<Part> = split_top(css, |c| c == ',')
             .into_iter()
-            .map(|complex| (selector_key(complex.trim()), selector_needs(complex.trim())))
+            .map(|complex| Part::read(complex.trim()))
             .collect();
-        let keys = Keys::of(parts.iter().map(|(key, _)| key));
+        let keys = Keys::of(parts.iter().map(|p| &p.key));
         Ok(Sel {
             selector,
             keys,
@@ -172,18 +124,15 @@ impl Sel {
         if !self.prunable {
             return Plan::All;
         }
-        let alive: Vec<&Option<Key>> = self
-            .parts
-            .iter()
-            .filter(|(_, needs)| needs.iter().all(|n| doc.has(n)))
-            .map(|(key, _)| key)
+        let alive: Vec<usize> = (0..self.parts.len())
+            .filter(|i| self.parts[*i].needs.iter().all(|n| doc.has(n)))
             .collect();
         if alive.is_empty() {
             Plan::Nothing
         } else if alive.len() == self.parts.len() {
             Plan::All
         } else {
-            Plan::Keys(Keys::of(alive.into_iter()))
+            Plan::Some(alive)
         }
     }
 
@@ -194,26 +143,62 @@ impl Sel {
         self.walk(tree, Plan::All)
     }
 
-    /// The walk of [`Sel::select`], pre-checking with the keys the plan says.
+    /// The walk of [`Sel::select`], pre-checking with the keys the plan says: the elements
+    /// that have a key are looked up in the page's [`ElementIndex`](crate::html::arena::ElementIndex),
+    /// a list without keys walks every node.
     fn walk<'a>(&'a self, tree: &'a Arena, plan: Plan) -> impl Iterator<Item = NodeId> + 'a {
-        let keys = match plan {
+        let (keys, alive) = match plan {
             Plan::Nothing => return None.into_iter().flatten(),
-            Plan::All => None,
-            Plan::Keys(keys) => Some(keys),
+            Plan::All => (self.keys.clone(), (0..self.parts.len()).collect()),
+            Plan::Some(alive) => (Keys::of(alive.iter().map(|i| &self.parts[*i].key)), alive),
+        };
+        let candidates: Box<dyn Iterator<Item = NodeId> + 'a> = match &keys {
+            Some(_) => Box::new(
+                self.candidates(tree, &alive)
+                    .into_iter()
+                    .filter_map(|i| tree.get(i as usize)),
+            ),
+            None => Box::new(tree.nodes()),
         };
         let mut caches = selectors::matching::SelectorCaches::default();
-        Some(tree.nodes().filter(move |id| {
+        Some(candidates.filter(move |id| {
             let Some(el) = tree.element(*id) else {
                 return false;
             };
-            let may = match &keys {
-                Some(keys) => keys.as_ref().is_none_or(|k| k.any_holds(tree, *id)),
-                None => self.may_match(tree, *id),
-            };
-            may && tree.parent(*id).is_some() && self.selector.matches_with_caches(&el, &mut caches)
+            keys.as_ref().is_none_or(|k| k.any_holds(tree, *id))
+                && tree.parent(*id).is_some()
+                && self.selector.matches_with_caches(&el, &mut caches)
         }))
         .into_iter()
         .flatten()
+    }
+
+    /// The elements that may match one of the `alive` selectors (each with a key), in arena
+    /// order: those holding its key, under an element holding its ancestor's key when it has
+    /// one; and the nodes made after the page's index.
+    fn candidates(&self, tree: &Arena, alive: &[usize]) -> Vec<u32> {
+        let mut out = Vec::new();
+        // Selectors of one list often share the ancestor's key (`.byline a, .byline span`).
+        let mut marks: Vec<(&Option<Key>, Marks)> = Vec::new();
+        for part in alive.iter().filter_map(|i| self.parts.get(*i)) {
+            let Some(own) = &part.own else { continue };
+            let mut found = own.candidates(tree);
+            if let Some(above) = &part.above {
+                let i = match marks.iter().position(|(k, _)| **k == part.above_key) {
+                    Some(i) => i,
+                    None => {
+                        marks.push((&part.above_key, Marks::of(tree, above)));
+                        marks.len() - 1
+                    }
+                };
+                let m = &marks[i].1;
+                found.retain(|i| tree.get(*i as usize).is_some_and(|n| m.above(tree, n)));
+            }
+            out.extend(found);
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 }
 
@@ -326,6 +311,19 @@ fn selector_key(complex: &str) -> Option<Key> {
         .or_else(|| parts.attrs.first().map(|s| Key::Attr(lower_name(s))))
 }
 
+/// The key of a compound that an ancestor of every element the complex selector matches
+/// must match: one of the compounds left of the rightmost, joined to it by descendant and
+/// child combinators only (a sibling combinator ends the chain), the nearest with an id or
+/// a class, else the nearest with any key.
+fn ancestor_key(complex: &str) -> Option<Key> {
+    let chain = split_top(complex, |c| c == '+' || c == '~').pop()?;
+    let mut comps = compounds(chain);
+    comps.pop()?;
+    let keys: Vec<Key> = comps.into_iter().rev().filter_map(selector_key).collect();
+    let strong = keys.iter().position(|k| matches!(k, Key::Id(_) | Key::Class(_)));
+    keys.into_iter().nth(strong.unwrap_or(0))
+}
+
 /// What one complex selector needs the document to have somewhere: the classes, ids and
 /// compared attribute values of all its compounds (every compound of a match matches some
 /// element). Tag and attribute names are not asked for: nearly every page has the common
@@ -386,44 +384,39 @@ fn not_indexed(name: &str) -> bool {
     )
 }
 
-/// What one document has, to rule whole selectors out before a walk: every class and id
-/// as written, and the lowercased values of the other attributes (but `not_indexed`).
-/// Read once per page; the tree may lose nodes afterwards (what it has then is a subset).
+/// What one document has, to rule whole selectors out before a walk: its classes and ids
+/// (asked of the page's [`ElementIndex`](crate::html::arena::ElementIndex), by hash: a
+/// collision only keeps a selector in), and the lowercased values of the other attributes
+/// (but `not_indexed`). Read once per page; the tree may lose nodes afterwards (what it
+/// has then is a subset).
 pub struct DocKeys<'a> {
-    classes: FxHashSet<&'a str>,
-    ids: FxHashSet<&'a str>,
+    tree: &'a Arena,
     text: String,
 }
 
 impl<'a> DocKeys<'a> {
     /// The keys of every element of the arena.
     pub fn of(tree: &'a Arena) -> DocKeys<'a> {
-        let mut doc = DocKeys {
-            classes: FxHashSet::default(),
-            ids: FxHashSet::default(),
-            text: String::new(),
-        };
+        let mut text = String::new();
         for id in tree.nodes() {
             for a in tree.attrs(id) {
-                if a.id == AttrName::CLASS {
-                    doc.classes.extend(a.value.split_ascii_whitespace());
-                } else if a.id == AttrName::ID {
-                    doc.ids.insert(a.value);
-                }
                 if !not_indexed(a.name) {
-                    doc.text.push_str(a.value);
-                    doc.text.push('\n');
+                    text.push_str(a.value);
+                    text.push('\n');
                 }
             }
         }
-        doc.text.make_ascii_lowercase();
-        doc
+        text.make_ascii_lowercase();
+        DocKeys { tree, text }
     }
 
     fn has(&self, need: &Need) -> bool {
+        let ix = self.tree.index();
+        // Nodes made after the index may have any class or id.
+        let all_indexed = ix.len() == self.tree.len();
         match need {
-            Need::Id(i) => self.ids.contains(i.as_str()),
-            Need::Class(c) => self.classes.contains(c.as_str()),
+            Need::Id(i) => !all_indexed || ix.may_have_id(i),
+            Need::Class(c) => !all_indexed || ix.may_have_class(c),
             Need::Text(t) => memchr::memmem::find(self.text.as_bytes(), t.as_bytes()).is_some(),
         }
     }
@@ -462,19 +455,6 @@ fn attr_test(inner: &str) -> Option<(&str, Option<&str>)> {
     Some((name, flag_ok.then_some(value)))
 }
 
-/// Does `hay` contain `needle` (lowercase), ignoring ASCII case? Linear in `hay` for the
-/// long values a hostile page may carry (a lowercased copy searched with memmem).
-fn contains_ignore_ascii_case(hay: &str, needle: &str) -> bool {
-    let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    if n.is_empty() {
-        return true;
-    }
-    if h.len() <= 256 {
-        return h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n));
-    }
-    memchr::memmem::find(&h.to_ascii_lowercase(), n).is_some()
-}
-
 /// The CSS identifier at the start of `s`, if any.
 fn ident_prefix(s: &str) -> Option<&str> {
     let end = s
@@ -508,6 +488,7 @@ fn skip_group(s: &str, open: char, close: char) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::html::keys::contains_ignore_ascii_case;
 
     /// The key of each selector of a list, or `None` if one has none.
     fn key(css: &str) -> Option<Vec<Key>> {
@@ -583,6 +564,23 @@ mod tests {
         assert_eq!(key("ARTICLE  >  P"), Some(vec![Tag(String::from("p"))]));
     }
 
+    #[test]
+    fn ancestor_keys_come_from_the_descendant_chain() {
+        use Key::*;
+        assert_eq!(ancestor_key(".byline a"), Some(Class("byline".into())));
+        assert_eq!(ancestor_key("nav .x > .y a"), Some(Class("y".into())));
+        assert_eq!(
+            ancestor_key("#m article p"),
+            Some(Id("m".into())),
+            "an id before a nearer tag"
+        );
+        assert_eq!(ancestor_key("body > header"), Some(Tag("body".into())));
+        assert_eq!(ancestor_key(".a + p"), None, "a sibling is no ancestor");
+        assert_eq!(ancestor_key(".a + p span"), Some(Tag("p".into())));
+        assert_eq!(ancestor_key("p"), None);
+        assert_eq!(ancestor_key(":is(.a) p"), None);
+    }
+
     fn parse(page: &str) -> Arena {
         crate::html::engine::parse_document(page, &crate::Limits::default()).expect("parses")
     }
@@ -610,6 +608,10 @@ mod tests {
                 ".no-such-class a, [class*=entry] p",
                 "#no-such-id p, .no-such-class",
                 "[data-no-such*=value] span, [class*=\"CONTENT\" i] > p",
+                ".byline a, [class*=\"breadcrumb\" i] li, body > header",
+                "[itemtype*=\"BreadcrumbList\"] [itemprop~=\"name\"]",
+                "p + .x .y a, .a ~ div span, #main article > p a",
+                "div:not(.x) .y:has(a) > span",
             ]
             .map(String::from),
         );

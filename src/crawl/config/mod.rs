@@ -108,6 +108,9 @@ pub struct CrawlConfig {
     /// Write one JSON line per failed URL (url, stage, kind, reason) to this file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<PathBuf>,
+    /// Write one JSON line per fetched page (url, final_url, status, page_type, written, reason, evidence) to this file: no page is dropped silently.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_log: Option<PathBuf>,
     /// Write the final counters as JSON to this file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stats: Option<PathBuf>,
@@ -173,10 +176,12 @@ pub struct CrawlConfig {
     pub max_barren_per_pattern: u32,
     /// Linked pages in a row on one host that may lead to no article before the host's links are no longer followed (sitemaps and feeds still are).
     pub max_barren_per_host: u32,
+    /// Pages under one path prefix (the path up to its first number: `/cal/` of `/cal/2026/11/05/` and `/cal?month=11`) on one host, linked from pages under the same prefix, that may lead to no article, whatever their URL patterns, before links found under it are no longer followed.
+    pub max_barren_per_prefix: u32,
     /// Skip sitemap and feed entries dated before this (`2026-11-01` or RFC 3339).
     #[serde(with = "units::since", skip_serializing_if = "Option::is_none")]
     pub since: Option<DateTime<FixedOffset>>,
-    /// Also write records for listing pages (home, sections, tags).
+    /// Also write records for every page with text that is no article (listings, service pages, forums, products, docs), each with its `page_type`.
     pub emit_all: bool,
     /// Read sitemaps (robots.txt `Sitemap:` lines and the conventional locations).
     pub sitemaps: bool,
@@ -231,6 +236,7 @@ impl Default for CrawlConfig {
             compress: DEFAULT_COMPRESS.into(),
             format: None,
             errors: None,
+            page_log: None,
             stats: None,
             metrics: None,
             warc: None,
@@ -257,6 +263,7 @@ impl Default for CrawlConfig {
             max_redirects: DEFAULT_MAX_REDIRECTS,
             max_barren_per_pattern: traps::DEFAULT_PER_PATTERN,
             max_barren_per_host: traps::DEFAULT_PER_HOST,
+            max_barren_per_prefix: traps::DEFAULT_PER_PREFIX,
             since: None,
             emit_all: false,
             sitemaps: true,
@@ -340,6 +347,7 @@ impl CrawlConfig {
         }
         self.max_barren_per_pattern = self.max_barren_per_pattern.max(1);
         self.max_barren_per_host = self.max_barren_per_host.max(1);
+        self.max_barren_per_prefix = self.max_barren_per_prefix.max(1);
         self.shard_records = self.shard_records.max(1);
         self.shard_bytes = self.shard_bytes.max(ByteSize(1));
         if self.frontier.is_some() {
@@ -427,6 +435,7 @@ impl CrawlConfig {
         TrapConfig {
             per_pattern: self.max_barren_per_pattern,
             per_host: self.max_barren_per_host,
+            per_prefix: self.max_barren_per_prefix,
         }
     }
 

@@ -9,7 +9,9 @@
 
 use super::claim::Claims;
 use super::shared::{is_link_page, lock, unix_now, Job, Shared};
+use super::writer::Out;
 use crate::crawl::fetch::{FetchError, Fetched, Validators, Want};
+use crate::crawl::page_log::NotWritten;
 use crate::crawl::state::item::{Item, Kind};
 use crate::crawl::state::store::{Claimed, Outcome};
 use crate::crawl::urls;
@@ -226,7 +228,12 @@ impl Shared {
                 // Nothing changed since the last round: nothing to read, nothing to write.
                 lock(&self.stats).not_modified += 1;
                 let listing = item.prior.as_ref().is_some_and(|p| p.listing);
-                self.done(&item, host, listing);
+                if item.kind == Kind::Page {
+                    let e = Shared::unread_entry(&item, Some(304), NotWritten::NotModified, None);
+                    self.done_logged(&item, host, listing, e);
+                } else {
+                    self.done(&item, host, listing);
+                }
             }
             301 | 302 | 303 | 307 | 308 => self.redirect(item, &f),
             429 | 503 => self.busy(item, &f, host),
@@ -303,9 +310,16 @@ impl Shared {
         }
         self.settle(&item.url, Outcome::Done { listing: false });
         if self.store.is_seen(target.as_str()).unwrap_or(false) {
-            // Already fetched or queued under its final URL: nothing to do twice.
+            // Already fetched or queued under its final URL: nothing to do twice (a page's
+            // line says so; the target's own line tells its fate).
             lock(&self.stats).duplicates += 1;
-            self.finish();
+            if item.kind == Kind::Page {
+                let mut e = Shared::unread_entry(&item, Some(f.status), NotWritten::Duplicate, None);
+                e.final_url = target.to_string();
+                self.send_then_finish(vec![Out::Page(Box::new(e))]);
+            } else {
+                self.finish();
+            }
             return;
         }
         let mut next = item.clone();

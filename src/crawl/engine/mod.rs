@@ -4,7 +4,7 @@
 //! frontier ─► host workers (one per host, politeness, global semaphore, fetch)
 //!          ─► [bounded] page jobs ─► blocking pool (process_for_crawl, classify) ─┐
 //!          ◄── discovered links, feed and sitemap entries ◄─────────────────────────┘
-//!          ─► [bounded] records and error records ─► writer thread ─► Sink
+//!          ─► [bounded] records, error records, page entries ─► writer thread ─► Sink, page log
 //!   fetch ─► (with --warc) request/response exchanges ─► writer thread ─► Archive
 //! ```
 //! A URL is "pending" from the moment it is queued until its last stage is done; the crawl
@@ -39,6 +39,7 @@ use crate::crawl::archive::Archive;
 use crate::crawl::config::{Built, CrawlConfig};
 use crate::crawl::error::CrawlError;
 use crate::crawl::fetch::Fetcher;
+use crate::crawl::page_log::PageLog;
 use crate::crawl::politeness::Politeness;
 use crate::crawl::robots;
 use crate::crawl::state::item::{Item, Kind, Via};
@@ -121,17 +122,7 @@ pub async fn run(
         st.recrawl_queued = start.recrawl;
     }
     let agent = robots::agent_token(&cfg.user_agent);
-    let archive = match &cfg.warc {
-        Some(p) => {
-            Some(
-                Archive::create(p, &cfg.user_agent, &agent).map_err(|source| CrawlError::Output {
-                    context: format!("creating {}", p.display()),
-                    source,
-                })?,
-            )
-        }
-        None => None,
-    };
+    let (archive, page_log) = open_logs(&cfg, &agent)?;
     let committed = match backend.persistent() {
         true => Some(store.shards()?),
         false => None,
@@ -143,7 +134,8 @@ pub async fn run(
 
     let (jobs_tx, jobs_rx) = mpsc::channel(cfg.threads.max(1) * JOBS_PER_THREAD);
     let (out_tx, out_rx) = mpsc::channel(OUTPUT_QUEUE);
-    let writer = Writer::new(sink, archive, store.clone(), stats.clone(), cfg.drop_duplicates);
+    let writer =
+        Writer::new(sink, archive, store.clone(), stats.clone(), cfg.drop_duplicates).with_page_log(page_log);
     let shared = new_shared(cfg, rules, fetcher, agent, store, stats.clone(), jobs_tx, out_tx);
     let w = shared.clone();
     let writer = std::thread::spawn(move || writer.run(out_rx, || w.stop(StopReason::OutputError)));
@@ -170,6 +162,24 @@ pub async fn run(
         }),
         None => Err(CrawlError::WriterPanicked),
     }
+}
+
+/// The WARC archive (`--warc`) and the page log (`--page-log`), created before the crawl
+/// starts.
+fn open_logs(cfg: &CrawlConfig, agent: &str) -> Result<(Option<Archive>, Option<PageLog>), CrawlError> {
+    let failed = |p: &std::path::Path| {
+        let context = format!("creating {}", p.display());
+        move |source| CrawlError::Output { context, source }
+    };
+    let archive = match &cfg.warc {
+        Some(p) => Some(Archive::create(p, &cfg.user_agent, agent).map_err(failed(p))?),
+        None => None,
+    };
+    let page_log = match &cfg.page_log {
+        Some(p) => Some(PageLog::create(p).map_err(failed(p))?),
+        None => None,
+    };
+    Ok((archive, page_log))
 }
 
 /// What the crawl's tasks share, from the settings and what the run opened.

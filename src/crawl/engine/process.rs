@@ -1,23 +1,25 @@
 //! The CPU stage: fetched pages are extracted on the blocking pool (one per extraction
-//! thread, [`analyse`]: `crate::process_for_crawl`, then article or listing), their links
-//! and feeds are queued, and an article becomes a record for the writer unless the state
-//! says it needs none (an unchanged recrawl, known from an earlier run, a second URL of an
-//! article already written).
+//! thread, [`analyse`]: `crate::process_for_crawl`, then the page's type from
+//! `crawl::classify::page_type`), their links and feeds are queued, and an article (any page
+//! with text, with `--emit-all`) becomes a record for the writer unless the state says it
+//! needs none (an unchanged recrawl, known from an earlier run, a second URL of an article
+//! already written). Every page's fate goes to the writer as a [`PageEntry`] for the page log.
 //!
-//! In: [`Job`]s (a page and its response). Out: queued links, [`Made`] records, error
-//! records.
+//! In: [`Job`]s (a page and its response). Out: queued links, [`Made`] records, page
+//! entries, error records.
 
 use super::shared::{lock, Job, Shared};
 use super::writer::{Made, Out};
-use crate::crawl::classify::{self, PageKind, Signals};
+use crate::crawl::classify;
 use crate::crawl::dedup;
 use crate::crawl::discover;
 use crate::crawl::fetch::Fetched;
+use crate::crawl::page_log::{NotWritten, PageEntry};
 use crate::crawl::state::item::{Item, Kind, Via};
 use crate::crawl::state::store::{Outcome, Verdict};
 use crate::crawl::traps::Origin;
 use crate::crawl::urls;
-use crate::model::{CrawlInfo, HttpInfo, Page, Record};
+use crate::model::{CrawlInfo, HttpInfo, Page, PageType, Record};
 use crate::{process_for_crawl, record, Error, Options, Rules};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -36,8 +38,11 @@ pub struct Analysed {
     pub links: Vec<Url>,
     /// The feeds it declares, resolved.
     pub feeds: Vec<Url>,
-    /// A listing page (home, section, tag), or a page with no article text.
-    pub listing: bool,
+    /// The page's type, when it was read (not on an extraction error).
+    pub page_type: Option<PageType>,
+    /// Its page-log line: the type, the evidence, and why it has no record (not an article,
+    /// no text) when it has none.
+    pub entry: PageEntry,
 }
 
 /// Process pages as they come, as many at a time as there are extraction threads.
@@ -68,23 +73,29 @@ impl Shared {
     /// A page is processed: queue what it links to, then write its record if it needs one.
     fn after_processing(self: &Arc<Self>, item: Item, host: &str, a: Analysed) {
         self.follow(&item, host, a.feeds, a.links);
-        if a.listing {
-            lock(&self.stats).listings += 1;
+        if let Some(t) = a.page_type {
+            let mut st = lock(&self.stats);
+            st.pages_by_type.add(t);
+            st.listings += u64::from(t == PageType::Listing);
         }
         if let Some((stage, reason)) = a.error {
             self.fail(&item, stage, "extract", reason, None);
             return;
         }
+        let listing = a.page_type != Some(PageType::Article);
         let Some(mut r) = a.record else {
-            self.done(&item, host, a.listing);
+            self.done_logged(&item, host, listing, a.entry);
             return;
         };
-        if !self.admit(&item, &mut r) {
-            self.done(&item, host, false);
+        let mut entry = a.entry;
+        if let Some(why) = self.admit(&item, &mut r) {
+            entry.not_written(why);
+            self.done_logged(&item, host, false, entry);
             return;
         }
-        // A listing page written with --emit-all is still no article for the trap budgets.
-        self.page_outcome(&item, host, !a.listing);
+        // A page of another type written with --emit-all is still no article for the trap
+        // budgets.
+        self.page_outcome(&item, host, !listing);
         {
             let mut st = lock(&self.stats);
             st.articles += 1;
@@ -100,13 +111,9 @@ impl Shared {
             record: r,
             url: item.url.to_string(),
             signature: a.signature,
+            entry,
         };
-        let out = self.out.clone();
-        let sh = self.clone();
-        tokio::spawn(async move {
-            let _ = out.send(Out::Record(Box::new(made))).await;
-            sh.finish();
-        });
+        self.send_then_finish(vec![Out::Record(Box::new(made))]);
     }
 
     /// Queue a page's feeds (a seed's; else, on a seed's host without a sitemap, the
@@ -150,17 +157,17 @@ impl Shared {
         }
     }
 
-    /// Does this record need writing? Not when a recrawl found the text unchanged, an
-    /// earlier run wrote it under another URL, or another URL of this run (or, on a shared
-    /// frontier, of the job) holds its id. A recrawled changed text gets the next revision.
-    /// When it does, the URL is pending until the record is committed.
-    fn admit(&self, item: &Item, r: &mut Record) -> bool {
+    /// Does this record need writing (`None`), or why not? Not when a recrawl found the text
+    /// unchanged, an earlier run wrote it under another URL, or another URL of this run (or,
+    /// on a shared frontier, of the job) holds its id. A recrawled changed text gets the next
+    /// revision. When it does, the URL is pending until the record is committed.
+    fn admit(&self, item: &Item, r: &mut Record) -> Option<NotWritten> {
         // A recrawl: written again only when the text changed.
         let prior = item.prior.as_ref().filter(|p| p.record_id.is_some());
         if let Some(p) = prior {
             if p.content_hash.as_deref() == Some(r.content_hash.as_str()) {
                 lock(&self.stats).unchanged += 1;
-                return false;
+                return Some(NotWritten::Unchanged);
             }
             r.revision = Some(p.revision.max(1) + 1);
         }
@@ -169,35 +176,35 @@ impl Shared {
             // The checks below and the pending outcome in one round trip, job-wide.
             if !lock(&self.emitted).insert(r.id.clone()) {
                 lock(&self.stats).duplicates += 1;
-                return false;
+                return Some(NotWritten::Duplicate);
             }
             match sf.record_made(item.url.as_str(), &r.id, !recrawl) {
-                Ok(Verdict::Write) => true,
+                Ok(Verdict::Write) => None,
                 Ok(Verdict::Known) => {
                     lock(&self.stats).known_skipped += 1;
-                    false
+                    Some(NotWritten::Known)
                 }
                 Ok(Verdict::Duplicate) => {
                     lock(&self.stats).duplicates += 1;
-                    false
+                    Some(NotWritten::Duplicate)
                 }
                 Err(e) => {
                     self.store_failed(e);
-                    false
+                    Some(NotWritten::Error)
                 }
             }
         } else {
             if !recrawl && self.store.has_record(&r.id).unwrap_or(false) {
                 // Written by an earlier run under another URL (its canonical one).
                 lock(&self.stats).known_skipped += 1;
-                return false;
+                return Some(NotWritten::Known);
             }
             if !lock(&self.emitted).insert(r.id.clone()) {
                 lock(&self.stats).duplicates += 1;
-                return false;
+                return Some(NotWritten::Duplicate);
             }
             self.settle(&item.url, Outcome::Pending);
-            true
+            None
         }
     }
 }
@@ -214,8 +221,9 @@ fn looks_like_feed_url(u: &Url) -> bool {
         || p.ends_with("/rss")
 }
 
-/// Extract a fetched page (on the blocking pool): its article and page signals, article or
-/// listing, and the record with its HTTP and crawl metadata.
+/// Extract a fetched page (on the blocking pool): its article, its type and the evidence
+/// for it ([`classify::page_type`]), and, for an article (any page with text, with
+/// `emit_all`), the record with its HTTP and crawl metadata.
 pub fn analyse(rules: &Rules, opts: &Options, emit_all: bool, item: &Item, f: Fetched) -> Analysed {
     let ct = f.header(reqwest::header::CONTENT_TYPE);
     let cl = f.header(reqwest::header::CONTENT_LANGUAGE);
@@ -233,45 +241,52 @@ pub fn analyse(rules: &Rules, opts: &Options, emit_all: bool, item: &Item, f: Fe
         .filter_map(|h| urls::resolve(Some(&f.url), h))
         .collect();
     let feeds = discover::resolve_unique(&f.url, info.feeds.iter().map(String::as_str));
+    let first = item.chain.first().cloned().unwrap_or_else(|| url.clone());
     let mut out = Analysed {
         record: None,
         signature: Vec::new(),
         error: None,
         links,
         feeds,
-        listing: false,
+        page_type: None,
+        entry: PageEntry::unread(
+            first.clone(),
+            url.clone(),
+            Some(f.status),
+            NotWritten::Error,
+            None,
+        ),
     };
-    let article = match article {
+    let mut article = match article {
         Ok(a) => a,
         Err(Error::NoContent) => {
-            out.listing = true;
+            let v = classify::page_type(None, &info, &f.body, &f.url, item.via);
+            out.page_type = Some(v.page_type);
+            out.entry = PageEntry::read(
+                first,
+                url,
+                f.status,
+                v.page_type,
+                v.evidence,
+                Some(NotWritten::NoText),
+            );
             return out;
         }
         Err(e) => {
+            // `fail` writes its error record and page-log line.
             out.error = Some(("extract", e.to_string()));
             return out;
         }
     };
-    let signals = Signals {
-        og_type: info.og_type.clone(),
-        jsonld_types: info.jsonld_types.clone(),
-        body_words: crate::html::text::word_count(&article.text),
-        body_paragraphs: article
-            .text
-            .split("\n\n")
-            .filter(|b| crate::html::text::word_count(b) >= classify::PARAGRAPH_MIN_WORDS)
-            .count(),
-        page_links: info.links.len(),
-        has_date: article.date_published.is_some(),
-        from_news_sitemap: matches!(item.via, Via::NewsSitemap | Via::Feed),
-    };
-    let kind = classify::classify(&f.url, &signals);
-    if kind == PageKind::Listing {
-        out.listing = true;
-        if !emit_all {
-            return out;
-        }
+    let v = classify::page_type(Some(&article), &info, &f.body, &f.url, item.via);
+    out.page_type = Some(v.page_type);
+    let skip = (v.page_type != PageType::Article && !emit_all).then_some(NotWritten::NotArticle);
+    out.entry = PageEntry::read(first, url, f.status, v.page_type, v.evidence.clone(), skip);
+    if skip.is_some() {
+        return out;
     }
+    article.page_type = v.page_type;
+    article.extraction.page_type_evidence = v.evidence;
     let fetched = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let http = HttpInfo::new(
         f.status,

@@ -7,6 +7,7 @@ use super::claim::Claims;
 use super::writer::Out;
 use crate::crawl::config::CrawlConfig;
 use crate::crawl::fetch::{FetchError, Fetched, Fetcher, Validators, Want};
+use crate::crawl::page_log::{NotWritten, PageEntry};
 use crate::crawl::politeness::Politeness;
 use crate::crawl::robots::Robots;
 use crate::crawl::state::item::{Item, Kind, Via};
@@ -170,14 +171,16 @@ impl Shared {
         if item.kind != Kind::Page {
             return;
         }
-        let cut = lock(&self.traps).done(host, item.from.as_deref(), new_article);
+        let cut = lock(&self.traps).done(host, &item.url, item.from.as_deref(), new_article);
         self.trap_cut(cut);
     }
 
     /// A trap budget ran out: reported in the summary.
-    pub fn trap_cut(&self, cut: Option<traps::Cut>) {
-        if let Some(cut) = cut {
-            lock(&self.stats).traps.push(cut.to_string());
+    pub fn trap_cut(&self, cuts: Vec<traps::Cut>) {
+        if !cuts.is_empty() {
+            lock(&self.stats)
+                .traps
+                .extend(cuts.iter().map(ToString::to_string));
         }
     }
 
@@ -218,6 +221,49 @@ impl Shared {
         self.finish();
     }
 
+    /// A fetched page that needs nothing more ([`Shared::done`]), its page-log entry sent to
+    /// the writer first.
+    pub fn done_logged(self: &Arc<Self>, item: &Item, host: &str, listing: bool, entry: PageEntry) {
+        self.page_outcome(item, host, false);
+        self.settle(&item.url, Outcome::Done { listing });
+        self.send_then_finish(vec![Out::Page(Box::new(entry))]);
+    }
+
+    /// Send these to the writer, then finish the URL (after they are queued, so the writer
+    /// cannot see the end of the crawl before them). Without waiting when the queue has room.
+    pub fn send_then_finish(self: &Arc<Self>, outs: Vec<Out>) {
+        let mut outs = outs.into_iter();
+        while let Some(o) = outs.next() {
+            if let Err(mpsc::error::TrySendError::Full(o)) = self.out.try_send(o) {
+                let sh = self.clone();
+                tokio::spawn(async move {
+                    for o in std::iter::once(o).chain(outs) {
+                        let _ = sh.out.send(o).await;
+                    }
+                    sh.finish();
+                });
+                return;
+            }
+        }
+        self.finish();
+    }
+
+    /// The page-log entry of a page fetched (or tried) without being read: the URL first
+    /// queued, the one that answered (or failed), the status if any.
+    pub fn unread_entry(
+        item: &Item,
+        status: Option<u16>,
+        reason: NotWritten,
+        error: Option<String>,
+    ) -> PageEntry {
+        let first = item
+            .chain
+            .first()
+            .cloned()
+            .unwrap_or_else(|| item.url.to_string());
+        PageEntry::unread(first, item.url.to_string(), status, reason, error)
+    }
+
     /// Put an item back for another attempt after `delay` (the whole host waits: it is
     /// either overloaded or failing).
     pub fn retry(&self, mut item: Item, host: &str, delay: Duration) {
@@ -240,8 +286,9 @@ impl Shared {
         base.mul_f64(jitter).min(MAX_BACKOFF)
     }
 
-    /// Write an error record for an item and finish it (after the record is queued, so the
-    /// writer cannot see the end of the crawl before it).
+    /// Write an error record for an item (and, for a page that was fetched or tried, its
+    /// page-log entry) and finish it (after they are queued, so the writer cannot see the end
+    /// of the crawl before them).
     pub fn fail(
         self: &Arc<Self>,
         item: &Item,
@@ -262,16 +309,13 @@ impl Shared {
             status,
             time: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         };
-        match self.out.try_send(Out::Error(rec)) {
-            Err(mpsc::error::TrySendError::Full(o)) => {
-                let sh = self.clone();
-                tokio::spawn(async move {
-                    let _ = sh.out.send(o).await;
-                    sh.finish();
-                });
-            }
-            _ => self.finish(),
+        let mut outs = vec![Out::Error(rec)];
+        // A page whose robots.txt never answered was not fetched: no page-log line.
+        if item.kind == Kind::Page && stage != "robots" {
+            let e = Shared::unread_entry(item, status, NotWritten::Error, Some(kind.to_string()));
+            outs.push(Out::Page(Box::new(e)));
         }
+        self.send_then_finish(outs);
     }
 
     /// A sitemap or feed entry dated before `--since`.

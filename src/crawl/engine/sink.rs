@@ -1,8 +1,9 @@
 //! Where a crawl's records go: the [`Sink`] trait the engine's writer thread calls, in
-//! order, with records and error records; [`Publish`], how a checkpoint's records become
+//! order, with records, error records and page entries; [`Publish`], how a checkpoint's records become
 //! visible; and [`DiscardSink`] for benchmarks. The files themselves (JSONL, shards) are the
 //! caller's (`crate::app` implements `Sink` over `crate::output`).
 
+use crate::crawl::page_log::PageEntry;
 use crate::crawl::stats::ErrorRecord;
 use crate::model::Record;
 use std::collections::HashSet;
@@ -13,6 +14,13 @@ pub trait Sink: Send + 'static {
     fn record(&mut self, r: &Record) -> std::io::Result<()>;
     /// A URL that failed.
     fn error(&mut self, e: &ErrorRecord) -> std::io::Result<()>;
+    /// A fetched page's fate: its type and evidence, whether its record was written (after
+    /// the record itself), and why not. One call per fetched page, also for those without
+    /// a record (`--page-log` writes the same entries).
+    fn page(&mut self, e: &PageEntry) -> std::io::Result<()> {
+        let _ = e;
+        Ok(())
+    }
     /// Called once before the crawl writes: `committed` holds the shards a persistent
     /// state has committed (`None` without one), so that leftovers of a killed run can be
     /// cleaned. Returns notes for the summary.

@@ -6,12 +6,17 @@
 //! its articles become written. A record whose output is not durable is never marked
 //! written, so a crash makes the next run fetch it again (exactly-once with shards).
 //!
-//! In: [`Out`] messages from the crawl's tasks. Out: sink calls and state commits. Fetches
-//! and extracts nothing.
+//! Every fetched page's [`PageEntry`] comes here too (with its record, or alone): it goes to
+//! the sink and to the `--page-log` file after the record's fate is known, so its `written`
+//! is true only for a record that reached the sink.
+//!
+//! In: [`Out`] messages from the crawl's tasks. Out: sink calls, page-log lines and state
+//! commits. Fetches and extracts nothing.
 
 use super::sink::Sink;
 use crate::crawl::archive::{Archive, Exchange};
 use crate::crawl::dedup;
+use crate::crawl::page_log::{NotWritten, PageEntry, PageLog};
 use crate::crawl::state::store::{Outcome, StateStore, Written};
 use crate::crawl::stats::{ErrorRecord, Stats};
 use crate::model::{DuplicateOf, Record};
@@ -34,6 +39,8 @@ pub struct Made {
     pub url: String,
     /// MinHash signature of the text (empty for short texts).
     pub signature: Vec<u32>,
+    /// The page's page-log entry (written unless the writer drops the record).
+    pub entry: PageEntry,
 }
 
 /// What the crawl's tasks send the writer.
@@ -42,6 +49,8 @@ pub enum Out {
     Record(Box<Made>),
     /// A failed URL.
     Error(ErrorRecord),
+    /// A fetched page without a record: its page-log entry.
+    Page(Box<PageEntry>),
     /// A request and its response, for the WARC archive.
     Exchange(Box<Exchange>),
     /// The crawl is over: commit and finish.
@@ -52,6 +61,8 @@ pub enum Out {
 pub struct Writer {
     sink: Box<dyn Sink>,
     archive: Option<Archive>,
+    /// `--page-log`.
+    page_log: Option<PageLog>,
     store: Arc<dyn StateStore>,
     stats: Arc<Mutex<Stats>>,
     /// `--drop-duplicates`.
@@ -82,12 +93,19 @@ impl Writer {
         Writer {
             sink,
             archive,
+            page_log: None,
             store,
             stats,
             drop_duplicates,
             uncommitted: Vec::new(),
             last_checkpoint: Instant::now(),
         }
+    }
+
+    /// Also write every page entry to `log` (`--page-log`).
+    pub fn with_page_log(mut self, log: Option<PageLog>) -> Writer {
+        self.page_log = log;
+        self
     }
 
     /// Write what arrives until [`Out::Done`], then commit what is left and finish the
@@ -100,6 +118,7 @@ impl Writer {
             let r = match o {
                 Out::Record(made) => self.write_record(*made),
                 Out::Error(e) => self.sink.error(&e),
+                Out::Page(e) => self.page(&e),
                 // Each record goes to the file whole, in one write: nothing to flush later.
                 Out::Exchange(ex) => self.archive.as_mut().map_or(Ok(()), |a| a.write(&ex)),
                 Out::Done => break,
@@ -125,7 +144,8 @@ impl Writer {
         } else {
             self.sink.finish().map(|_| ())
         };
-        result.and(end)
+        let log = self.page_log.take().map_or(Ok(()), PageLog::finish);
+        result.and(end).and(log)
     }
 
     /// A checkpoint is due: the sink wants one (a full shard), or enough records or time
@@ -136,12 +156,23 @@ impl Writer {
             || !self.uncommitted.is_empty() && self.last_checkpoint.elapsed() >= CHECKPOINT_EVERY
     }
 
-    /// Write one record: first asked whether its text duplicates one written before.
+    /// A page's entry, to the sink and the page log.
+    fn page(&mut self, e: &PageEntry) -> std::io::Result<()> {
+        self.sink.page(e)?;
+        match &mut self.page_log {
+            Some(log) => log.write(e),
+            None => Ok(()),
+        }
+    }
+
+    /// Write one record (first asked whether its text duplicates one written before), then
+    /// its page's entry.
     fn write_record(&mut self, made: Made) -> std::io::Result<()> {
         let Made {
             mut record,
             url,
             signature,
+            mut entry,
         } = made;
         let dup = duplicate_of(&record, &signature, &self.uncommitted, self.store.as_ref());
         let duplicate = dup.is_some();
@@ -151,7 +182,8 @@ impl Writer {
                 let _ = self
                     .store
                     .outcome(&url, Outcome::Done { listing: false }, unix_now());
-                return Ok(());
+                entry.not_written(NotWritten::Duplicate);
+                return self.page(&entry);
             }
             record.duplicate_of = Some(d);
         }
@@ -164,7 +196,7 @@ impl Writer {
             signature,
             duplicate,
         });
-        Ok(())
+        self.page(&entry)
     }
 
     /// Make the output durable (`sink.checkpoint`, or `sink.finish` at the end) and the
@@ -230,12 +262,14 @@ mod tests {
     use super::*;
     use crate::crawl::engine::sink::Publish;
     use crate::crawl::state::memory::MemoryStore;
+    use crate::model::PageType;
     use std::sync::atomic::{AtomicBool, Ordering};
 
     /// What the test sink saw and how it answers checkpoints.
     #[derive(Default)]
     struct Seen {
         records: Vec<Record>,
+        pages: Vec<PageEntry>,
         checkpoints: usize,
         finished: bool,
     }
@@ -282,6 +316,10 @@ mod tests {
         fn error(&mut self, _: &ErrorRecord) -> std::io::Result<()> {
             Ok(())
         }
+        fn page(&mut self, e: &PageEntry) -> std::io::Result<()> {
+            lock(&self.seen).pages.push(e.clone());
+            Ok(())
+        }
         fn checkpoint(&mut self) -> std::io::Result<Option<Publish>> {
             let n = {
                 let mut s = lock(&self.seen);
@@ -311,10 +349,20 @@ mod tests {
 
     fn made(id: &str, text: &str) -> Out {
         let r = record(id, text);
+        let url = format!("http://a.test/{id}");
+        let entry = PageEntry::read(
+            url.clone(),
+            url.clone(),
+            200,
+            PageType::Article,
+            vec!["test".into()],
+            None,
+        );
         Out::Record(Box::new(Made {
             signature: dedup::signature(&r.article.text),
-            url: format!("http://a.test/{id}"),
+            url,
             record: r,
+            entry,
         }))
     }
 
@@ -370,6 +418,38 @@ mod tests {
         assert_eq!((st.near_duplicates, st.committed), (1, 1));
         assert!(!store.has_record("b").unwrap());
         assert_eq!(store.summary().unwrap().done, 1, "the copy's URL is done");
+        let pages: Vec<(bool, Option<NotWritten>)> =
+            lock(&seen).pages.iter().map(|p| (p.written, p.reason)).collect();
+        assert_eq!(pages, [(true, None), (false, Some(NotWritten::Duplicate))]);
+    }
+
+    #[test]
+    fn every_page_entry_reaches_the_sink_and_the_page_log_in_whole_lines() {
+        let dir = crate::test_dir("writer-page-log");
+        let path = dir.join("pages.jsonl");
+        let seen = Arc::new(Mutex::new(Seen::default()));
+        let store = Arc::new(MemoryStore::new());
+        let stats = Arc::new(Mutex::new(Stats::default()));
+        let w = Writer::new(Box::new(TestSink::new(&seen)), None, store, stats, false)
+            .with_page_log(Some(PageLog::create(&path).unwrap()));
+        let unread = PageEntry::unread(
+            "http://a.test/x".into(),
+            "http://a.test/x".into(),
+            Some(304),
+            NotWritten::NotModified,
+            None,
+        );
+        let (tx, rx) = mpsc::channel(4);
+        assert!(tx.try_send(made("a", TEXT)).is_ok());
+        assert!(tx.try_send(Out::Page(Box::new(unread))).is_ok());
+        assert!(tx.try_send(Out::Done).is_ok());
+        w.run(rx, || {}).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<PageEntry> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(lines, lock(&seen).pages);
+        assert_eq!(lines.len(), 2);
+        assert!(lines[0].written && !lines[1].written);
+        assert!(text.ends_with('\n'));
     }
 
     #[test]

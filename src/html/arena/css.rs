@@ -76,10 +76,9 @@ impl Eq for CssName {}
 
 impl<'a> From<&'a str> for CssName {
     fn from(s: &'a str) -> Self {
-        // FNV-1a: a hash for the selectors crate's bloom filter and caches.
-        let hash = s.bytes().fold(0x811c_9dc5u32, |h, b| {
-            (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-        });
+        // FNV-1a: a hash for the selectors crate's bloom filter and caches, and the one the
+        // page's index gives class tokens.
+        let hash = super::index::name_hash(s.as_bytes());
         CssName {
             name: s.into(),
             tag: Tag::known(s),
@@ -346,6 +345,14 @@ impl selectors::Element for ElementRef<'_> {
     }
 
     fn has_class(&self, name: &CssName, case_sensitivity: CaseSensitivity) -> bool {
+        // The page's class token hashes rule most elements out without reading `class`.
+        if case_sensitivity == CaseSensitivity::CaseSensitive {
+            if let Some(hashes) = self.arena.index().class_hashes(self.id) {
+                if !hashes.contains(&name.hash) {
+                    return false;
+                }
+            }
+        }
         self.arena
             .attr_records(self.id)
             .iter()

@@ -25,13 +25,16 @@
 
 pub mod css;
 mod edit;
+pub mod index;
 pub mod tags;
+pub mod texts;
 mod walk;
 
 use rustc_hash::FxHashMap;
 use std::fmt;
 
 pub use css::{Selector, SelectorError};
+pub use index::ElementIndex;
 pub use tags::{TagSet, KNOWN_TAGS};
 pub use walk::{Ancestors, Descendants, Edge, PrevSiblings, Siblings, Traverse};
 
@@ -328,6 +331,10 @@ pub struct Arena {
     attrs: Vec<Attr>,
     text: String,
     names: Names,
+    /// The element keys, read on first use ([`Arena::index`]).
+    index: std::cell::OnceCell<ElementIndex>,
+    /// Text node statistics, read on first use ([`Arena::text_facts`]).
+    texts: std::cell::RefCell<Vec<texts::TextFacts>>,
 }
 
 impl fmt::Debug for Arena {
@@ -366,6 +373,8 @@ impl Arena {
             attrs: Vec::with_capacity(attrs),
             text: String::with_capacity(text),
             names: Names::default(),
+            index: std::cell::OnceCell::new(),
+            texts: std::cell::RefCell::new(Vec::new()),
         };
         arena.nodes.push(Node {
             parent: NIL,
@@ -567,6 +576,12 @@ impl Arena {
             .iter()
             .find(|a| a.name == name && a.ns == Namespace::None)
             .map(|a| self.slice(a.start, a.len))
+    }
+
+    /// The element keys of the page ([`index`]), read on the first call. Nodes made after
+    /// that call are not in it (see [`ElementIndex::len`]).
+    pub fn index(&self) -> &ElementIndex {
+        self.index.get_or_init(|| ElementIndex::build(self))
     }
 
     /// The element's classes (its `class` attribute split on ASCII whitespace).

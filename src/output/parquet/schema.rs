@@ -89,6 +89,7 @@ const EXTRACTION: &[Field] = &[
     req("removed", Kind::Map(&Kind::U32)),
     opt("explain", Kind::List(&Kind::Struct(REMOVAL))),
     req("charset", Kind::Str),
+    req("page_type_evidence", Kind::List(&Kind::Str)),
 ];
 
 /// `http`: the response of a crawled record.
@@ -114,6 +115,7 @@ pub const RECORD: &[Field] = &[
     opt("source_domain", Kind::Str),
     opt("site_name", Kind::Str),
     opt("title", Kind::Str),
+    req("page_type", Kind::Str),
     req("text", Kind::Str),
     opt("markdown", Kind::Str),
     req("authors", Kind::List(&Kind::Str)),

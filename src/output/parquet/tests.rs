@@ -6,7 +6,8 @@
 use super::schema::{self, Field, Kind};
 use super::ParquetWriter;
 use crate::model::{
-    Article, CrawlInfo, DateSource, DuplicateOf, Extraction, HttpInfo, Image, Method, Removal,
+    Article, CrawlInfo, DateSource, DuplicateOf, Extraction, HttpInfo, Image, Method, PageType,
+    Removal,
 };
 use crate::output::OutputError;
 use crate::Record;
@@ -23,6 +24,7 @@ pub(crate) fn full_record() -> Record {
             canonical_url: s("https://news.test/a?c"),
             site_name: s("News"),
             title: s("Title — with “quotes”"),
+            page_type: PageType::Forum,
             text: "First paragraph.\n\nSecond, ünïcode ✓.".into(),
             markdown: s("First paragraph.\n\nSecond, ünïcode ✓."),
             images: vec![Image {
@@ -55,6 +57,7 @@ pub(crate) fn full_record() -> Record {
                     },
                 ]),
                 charset: "utf-8 (http)".into(),
+                page_type_evidence: vec!["jsonld:discussionforumposting".into(), "markup:posts=12".into()],
             },
         },
         source_domain: s("news.test"),
@@ -90,6 +93,7 @@ fn sparse_record() -> Record {
             canonical_url: None,
             site_name: None,
             title: None,
+            page_type: PageType::Article,
             text: String::new(),
             markdown: None,
             images: Vec::new(),
