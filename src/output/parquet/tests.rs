@@ -6,8 +6,7 @@
 use super::schema::{self, Field, Kind};
 use super::ParquetWriter;
 use crate::model::{
-    Article, CrawlInfo, DateSource, DuplicateOf, Extraction, HttpInfo, Image, Method, PageType,
-    Removal,
+    Article, CrawlInfo, DateSource, DuplicateOf, Extraction, HttpInfo, Image, Method, PageType, Removal,
 };
 use crate::output::OutputError;
 use crate::Record;
