@@ -236,6 +236,9 @@ pub struct Article {
     /// The same body as GitHub-flavoured Markdown, when asked for (`--markdown`).
     #[serde(default)]
     pub markdown: Option<String>,
+    /// The same body as minimal, safe HTML, when asked for (`--article-html`).
+    #[serde(default)]
+    pub article_html: Option<String>,
     /// The images of the body, in document order.
     #[serde(default)]
     pub images: Vec<Image>,
@@ -306,7 +309,8 @@ pub struct Record {
     pub duplicate_of: Option<DuplicateOf>,
 }
 
-/// Fields every record has: `id`, the article's 19 fields (`markdown` aside), `source_domain`,
+/// Fields every record has: `id`, the article's 19 fields (`markdown` and `article_html`
+/// aside), `source_domain`,
 /// `word_count`, `content_hash`, `source_path` and `schema_version`.
 const RECORD_FIELDS: usize = 25;
 
@@ -319,6 +323,7 @@ impl Serialize for Record {
         let a = &self.article;
         let optional = [
             a.markdown.is_some(),
+            a.article_html.is_some(),
             self.date_fetched.is_some(),
             self.http.is_some(),
             self.crawl.is_some(),
@@ -336,6 +341,7 @@ impl Serialize for Record {
         m.serialize_field("page_type", &a.page_type)?;
         m.serialize_field("text", &a.text)?;
         optional_field(&mut m, "markdown", &a.markdown)?;
+        optional_field(&mut m, "article_html", &a.article_html)?;
         m.serialize_field("authors", &a.authors)?;
         m.serialize_field("date_published", &a.date_published)?;
         m.serialize_field("date_published_source", &a.date_published_source)?;

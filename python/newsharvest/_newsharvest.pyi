@@ -25,6 +25,8 @@ class Extractor:
         *,
         explain: bool = False,
         markdown: bool = False,
+        links: bool = False,
+        article_html: bool = False,
         max_page_size: Optional[int] = None,
         max_nodes: Optional[int] = None,
         max_nesting: Optional[int] = None,

@@ -256,6 +256,12 @@ pub struct CrawlArgs {
     /// Also write the body as GitHub-flavoured Markdown (`markdown`).
     #[arg(long)]
     pub markdown: bool,
+    /// Write links in the Markdown as `[text](url)`, absolute (else as their text).
+    #[arg(long)]
+    pub links: bool,
+    /// Also write the body as minimal, safe HTML (`article_html`).
+    #[arg(long)]
+    pub article_html: bool,
     /// Extraction threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -373,6 +379,12 @@ pub struct ExtractArgs {
     /// Also write the body as GitHub-flavoured Markdown (`markdown`).
     #[arg(long)]
     pub markdown: bool,
+    /// Write links in the Markdown as `[text](url)`, absolute (else as their text).
+    #[arg(long)]
+    pub links: bool,
+    /// Also write the body as minimal, safe HTML (`article_html`).
+    #[arg(long)]
+    pub article_html: bool,
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,

@@ -39,6 +39,8 @@ pub(super) fn run_extract(a: ExtractArgs) -> anyhow::Result<ExitCode> {
     let opts = Options {
         explain: a.explain,
         markdown: a.markdown,
+        links: a.links,
+        article_html: a.article_html,
         limits: a.limits.resolve(&Default::default())?,
     };
     let record_filter = shard.filter(|_| a.shard_by == ShardBy::Record);

@@ -42,6 +42,10 @@ pub struct Options {
     pub explain: bool,
     /// Render the body as Markdown too (`markdown`).
     pub markdown: bool,
+    /// Write links in the Markdown as `[text](url)` (else as their text).
+    pub links: bool,
+    /// Render the body as minimal, safe HTML too (`article_html`).
+    pub article_html: bool,
     /// Bounds of the work on one page (size, DOM nodes, nesting, time).
     pub limits: Limits,
 }
@@ -171,7 +175,10 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
     let authors = authors(&md, &found.authors);
     let (date_published, date_published_source) = published(&md, found.date);
     let language = md.language.clone().or_else(|| detect_language(&text));
-    let markdown = opts.markdown.then(|| render::markdown::to_markdown(&blocks));
+    let markdown = opts
+        .markdown
+        .then(|| render::markdown::to_markdown(&blocks, opts.links));
+    let article_html = opts.article_html.then(|| render::html::to_html(&blocks));
     Ok(Article {
         url: url.as_ref().map(|u| u.to_string()),
         canonical_url: md.canonical_url.clone(),
@@ -180,6 +187,7 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
         page_type: kind.page_type,
         text,
         markdown,
+        article_html,
         images: render::images(&blocks),
         authors,
         date_published,
@@ -416,7 +424,8 @@ fn render_and_clean(
     let junk = readability::conditional_clean(tree, roots);
     clean::elements::remove_nodes(tree, &junk, "layout.conditional", rm);
     let ropts = render::RenderOptions {
-        markdown: pass.opts.markdown,
+        // The HTML is written from the Markdown.
+        markdown: pass.opts.markdown || pass.opts.article_html,
         base: pass.base,
     };
     let mut blocks = render::render(tree, roots, ropts);

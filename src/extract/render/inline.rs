@@ -1,17 +1,30 @@
 //! The text of one block while it is being rendered: the plain text and, when Markdown is
 //! asked for, the same text as inline Markdown: escaped so that a CommonMark reader gets the
-//! words back, with `**strong**`, `*em*` and `` `code` `` spans, inline `$math$` and images.
+//! words back, with `**strong**`, `*em*` and `` `code` `` spans, inline `$math$`, images and
+//! links. A link is written between private-use marks ([`LINK_OPEN`] text [`LINK_TARGET`] URL
+//! [`LINK_CLOSE`]) that [`resolve_links`] turns into `[text](<url>)` or its bare text once the
+//! document is whole, so one rendering serves the Markdown with or without links and the HTML.
 //! Also the escaping helpers the other renderers share. Pure string work, no DOM.
 
 use crate::html::arena::Tag;
 use crate::html::text;
 use crate::model::Image;
 
-/// An emphasis or code span opened in the Markdown and not closed yet.
+/// Marks a link's start in the inline Markdown (Unicode private use: never page text, which
+/// [`escape_into`] strips of these three).
+pub const LINK_OPEN: char = '\u{E000}';
+/// Between a link's text and its URL.
+pub const LINK_TARGET: char = '\u{E001}';
+/// Ends a link's URL.
+pub const LINK_CLOSE: char = '\u{E002}';
+
+/// An emphasis, code span or link opened in the Markdown and not closed yet.
 struct Mark {
     tag: Tag,
     /// Byte offset in the Markdown where its content starts.
     at: usize,
+    /// A link's absolute URL.
+    url: Option<String>,
 }
 
 /// One block's text being built.
@@ -54,7 +67,7 @@ impl Inline {
         self.text.push_str(s);
         if self.markdown {
             if self.code > 0 {
-                self.md.push_str(s);
+                self.md.extend(s.chars().filter(|c| !is_link_mark(*c)));
             } else {
                 escape_into(&mut self.md, s);
             }
@@ -66,7 +79,7 @@ impl Inline {
     pub fn push_raw(&mut self, text: &str, md: &str) {
         self.text.push_str(text);
         if self.markdown {
-            self.md.push_str(md);
+            self.md.extend(md.chars().filter(|c| !is_link_mark(*c)));
         }
     }
 
@@ -104,7 +117,56 @@ impl Inline {
         self.marks.push(Mark {
             tag,
             at: self.md.len(),
+            url: None,
         });
+    }
+
+    /// A link opens (its absolute URL). Links inside code spans or other links are text.
+    pub fn open_link(&mut self, url: String) {
+        if self.markdown && self.code == 0 && !self.marks.iter().any(|m| m.url.is_some()) {
+            self.marks.push(Mark {
+                tag: Tag::A,
+                at: self.md.len(),
+                url: Some(url),
+            });
+        }
+    }
+
+    /// A link closes: its text is marked as a link, unless it is empty or spans a line break.
+    pub fn close_link(&mut self) {
+        let Some(pos) = self.marks.iter().rposition(|m| m.url.is_some()) else {
+            return;
+        };
+        let mark = self.marks.remove(pos);
+        // Spans opened inside the link and left open are dropped with it.
+        self.marks.truncate(pos);
+        let (Some(url), true) = (mark.url, mark.at <= self.md.len()) else {
+            return;
+        };
+        self.wrap(mark.at, |md, core| {
+            md.push(LINK_OPEN);
+            md.push_str(core);
+            md.push(LINK_TARGET);
+            md.push_str(&url.replace(['<', '>', LINK_OPEN, LINK_TARGET, LINK_CLOSE], ""));
+            md.push(LINK_CLOSE);
+        });
+    }
+
+    /// Rewrite the Markdown from byte `at` on with `write`, given its content without the
+    /// surrounding spaces (which stay outside); an empty content, or one that spans a line
+    /// break, is left as it is.
+    fn wrap(&mut self, at: usize, write: impl FnOnce(&mut String, &str)) {
+        let content = self.md.split_off(at);
+        let core = content.trim_matches(text::is_space);
+        if core.is_empty() || core.contains('\n') {
+            self.md.push_str(&content);
+            return;
+        }
+        let lead = &content[..content.len() - content.trim_start_matches(text::is_space).len()];
+        let trail = &content[content.trim_end_matches(text::is_space).len()..];
+        self.md.push_str(lead);
+        write(&mut self.md, core);
+        self.md.push_str(trail);
     }
 
     /// An inline element closes: its span is wrapped in its delimiters, unless it is empty
@@ -123,40 +185,32 @@ impl Inline {
         }
         // Only a properly nested span is written; a mark left open by a broken nesting is
         // dropped (its text stays, undecorated).
-        let Some(pos) = self.marks.iter().rposition(|m| m.tag == tag) else {
+        let Some(pos) = self.marks.iter().rposition(|m| m.tag == tag && m.url.is_none()) else {
             return;
         };
         let mark = self.marks.remove(pos);
         if pos != self.marks.len() || mark.at > self.md.len() {
             return;
         }
-        let content = self.md.split_off(mark.at);
-        let core = content.trim_matches(text::is_space);
-        if core.is_empty() || core.contains('\n') {
-            self.md.push_str(&content);
-            return;
-        }
-        let lead = &content[..content.len() - content.trim_start_matches(text::is_space).len()];
-        let trail = &content[content.trim_end_matches(text::is_space).len()..];
-        self.md.push_str(lead);
-        if delim == "`" {
-            let ticks = "`".repeat(longest_run(core, '`') + 1);
-            let pad = if core.starts_with('`') || core.ends_with('`') {
-                " "
+        self.wrap(mark.at, |md, core| {
+            if delim == "`" {
+                let ticks = "`".repeat(longest_run(core, '`') + 1);
+                let pad = if core.starts_with('`') || core.ends_with('`') {
+                    " "
+                } else {
+                    ""
+                };
+                md.push_str(&ticks);
+                md.push_str(pad);
+                md.push_str(core);
+                md.push_str(pad);
+                md.push_str(&ticks);
             } else {
-                ""
-            };
-            self.md.push_str(&ticks);
-            self.md.push_str(pad);
-            self.md.push_str(core);
-            self.md.push_str(pad);
-            self.md.push_str(&ticks);
-        } else {
-            self.md.push_str(delim);
-            self.md.push_str(core);
-            self.md.push_str(delim);
-        }
-        self.md.push_str(trail);
+                md.push_str(delim);
+                md.push_str(core);
+                md.push_str(delim);
+            }
+        });
     }
 
     /// Take the text and Markdown built so far, leaving the buffer empty (open spans end at
@@ -185,7 +239,7 @@ pub fn longest_run(s: &str, c: char) -> usize {
 /// Append `s` with every character that could start Markdown syntax inside a line escaped
 /// (`|` only matters in table cells, which escape it themselves).
 pub fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars() {
+    for c in s.chars().filter(|c| !is_link_mark(*c)) {
         if matches!(
             c,
             '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '&' | '$' | '~'
@@ -194,6 +248,41 @@ pub fn escape_into(out: &mut String, s: &str) {
         }
         out.push(c);
     }
+}
+
+/// One of the three link marks.
+fn is_link_mark(c: char) -> bool {
+    matches!(c, LINK_OPEN | LINK_TARGET | LINK_CLOSE)
+}
+
+/// The Markdown with its link marks written as `[text](<url>)` (`keep`) or as their text.
+pub fn resolve_links(md: &str, keep: bool) -> String {
+    if !md.contains(is_link_mark) {
+        return md.to_string();
+    }
+    let mut out = String::with_capacity(md.len());
+    let mut in_url = false;
+    for c in md.chars() {
+        match c {
+            LINK_OPEN if keep => out.push('['),
+            LINK_TARGET => {
+                in_url = true;
+                if keep {
+                    out.push_str("](<");
+                }
+            }
+            LINK_CLOSE => {
+                in_url = false;
+                if keep {
+                    out.push_str(">)");
+                }
+            }
+            LINK_OPEN => {}
+            _ if in_url && !keep => {}
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Escape what would start a block at the beginning of a line: `#` headings, `-`/`+`

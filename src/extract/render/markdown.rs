@@ -1,9 +1,10 @@
 //! The second renderer: the kept blocks (after block cleaning) as GitHub-flavoured Markdown.
 //! Each block's inline Markdown was built beside its text by the walk; here it gets its
 //! block syntax: `#` headings, `-`/`1.` list markers and indentation, `>` quotes, fenced
-//! code, pipe tables, `$$` display math, images with their caption on the next line.
+//! code, pipe tables, `$$` display math, images with their caption on the next line; links
+//! as `[text](<url>)` or as their text.
 
-use super::inline::longest_run;
+use super::inline::{longest_run, resolve_links};
 use crate::model::{Block, BlockKind, ListItem, Table};
 
 /// The width of a bullet list's content indent (`- `).
@@ -15,8 +16,13 @@ const MAX_LIST_NUMBER: u32 = 999_999_999;
 /// A fence has at least this many backticks.
 const MIN_FENCE: usize = 3;
 
-/// The blocks as one Markdown document.
-pub fn to_markdown(blocks: &[Block]) -> String {
+/// The blocks as one Markdown document, links as `[text](<url>)` when `links`, else as text.
+pub fn to_markdown(blocks: &[Block], links: bool) -> String {
+    resolve_links(&with_link_marks(blocks), links)
+}
+
+/// The blocks as one Markdown document, its links still marked (see [`resolve_links`]).
+pub fn with_link_marks(blocks: &[Block]) -> String {
     let mut out = String::new();
     // Content indent of the open list item at each depth.
     let mut widths: Vec<usize> = Vec::new();

@@ -7,6 +7,7 @@
 //! the blocks the cleaner kept.
 
 mod code;
+pub mod html;
 mod inline;
 pub mod markdown;
 mod math;
@@ -134,6 +135,9 @@ impl Renderer<'_> {
                         if is_link && link.is_none() {
                             self.links += 1;
                             link = Some(n);
+                            if let Some(url) = self.link_url(n) {
+                                self.line.open_link(url);
+                            }
                         }
                     }
                     _ => {
@@ -156,6 +160,7 @@ impl Renderer<'_> {
                     }
                     if link == Some(n) {
                         link = None;
+                        self.line.close_link();
                     }
                 }
             }
@@ -263,6 +268,22 @@ impl Renderer<'_> {
             }
             _ => {}
         }
+    }
+
+    /// A link's absolute http(s) URL (`None` for same-page anchors and other schemes).
+    fn link_url(&self, n: NodeId) -> Option<String> {
+        if !self.opts.markdown {
+            return None;
+        }
+        let raw = self.tree.attr_by_id(n, AttrName::HREF)?.trim();
+        if raw.starts_with('#') {
+            return None;
+        }
+        let url = match self.opts.base {
+            Some(base) => base.join(raw).ok()?,
+            None => Url::parse(raw).ok()?,
+        };
+        matches!(url.scheme(), "http" | "https").then(|| url.to_string())
     }
 
     /// An image's record, unless it is a pixel, an icon, a repeat or has no usable URL.

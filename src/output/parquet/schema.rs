@@ -118,6 +118,7 @@ pub const RECORD: &[Field] = &[
     req("page_type", Kind::Str),
     req("text", Kind::Str),
     opt("markdown", Kind::Str),
+    opt("article_html", Kind::Str),
     req("authors", Kind::List(&Kind::Str)),
     opt("date_published", Kind::Str),
     opt("date_published_source", Kind::Str),

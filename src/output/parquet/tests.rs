@@ -26,6 +26,7 @@ pub(crate) fn full_record() -> Record {
             page_type: PageType::Forum,
             text: "First paragraph.\n\nSecond, ünïcode ✓.".into(),
             markdown: s("First paragraph.\n\nSecond, ünïcode ✓."),
+            article_html: s("<p>First paragraph.</p>\n<p>Second, ünïcode ✓.</p>\n"),
             images: vec![Image {
                 url: "https://news.test/i.jpg".into(),
                 alt: s("A photo"),
@@ -95,6 +96,7 @@ fn sparse_record() -> Record {
             page_type: PageType::Article,
             text: String::new(),
             markdown: None,
+            article_html: None,
             images: Vec::new(),
             authors: vec![],
             date_published: None,
