@@ -239,15 +239,29 @@ pub fn longest_run(s: &str, c: char) -> usize {
 /// Append `s` with every character that could start Markdown syntax inside a line escaped
 /// (`|` only matters in table cells, which escape it themselves).
 pub fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars().filter(|c| !is_link_mark(*c)) {
-        if matches!(
-            c,
-            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '&' | '$' | '~'
-        ) {
-            out.push('\\');
+    // Byte-wise: every character to escape is ASCII, and the link marks (dropped) are the
+    // only characters that start with 0xEE and are followed by 0x80 0x80..=0x82; runs of
+    // plain text are copied whole.
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' | b'*' | b'_' | b'`' | b'[' | b']' | b'<' | b'>' | b'&' | b'$' | b'~' => {
+                out.push_str(&s[from..i]);
+                out.push('\\');
+                from = i;
+                i += 1;
+            }
+            0xEE if matches!(bytes.get(i + 1..i + 3), Some([0x80, 0x80..=0x82])) => {
+                out.push_str(&s[from..i]);
+                i += 3;
+                from = i;
+            }
+            _ => i += 1,
         }
-        out.push(c);
     }
+    out.push_str(&s[from..]);
 }
 
 /// One of the three link marks.
@@ -257,31 +271,39 @@ fn is_link_mark(c: char) -> bool {
 
 /// The Markdown with its link marks written as `[text](<url>)` (`keep`) or as their text.
 pub fn resolve_links(md: &str, keep: bool) -> String {
-    if !md.contains(is_link_mark) {
-        return md.to_string();
-    }
+    let bytes = md.as_bytes();
     let mut out = String::with_capacity(md.len());
-    let mut in_url = false;
-    for c in md.chars() {
-        match c {
-            LINK_OPEN if keep => out.push('['),
-            LINK_TARGET => {
-                in_url = true;
-                if keep {
-                    out.push_str("](<");
-                }
+    // Copied up to here; where the search goes on.
+    let (mut from, mut pos) = (0, 0);
+    // Each mark is 0xEE 0x80 0x80..=0x82 in UTF-8: memchr finds the candidates.
+    while let Some(k) = memchr::memchr(0xEE, &bytes[pos..]) {
+        let at = pos + k;
+        let Some(&[0x80, kind @ 0x80..=0x82]) = bytes.get(at + 1..at + 3) else {
+            pos = at + 1;
+            continue;
+        };
+        let before = &md[from..at];
+        match (kind, keep) {
+            (0x80, true) => {
+                out.push_str(before);
+                out.push('[');
             }
-            LINK_CLOSE => {
-                in_url = false;
-                if keep {
-                    out.push_str(">)");
-                }
+            (0x81, true) => {
+                out.push_str(before);
+                out.push_str("](<");
             }
-            LINK_OPEN => {}
-            _ if in_url && !keep => {}
-            _ => out.push(c),
+            (_, true) => {
+                out.push_str(before);
+                out.push_str(">)");
+            }
+            // Without links: the text stays, the URL (before the closing mark) goes.
+            (0x82, false) => {}
+            (_, false) => out.push_str(before),
         }
+        pos = at + 3;
+        from = pos;
     }
+    out.push_str(&md[from..]);
     out
 }
 
@@ -335,6 +357,22 @@ mod tests {
     }
 
     #[test]
+    fn links_resolve_to_markdown_or_text() {
+        let mut b = Inline::new(true);
+        b.push_text("see ");
+        b.open_link("https://ex.test/a".to_string());
+        b.push_text(" the é docs ");
+        b.close_link();
+        b.push_text("now");
+        assert_eq!(
+            resolve_links(&b.md, true),
+            "see  [the é docs](<https://ex.test/a>) now"
+        );
+        assert_eq!(resolve_links(&b.md, false), "see  the é docs now");
+        assert_eq!(b.text, "see  the é docs now");
+    }
+
+    #[test]
     fn escapes_block_starts() {
         assert_eq!(escape_line_start("# not a heading"), "\\# not a heading");
         assert_eq!(escape_line_start("1999. A year"), "1999\\. A year");
@@ -342,5 +380,8 @@ mod tests {
         let mut s = String::new();
         escape_into(&mut s, "a*b_c [d] <e> $5");
         assert_eq!(s, "a\\*b\\_c \\[d\\] \\<e\\> \\$5");
+        let mut t = String::new();
+        escape_into(&mut t, "é\u{E000}x\u{E002}~ü\u{E003}");
+        assert_eq!(t, "éx\\~ü\u{E003}", "link marks dropped, other private use kept");
     }
 }
