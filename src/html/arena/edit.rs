@@ -16,7 +16,8 @@ impl Arena {
         Ok(NodeId(id))
     }
 
-    fn blank(kind: NodeKind) -> Node {
+    /// A node of `kind` with no links, tag or data (also the root of a new arena).
+    pub(super) fn blank(kind: NodeKind) -> Node {
         Node {
             parent: NIL,
             first_child: NIL,

@@ -376,18 +376,7 @@ impl Arena {
             index: std::cell::OnceCell::new(),
             texts: std::cell::RefCell::new(Vec::new()),
         };
-        arena.nodes.push(Node {
-            parent: NIL,
-            first_child: NIL,
-            last_child: NIL,
-            prev: NIL,
-            next: NIL,
-            tag: Tag(0),
-            a: 0,
-            b: 0,
-            kind,
-            ns: Namespace::None,
-        });
+        arena.nodes.push(Arena::blank(kind));
         arena
     }
 
