@@ -1,5 +1,5 @@
 //! Extraction speed on saved pages, `process()` alone: `cargo run --release --example
-//! extract_bench -- [--rounds N] [--dump FILE] [--parse-only] SET...` where a SET is an evaluation set's
+//! extract_bench -- [--rounds N] [--dump FILE] [--parse-only] [--markdown] [--article-html] SET...` where a SET is an evaluation set's
 //! directory (`pages/<id>.html[.gz]` + `gold.jsonl`, whose `url`s are passed as the eval
 //! passes them), e.g. `../shared/eval/wcxb-articles-dev`.
 //!
@@ -11,7 +11,8 @@
 //! `--dump FILE` writes each page's result as one JSON line, for a diff. `--parse-only`
 //! times what every extraction starts with, decoding and the bounded parse
 //! (`newsharvest::html::engine::parse_document`: lexbor into the arena), and nothing else:
-//! the floor under `process()`.
+//! the floor under `process()`. `--markdown` and `--article-html` time the extraction with
+//! those renderings on (their cost, issue 21).
 
 #[path = "common/cpu.rs"]
 mod cpu;
@@ -57,6 +58,7 @@ fn main() -> anyhow::Result<()> {
     let mut rounds = 3usize;
     let mut dump: Option<PathBuf> = None;
     let mut parse_only = false;
+    let mut opts = Options::default();
     let mut paths = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -64,12 +66,14 @@ fn main() -> anyhow::Result<()> {
             "--rounds" => rounds = args.next().and_then(|v| v.parse().ok()).unwrap_or(3),
             "--dump" => dump = args.next().map(PathBuf::from),
             "--parse-only" => parse_only = true,
+            "--markdown" => opts.markdown = true,
+            "--article-html" => opts.article_html = true,
             _ => collect(Path::new(&a), &mut paths)?,
         }
     }
     anyhow::ensure!(
         !paths.is_empty(),
-        "usage: extract_bench [--rounds N] [--dump FILE] [--parse-only] SET..."
+        "usage: extract_bench [--rounds N] [--dump FILE] [--parse-only] [--markdown] [--article-html] SET..."
     );
     let pages: Vec<(PathBuf, Option<String>, Vec<u8>)> = paths
         .into_iter()
@@ -77,7 +81,6 @@ fn main() -> anyhow::Result<()> {
         .collect();
     let mb = pages.iter().map(|p| p.2.len()).sum::<usize>() as f64 / 1e6;
     let rules = Rules::bundled()?;
-    let opts = Options::default();
     println!("{} pages, {mb:.1} MB of HTML", pages.len());
     for round in 1..=rounds {
         let mut ms = Vec::with_capacity(pages.len());

@@ -52,13 +52,21 @@ pub fn html(data: &[u8]) {
     };
     let opts = Options {
         explain: data.len().is_multiple_of(2),
+        markdown: data.len().is_multiple_of(3),
+        links: data.len().is_multiple_of(5),
+        article_html: data.len().is_multiple_of(7),
         limits: Limits {
             timeout: Some(Duration::from_secs(10)),
             ..Limits::default()
         },
     };
     match process(&page, rules, &opts) {
-        Ok(a) => assert!(!a.text.is_empty(), "an article with no text"),
+        Ok(a) => {
+            assert!(!a.text.is_empty(), "an article with no text");
+            if let Some(h) = &a.article_html {
+                assert_safe_html(h);
+            }
+        }
         // `process` turns panics into errors so that a batch goes on; here they are bugs.
         Err(Error::Panic(m)) => panic!("extraction panicked: {m}"),
         // The engine fails only on a bug or out of memory, which fuzz inputs never reach.
@@ -164,4 +172,66 @@ pub fn url_text(data: &[u8]) {
     let _ = traps::pathological(&u);
     let _ = urls::is_asset(&u);
     let _ = urls::registrable_domain(u.host_str().unwrap_or(""));
+}
+
+/// `article_html` carries no active content: only the renderer's own elements and
+/// attributes, and only http(s) URLs in `href` and `src`.
+fn assert_safe_html(html: &str) {
+    const ELEMENTS: &[&str] = &[
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "pre",
+        "code",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "img",
+        "a",
+        "strong",
+        "em",
+        "del",
+        "br",
+        "hr",
+        "span",
+    ];
+    const ATTRIBUTES: &[&str] = &["href", "src", "alt", "title", "class", "start"];
+    // Text never holds a raw `<` (it is written `&lt;`), so every `<` opens a tag.
+    for tag in html.split('<').skip(1) {
+        let tag = tag.split('>').next().unwrap_or("").trim_start_matches('/');
+        let name: String = tag.chars().take_while(char::is_ascii_alphanumeric).collect();
+        assert!(
+            ELEMENTS.contains(&name.as_str()),
+            "element <{name}> in article_html: {html}"
+        );
+        // Attributes: `name="value"` pairs (values are written quoted, `"` escaped inside).
+        let mut rest = tag[name.len()..].trim_start();
+        while let Some(eq) = rest.find("=\"") {
+            let attr = rest[..eq].trim();
+            let value_end = rest[eq + 2..].find('"').map_or(rest.len(), |e| eq + 2 + e);
+            let value = &rest[eq + 2..value_end];
+            assert!(
+                ATTRIBUTES.contains(&attr),
+                "attribute {attr} in article_html: {html}"
+            );
+            if attr == "href" || attr == "src" {
+                assert!(
+                    value.starts_with("http://") || value.starts_with("https://"),
+                    "{attr}={value} in article_html: {html}"
+                );
+            }
+            rest = rest.get(value_end + 1..).unwrap_or("").trim_start();
+        }
+    }
 }

@@ -233,6 +233,15 @@ pub struct Article {
     pub page_type: PageType,
     /// The cleaned article body: blocks separated by a blank line.
     pub text: String,
+    /// The same body as GitHub-flavoured Markdown, when asked for (`--markdown`).
+    #[serde(default)]
+    pub markdown: Option<String>,
+    /// The same body as minimal, safe HTML, when asked for (`--article-html`).
+    #[serde(default)]
+    pub article_html: Option<String>,
+    /// The images of the body, in document order.
+    #[serde(default)]
+    pub images: Vec<Image>,
     /// Author names.
     pub authors: Vec<String>,
     /// Publication date, ISO 8601.
@@ -300,9 +309,10 @@ pub struct Record {
     pub duplicate_of: Option<DuplicateOf>,
 }
 
-/// Fields every record has: `id`, the article's 18 fields, `source_domain`, `word_count`,
-/// `content_hash`, `source_path` and `schema_version`.
-const RECORD_FIELDS: usize = 24;
+/// Fields every record has: `id`, the article's 19 fields (`markdown` and `article_html`
+/// aside), `source_domain`,
+/// `word_count`, `content_hash`, `source_path` and `schema_version`.
+const RECORD_FIELDS: usize = 25;
 
 impl Serialize for Record {
     /// The schema's order: the record's own fields stand among the article's (`source_domain`
@@ -312,6 +322,8 @@ impl Serialize for Record {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let a = &self.article;
         let optional = [
+            a.markdown.is_some(),
+            a.article_html.is_some(),
             self.date_fetched.is_some(),
             self.http.is_some(),
             self.crawl.is_some(),
@@ -328,6 +340,8 @@ impl Serialize for Record {
         m.serialize_field("title", &a.title)?;
         m.serialize_field("page_type", &a.page_type)?;
         m.serialize_field("text", &a.text)?;
+        optional_field(&mut m, "markdown", &a.markdown)?;
+        optional_field(&mut m, "article_html", &a.article_html)?;
         m.serialize_field("authors", &a.authors)?;
         m.serialize_field("date_published", &a.date_published)?;
         m.serialize_field("date_published_source", &a.date_published_source)?;
@@ -336,6 +350,7 @@ impl Serialize for Record {
         m.serialize_field("language", &a.language)?;
         m.serialize_field("description", &a.description)?;
         m.serialize_field("image_url", &a.image_url)?;
+        m.serialize_field("images", &a.images)?;
         m.serialize_field("section", &a.section)?;
         m.serialize_field("tags", &a.tags)?;
         m.serialize_field("breadcrumbs", &a.breadcrumbs)?;
@@ -427,9 +442,10 @@ pub struct CrawlInfo {
 }
 
 /// One rendered text block of the article.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Block {
-    /// The text, whitespace collapsed, `\n` for `<br>`.
+    /// The text, whitespace collapsed, `\n` for `<br>` (a code block's text as written, a
+    /// table's rows one a line with cells tab-separated, a formula's TeX).
     pub text: String,
     /// Characters of `text`.
     pub chars: usize,
@@ -439,9 +455,85 @@ pub struct Block {
     pub tag: String,
     /// Number of distinct links in the block.
     pub links: usize,
+    /// What the block is, with its structure.
+    pub kind: BlockKind,
+    /// The list item it belongs to, when inside a list.
+    pub list: Option<ListItem>,
+    /// How many `<blockquote>`s it is inside.
+    pub quote: u8,
+    /// The text as inline Markdown (escaped, `**strong**`, `*em*`, `` `code` ``, inline
+    /// `$math$` and images), lines separated by `\n`; empty unless Markdown was asked for.
+    pub md: String,
+    /// The images of the block, in document order.
+    pub images: Vec<Image>,
+}
+
+/// What a [`Block`] is.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum BlockKind {
+    /// A paragraph (or any other run of text).
+    #[default]
+    Paragraph,
+    /// A heading of level 1–6.
+    Heading(u8),
+    /// A `<pre>` block: `text` is the code byte for byte.
+    Code {
+        /// The language named by the markup (`language-x`, `lang-x`, `highlight-x`,
+        /// `brush: x`), lowercased.
+        lang: Option<String>,
+    },
+    /// A data table: `text` has its caption and rows.
+    Table(Table),
+    /// A display formula: `text` is its TeX.
+    Math,
+    /// A figure caption (`<figcaption>`), following its images.
+    Caption,
+}
+
+/// Where a block stands in a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListItem {
+    /// 0 for a top-level list, 1 inside it, …
+    pub depth: u8,
+    /// `<ol>` rather than `<ul>`.
+    pub ordered: bool,
+    /// The item's number (its list's `start`, counted on; 1… for unordered lists too).
+    pub number: u32,
+    /// True for the item's first block (which carries the bullet or number).
+    pub first: bool,
+}
+
+/// A data table's content as inline Markdown cells (filled when Markdown was asked for).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Table {
+    /// The `<caption>`, as inline Markdown.
+    pub caption: Option<String>,
+    /// The rows, each as wide as the widest (spanned cells empty); the first is the header.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// An image of the article body, written in the record's `images`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Image {
+    /// Absolute URL.
+    pub url: String,
+    /// `alt` text (`null` when absent or empty).
+    pub alt: Option<String>,
+    /// The caption (`<figcaption>`), when the image has one.
+    pub caption: Option<String>,
 }
 
 impl Block {
+    /// A plain paragraph of `text` (already collapsed).
+    pub fn paragraph(text: String, tag: &str) -> Block {
+        Block {
+            chars: text.chars().count(),
+            tag: tag.to_string(),
+            text,
+            ..Block::default()
+        }
+    }
+
     /// Share of the block's characters that are link text.
     pub fn link_ratio(&self) -> f64 {
         if self.chars == 0 {

@@ -2,6 +2,15 @@
 //! compared with `expected.json`, key by key. `must_not_contain` lists boilerplate strings
 //! that may appear in neither `text` nor `title`. On a mismatch the test prints the field,
 //! the expected and the actual value, so a changed expectation is easy to review.
+//!
+//! A case with an `expected.md` also has its `markdown` compared with it (pages are
+//! processed with Markdown on), and every `expected.md` is read back with a CommonMark + GFM
+//! parser (`markdown_readback`): its words are those of `text`, and the structure the case's
+//! `structure.json` lists (tables row by row, code byte for byte, heading levels, list
+//! nesting) is what the parser finds.
+
+#[path = "common/markdown_readback.rs"]
+mod markdown_readback;
 
 use newsharvest::{process, record::to_record, Options, Page, Rules};
 use serde_json::Value;
@@ -32,7 +41,11 @@ fn check_case(dir: &Path, rules: &Rules) -> Vec<String> {
         url: url.as_deref(),
         ..Default::default()
     };
-    let article = match process(&page, rules, &Options::default()) {
+    let opts = Options {
+        markdown: true,
+        ..Options::default()
+    };
+    let article = match process(&page, rules, &opts) {
         Ok(a) => a,
         Err(e) => return vec![format!("{name}: process failed: {e}")],
     };
@@ -40,6 +53,16 @@ fn check_case(dir: &Path, rules: &Rules) -> Vec<String> {
         Ok(v) => v,
         Err(e) => return vec![format!("{name}: record does not serialise: {e}")],
     };
+    if let Ok(want) = std::fs::read_to_string(dir.join("expected.md")) {
+        let got = record["markdown"].as_str().unwrap_or("");
+        if got.trim_end() != want.trim_end() {
+            problems.push(format!(
+                "{name}: `markdown` differs\n--- expected\n{want}\n--- got\n{got}\n"
+            ));
+        }
+        let text = record["text"].as_str().unwrap_or("");
+        problems.extend(markdown_readback::check(&name, &want, text, dir));
+    }
     let Some(exp) = expected.as_object() else {
         return vec![format!("{name}: expected.json is not an object")];
     };

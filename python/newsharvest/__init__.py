@@ -38,14 +38,22 @@ Record = Dict[str, Any]
 _default: Optional[Extractor] = None
 
 
-def _extractor(selectors: Optional[Union[PathLike, Sequence[PathLike]]], explain: bool) -> Extractor:
+def _extractor(
+    selectors: Optional[Union[PathLike, Sequence[PathLike]]],
+    explain: bool,
+    markdown: bool = False,
+    links: bool = False,
+    article_html: bool = False,
+) -> Extractor:
     """The shared default extractor (bundled rules), or a new one for other settings."""
     global _default
-    if selectors is None and not explain:
+    if selectors is None and not (explain or markdown or links or article_html):
         if _default is None:
             _default = Extractor()
         return _default
-    return Extractor(selectors, explain=explain)
+    return Extractor(
+        selectors, explain=explain, markdown=markdown, links=links, article_html=article_html
+    )
 
 
 def extract(
@@ -53,6 +61,9 @@ def extract(
     url: Optional[str] = None,
     *,
     explain: bool = False,
+    markdown: bool = False,
+    links: bool = False,
+    article_html: bool = False,
     selectors: Optional[Union[PathLike, Sequence[PathLike]]] = None,
     content_type: Optional[str] = None,
 ) -> Record:
@@ -64,6 +75,9 @@ def extract(
         url: where the page is from: resolves links, finds dates in the URL, picks site
             rules, and makes the record ``id``.
         explain: add the removed texts to ``record["extraction"]["explain"]``.
+        markdown: add the body as GitHub-flavoured Markdown in ``record["markdown"]``.
+        links: write links in that Markdown as ``[text](url)`` (absolute), else as text.
+        article_html: add the body as minimal, safe HTML in ``record["article_html"]``.
         selectors: extra rule directories (one path or several). For many pages with the
             same rules, make one ``Extractor`` and call its ``extract``.
         content_type: the HTTP ``Content-Type`` header, when known.
@@ -75,7 +89,9 @@ def extract(
     Raises:
         ExtractError: no record could be made; the message says why.
     """
-    return _extractor(selectors, explain).extract(html, url, content_type=content_type)
+    return _extractor(selectors, explain, markdown, links, article_html).extract(
+        html, url, content_type=content_type
+    )
 
 
 def extract_many(
@@ -84,15 +100,21 @@ def extract_many(
     *,
     errors: str = "none",
     explain: bool = False,
+    markdown: bool = False,
+    links: bool = False,
+    article_html: bool = False,
     selectors: Optional[Union[PathLike, Sequence[PathLike]]] = None,
 ) -> List[Optional[Record]]:
     """Extract many pages in parallel on all cores (or ``threads``), the GIL released.
+    The settings (``explain``, ``markdown``, ``links``, ``article_html``, ``selectors``) are
+    those of ``extract``.
 
     ``pages`` yields ``html`` or ``(html, url)``. Returns the records in input order; a page
     without a record is ``None`` (``errors="none"``) or raises ``ExtractError``
     (``errors="raise"``).
     """
-    return _extractor(selectors, explain).extract_many(pages, threads, errors=errors)
+    ex = _extractor(selectors, explain, markdown, links, article_html)
+    return ex.extract_many(pages, threads, errors=errors)
 
 
 def iter_extract(
@@ -101,13 +123,17 @@ def iter_extract(
     *,
     errors: str = "none",
     explain: bool = False,
+    markdown: bool = False,
+    links: bool = False,
+    article_html: bool = False,
     selectors: Optional[Union[PathLike, Sequence[PathLike]]] = None,
 ) -> Iterator[Optional[Record]]:
     """``extract_many`` as a stream: yields each page's record (or ``None``) in input order,
     reading ``pages`` a batch at a time and extracting each batch on all cores. Memory stays
     at one batch however long the input (a generator over a crawl, a ``datasets`` column).
     """
-    return _extractor(selectors, explain).iter_extract(pages, threads, errors=errors)
+    ex = _extractor(selectors, explain, markdown, links, article_html)
+    return ex.iter_extract(pages, threads, errors=errors)
 
 
 def read_warc(
@@ -115,6 +141,9 @@ def read_warc(
     *,
     errors: str = "skip",
     explain: bool = False,
+    markdown: bool = False,
+    links: bool = False,
+    article_html: bool = False,
     selectors: Optional[Union[PathLike, Sequence[PathLike]]] = None,
 ) -> Iterator[Record]:
     """The records of the HTML responses of a WARC file (``.warc``, ``.warc.gz``), streamed.
@@ -123,7 +152,8 @@ def read_warc(
     ``http`` from the WARC record. Pages without a record are skipped (the iterator's
     ``failed`` counts them), or raise ``ExtractError`` with ``errors="raise"``.
     """
-    return _extractor(selectors, explain).read_warc(os.fspath(path), errors=errors)
+    ex = _extractor(selectors, explain, markdown, links, article_html)
+    return ex.read_warc(os.fspath(path), errors=errors)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

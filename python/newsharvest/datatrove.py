@@ -64,6 +64,8 @@ class NewsharvestExtractor(BaseExtractor):
         selectors: extra rule directories.
         metadata: copy the record's metadata into ``doc.metadata`` (``METADATA``).
         url_key: the ``doc.metadata`` key holding the page URL (WarcReader's ``url``).
+        markdown: the document's text is the body as GitHub-flavoured Markdown (tables,
+            code, math, lists and headings kept) instead of plain text.
     """
 
     name = "📰 newsharvest"
@@ -75,6 +77,7 @@ class NewsharvestExtractor(BaseExtractor):
         selectors: Optional[Union[str, Sequence[str]]] = None,
         metadata: bool = True,
         url_key: str = "url",
+        markdown: bool = False,
     ):
         super().__init__(timeout)
         if not (timeout >= 0 and timeout != float("inf")):
@@ -82,13 +85,14 @@ class NewsharvestExtractor(BaseExtractor):
         self.selectors = selectors
         self.metadata = metadata
         self.url_key = url_key
+        self.markdown = markdown
         self._extractor: Optional[Extractor] = None
 
     @property
     def extractor(self) -> Extractor:
         # Made lazily: pipeline steps are pickled to the workers.
         if self._extractor is None:
-            self._extractor = Extractor(self.selectors, page_timeout=self.timeout)
+            self._extractor = Extractor(self.selectors, markdown=self.markdown, page_timeout=self.timeout)
         return self._extractor
 
     def __getstate__(self) -> dict:
@@ -99,7 +103,8 @@ class NewsharvestExtractor(BaseExtractor):
     def extract(self, text: str) -> str:
         """The article body of one HTML text ("" when there is none)."""
         try:
-            return self.extractor.extract(text)["text"] or ""
+            record = self.extractor.extract(text)
+            return (record.get("markdown") if self.markdown else None) or record["text"] or ""
         except ExtractError:
             return ""
 
@@ -120,7 +125,7 @@ class NewsharvestExtractor(BaseExtractor):
                 self.stat_update(StatHints.dropped)
                 continue
             self.stat_update("extracted")
-            doc.text = record["text"]
+            doc.text = (record.get("markdown") if self.markdown else None) or record["text"]
             if self.metadata:
                 for key in METADATA:
                     value = record.get(key)

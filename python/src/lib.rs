@@ -139,15 +139,21 @@ struct Extractor {
 
 #[pymethods]
 impl Extractor {
-    /// `Extractor(selectors=None, *, explain=False, max_page_size=None, max_nodes=None,
-    /// max_nesting=None, page_timeout=None)`: `selectors` adds rule directories to the
+    /// `Extractor(selectors=None, *, explain=False, markdown=False, links=False,
+    /// article_html=False, max_page_size=None, max_nodes=None, max_nesting=None,
+    /// page_timeout=None)`: `markdown` adds the body as GitHub-flavoured Markdown
+    /// (`record["markdown"]`, links as `[text](url)` with `links`), `article_html` as minimal,
+    /// safe HTML (`record["article_html"]`); `selectors` adds rule directories to the
     /// bundled rules; the limits default to the CLI's (32 MiB, 1,500,000 nodes, nesting
     /// 512, 10 s; `page_timeout=0` for none).
     #[new]
-    #[pyo3(signature = (selectors=None, *, explain=false, max_page_size=None, max_nodes=None, max_nesting=None, page_timeout=None))]
+    #[pyo3(signature = (selectors=None, *, explain=false, markdown=false, links=false, article_html=false, max_page_size=None, max_nodes=None, max_nesting=None, page_timeout=None))]
     fn new(
         selectors: Option<&Bound<'_, PyAny>>,
         explain: bool,
+        markdown: bool,
+        links: bool,
+        article_html: bool,
         max_page_size: Option<usize>,
         max_nodes: Option<usize>,
         max_nesting: Option<usize>,
@@ -180,7 +186,13 @@ impl Extractor {
         Ok(Extractor {
             setup: Setup {
                 rules,
-                opts: Options { explain, limits },
+                opts: Options {
+                    explain,
+                    markdown,
+                    links,
+                    article_html,
+                    limits,
+                },
             },
         })
     }

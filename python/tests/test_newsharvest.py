@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -56,6 +57,30 @@ def test_records_equal_the_clis(page: Path):
     assert isinstance(ours["authors"], list) and isinstance(ours["tags"], list)
     assert ours["source_path"] is None and ours["schema_version"] == 1
     assert ours["page_type"] in PAGE_TYPES and isinstance(ours["extraction"]["page_type_evidence"], list)
+
+
+STRUCTURED = sorted((ROOT / "fixtures").glob("case-md-*/page.html"))
+
+
+@pytest.mark.parametrize("page", STRUCTURED, ids=lambda p: p.parent.name)
+def test_markdown_links_and_html_equal_the_clis(page: Path):
+    url = (page.parent / "url.txt").read_text().strip()
+    flags = ("--markdown", "--links", "--article-html")
+    (cli,) = cli_records(*flags, "--url", url, str(page))
+    ours = newsharvest.extract(page.read_bytes(), url=url, markdown=True, links=True, article_html=True)
+    assert without_source(ours) == without_source(cli)
+    assert ours["markdown"] and ours["article_html"].startswith("<")
+    if page.parent.name == "case-md-lists-figures":
+        # A relative link in the body, written absolute in both renderings.
+        target = "https://www.gardenweekly.test/guides/beans"
+        assert f"[bush beans](<{target}>)" in ours["markdown"]
+        assert f'<a href="{target}">bush beans</a>' in ours["article_html"]
+    # Without `links` the Markdown has no link targets; the module helpers take the settings.
+    (plain,) = newsharvest.extract_many([(page.read_bytes(), url)], markdown=True)
+    assert "](<http" not in re.sub(r"!\[[^\]]*\]\(<[^>]*>\)", "", plain["markdown"])
+    assert "article_html" not in plain
+    # The fixture's expected Markdown is the one without links.
+    assert plain["markdown"].rstrip() == (page.parent / "expected.md").read_text().rstrip()
 
 
 ARTICLE = (

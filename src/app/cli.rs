@@ -253,6 +253,15 @@ pub struct CrawlArgs {
     /// Add the removed texts to `extraction.explain`.
     #[arg(long)]
     pub explain: bool,
+    /// Also write the body as GitHub-flavoured Markdown (`markdown`).
+    #[arg(long)]
+    pub markdown: bool,
+    /// Write links in the Markdown as `[text](url)`, absolute (else as their text).
+    #[arg(long)]
+    pub links: bool,
+    /// Also write the body as minimal, safe HTML (`article_html`).
+    #[arg(long)]
+    pub article_html: bool,
     /// Extraction threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -367,6 +376,15 @@ pub struct ExtractArgs {
     /// Add the removed texts to `extraction.explain`.
     #[arg(long)]
     pub explain: bool,
+    /// Also write the body as GitHub-flavoured Markdown (`markdown`).
+    #[arg(long)]
+    pub markdown: bool,
+    /// Write links in the Markdown as `[text](url)`, absolute (else as their text).
+    #[arg(long)]
+    pub links: bool,
+    /// Also write the body as minimal, safe HTML (`article_html`).
+    #[arg(long)]
+    pub article_html: bool,
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,

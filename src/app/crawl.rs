@@ -118,7 +118,15 @@ fn overlay_values(a: &CrawlArgs, cfg: &mut CrawlConfig) -> anyhow::Result<()> {
     optional!(
         format, output, errors, page_log, stats, metrics, warc, state, frontier, job, worker_id, max_pages
     );
-    switch!(drop_duplicates, emit_all, allow_private, explain);
+    switch!(
+        drop_duplicates,
+        emit_all,
+        allow_private,
+        explain,
+        markdown,
+        links,
+        article_html
+    );
     cfg.sitemaps &= !a.no_sitemaps;
     cfg.feeds &= !a.no_feeds;
 

@@ -38,6 +38,9 @@ pub(super) fn run_extract(a: ExtractArgs) -> anyhow::Result<ExitCode> {
     let bar = (!a.quiet && std::io::stderr().is_terminal()).then(|| progress_bar(&sources, warc_input));
     let opts = Options {
         explain: a.explain,
+        markdown: a.markdown,
+        links: a.links,
+        article_html: a.article_html,
         limits: a.limits.resolve(&Default::default())?,
     };
     let record_filter = shard.filter(|_| a.shard_by == ShardBy::Record);

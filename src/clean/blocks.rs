@@ -86,11 +86,9 @@ mod tests {
 
     fn block(text: &str, link_chars: usize) -> Block {
         Block {
-            text: text.to_string(),
-            chars: text.chars().count(),
             link_chars,
-            tag: "p".to_string(),
             links: usize::from(link_chars > 0),
+            ..Block::paragraph(text.to_string(), "p")
         }
     }
 

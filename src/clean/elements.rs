@@ -28,9 +28,21 @@ const NEVER_RULED: TagSet = TagSet::of(&["html", "body", "main", "a"]);
 pub fn remove_non_content(tree: &mut Arena) {
     let ids: Vec<NodeId> = tree
         .descendants(NodeId::ROOT)
-        .filter(|n| tree.kind(*n) == NodeKind::Comment || dom::is_non_content(tree, *n))
+        .filter(|n| {
+            tree.kind(*n) == NodeKind::Comment || (dom::is_non_content(tree, *n) && !is_formula(tree, *n))
+        })
         .collect();
     dom::detach_all(tree, &ids);
+}
+
+/// True for a formula's source, kept for the renderer: `<math>` and MathJax's
+/// `<script type="math/tex">`.
+fn is_formula(tree: &Arena, n: NodeId) -> bool {
+    tree.tag_is(n, Tag::MATH)
+        || (tree.is(n, Tag::SCRIPT)
+            && tree
+                .attr_by_id(n, AttrName::TYPE)
+                .is_some_and(|t| t.starts_with("math/tex")))
 }
 
 /// Apply the DOM rules to the whole page. The strict pass uses every rule; the lenient

@@ -40,6 +40,12 @@ const TITLE_SEARCH_BLOCKS: usize = 5;
 pub struct Options {
     /// Keep the removed texts in `extraction.explain`.
     pub explain: bool,
+    /// Render the body as Markdown too (`markdown`).
+    pub markdown: bool,
+    /// Write links in the Markdown as `[text](url)` (else as their text).
+    pub links: bool,
+    /// Render the body as minimal, safe HTML too (`article_html`).
+    pub article_html: bool,
     /// Bounds of the work on one page (size, DOM nodes, nesting, time).
     pub limits: Limits,
 }
@@ -153,11 +159,13 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
         rule,
         title: title.as_deref(),
         opts,
+        base: url.as_ref(),
     };
     let (blocks, method, rm) = find_body(tree, &decoded.text, &pass, &md)?;
     let text = blocks
         .iter()
         .map(|b| b.text.as_str())
+        .filter(|t| !t.is_empty())
         .collect::<Vec<_>>()
         .join("\n\n");
     if text.is_empty() {
@@ -167,6 +175,10 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
     let authors = authors(&md, &found.authors);
     let (date_published, date_published_source) = published(&md, found.date);
     let language = md.language.clone().or_else(|| detect_language(&text));
+    let markdown = opts
+        .markdown
+        .then(|| render::markdown::to_markdown(&blocks, opts.links));
+    let article_html = opts.article_html.then(|| render::html::to_html(&blocks));
     Ok(Article {
         url: url.as_ref().map(|u| u.to_string()),
         canonical_url: md.canonical_url.clone(),
@@ -174,6 +186,9 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
         title,
         page_type: kind.page_type,
         text,
+        markdown,
+        article_html,
+        images: render::images(&blocks),
         authors,
         date_published,
         date_published_source,
@@ -289,13 +304,7 @@ fn jsonld_blocks(body: &str) -> Vec<Block> {
     body.split('\n')
         .map(text::collapse_ws)
         .filter(|l| !l.is_empty())
-        .map(|t| Block {
-            chars: t.chars().count(),
-            link_chars: 0,
-            tag: "p".into(),
-            links: 0,
-            text: t,
-        })
+        .map(|t| Block::paragraph(t, "p"))
         .collect()
 }
 
@@ -349,6 +358,8 @@ struct Pass<'a> {
     title: Option<&'a str>,
     labels: &'a [String],
     opts: &'a Options,
+    /// The page URL, for absolute image URLs.
+    base: Option<&'a url::Url>,
 }
 
 fn extract_body(mut tree: Arena, pass: &Pass<'_>, strict: bool) -> Body {
@@ -412,7 +423,12 @@ fn render_and_clean(
 ) -> (Vec<Block>, usize) {
     let junk = readability::conditional_clean(tree, roots);
     clean::elements::remove_nodes(tree, &junk, "layout.conditional", rm);
-    let mut blocks = render::render(tree, roots);
+    let ropts = render::RenderOptions {
+        // The HTML is written from the Markdown.
+        markdown: pass.opts.markdown || pass.opts.article_html,
+        base: pass.base,
+    };
+    let mut blocks = render::render(tree, roots, ropts);
     if let Some(t) = pass.title {
         // The headline repeated at the top of the body is not body text.
         let dup = blocks

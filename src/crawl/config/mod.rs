@@ -195,6 +195,12 @@ pub struct CrawlConfig {
     pub selectors: Vec<PathBuf>,
     /// Add the removed texts to `extraction.explain`.
     pub explain: bool,
+    /// Also write the body as GitHub-flavoured Markdown (`markdown`).
+    pub markdown: bool,
+    /// Write links in the Markdown as `[text](url)`, absolute (else as their text).
+    pub links: bool,
+    /// Also write the body as minimal, safe HTML (`article_html`).
+    pub article_html: bool,
     /// Extraction threads (default: one per core).
     pub threads: usize,
     /// Largest page (`32MiB`, `500KB`, bytes); bigger pages are skipped as too large.
@@ -270,6 +276,9 @@ impl Default for CrawlConfig {
             allow_private: false,
             selectors: Vec::new(),
             explain: false,
+            markdown: false,
+            links: false,
+            article_html: false,
             threads: default_threads(),
             max_page_size: ByteSize(limits::DEFAULT_MAX_PAGE_BYTES as u64),
             max_nodes: limits::DEFAULT_MAX_NODES,
@@ -440,6 +449,9 @@ impl CrawlConfig {
     pub fn extract_options(&self) -> Options {
         Options {
             explain: self.explain,
+            markdown: self.markdown,
+            links: self.links,
+            article_html: self.article_html,
             limits: Limits {
                 max_bytes: self.max_page_size.as_usize(),
                 max_nodes: self.max_nodes,

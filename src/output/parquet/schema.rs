@@ -76,6 +76,13 @@ pub const MAP_VALUE: &str = "value";
 /// `extraction.explain[]`: a removed text and its rule.
 const REMOVAL: &[Field] = &[req("rule", Kind::Str), req("text", Kind::Str)];
 
+/// `images[]`: an image of the body.
+const IMAGE: &[Field] = &[
+    req("url", Kind::Str),
+    opt("alt", Kind::Str),
+    opt("caption", Kind::Str),
+];
+
 /// `extraction`: how the article was found and what the cleaner removed.
 const EXTRACTION: &[Field] = &[
     req("method", Kind::Str),
@@ -110,6 +117,8 @@ pub const RECORD: &[Field] = &[
     opt("title", Kind::Str),
     req("page_type", Kind::Str),
     req("text", Kind::Str),
+    opt("markdown", Kind::Str),
+    opt("article_html", Kind::Str),
     req("authors", Kind::List(&Kind::Str)),
     opt("date_published", Kind::Str),
     opt("date_published_source", Kind::Str),
@@ -118,6 +127,7 @@ pub const RECORD: &[Field] = &[
     opt("language", Kind::Str),
     opt("description", Kind::Str),
     opt("image_url", Kind::Str),
+    req("images", Kind::List(&Kind::Struct(IMAGE))),
     opt("section", Kind::Str),
     req("tags", Kind::List(&Kind::Str)),
     req("breadcrumbs", Kind::List(&Kind::Str)),

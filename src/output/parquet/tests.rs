@@ -6,7 +6,7 @@
 use super::schema::{self, Field, Kind};
 use super::ParquetWriter;
 use crate::model::{
-    Article, CrawlInfo, DateSource, DuplicateOf, Extraction, HttpInfo, Method, PageType, Removal,
+    Article, CrawlInfo, DateSource, DuplicateOf, Extraction, HttpInfo, Image, Method, PageType, Removal,
 };
 use crate::output::OutputError;
 use crate::Record;
@@ -25,6 +25,13 @@ pub(crate) fn full_record() -> Record {
             title: s("Title — with “quotes”"),
             page_type: PageType::Forum,
             text: "First paragraph.\n\nSecond, ünïcode ✓.".into(),
+            markdown: s("First paragraph.\n\nSecond, ünïcode ✓."),
+            article_html: s("<p>First paragraph.</p>\n<p>Second, ünïcode ✓.</p>\n"),
+            images: vec![Image {
+                url: "https://news.test/i.jpg".into(),
+                alt: s("A photo"),
+                caption: None,
+            }],
             authors: vec!["Ana".into(), "Bo".into()],
             date_published: s("2026-11-02T10:00:00Z"),
             date_published_source: Some(DateSource::JsonLd),
@@ -88,6 +95,9 @@ fn sparse_record() -> Record {
             title: None,
             page_type: PageType::Article,
             text: String::new(),
+            markdown: None,
+            article_html: None,
+            images: Vec::new(),
             authors: vec![],
             date_published: None,
             date_published_source: None,
