@@ -1,9 +1,12 @@
 //! `newsharvest._newsharvest`: the Python module over the Rust library. Every function is a
 //! thin call into `newsharvest` (the one implementation: no logic lives here), with the GIL
 //! released while a page is processed. Records come back as the dicts of the CLI's JSON
-//! Lines schema (the same serialisation, read by Python's `json`), so `None` stands where
-//! the CLI writes `null`.
+//! Lines schema (built from the same serialisation by [`to_py`], without the JSON text), so
+//! `None` stands where the CLI writes `null`.
 
+mod to_py;
+
+use newsharvest::model::Record;
 use newsharvest::{input, process, record, Limits, Options, Page, Rules};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
@@ -26,6 +29,9 @@ create_exception!(
 /// declared or detected charset, as the CLI decodes files).
 enum Html {
     Text(String),
+    /// A `bytes` object, read in place (immutable, and kept alive here).
+    Shared(Py<PyBytes>),
+    /// A `bytearray`'s bytes, copied (Python code may change it meanwhile).
     Bytes(Vec<u8>),
 }
 
@@ -36,7 +42,7 @@ impl Html {
             return Ok(Html::Text(s.to_string_lossy().into_owned()));
         }
         if let Ok(b) = obj.cast::<PyBytes>() {
-            return Ok(Html::Bytes(b.as_bytes().to_vec()));
+            return Ok(Html::Shared(b.clone().unbind()));
         }
         if let Ok(b) = obj.cast::<PyByteArray>() {
             return Ok(Html::Bytes(b.to_vec()));
@@ -45,6 +51,15 @@ impl Html {
             "html must be str or bytes, not {}",
             obj.get_type().name()?
         )))
+    }
+
+    /// The page's bytes (borrowed while `self` lives) and whether they are decoded text.
+    fn view<'a>(&'a self, py: Python<'a>) -> (&'a [u8], bool) {
+        match self {
+            Html::Text(s) => (s.as_bytes(), true),
+            Html::Shared(b) => (b.bind(py).as_bytes(), false),
+            Html::Bytes(b) => (&b[..], false),
+        }
     }
 }
 
@@ -91,17 +106,18 @@ fn rules_for(dirs: &[PathBuf]) -> PyResult<Arc<Rules>> {
         .map_err(|e| PyValueError::new_err(format!("loading rules: {}", newsharvest::error::chain(&e))))
 }
 
-/// One page → its record as JSON, or the reason it has none.
-fn extract_json(
+/// One page (its [`Html::view`]) → its record, or the reason it has none.
+fn extract_record(
     setup: &Setup,
-    html: &Html,
+    (bytes, text): (&[u8], bool),
     url: Option<&str>,
     content_type: Option<&str>,
-) -> Result<String, String> {
-    let (bytes, ct) = match html {
-        // Python text is already decoded: a `<meta charset>` in it must not decode it again.
-        Html::Text(s) => (s.as_bytes(), Some("text/html; charset=utf-8")),
-        Html::Bytes(b) => (&b[..], content_type),
+) -> Result<Record, String> {
+    // Python text is already decoded: a `<meta charset>` in it must not decode it again.
+    let ct = if text {
+        Some("text/html; charset=utf-8")
+    } else {
+        content_type
     };
     let page = Page {
         bytes,
@@ -110,14 +126,7 @@ fn extract_json(
         content_language: None,
     };
     let art = process(&page, &setup.rules, &setup.opts).map_err(|e| e.to_string())?;
-    serde_json::to_string(&record::to_record(art, None)).map_err(|e| e.to_string())
-}
-
-/// A record's JSON as a Python dict (`json.loads`, looked up once).
-fn to_dict(py: Python<'_>, json: &str) -> PyResult<Py<PyAny>> {
-    static LOADS: pyo3::sync::PyOnceLock<Py<PyAny>> = pyo3::sync::PyOnceLock::new();
-    let loads = LOADS.get_or_try_init(py, || py.import("json")?.getattr("loads").map(Bound::unbind))?;
-    Ok(loads.bind(py).call1((json,))?.unbind())
+    Ok(record::to_record(art, None))
 }
 
 /// The `errors=` argument: `lenient` (`"none"` or `"skip"`) or `"raise"`; true for raise.
@@ -208,10 +217,11 @@ impl Extractor {
         content_type: Option<String>,
     ) -> PyResult<Py<PyAny>> {
         let html = Html::from_py(html)?;
-        let json = py
-            .detach(|| extract_json(&self.setup, &html, url.as_deref(), content_type.as_deref()))
+        let view = html.view(py);
+        let rec = py
+            .detach(|| extract_record(&self.setup, view, url.as_deref(), content_type.as_deref()))
             .map_err(ExtractError::new_err)?;
-        to_dict(py, &json)
+        to_py::to_py(py, &rec)
     }
 
     /// Extract many pages on all cores (or `threads`), the GIL released: `pages` yields
@@ -340,10 +350,11 @@ impl Batches {
             return Ok(None);
         }
         let setup = &self.setup;
-        let run = || -> Vec<Result<String, String>> {
-            inputs
+        let views: Vec<_> = inputs.iter().map(|(h, u)| (h.view(py), u.as_deref())).collect();
+        let run = || -> Vec<Result<Record, String>> {
+            views
                 .par_iter()
-                .map(|(h, u)| extract_json(setup, h, u.as_deref(), None))
+                .map(|(h, u)| extract_record(setup, *h, *u, None))
                 .collect()
         };
         let pool = &self.pool;
@@ -358,7 +369,7 @@ impl Batches {
                 out.push(py.None());
             }
             match r {
-                Ok(json) => out.push(to_dict(py, &json)?),
+                Ok(rec) => out.push(to_py::to_py(py, &rec)?),
                 Err(msg) if self.raise => {
                     let n = self.seen + out.len();
                     let name = inputs[i].1.clone().unwrap_or_else(|| format!("page {n}"));
@@ -463,15 +474,14 @@ impl WarcRecords {
                 Some(match job {
                     input::Job::Warc(p) => p
                         .extract(&self.setup.rules, &self.setup.opts)
-                        .map_err(|e| format!("{}: {e}", p.source_path))
-                        .and_then(|rec| serde_json::to_string(&rec).map_err(|e| e.to_string())),
+                        .map_err(|e| format!("{}: {e}", p.source_path)),
                     input::Job::Bad(msg) => Err(msg),
                     input::Job::File(src) => Err(format!("{}: not a WARC record", src.display())),
                 })
             });
             match next {
                 None => return Ok(None),
-                Some(Ok(json)) => return to_dict(py, &json).map(Some),
+                Some(Ok(rec)) => return to_py::to_py(py, &rec).map(Some),
                 Some(Err(msg)) => {
                     *self.failed.lock().unwrap_or_else(|p| p.into_inner()) += 1;
                     if self.raise {

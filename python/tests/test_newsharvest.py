@@ -51,6 +51,8 @@ def test_records_equal_the_clis(page: Path):
     (cli,) = cli_records("--url", url, str(page))
     ours = newsharvest.extract(page.read_bytes(), url=url)
     assert without_source(ours) == without_source(cli)
+    assert list(ours) == list(cli), "keys in the schema's order"
+    assert list(ours["extraction"]) == list(cli["extraction"])
     # The same from text: the page's UTF-8 decoded by Python first.
     assert newsharvest.extract(page.read_bytes().decode("utf-8"), url=url)["text"] == cli["text"]
     # Types as documented: None where the CLI writes null, lists never None.

@@ -4,6 +4,9 @@
 //! button labels (add to cart, reply, read more, call to action, "By Name"). The phrase
 //! families and word classes are in `phrases.rs`. In: `&str`. Out: booleans and counts.
 
+use rustc_hash::FxHashMap;
+use std::sync::LazyLock;
+
 /// True for a character of a `\w+` word (letters, digits, underscore, in any script).
 pub(super) fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
@@ -25,15 +28,49 @@ fn is_cjk(c: char) -> bool {
         | 0x20000..=0x2FA1F) // extensions B-F, compatibility supplement
 }
 
+/// [`BYTE_CLASS`] bit: an ASCII byte of a `\w+` word.
+const WORD_BYTE: u8 = 1;
+/// [`BYTE_CLASS`] bit: an ASCII digit.
+const DIGIT_BYTE: u8 = 2;
+/// [`BYTE_CLASS`] bit: a byte of a multi-byte character (decoded to be classified).
+const NON_ASCII: u8 = 4;
+
+/// What each byte is, for the word count's ASCII fast path.
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if b >= 0x80 {
+            NON_ASCII
+        } else if b.is_ascii_digit() {
+            WORD_BYTE | DIGIT_BYTE
+        } else if b.is_ascii_alphanumeric() || b == b'_' {
+            WORD_BYTE
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
+
 /// Number of `\w+` words in `s` (ASCII bytes tested directly, other characters decoded);
 /// Chinese and Japanese characters count [`CJK_CHARS_PER_WORD`] to a word.
 pub(super) fn count_words(s: &str) -> u32 {
+    count_words_digits(s).0
+}
+
+/// [`count_words`], and whether `s` has an ASCII digit (one pass for both).
+pub(super) fn count_words_digits(s: &str) -> (u32, bool) {
     let b = s.as_bytes();
     let (mut n, mut cjk, mut in_word, mut i) = (0u32, 0u32, false, 0usize);
+    let mut seen = 0u8;
     while i < b.len() {
-        let c = b[i];
-        let (word, len) = if c < 0x80 {
-            (c.is_ascii_alphanumeric() || c == b'_', 1)
+        let class = BYTE_CLASS[usize::from(b[i])];
+        let (word, len) = if class & NON_ASCII == 0 {
+            seen |= class;
+            (class & WORD_BYTE != 0, 1)
         } else {
             let ch = s.get(i..).and_then(|t| t.chars().next()).unwrap_or(' ');
             if is_cjk(ch) {
@@ -44,13 +81,11 @@ pub(super) fn count_words(s: &str) -> u32 {
             }
             (is_word_char(ch), ch.len_utf8().max(1))
         };
-        if word && !in_word {
-            n += 1;
-        }
+        n += u32::from(word && !in_word);
         in_word = word;
         i += len;
     }
-    n + cjk.div_ceil(CJK_CHARS_PER_WORD)
+    (n + cjk.div_ceil(CJK_CHARS_PER_WORD), seen & DIGIT_BYTE != 0)
 }
 
 /// The `\w+` words of `s`, in order.
@@ -330,7 +365,9 @@ const AGO_UNITS: &[&str] = &[
 pub(super) fn count_ago(s: &str) -> u32 {
     let mut n = 0;
     let mut from = 0;
-    while let Some(off) = s.get(from..).and_then(|t| t.find("ago")) {
+    static AGO: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("ago"));
+    while let Some(off) = s.as_bytes().get(from..).and_then(|t| AGO.find(t)) {
         let at = from + off;
         from = at + 3;
         if !boundary_after(s, at + 3) || !boundary_before(s, at) {
@@ -365,16 +402,30 @@ const CURRENCY_CODES: &[&str] = &[
     "Kč",
 ];
 
+/// Shortest and longest [`CURRENCY_CODES`] entry, in bytes (other words are no code).
+const CURRENCY_CODE_BYTES: (usize, usize) = (2, 3);
+
 /// True when `s` holds a price: a currency sign or code with digits right before or after
 /// it (one space allowed between).
 pub(super) fn has_price(s: &str) -> bool {
-    for (i, c) in s.char_indices() {
-        if CURRENCY_SIGNS.contains(&c) && digit_next_to(s, i, i + c.len_utf8()) {
+    for (i, &x) in s.as_bytes().iter().enumerate() {
+        // '$' is the one ASCII sign; a multi-byte character is decoded at its first byte.
+        let sign = match x {
+            b'$' => 1,
+            0xC0.. => s
+                .get(i..)
+                .and_then(|t| t.chars().next())
+                .filter(|c| CURRENCY_SIGNS.contains(c))
+                .map_or(0, char::len_utf8),
+            _ => 0,
+        };
+        if sign > 0 && digit_next_to(s, i, i + sign) {
             return true;
         }
     }
     for w in words_at(s) {
-        if CURRENCY_CODES.contains(&w.1) && digit_next_to(s, w.0, w.0 + w.1.len()) {
+        let fits = (CURRENCY_CODE_BYTES.0..=CURRENCY_CODE_BYTES.1).contains(&w.1.len());
+        if fits && CURRENCY_CODES.contains(&w.1) && digit_next_to(s, w.0, w.0 + w.1.len()) {
             return true;
         }
     }
@@ -523,10 +574,27 @@ const BY_STARTS: &[&str] = &[
     "autor:",
 ];
 
-/// The text without leading/trailing non-word characters, lowercased into `buf`.
+/// The text without leading/trailing non-word characters, lowercased into `buf`, its
+/// whitespace runs one space.
 fn label<'b>(text: &str, buf: &'b mut String) -> &'b str {
     buf.clear();
     let t = text.trim_matches(|c: char| !is_word_char(c));
+    if t.is_ascii() {
+        // The same for ASCII text, byte by byte (`char::is_whitespace` of an ASCII byte).
+        let mut space = false;
+        for b in t.bytes() {
+            if matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r') {
+                space = true;
+                continue;
+            }
+            if space && !buf.is_empty() {
+                buf.push(' ');
+            }
+            space = false;
+            buf.push(char::from(b.to_ascii_lowercase()));
+        }
+        return buf.as_str();
+    }
     let mut space = false;
     for c in t.chars() {
         if c.is_whitespace() {
@@ -540,6 +608,50 @@ fn label<'b>(text: &str, buf: &'b mut String) -> &'b str {
         buf.extend(c.to_lowercase());
     }
     buf.as_str()
+}
+
+/// [`LABELS`] flag: a [`CART_LABELS`] text.
+const CART: u8 = 1;
+/// [`LABELS`] flag: a [`REPLY_LABELS`] text.
+const REPLY: u8 = 2;
+/// [`LABELS`] flag: a [`LIST_LABELS`] text.
+const LIST: u8 = 4;
+/// [`LABELS`] flag: a [`CTA_STARTS`] start.
+const CTA: u8 = 8;
+
+/// Every whole label and call-to-action start with its flags, and the longest start: one
+/// hash lookup a label (and one per word end of its start) instead of a scan of each list.
+static LABELS: LazyLock<(FxHashMap<&'static str, u8>, usize)> = LazyLock::new(|| {
+    let mut m = FxHashMap::default();
+    for (list, flag) in [
+        (CART_LABELS, CART),
+        (REPLY_LABELS, REPLY),
+        (LIST_LABELS, LIST),
+        (CTA_STARTS, CTA),
+    ] {
+        for l in list {
+            *m.entry(*l).or_insert(0) |= flag;
+        }
+    }
+    let longest = CTA_STARTS.iter().map(|p| p.len()).max().unwrap_or(0);
+    (m, longest)
+});
+
+/// True when `l` starts with a [`CTA_STARTS`] entry followed by a word boundary.
+fn cta_start(l: &str, labels: &FxHashMap<&'static str, u8>, longest: usize) -> bool {
+    let b = l.as_bytes();
+    (1..=longest.min(l.len())).any(|k| {
+        // An ASCII word byte at `k` continues the word: no boundary there.
+        let continues = b
+            .get(k)
+            .is_some_and(|c| BYTE_CLASS[usize::from(*c)] & WORD_BYTE != 0);
+        !continues
+            && l.is_char_boundary(k)
+            && boundary_after(l, k)
+            && l.get(..k)
+                .and_then(|p| labels.get(p))
+                .is_some_and(|f| f & CTA != 0)
+    })
 }
 
 /// What a short text (a button, a link, a label) says.
@@ -558,18 +670,29 @@ pub(super) struct Label {
 /// Classify one short text (lowercased in `buf`).
 pub(super) fn classify_label(text: &str, buf: &mut String) -> Label {
     let l = label(text, buf);
-    let starts = |p: &str| l.starts_with(p) && boundary_after(l, p.len());
+    let (labels, longest) = &*LABELS;
+    let whole = labels.get(l).copied().unwrap_or(0);
     Label {
-        cart: CART_LABELS.contains(&l),
-        reply: REPLY_LABELS.contains(&l),
-        list: LIST_LABELS.contains(&l) || (!l.is_empty() && l.bytes().all(|c| c.is_ascii_digit())),
-        cta: CTA_STARTS.iter().any(|p| starts(p)),
+        cart: whole & CART != 0,
+        reply: whole & REPLY != 0,
+        list: whole & LIST != 0 || (!l.is_empty() && l.bytes().all(|c| c.is_ascii_digit())),
+        cta: cta_start(l, labels, *longest),
     }
 }
 
 /// `^\W*(by|written by|…)\s+\w`: a byline start followed by a name.
 pub(super) fn starts_by(text: &str) -> bool {
     let t = text.trim_start_matches(|c: char| !is_word_char(c));
+    // Each start is ASCII: a text whose first byte begins none of them starts none.
+    let Some(first) = t.as_bytes().first() else {
+        return false;
+    };
+    if !BY_STARTS
+        .iter()
+        .any(|p| p.as_bytes()[0].eq_ignore_ascii_case(first))
+    {
+        return false;
+    }
     BY_STARTS.iter().any(|p| {
         t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)) && {
             let rest = t.get(p.len()..).unwrap_or("");
@@ -578,3 +701,6 @@ pub(super) fn starts_by(text: &str) -> bool {
         }
     })
 }
+
+#[cfg(test)]
+mod tests;

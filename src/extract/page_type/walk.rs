@@ -496,10 +496,10 @@ impl Walk {
             return;
         }
         if let Some(g) = self.aggs.get_mut(parent as usize) {
-            let n = text::count_words(t);
+            let (n, digit) = text::count_words_digits(t);
             g.w += n;
             g.iw += n;
-            g.digit |= t.bytes().any(|b| b.is_ascii_digit());
+            g.digit |= digit;
         }
         if !self.stream.is_empty() {
             self.stream.push(' ');
