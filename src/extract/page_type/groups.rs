@@ -3,10 +3,11 @@
 //! `classes::signature`); a signature shared by that many children is a group. Three kinds
 //! are kept: the best teaser group (most members with a title link: a listing's items), post
 //! groups (text blocks with a user or a date each and no linked title: a thread's posts), and
-//! the best price group (a product grid). In: the [`Walk`]. Out: [`Groups`].
+//! the best price group (a product grid). The members' nodes are kept ([`GroupNodes`]) for
+//! the extraction by type (`crate::extract::by_type`). In: the [`Walk`]. Out: [`Groups`].
 
 use super::walk::{Walk, IN_NAV_HEADER_FOOTER};
-use crate::html::arena::Tag;
+use crate::html::arena::{NodeId, Tag};
 use serde::Serialize;
 
 /// Fewer same-shaped siblings is not a repetition.
@@ -42,8 +43,20 @@ pub struct Teasers {
     pub head: f32,
 }
 
+/// The members of the groups found, in document order (for the extraction, not the
+/// signals).
+#[derive(Clone, Debug, Default)]
+pub struct GroupNodes {
+    /// The best teaser group's members.
+    pub teasers: Vec<NodeId>,
+    /// The post group with the most words.
+    pub posts: Vec<NodeId>,
+    /// The best price group's members.
+    pub priced: Vec<NodeId>,
+}
+
 /// The repeated structures of the page.
-#[derive(Clone, Copy, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct Groups {
     pub teasers: Teasers,
     /// A post group exists.
@@ -54,6 +67,9 @@ pub struct Groups {
     pub posts_dated: bool,
     /// Priced members of the best price group.
     pub priced: f32,
+    /// Their nodes.
+    #[serde(skip)]
+    pub nodes: GroupNodes,
 }
 
 /// Shares of a group's members with each property.
@@ -95,6 +111,8 @@ pub(super) fn groups(w: &Walk) -> Groups {
     let mut out = Groups::default();
     let mut kids: Vec<(u64, usize)> = Vec::new();
     let mut members: Vec<usize> = Vec::new();
+    // Words of the post group kept so far.
+    let mut post_words = 0;
     for (i, e) in w.els.iter().enumerate() {
         if (w.aggs[i].kids as usize) < GROUP_MIN_MEMBERS {
             continue;
@@ -121,7 +139,7 @@ pub(super) fn groups(w: &Walk) -> Groups {
                 members.sort_unstable();
                 let s = shape(w, &members);
                 if s.words >= GROUP_MIN_WORDS {
-                    keep(&mut out, &s);
+                    keep(&mut out, &s, w, &members, &mut post_words);
                 }
             }
             start = end;
@@ -130,8 +148,9 @@ pub(super) fn groups(w: &Walk) -> Groups {
     out
 }
 
-/// Keep what a group says if it beats the best so far.
-fn keep(out: &mut Groups, s: &Shape) {
+/// Keep what a group says (and its members) if it beats the best so far.
+fn keep(out: &mut Groups, s: &Shape, w: &Walk, members: &[usize], post_words: &mut u32) {
+    let ids = || members.iter().map(|k| w.els[*k].id).collect::<Vec<NodeId>>();
     let mean = s.words as f32 / s.n;
     let teaser =
         s.title_link >= TEASER_LINK_SHARE && (TEASER_MIN_MEAN_WORDS..=TEASER_MAX_MEAN_WORDS).contains(&mean);
@@ -142,6 +161,7 @@ fn keep(out: &mut Groups, s: &Shape) {
             img: s.img,
             head: s.head,
         };
+        out.nodes.teasers = ids();
     }
     let post = mean >= POST_MIN_MEAN_WORDS
         && s.link_share < POST_MAX_LINK_SHARE
@@ -151,8 +171,13 @@ fn keep(out: &mut Groups, s: &Shape) {
         out.posts = true;
         out.posts_user |= s.user >= POST_USER_OR_DATE_SHARE;
         out.posts_dated |= s.date >= POST_USER_OR_DATE_SHARE;
+        if s.words > *post_words {
+            *post_words = s.words;
+            out.nodes.posts = ids();
+        }
     }
     if s.price >= PRICE_GROUP_SHARE && s.n * s.price > out.priced {
         out.priced = s.n * s.price;
+        out.nodes.priced = ids();
     }
 }

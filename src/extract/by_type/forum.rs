@@ -1,0 +1,39 @@
+//! A forum thread's body: every post of the classifier's post group, in thread order, with
+//! the question before it when it sits apart (the main-text candidate outside the group,
+//! before the first post); per-post chrome ([`vocab::FORUM_CHROME`]) dropped. The username
+//! and date lines inside each post are kept: the gold of most engines keeps them.
+
+use super::{attached_only, class_has, marked, vocab, Plan};
+use crate::extract::page_type::Finds;
+use crate::html::arena::Arena;
+use crate::html::dom;
+
+/// Fewer posts left after cleaning is not a thread: readability decides.
+const MIN_POSTS: usize = 2;
+
+/// The plan for a forum page.
+pub(super) fn plan(tree: &Arena, finds: &Finds) -> Option<Plan> {
+    let posts = attached_only(tree, &finds.groups.posts);
+    let first = *posts.first()?;
+    if posts.len() < MIN_POSTS {
+        return None;
+    }
+    let mut roots = posts.clone();
+    if let Some(m) = finds.main {
+        let apart = !posts
+            .iter()
+            .any(|p| dom::is_within(tree, *p, m) || dom::is_within(tree, m, *p));
+        if apart && m < first && super::attached(tree, m) {
+            roots.push(m);
+        }
+    }
+    let drop = roots
+        .iter()
+        .flat_map(|r| marked(tree, *r, |t, n| class_has(t, n, vocab::FORUM_CHROME)))
+        .collect();
+    Some(Plan {
+        roots,
+        drop,
+        conditional_clean: false,
+    })
+}

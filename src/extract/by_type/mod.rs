@@ -1,0 +1,168 @@
+//! Extraction by page type: for a page classified as something other than an article, the
+//! nodes whose text is the body, chosen from what the classifier found ([`Finds`]: the
+//! headline, the main-text candidate, the teaser/post/price groups) instead of the single
+//! container that readability scoring picks. In: the cleaned tree, the page type and the
+//! finds. Out: a [`Plan`] (the roots to render, in document order, and the nodes inside
+//! them to drop first), or `None` to keep the readability path.
+//!
+//! - `forum` ([`forum`]): every post of the post group, in thread order, the question
+//!   before it; per-post chrome dropped.
+//! - `listing` ([`listing`]): the headline and intro, then every item of the teaser group
+//!   (or the price group of a product grid).
+//! - `product` ([`product`]): the block from the headline through the description and the
+//!   specifications; reviews and other products dropped.
+//! - `service` ([`service`]): every section of the main area, without page furniture.
+//! - `article`, `documentation`, `other`: no plan (readability, as before).
+
+mod forum;
+mod listing;
+mod product;
+mod service;
+pub mod vocab;
+
+use crate::clean::Removals;
+use crate::extract::page_type::Finds;
+use crate::html::arena::{Arena, AttrName, Edge, NodeId, Tag, TagSet};
+use crate::html::dom;
+use crate::model::{Block, PageType};
+
+/// What to render for a page type.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// The subtrees whose text is the body, in document order.
+    pub roots: Vec<NodeId>,
+    /// Nodes inside the roots to remove before rendering (chrome, reviews, furniture).
+    pub drop: Vec<NodeId>,
+    /// Run readability's conditional cleaning on the roots (it removes link-dense and short
+    /// containers: right for posts, wrong for teasers and landing-page sections).
+    pub conditional_clean: bool,
+}
+
+/// The plan for a page of type `kind` (see the module comment).
+pub fn plan(tree: &Arena, kind: PageType, finds: &Finds) -> Option<Plan> {
+    let mut p = match kind {
+        PageType::Forum => forum::plan(tree, finds),
+        PageType::Listing => listing::plan(tree, finds),
+        PageType::Product => product::plan(tree, finds),
+        PageType::Service => service::plan(tree),
+        PageType::Article | PageType::Documentation | PageType::Other => None,
+    }?;
+    p.roots.sort_unstable();
+    p.roots.dedup();
+    Some(p)
+}
+
+/// Drop the rendered blocks that are per-type chrome (a forum's "Posts: 4,032" lines).
+pub fn filter_blocks(kind: PageType, blocks: Vec<Block>, rm: &mut Removals) -> Vec<Block> {
+    if kind != PageType::Forum {
+        return blocks;
+    }
+    let mut out = Vec::with_capacity(blocks.len());
+    for mut b in blocks {
+        let lines: Vec<&str> = b.text.split('\n').collect();
+        let kept: Vec<&str> = lines
+            .iter()
+            .copied()
+            .filter(|l| !vocab::FORUM_CHROME_LINE.is_match(l.trim()))
+            .collect();
+        if kept.len() == lines.len() {
+            out.push(b);
+            continue;
+        }
+        for l in lines
+            .iter()
+            .filter(|l| vocab::FORUM_CHROME_LINE.is_match(l.trim()))
+        {
+            rm.add("type.forum-chrome", || l.to_string());
+        }
+        if kept.is_empty() {
+            continue;
+        }
+        b.text = kept.join("\n");
+        b.chars = b.text.chars().count();
+        b.link_chars = b.link_chars.min(b.chars);
+        out.push(b);
+    }
+    out
+}
+
+/// True when the node is still in the document (the cleaner detaches what it removes).
+fn attached(tree: &Arena, id: NodeId) -> bool {
+    dom::is_within(tree, id, NodeId::ROOT)
+}
+
+/// The given nodes that are still in the document.
+fn attached_only(tree: &Arena, ids: &[NodeId]) -> Vec<NodeId> {
+    ids.iter().copied().filter(|n| attached(tree, *n)).collect()
+}
+
+/// The outermost elements under `root` (not `root` itself) for which `hit` holds.
+fn marked(tree: &Arena, root: NodeId, hit: impl Fn(&Arena, NodeId) -> bool) -> Vec<NodeId> {
+    let mut out = Vec::new();
+    let mut walk = tree.traverse(root);
+    while let Some(edge) = walk.next() {
+        if let Edge::Open(n) = edge {
+            if n != root && tree.is_element(n) && hit(tree, n) {
+                out.push(n);
+                walk.skip_children(n);
+            }
+        }
+    }
+    out
+}
+
+/// True when the element's class or id holds one of `words` as a token.
+fn class_has(tree: &Arena, n: NodeId, words: &[&str]) -> bool {
+    vocab::has_token(&dom::class_id(tree, n), words)
+}
+
+/// Elements that are page furniture wherever they are.
+const FURNITURE_TAGS: TagSet = TagSet::of(&["nav", "aside", "form", "dialog"]);
+/// Elements that are page furniture outside a content section (a section's own `<header>`
+/// is its title).
+const EDGE_TAGS: TagSet = TagSet::of(&["header", "footer"]);
+/// Content sections: a `<header>`/`<footer>` inside one belongs to it.
+const SECTION_TAGS: TagSet = TagSet::of(&["main", "article", "section"]);
+
+/// Page furniture: nav/aside/forms, page-level header/footer, furniture landmark roles,
+/// cookie banners and menus (see [`vocab::SERVICE_FURNITURE`]).
+fn is_furniture(tree: &Arena, n: NodeId) -> bool {
+    if tree.tag_in(n, FURNITURE_TAGS) {
+        return true;
+    }
+    if tree.tag_in(n, EDGE_TAGS) && !tree.ancestors(n).any(|a| tree.tag_in(a, SECTION_TAGS)) {
+        return true;
+    }
+    if tree
+        .attr_by_id(n, AttrName::ROLE)
+        .is_some_and(|r| vocab::FURNITURE_ROLES.contains(&r.trim().to_ascii_lowercase().as_str()))
+    {
+        return true;
+    }
+    class_has(tree, n, vocab::SERVICE_FURNITURE)
+}
+
+/// The `<body>` element, if the page has one.
+fn body(tree: &Arena) -> Option<NodeId> {
+    let html = tree.root_element()?;
+    tree.children(html).find(|c| tree.is(*c, Tag::BODY))
+}
+
+/// Put the content of each expanded `<noscript>` (one holding elements, see
+/// `page_type::noscript::expand_noscript`) in its place, so that the cleaner, which drops
+/// every `<noscript>`, keeps it. Nodes keep their ids: the [`Finds`] stay valid.
+pub fn unwrap_noscripts(tree: &mut Arena) {
+    let expanded: Vec<NodeId> = tree
+        .descendants(NodeId::ROOT)
+        .filter(|n| tree.is(*n, Tag::NOSCRIPT) && tree.children(*n).any(|c| tree.is_element(c)))
+        .collect();
+    for ns in expanded {
+        let kids: Vec<NodeId> = tree.children(ns).collect();
+        for k in kids {
+            if tree.insert_before(ns, k).is_err() {
+                break;
+            }
+        }
+        tree.detach(ns);
+    }
+}
