@@ -398,25 +398,27 @@ fn extract_body(mut tree: Arena, pass: &Pass<'_>, strict: bool) -> Body {
             method = r.method.clone();
         }
     }
-    let mut conditional = true;
+    // The typed roots (a thread's posts, a listing's items) are kept whole; readability's
+    // choice joins them, so nothing it found is lost.
+    let mut protect = Vec::new();
     if roots.is_empty() {
-        if let Some((kind, plan)) = pass
+        let plan = pass
             .by_type
-            .and_then(|(k, f)| by_type::plan(&tree, k, f).map(|p| (k, p)))
-        {
-            clean::elements::remove_nodes(&mut tree, &plan.drop, "type.chrome", &mut rm);
-            roots = plan.roots;
-            conditional = plan.conditional_clean;
-            method = Method::ByType(kind);
+            .and_then(|(k, f)| by_type::plan(&tree, k, f).map(|p| (k, p)));
+        if let Some((_, p)) = &plan {
+            clean::elements::remove_nodes(&mut tree, &p.drop, "type.chrome", &mut rm);
         }
-    }
-    if roots.is_empty() {
         if let Some(c) = readability::find_content(&tree) {
             roots = c.roots;
         }
         with_lead(&tree, &mut roots);
+        if let Some((kind, p)) = plan {
+            roots = by_type::merge_roots(&tree, &p.roots, &roots);
+            protect = p.roots;
+            method = Method::ByType(kind);
+        }
     }
-    let mut body = render_and_clean(&mut tree, &roots, conditional, pass, &mut rm);
+    let mut body = render_and_clean(&mut tree, &roots, &protect, pass, &mut rm);
     // A theme is a guess from a fingerprint: when its body selector yields too little, score
     // the page instead. A site file is the user's word: only an empty body falls back.
     let min_chars = if matches!(method, Method::Site(_)) {
@@ -428,7 +430,7 @@ fn extract_body(mut tree: Arena, pass: &Pass<'_>, strict: bool) -> Body {
         if let Some(c) = readability::find_content(&tree) {
             let mut roots = c.roots;
             with_lead(&tree, &mut roots);
-            body = render_and_clean(&mut tree, &roots, true, pass, &mut rm);
+            body = render_and_clean(&mut tree, &roots, &[], pass, &mut rm);
             method = Method::Readability;
         }
     }
@@ -440,19 +442,18 @@ fn extract_body(mut tree: Arena, pass: &Pass<'_>, strict: bool) -> Body {
     }
 }
 
-/// Render the roots and clean the blocks; `conditional`: run readability's conditional
-/// cleaning on the roots first.
+/// Render the roots and clean the blocks: readability's conditional cleaning first, except
+/// inside (and around) the `protect`ed typed roots.
 fn render_and_clean(
     tree: &mut Arena,
     roots: &[NodeId],
-    conditional: bool,
+    protect: &[NodeId],
     pass: &Pass<'_>,
     rm: &mut Removals,
 ) -> (Vec<Block>, usize) {
-    if conditional {
-        let junk = readability::conditional_clean(tree, roots);
-        clean::elements::remove_nodes(tree, &junk, "layout.conditional", rm);
-    }
+    let mut junk = readability::conditional_clean(tree, roots);
+    by_type::spare(tree, &mut junk, protect);
+    clean::elements::remove_nodes(tree, &junk, "layout.conditional", rm);
     let mut blocks = render::render(tree, roots);
     if let Some(t) = pass.title {
         // The headline repeated at the top of the body is not body text.

@@ -31,9 +31,5 @@ pub(super) fn plan(tree: &Arena, finds: &Finds) -> Option<Plan> {
         .iter()
         .flat_map(|r| marked(tree, *r, |t, n| class_has(t, n, vocab::FORUM_CHROME)))
         .collect();
-    Some(Plan {
-        roots,
-        drop,
-        conditional_clean: false,
-    })
+    Some(Plan { roots, drop })
 }

@@ -37,6 +37,5 @@ pub(super) fn plan(tree: &Arena, finds: &Finds) -> Option<Plan> {
     Some(Plan {
         roots,
         drop: Vec::new(),
-        conditional_clean: false,
     })
 }

@@ -3,7 +3,10 @@
 //! headline, the main-text candidate, the teaser/post/price groups) instead of the single
 //! container that readability scoring picks. In: the cleaned tree, the page type and the
 //! finds. Out: a [`Plan`] (the roots to render, in document order, and the nodes inside
-//! them to drop first), or `None` to keep the readability path.
+//! them to drop first), or `None` to keep the readability path. The extractor renders the
+//! plan's roots together with readability's choice ([`merge_roots`]), and readability's
+//! conditional cleaning (which removes link-dense and short containers: teasers, a post's
+//! one-line reply, a landing page's feature blurbs) spares the plan's roots ([`spare`]).
 //!
 //! - `forum` ([`forum`]): every post of the post group, in thread order, the question
 //!   before it; per-post chrome dropped.
@@ -33,9 +36,6 @@ pub struct Plan {
     pub roots: Vec<NodeId>,
     /// Nodes inside the roots to remove before rendering (chrome, reviews, furniture).
     pub drop: Vec<NodeId>,
-    /// Run readability's conditional cleaning on the roots (it removes link-dense and short
-    /// containers: right for posts, wrong for teasers and landing-page sections).
-    pub conditional_clean: bool,
 }
 
 /// The plan for a page of type `kind` (see the module comment).
@@ -50,6 +50,28 @@ pub fn plan(tree: &Arena, kind: PageType, finds: &Finds) -> Option<Plan> {
     p.roots.sort_unstable();
     p.roots.dedup();
     Some(p)
+}
+
+/// The outermost of both root lists, in document order (a root inside another goes).
+pub fn merge_roots(tree: &Arena, a: &[NodeId], b: &[NodeId]) -> Vec<NodeId> {
+    let mut all: Vec<NodeId> = a.iter().chain(b).copied().collect();
+    all.sort_unstable();
+    all.dedup();
+    let inner = |n: NodeId| all.iter().any(|o| *o != n && dom::is_within(tree, n, *o));
+    let keep: Vec<NodeId> = all.iter().copied().filter(|n| !inner(*n)).collect();
+    keep
+}
+
+/// Leave out of `junk` what is inside a protected root or holds one.
+pub fn spare(tree: &Arena, junk: &mut Vec<NodeId>, protect: &[NodeId]) {
+    if protect.is_empty() {
+        return;
+    }
+    junk.retain(|j| {
+        !protect
+            .iter()
+            .any(|p| dom::is_within(tree, *j, *p) || dom::is_within(tree, *p, *j))
+    });
 }
 
 /// Drop the rendered blocks that are per-type chrome (a forum's "Posts: 4,032" lines).

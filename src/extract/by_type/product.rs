@@ -32,7 +32,6 @@ pub(super) fn plan(tree: &Arena, finds: &Finds) -> Option<Plan> {
     Some(Plan {
         roots: vec![root],
         drop,
-        conditional_clean: false,
     })
 }
 

@@ -13,7 +13,6 @@ pub(super) fn plan(tree: &Arena) -> Option<Plan> {
     Some(Plan {
         roots: vec![root],
         drop,
-        conditional_clean: false,
     })
 }
 
