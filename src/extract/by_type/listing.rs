@@ -2,7 +2,8 @@
 //! headline and the intro (the main-text candidate when it is outside the items), then
 //! every item of the classifier's teaser group, or of its price group on a product grid,
 //! each rendered whole (title, summary, byline/date, price). Groups inside nav, header or
-//! footer were never groups (see `page_type::groups`).
+//! footer were never groups (see `page_type::groups`). A listing without a group left
+//! (a category page of text blocks) gets a service page's plan: its main area.
 
 use super::{attached, attached_only, Plan};
 use crate::extract::page_type::Finds;
@@ -21,7 +22,7 @@ pub(super) fn plan(tree: &Arena, finds: &Finds) -> Option<Plan> {
         items = priced;
     }
     if items.len() < MIN_ITEMS {
-        return None;
+        return super::service::plan(tree);
     }
     let outside = |n| {
         !items

@@ -191,6 +191,19 @@ fn is_furniture(tree: &Arena, n: NodeId) -> bool {
     class_has(tree, n, vocab::SERVICE_FURNITURE)
 }
 
+/// An element holding more than this share of the root's text is a page wrapper (an
+/// ASP.NET `<form>`, a `<header>` around everything), not furniture.
+const WRAPPER_SHARE: f64 = 0.5;
+
+/// The outermost furniture elements under `root` (wrappers left in), plus those for which
+/// `also` holds.
+fn furniture_in(tree: &Arena, root: NodeId, also: impl Fn(&Arena, NodeId) -> bool) -> Vec<NodeId> {
+    let total = dom::text_stats(tree, root).chars as f64;
+    marked(tree, root, |t, n| {
+        (is_furniture(t, n) && (dom::text_stats(t, n).chars as f64) <= WRAPPER_SHARE * total) || also(t, n)
+    })
+}
+
 /// The `<body>` element, if the page has one.
 fn body(tree: &Arena) -> Option<NodeId> {
     let html = tree.root_element()?;

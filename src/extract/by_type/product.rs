@@ -3,31 +3,35 @@
 //! description), so the name, the buy-box facts, the description and the specification
 //! tables come together; inside it, reviews ([`vocab::PRODUCT_REVIEWS`], `itemprop=review`),
 //! other products ([`vocab::PRODUCT_OTHERS`], price-grid members that do not hold the
-//! headline) and page furniture are dropped.
+//! headline) and page furniture are dropped. Without a headline, the main area (as a
+//! service page's) without reviews and other products.
 
-use super::{attached, body, class_has, is_furniture, marked, vocab, Plan};
+use super::{attached, body, class_has, furniture_in, vocab, Plan};
 use crate::extract::page_type::Finds;
 use crate::html::arena::{Arena, AttrName, NodeId};
 use crate::html::dom;
 
 /// The plan for a product page.
 pub(super) fn plan(tree: &Arena, finds: &Finds) -> Option<Plan> {
-    let h1 = finds.headline.filter(|h| attached(tree, *h))?;
-    let root = match finds.main.filter(|m| attached(tree, *m)) {
-        Some(m) => common_ancestor(tree, h1, m)?,
-        None => body(tree)?,
+    let h1 = finds.headline.filter(|h| attached(tree, *h));
+    let main = finds.main.filter(|m| attached(tree, *m));
+    let root = match (h1, main) {
+        (Some(h), Some(m)) => common_ancestor(tree, h, m)?,
+        (Some(_), None) => body(tree)?,
+        (None, _) => super::service::main_element(tree).or_else(|| body(tree))?,
     };
+    let holds_h1 = |n: NodeId| h1.is_some_and(|h| dom::is_within(tree, h, n));
     let others: Vec<NodeId> = finds
         .groups
         .priced
         .iter()
         .copied()
-        .filter(|p| !dom::is_within(tree, h1, *p) && dom::is_within(tree, *p, root) && *p != root)
+        .filter(|p| !holds_h1(*p) && dom::is_within(tree, *p, root) && *p != root)
         .collect();
-    let mut drop = marked(tree, root, |t, n| {
-        is_furniture(t, n) || is_review(t, n) || class_has(t, n, vocab::PRODUCT_OTHERS)
+    let mut drop = furniture_in(tree, root, |t, n| {
+        is_review(t, n) || class_has(t, n, vocab::PRODUCT_OTHERS)
     });
-    drop.retain(|d| !dom::is_within(tree, h1, *d));
+    drop.retain(|d| !holds_h1(*d));
     drop.extend(others);
     Some(Plan {
         roots: vec![root],

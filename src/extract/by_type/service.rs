@@ -3,13 +3,13 @@
 //! page has one, else the whole `<body>`, without page furniture (nav, asides, forms,
 //! page-level header and footer, cookie banners, menus).
 
-use super::{body, is_furniture, marked, Plan};
+use super::{body, furniture_in, Plan};
 use crate::html::arena::{Arena, AttrName, NodeId, Tag};
 
 /// The plan for a service page.
 pub(super) fn plan(tree: &Arena) -> Option<Plan> {
     let root = main_element(tree).or_else(|| body(tree))?;
-    let drop = marked(tree, root, is_furniture);
+    let drop = furniture_in(tree, root, |_, _| false);
     Some(Plan {
         roots: vec![root],
         drop,
@@ -17,7 +17,7 @@ pub(super) fn plan(tree: &Arena) -> Option<Plan> {
 }
 
 /// The first `<main>` (or `role=main`) element.
-fn main_element(tree: &Arena) -> Option<NodeId> {
+pub(super) fn main_element(tree: &Arena) -> Option<NodeId> {
     tree.descendants(NodeId::ROOT).find(|n| {
         tree.is(*n, Tag::MAIN)
             || tree
