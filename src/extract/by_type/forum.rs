@@ -8,6 +8,8 @@ use crate::extract::page_type::Finds;
 use crate::html::arena::Arena;
 use crate::html::dom;
 
+/// Same-tag siblings before the first post taken as posts styled apart.
+const MAX_OPENING_POSTS: usize = 2;
 /// Fewer posts left after cleaning is not a thread: readability decides.
 const MIN_POSTS: usize = 2;
 
@@ -19,6 +21,12 @@ pub(super) fn plan(tree: &Arena, finds: &Finds) -> Option<Plan> {
         return None;
     }
     let mut roots = posts.clone();
+    roots.extend(
+        tree.prev_siblings(first)
+            .filter(|n| tree.is_element(*n))
+            .take_while(|n| tree.tag(*n) == tree.tag(first))
+            .take(MAX_OPENING_POSTS),
+    );
     if let Some(m) = finds.main {
         let apart = !posts
             .iter()

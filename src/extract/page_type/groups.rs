@@ -21,6 +21,10 @@ const TEASER_MIN_MEAN_WORDS: f32 = 3.0;
 const TEASER_MAX_MEAN_WORDS: f32 = 200.0;
 /// Mean words per post: a post is text.
 const POST_MIN_MEAN_WORDS: f32 = 15.0;
+/// Mean words per post of a post-like group (one with linked headings).
+const POST_LIKE_MIN_MEAN_WORDS: f32 = 30.0;
+/// Added to a strict post group's words when groups are compared: it always wins.
+const STRICT_POST_BONUS: u32 = 1 << 24;
 /// A post is not mostly links.
 const POST_MAX_LINK_SHARE: f32 = 0.35;
 /// A teaser has a linked title, a post does not.
@@ -163,18 +167,29 @@ fn keep(out: &mut Groups, s: &Shape, w: &Walk, members: &[usize], post_words: &m
         };
         out.nodes.teasers = ids();
     }
-    let post = mean >= POST_MIN_MEAN_WORDS
+    // Post-like: a post but for linked headings, which on some engines are the usernames
+    // (`<h4><a>user</a></h4>`). Only the extraction takes such groups; the signals (fitted
+    // with the stricter test) do not.
+    let post_like = mean >= POST_MIN_MEAN_WORDS
         && s.link_share < POST_MAX_LINK_SHARE
-        && s.headlink < POST_MAX_HEADLINK_SHARE
         && (s.user >= POST_USER_OR_DATE_SHARE || s.date >= POST_USER_OR_DATE_SHARE);
-    if post {
+    if post_like && s.headlink < POST_MAX_HEADLINK_SHARE {
         out.posts = true;
         out.posts_user |= s.user >= POST_USER_OR_DATE_SHARE;
         out.posts_dated |= s.date >= POST_USER_OR_DATE_SHARE;
-        if s.words > *post_words {
-            *post_words = s.words;
-            out.nodes.posts = ids();
-        }
+    }
+    // A strict post group beats any post-like one; a post-like one needs longer posts (an
+    // author card with a rank and a post count is not a post).
+    let strict = post_like && s.headlink < POST_MAX_HEADLINK_SHARE;
+    let words = if strict {
+        s.words.saturating_add(STRICT_POST_BONUS)
+    } else {
+        s.words
+    };
+    let long = mean >= POST_LIKE_MIN_MEAN_WORDS;
+    if post_like && (strict || long) && words > *post_words {
+        *post_words = words;
+        out.nodes.posts = ids();
     }
     if s.price >= PRICE_GROUP_SHARE && s.n * s.price > out.priced {
         out.priced = s.n * s.price;
