@@ -407,6 +407,9 @@ fn extract_body(mut tree: Arena, pass: &Pass<'_>, strict: bool) -> Body {
             .and_then(|(k, f)| by_type::plan(&tree, k, f).map(|p| (k, p)));
         if let Some((_, p)) = &plan {
             clean::elements::remove_nodes(&mut tree, &p.drop, "type.chrome", &mut rm);
+            if p.key_value {
+                by_type::key_value_rows(&mut tree, &p.roots);
+            }
         }
         if let Some(c) = readability::find_content(&tree) {
             roots = c.roots;

@@ -5,7 +5,7 @@
 
 use super::{attached_only, class_has, marked, vocab, Plan};
 use crate::extract::page_type::Finds;
-use crate::html::arena::Arena;
+use crate::html::arena::{Arena, AttrName, NodeId};
 use crate::html::dom;
 
 /// Same-tag siblings before the first post taken as posts styled apart.
@@ -24,7 +24,7 @@ pub(super) fn plan(tree: &Arena, finds: &Finds) -> Option<Plan> {
     roots.extend(
         tree.prev_siblings(first)
             .filter(|n| tree.is_element(*n))
-            .take_while(|n| tree.tag(*n) == tree.tag(first))
+            .take_while(|n| tree.tag(*n) == tree.tag(first) && shares_class(tree, *n, first))
             .take(MAX_OPENING_POSTS),
     );
     if let Some(m) = finds.main {
@@ -39,5 +39,16 @@ pub(super) fn plan(tree: &Arena, finds: &Finds) -> Option<Plan> {
         .iter()
         .flat_map(|r| marked(tree, *r, |t, n| class_has(t, n, vocab::FORUM_CHROME)))
         .collect();
-    Some(Plan { roots, drop })
+    Some(Plan {
+        roots,
+        drop,
+        key_value: false,
+    })
+}
+
+/// True when the two elements have a class token in common.
+fn shares_class(tree: &Arena, a: NodeId, b: NodeId) -> bool {
+    let class = |n| tree.attr_by_id(n, AttrName::CLASS).unwrap_or("");
+    let theirs: Vec<&str> = class(b).split_whitespace().collect();
+    class(a).split_whitespace().any(|t| theirs.contains(&t))
 }

@@ -38,5 +38,6 @@ pub(super) fn plan(tree: &Arena, finds: &Finds) -> Option<Plan> {
     Some(Plan {
         roots,
         drop: Vec::new(),
+        key_value: false,
     })
 }

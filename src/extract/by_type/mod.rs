@@ -36,6 +36,9 @@ pub struct Plan {
     pub roots: Vec<NodeId>,
     /// Nodes inside the roots to remove before rendering (chrome, reviews, furniture).
     pub drop: Vec<NodeId>,
+    /// Render two-cell table rows and `dt`/`dd` pairs as "key: value" lines
+    /// ([`key_value_rows`]): a product's specifications.
+    pub key_value: bool,
 }
 
 /// The plan for a page of type `kind` (see the module comment).
@@ -133,6 +136,57 @@ pub fn filter_blocks(kind: PageType, blocks: Vec<Block>, rm: &mut Removals) -> V
         out.push(b);
     }
     out
+}
+
+/// Rewrite, under the roots, each table row of exactly two cells and each `dt` followed by
+/// a `dd` as one paragraph "key: value" (a specification table reads as lines, not as a
+/// column of keys and a column of values).
+pub fn key_value_rows(tree: &mut Arena, roots: &[NodeId]) {
+    let mut pairs: Vec<(NodeId, NodeId, Vec<NodeId>)> = Vec::new();
+    for r in roots {
+        for n in tree.descendants(*r) {
+            let kids = || tree.children(n).filter(|c| tree.is_element(*c));
+            if tree.is(n, Tag::TR) {
+                let cells: Vec<NodeId> = kids().collect();
+                if cells.len() == 2 && cells.iter().all(|c| tree.is(*c, Tag::TD) || tree.is(*c, Tag::TH)) {
+                    pairs.push((n, cells[0], vec![cells[1]]));
+                }
+            } else if tree.is(n, Tag::DT) {
+                let mut next = tree.next_sibling(n);
+                while let Some(x) = next.filter(|x| !tree.is_element(*x)) {
+                    next = tree.next_sibling(x);
+                }
+                let next = next.filter(|d| tree.is(*d, Tag::DD));
+                if let Some(dd) = next {
+                    pairs.push((n, n, vec![dd]));
+                }
+            }
+        }
+    }
+    for (at, key, values) in pairs {
+        let k = crate::html::text::collapse_ws(&dom::inner_text(tree, key));
+        let v: Vec<String> = values
+            .iter()
+            .map(|d| crate::html::text::collapse_ws(&dom::inner_text(tree, *d)))
+            .collect();
+        if k.is_empty() || v.iter().all(String::is_empty) {
+            continue;
+        }
+        let line = format!("{}: {}", k.trim_end_matches(':'), v.join(" "));
+        let Ok(p) = tree.create_element(Tag::P, tree.ns(at), std::iter::empty()) else {
+            return;
+        };
+        let Ok(t) = tree.create_text(crate::html::arena::NodeKind::Text, &line) else {
+            return;
+        };
+        if tree.append(p, t).is_err() || tree.insert_before(at, p).is_err() {
+            continue;
+        }
+        tree.detach(at);
+        for d in values.iter().filter(|d| **d != at) {
+            tree.detach(*d);
+        }
+    }
 }
 
 /// True when the node is still in the document (the cleaner detaches what it removes).

@@ -3,7 +3,7 @@
 //! description), so the name, the buy-box facts, the description and the specification
 //! tables come together; inside it, reviews ([`vocab::PRODUCT_REVIEWS`], `itemprop=review`),
 //! other products ([`vocab::PRODUCT_OTHERS`], price-grid members that do not hold the
-//! headline) and page furniture are dropped. Without a headline, the main area (as a
+//! headline) and page furniture are dropped; specification rows read "key: value". Without a headline, the main area (as a
 //! service page's) without reviews and other products.
 
 use super::{attached, body, class_has, furniture_in, vocab, Plan};
@@ -36,6 +36,7 @@ pub(super) fn plan(tree: &Arena, finds: &Finds) -> Option<Plan> {
     Some(Plan {
         roots: vec![root],
         drop,
+        key_value: true,
     })
 }
 

@@ -13,6 +13,7 @@ pub(super) fn plan(tree: &Arena) -> Option<Plan> {
     Some(Plan {
         roots: vec![root],
         drop,
+        key_value: false,
     })
 }
 
