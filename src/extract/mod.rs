@@ -415,7 +415,7 @@ fn extract_body(mut tree: Arena, pass: &Pass<'_>, strict: bool) -> Body {
             roots = c.roots;
         }
         with_lead(&tree, &mut roots);
-        if let Some((kind, p)) = plan.filter(|(_, p)| by_type::adds_enough(&tree, &p.roots, &roots)) {
+        if let Some((kind, p)) = plan.filter(|(_, p)| by_type::adds_enough(&tree, p, &roots)) {
             roots = by_type::merge_roots(&tree, &p.roots, &roots);
             protect = p.roots;
             method = Method::ByType(kind);

@@ -43,6 +43,7 @@ pub(super) fn plan(tree: &Arena, finds: &Finds) -> Option<Plan> {
         roots,
         drop,
         key_value: false,
+        area: false,
     })
 }
 

@@ -22,7 +22,7 @@ pub(super) fn plan(tree: &Arena, finds: &Finds) -> Option<Plan> {
         items = priced;
     }
     if items.len() < MIN_ITEMS {
-        return super::service::plan(tree);
+        return super::service::plan(tree).map(|p| Plan { area: true, ..p });
     }
     let outside = |n| {
         !items
@@ -39,5 +39,6 @@ pub(super) fn plan(tree: &Arena, finds: &Finds) -> Option<Plan> {
         roots,
         drop: Vec::new(),
         key_value: false,
+        area: false,
     })
 }

@@ -36,6 +36,10 @@ pub struct Plan {
     pub roots: Vec<NodeId>,
     /// Nodes inside the roots to remove before rendering (chrome, reviews, furniture).
     pub drop: Vec<NodeId>,
+    /// The roots are an area (a listing's main area when it has no items), not a structure
+    /// found: they join readability's choice only when they add enough text
+    /// ([`adds_enough`]), also when they hold it.
+    pub area: bool,
     /// Render two-cell table rows and `dt`/`dd` pairs as "key: value" lines
     /// ([`key_value_rows`]): a product's specifications.
     pub key_value: bool,
@@ -76,19 +80,26 @@ const MIN_ADDED_SHARE: f64 = 1.0;
 /// True when the typed roots are worth joining to readability's roots: one of them holds
 /// or sits inside one of readability's (a thread's posts in the container readability
 /// picked are then spared by its conditional cleaning; a landing page's `<main>` holds
-/// readability's section), or they add enough text (see [`MIN_ADDED_SHARE`]).
-pub fn adds_enough(tree: &Arena, typed: &[NodeId], chosen: &[NodeId]) -> bool {
+/// readability's section), or they add enough text (see [`MIN_ADDED_SHARE`]; always so
+/// for an [`Plan::area`]: an article called a listing keeps its body).
+pub fn adds_enough(tree: &Arena, plan: &Plan, chosen: &[NodeId]) -> bool {
+    let typed = &plan.roots;
     let overlaps = |t: &NodeId| {
         chosen
             .iter()
             .any(|c| dom::is_within(tree, *t, *c) || dom::is_within(tree, *c, *t))
     };
-    if typed.iter().any(overlaps) {
+    if !plan.area && typed.iter().any(overlaps) {
         return true;
     }
     let chars = |n: &NodeId| dom::text_stats(tree, *n).chars as f64;
     let chosen_chars: f64 = chosen.iter().map(chars).sum();
     let merged: f64 = merge_roots(tree, typed, chosen).iter().map(chars).sum();
+    let merged = if plan.area {
+        typed.iter().map(chars).sum::<f64>().max(merged)
+    } else {
+        merged
+    };
     merged - chosen_chars >= MIN_ADDED_SHARE * chosen_chars
 }
 

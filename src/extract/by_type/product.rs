@@ -37,6 +37,7 @@ pub(super) fn plan(tree: &Arena, finds: &Finds) -> Option<Plan> {
         roots: vec![root],
         drop,
         key_value: true,
+        area: false,
     })
 }
 

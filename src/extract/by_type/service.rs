@@ -14,6 +14,7 @@ pub(super) fn plan(tree: &Arena) -> Option<Plan> {
         roots: vec![root],
         drop,
         key_value: false,
+        area: false,
     })
 }
 
