@@ -135,6 +135,9 @@ pub enum Method {
     Site(String),
     /// A theme's body selector: `theme:<name>`.
     Theme(String),
+    /// The extraction for a page type other than `article` (`crate::extract::by_type`):
+    /// `type:<page type>`.
+    ByType(PageType),
 }
 
 /// `extraction.method` of a body found by scoring.
@@ -145,6 +148,8 @@ const JSONLD: &str = "jsonld";
 const SITE_PREFIX: &str = "site:";
 /// Prefix of `extraction.method` for a theme.
 const THEME_PREFIX: &str = "theme:";
+/// Prefix of `extraction.method` for the extraction by page type.
+const TYPE_PREFIX: &str = "type:";
 
 impl fmt::Display for Method {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -153,6 +158,7 @@ impl fmt::Display for Method {
             Method::JsonLd => f.write_str(JSONLD),
             Method::Site(file) => write!(f, "{SITE_PREFIX}{file}"),
             Method::Theme(name) => write!(f, "{THEME_PREFIX}{name}"),
+            Method::ByType(t) => write!(f, "{TYPE_PREFIX}{t}"),
         }
     }
 }
@@ -166,6 +172,9 @@ impl std::str::FromStr for Method {
         }
         if let Some(name) = s.strip_prefix(THEME_PREFIX) {
             return Ok(Method::Theme(name.to_string()));
+        }
+        if let Some(t) = s.strip_prefix(TYPE_PREFIX) {
+            return t.parse().map(Method::ByType);
         }
         match s {
             READABILITY => Ok(Method::Readability),

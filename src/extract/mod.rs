@@ -4,9 +4,12 @@
 //! For a crawler, `process_for_crawl()` also returns the page's raw links and feeds
 //! ([`links`]) and its article/listing signals in a [`PageInfo`]; fetching them is not done
 //! here. Every page is classified ([`page_type`]) on the parsed tree before the body search:
-//! the record's `page_type` and `extraction.page_type_evidence`. In: a [`Page`]. Out: an
-//! [`Article`] (or why there is none).
+//! the record's `page_type` and `extraction.page_type_evidence`. A page of another type than
+//! `article` gets its body from [`by_type`] (the posts of a thread, the items of a listing,
+//! ...) when no site or theme rule applies; an article's path is unchanged. In: a [`Page`].
+//! Out: an [`Article`] (or why there is none).
 
+pub mod by_type;
 pub mod links;
 pub mod metadata;
 pub mod page_type;
@@ -114,19 +117,21 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
     check_input(page, opts)?;
     let decoded = decode::decode_html(page.bytes, page.content_type);
     let url = page.url.and_then(|u| url::Url::parse(u).ok());
-    let tree = parse(&decoded.text, &opts.limits)?;
+    let mut tree = parse(&decoded.text, &opts.limits)?;
     let doc = DocKeys::of(&tree);
     let md = metadata::extract(&tree, &doc, url.as_ref(), page.content_language);
     limits::check()?;
-    // Classified before the body search, which takes the tree; the body is the same
-    // whatever the type (type-specific extraction is a later step).
-    let kind = page_type::classify_parsed(
+    // Classified before the body search, which takes the tree and, for a page that is not
+    // an article, adds what its type keeps ([`by_type`]).
+    let (kind, expanded) = page_type::classify_expanded(
         &tree,
         url.as_ref().map(url::Url::as_str),
         &page_type::Hints::default(),
         &opts.limits,
     );
     limits::check()?;
+    let typed = kind.page_type != PageType::Article;
+    let noscript = typed && expanded.is_some();
     if let Some(info) = info {
         *info = PageInfo {
             links: links::page_links(&tree),
@@ -153,6 +158,11 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
 
     // A section name or breadcrumb repeated above the body is a label, not body text.
     let labels: Vec<String> = md.section.iter().chain(breadcrumbs.iter()).cloned().collect();
+    // A typed page's body is looked for in the tree that was classified (the finds are its
+    // nodes), with its long `<noscript>`s expanded (an app's crawler view).
+    if let Some(copy) = expanded.filter(|_| typed) {
+        tree = copy;
+    }
     let pass = Pass {
         labels: &labels,
         rules,
@@ -160,25 +170,15 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
         title: title.as_deref(),
         opts,
         base: url.as_ref(),
+        by_type: typed.then_some((kind.page_type, &kind.finds)),
+        noscript,
     };
     let (blocks, method, rm) = find_body(tree, &decoded.text, &pass, &md)?;
-    let text = blocks
-        .iter()
-        .map(|b| b.text.as_str())
-        .filter(|t| !t.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n\n");
-    if text.is_empty() {
-        return Err(Error::NoContent);
-    }
+    let (text, markdown, article_html) = renderings(&blocks, opts)?;
 
     let authors = authors(&md, &found.authors);
     let (date_published, date_published_source) = published(&md, found.date);
     let language = md.language.clone().or_else(|| detect_language(&text));
-    let markdown = opts
-        .markdown
-        .then(|| render::markdown::to_markdown(&blocks, opts.links));
-    let article_html = opts.article_html.then(|| render::html::to_html(&blocks));
     Ok(Article {
         url: url.as_ref().map(|u| u.to_string()),
         canonical_url: md.canonical_url.clone(),
@@ -208,6 +208,25 @@ fn run(page: &Page<'_>, rules: &Rules, opts: &Options, info: Option<&mut PageInf
             page_type_evidence: kind.evidence,
         },
     })
+}
+
+/// The body's `text` (blocks a blank line apart), and its Markdown and HTML when asked for;
+/// a body without text is no article.
+fn renderings(blocks: &[Block], opts: &Options) -> Result<(String, Option<String>, Option<String>)> {
+    let text = blocks
+        .iter()
+        .map(|b| b.text.as_str())
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    if text.is_empty() {
+        return Err(Error::NoContent);
+    }
+    let markdown = opts
+        .markdown
+        .then(|| render::markdown::to_markdown(blocks, opts.links));
+    let article_html = opts.article_html.then(|| render::html::to_html(blocks));
+    Ok((text, markdown, article_html))
 }
 
 /// Refuse what is not worth parsing: over the size limit, blank, or binary.
@@ -282,7 +301,12 @@ fn find_body(
     let mut body = extract_body(tree, pass, true);
     limits::check()?;
     if body.chars < MIN_BODY_CHARS {
-        let retry = extract_body(parse(text, &pass.opts.limits)?, pass, false);
+        let mut tree = parse(text, &pass.opts.limits)?;
+        if pass.noscript {
+            // The same expansion as the classified copy's, so the finds name the same nodes.
+            page_type::noscript::expand_noscript(&mut tree, &pass.opts.limits);
+        }
+        let retry = extract_body(tree, pass, false);
         limits::check()?;
         if retry.chars > body.chars {
             body = retry;
@@ -360,10 +384,17 @@ struct Pass<'a> {
     opts: &'a Options,
     /// The page URL, for absolute image URLs.
     base: Option<&'a url::Url>,
+    /// The page type and the classifier's finds, for a page that is not an article.
+    by_type: Option<(PageType, &'a page_type::Finds)>,
+    /// The tree has expanded `<noscript>`s (see [`by_type::unwrap_noscripts`]).
+    noscript: bool,
 }
 
 fn extract_body(mut tree: Arena, pass: &Pass<'_>, strict: bool) -> Body {
     let mut rm = Removals::new(pass.opts.explain);
+    if pass.noscript {
+        by_type::unwrap_noscripts(&mut tree);
+    }
     clean::elements::remove_non_content(&mut tree);
     if let Some(r) = pass.rule {
         let strip_id = format!("{}.strip", r.method);
@@ -385,13 +416,30 @@ fn extract_body(mut tree: Arena, pass: &Pass<'_>, strict: bool) -> Body {
             method = r.method.clone();
         }
     }
+    // The typed roots (a thread's posts, a listing's items) are kept whole; readability's
+    // choice joins them, so nothing it found is lost.
+    let mut protect = Vec::new();
     if roots.is_empty() {
+        let plan = pass
+            .by_type
+            .and_then(|(k, f)| by_type::plan(&tree, k, f).map(|p| (k, p)));
+        if let Some((_, p)) = &plan {
+            clean::elements::remove_nodes(&mut tree, &p.drop, "type.chrome", &mut rm);
+            if p.key_value {
+                by_type::key_value_rows(&mut tree, &p.roots);
+            }
+        }
         if let Some(c) = readability::find_content(&tree) {
             roots = c.roots;
         }
+        with_lead(&tree, &mut roots);
+        if let Some((kind, p)) = plan.filter(|(_, p)| by_type::adds_enough(&tree, p, &roots)) {
+            roots = by_type::merge_roots(&tree, &p.roots, &roots);
+            protect = p.roots;
+            method = Method::ByType(kind);
+        }
     }
-    with_lead(&tree, &mut roots);
-    let mut body = render_and_clean(&mut tree, &roots, pass, &mut rm);
+    let mut body = render_and_clean(&mut tree, &roots, &protect, pass, &mut rm);
     // A theme is a guess from a fingerprint: when its body selector yields too little, score
     // the page instead. A site file is the user's word: only an empty body falls back.
     let min_chars = if matches!(method, Method::Site(_)) {
@@ -403,7 +451,7 @@ fn extract_body(mut tree: Arena, pass: &Pass<'_>, strict: bool) -> Body {
         if let Some(c) = readability::find_content(&tree) {
             let mut roots = c.roots;
             with_lead(&tree, &mut roots);
-            body = render_and_clean(&mut tree, &roots, pass, &mut rm);
+            body = render_and_clean(&mut tree, &roots, &[], pass, &mut rm);
             method = Method::Readability;
         }
     }
@@ -415,13 +463,17 @@ fn extract_body(mut tree: Arena, pass: &Pass<'_>, strict: bool) -> Body {
     }
 }
 
+/// Render the roots and clean the blocks: readability's conditional cleaning first, except
+/// inside (and around) the `protect`ed typed roots.
 fn render_and_clean(
     tree: &mut Arena,
     roots: &[NodeId],
+    protect: &[NodeId],
     pass: &Pass<'_>,
     rm: &mut Removals,
 ) -> (Vec<Block>, usize) {
-    let junk = readability::conditional_clean(tree, roots);
+    let mut junk = readability::conditional_clean(tree, roots);
+    by_type::spare(tree, &mut junk, protect);
     clean::elements::remove_nodes(tree, &junk, "layout.conditional", rm);
     let ropts = render::RenderOptions {
         // The HTML is written from the Markdown.
@@ -453,7 +505,10 @@ fn render_and_clean(
         Some(r) => (r.strip_text.as_slice(), format!("{}.strip_text", r.method)),
         None => (&[][..], String::new()),
     };
-    let blocks = clean::blocks::filter_blocks(blocks, &pass.rules.block, site_patterns, &site_id, rm);
+    let mut blocks = clean::blocks::filter_blocks(blocks, &pass.rules.block, site_patterns, &site_id, rm);
+    if let Some((kind, _)) = pass.by_type {
+        blocks = by_type::filter_blocks(kind, blocks, rm);
+    }
     let chars = blocks.iter().map(|b| b.chars).sum();
     (blocks, chars)
 }

@@ -12,6 +12,7 @@ use super::phrases::{self, FAMILIES};
 use super::text;
 use super::url::UrlFacts;
 use super::walk::{self, Counts, NONE};
+use super::Finds;
 use super::Hints;
 use crate::html::arena::Arena;
 use serde::Serialize;
@@ -53,6 +54,9 @@ pub struct Features {
     pub phrases: [u32; FAMILIES],
     /// "N days ago" phrases.
     pub ago: u32,
+    /// The nodes the extraction by type starts from (not serialized).
+    #[serde(skip)]
+    pub finds: Finds,
     /// The caller's hints.
     pub main_text_chars: Option<usize>,
     pub news_sitemap: bool,
@@ -81,6 +85,13 @@ impl Features {
         let bl = blocks::blocks(&w, &furn);
         let cand = blocks::candidate(&w, &bl);
         let scan = clip(&w.stream, PHRASE_SCAN_BYTES);
+        let mut groups = groups::groups(&w);
+        let node = |slot: Option<u32>| slot.and_then(|s| w.els.get(s as usize)).map(|e| e.id);
+        let finds = Finds {
+            headline: node(hl.slot),
+            main: node(cand.slot),
+            groups: std::mem::take(&mut groups.nodes),
+        };
         Features {
             url: UrlFacts::of(url),
             totals,
@@ -90,7 +101,8 @@ impl Features {
             after_h1: blocks::after_h1(&w, a, &bl, hl.slot),
             lex: blocks::lex(&w, &bl),
             dateline: headline::dateline(&w, a, hl.slot, &cand),
-            groups: groups::groups(&w),
+            groups,
+            finds,
             links: blocks::link_shape(&w),
             phrases: phrases::count_phrases(scan),
             ago: text::count_ago(scan),

@@ -3,10 +3,11 @@
 //! `classes::signature`); a signature shared by that many children is a group. Three kinds
 //! are kept: the best teaser group (most members with a title link: a listing's items), post
 //! groups (text blocks with a user or a date each and no linked title: a thread's posts), and
-//! the best price group (a product grid). In: the [`Walk`]. Out: [`Groups`].
+//! the best price group (a product grid). The members' nodes are kept ([`GroupNodes`]) for
+//! the extraction by type (`crate::extract::by_type`). In: the [`Walk`]. Out: [`Groups`].
 
 use super::walk::{Walk, IN_NAV_HEADER_FOOTER};
-use crate::html::arena::Tag;
+use crate::html::arena::{NodeId, Tag};
 use serde::Serialize;
 
 /// Fewer same-shaped siblings is not a repetition.
@@ -20,6 +21,10 @@ const TEASER_MIN_MEAN_WORDS: f32 = 3.0;
 const TEASER_MAX_MEAN_WORDS: f32 = 200.0;
 /// Mean words per post: a post is text.
 const POST_MIN_MEAN_WORDS: f32 = 15.0;
+/// Mean words per post of a post-like group (one with linked headings).
+const POST_LIKE_MIN_MEAN_WORDS: f32 = 30.0;
+/// Added to a strict post group's words when groups are compared: it always wins.
+const STRICT_POST_BONUS: u32 = 1 << 24;
 /// A post is not mostly links.
 const POST_MAX_LINK_SHARE: f32 = 0.35;
 /// A teaser has a linked title, a post does not.
@@ -42,8 +47,20 @@ pub struct Teasers {
     pub head: f32,
 }
 
+/// The members of the groups found, in document order (for the extraction, not the
+/// signals).
+#[derive(Clone, Debug, Default)]
+pub struct GroupNodes {
+    /// The best teaser group's members.
+    pub teasers: Vec<NodeId>,
+    /// The post group with the most words.
+    pub posts: Vec<NodeId>,
+    /// The best price group's members.
+    pub priced: Vec<NodeId>,
+}
+
 /// The repeated structures of the page.
-#[derive(Clone, Copy, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct Groups {
     pub teasers: Teasers,
     /// A post group exists.
@@ -54,6 +71,9 @@ pub struct Groups {
     pub posts_dated: bool,
     /// Priced members of the best price group.
     pub priced: f32,
+    /// Their nodes.
+    #[serde(skip)]
+    pub nodes: GroupNodes,
 }
 
 /// Shares of a group's members with each property.
@@ -95,6 +115,8 @@ pub(super) fn groups(w: &Walk) -> Groups {
     let mut out = Groups::default();
     let mut kids: Vec<(u64, usize)> = Vec::new();
     let mut members: Vec<usize> = Vec::new();
+    // Words of the post group kept so far.
+    let mut post_words = 0;
     for (i, e) in w.els.iter().enumerate() {
         if (w.aggs[i].kids as usize) < GROUP_MIN_MEMBERS {
             continue;
@@ -121,7 +143,7 @@ pub(super) fn groups(w: &Walk) -> Groups {
                 members.sort_unstable();
                 let s = shape(w, &members);
                 if s.words >= GROUP_MIN_WORDS {
-                    keep(&mut out, &s);
+                    keep(&mut out, &s, w, &members, &mut post_words);
                 }
             }
             start = end;
@@ -130,8 +152,9 @@ pub(super) fn groups(w: &Walk) -> Groups {
     out
 }
 
-/// Keep what a group says if it beats the best so far.
-fn keep(out: &mut Groups, s: &Shape) {
+/// Keep what a group says (and its members) if it beats the best so far.
+fn keep(out: &mut Groups, s: &Shape, w: &Walk, members: &[usize], post_words: &mut u32) {
+    let ids = || members.iter().map(|k| w.els[*k].id).collect::<Vec<NodeId>>();
     let mean = s.words as f32 / s.n;
     let teaser =
         s.title_link >= TEASER_LINK_SHARE && (TEASER_MIN_MEAN_WORDS..=TEASER_MAX_MEAN_WORDS).contains(&mean);
@@ -142,17 +165,34 @@ fn keep(out: &mut Groups, s: &Shape) {
             img: s.img,
             head: s.head,
         };
+        out.nodes.teasers = ids();
     }
-    let post = mean >= POST_MIN_MEAN_WORDS
+    // Post-like: a post but for linked headings, which on some engines are the usernames
+    // (`<h4><a>user</a></h4>`). Only the extraction takes such groups; the signals (fitted
+    // with the stricter test) do not.
+    let post_like = mean >= POST_MIN_MEAN_WORDS
         && s.link_share < POST_MAX_LINK_SHARE
-        && s.headlink < POST_MAX_HEADLINK_SHARE
         && (s.user >= POST_USER_OR_DATE_SHARE || s.date >= POST_USER_OR_DATE_SHARE);
-    if post {
+    if post_like && s.headlink < POST_MAX_HEADLINK_SHARE {
         out.posts = true;
         out.posts_user |= s.user >= POST_USER_OR_DATE_SHARE;
         out.posts_dated |= s.date >= POST_USER_OR_DATE_SHARE;
     }
+    // A strict post group beats any post-like one; a post-like one needs longer posts (an
+    // author card with a rank and a post count is not a post).
+    let strict = post_like && s.headlink < POST_MAX_HEADLINK_SHARE;
+    let words = if strict {
+        s.words.saturating_add(STRICT_POST_BONUS)
+    } else {
+        s.words
+    };
+    let long = mean >= POST_LIKE_MIN_MEAN_WORDS;
+    if post_like && (strict || long) && words > *post_words {
+        *post_words = words;
+        out.nodes.posts = ids();
+    }
     if s.price >= PRICE_GROUP_SHARE && s.n * s.price > out.priced {
         out.priced = s.n * s.price;
+        out.nodes.priced = ids();
     }
 }

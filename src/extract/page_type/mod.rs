@@ -48,10 +48,11 @@ mod walk;
 #[cfg(test)]
 mod tests;
 
-use crate::html::arena::Arena;
+use crate::html::arena::{Arena, NodeId};
 use crate::limits::Limits;
 
 pub use features::Features;
+pub use groups::GroupNodes;
 pub use signals::{Signal, SignalSet};
 
 /// Points toward `article` of a page the crawler found in a Google News sitemap or a feed
@@ -142,6 +143,18 @@ impl Guard {
     }
 }
 
+/// What the classifier found that the extraction by type starts from: nodes of the tree
+/// that was classified.
+#[derive(Clone, Debug, Default)]
+pub struct Finds {
+    /// The headline `<h1>`.
+    pub headline: Option<NodeId>,
+    /// The main-text candidate (the element most prose sits under).
+    pub main: Option<NodeId>,
+    /// The members of the teaser, post and price groups.
+    pub groups: GroupNodes,
+}
+
 /// The decision on one page.
 #[derive(Clone, Debug)]
 pub struct Classification {
@@ -157,24 +170,40 @@ pub struct Classification {
     pub signals: SignalSet,
     /// The guard that decided, if any.
     pub guard: Option<Guard>,
+    /// The nodes found on the way (empty from [`decide`] alone).
+    pub finds: Finds,
 }
 
 /// Classify one page (see the module comment).
 pub fn classify(doc: &Arena, url: Option<&str>, hints: &Hints) -> Classification {
-    let f = Features::compute(doc, url, hints);
-    decide(&rules::signals(&f), hints)
+    let mut f = Features::compute(doc, url, hints);
+    let mut c = decide(&rules::signals(&f), hints);
+    c.finds = std::mem::take(&mut f.finds);
+    c
 }
 
 /// Classify a page as parsed for the extraction, which is left untouched: when the page has
 /// a long `<noscript>` (an app's crawler view), a copy with it expanded is classified (see
 /// [`noscript`]); else the tree itself, with no copy.
 pub fn classify_parsed(doc: &Arena, url: Option<&str>, hints: &Hints, limits: &Limits) -> Classification {
+    classify_expanded(doc, url, hints, limits).0
+}
+
+/// [`classify_parsed`], also returning the copy with its `<noscript>`s expanded when one
+/// was made: the classification's [`Finds`] are nodes of that copy, else of `doc`.
+pub fn classify_expanded(
+    doc: &Arena,
+    url: Option<&str>,
+    hints: &Hints,
+    limits: &Limits,
+) -> (Classification, Option<Arena>) {
     if noscript::has_long_noscript(doc) {
         let mut copy = doc.clone();
         noscript::expand_noscript(&mut copy, limits);
-        return classify(&copy, url, hints);
+        let c = classify(&copy, url, hints);
+        return (c, Some(copy));
     }
-    classify(doc, url, hints)
+    (classify(doc, url, hints), None)
 }
 
 /// The named signals of measured features (for reports and the fitting dump).
@@ -241,6 +270,7 @@ pub fn decide(s: &SignalSet, hints: &Hints) -> Classification {
         scores: sc,
         signals: *s,
         guard,
+        finds: Finds::default(),
     }
 }
 
