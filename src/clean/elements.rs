@@ -254,7 +254,7 @@ fn matching_rule<'a>(ctx: &RuleContext<'a>, node: NodeId, scans: &mut ClassScans
                 continue;
             }
         }
-        let aside = is_aside(tree, node);
+        let aside = rule.any_size || is_aside(tree, node);
         if total > 0 && st.chars as f64 > total as f64 * PROTECT_SHARE && !aside {
             continue;
         }
