@@ -145,6 +145,14 @@ fn body_chars(tree: &Arena, stats: &StatsTable<'_>) -> usize {
         .unwrap_or(0)
 }
 
+/// An `<aside>` (or `role=complementary`) without the headline: by its own markup, not the
+/// article (Readability.js drops asides), so neither its size nor its prose (a live feed, a
+/// teaser column) protects it from a rule that names it.
+fn is_aside(tree: &Arena, node: NodeId) -> bool {
+    (tree.tag_is(node, Tag::ASIDE) || tree.attr_by_id(node, AttrName::ROLE) == Some("complementary"))
+        && !tree.descendants(node).any(|d| tree.tag_is(d, Tag::H1))
+}
+
 /// Number of prose paragraphs (`<p>` of at least [`PROSE_P_CHARS`]) under a node.
 fn prose_paragraphs(tree: &Arena, id: NodeId, stats: &StatsTable<'_>) -> usize {
     tree.descendants(id)
@@ -258,10 +266,11 @@ fn matching_rule<'a>(ctx: &RuleContext<'a>, node: NodeId, scans: &mut ClassScans
                 continue;
             }
         }
-        if total > 0 && st.chars as f64 > total as f64 * PROTECT_SHARE {
+        let aside = rule.any_size || is_aside(tree, node);
+        if total > 0 && st.chars as f64 > total as f64 * PROTECT_SHARE && !aside {
             continue;
         }
-        if st.chars >= PROSE_P_CHARS * PROTECT_MIN_PROSE {
+        if st.chars >= PROSE_P_CHARS * PROTECT_MIN_PROSE && !aside {
             let prose = prose_paragraphs(tree, node, stats);
             if prose >= PROTECT_MIN_PROSE && prose as f64 >= prose_total as f64 * PROTECT_PROSE_SHARE {
                 continue;

@@ -107,7 +107,8 @@ fn guarded(opts: &Options, f: impl FnOnce() -> Result<Article>) -> Result<Articl
 
 /// Parse the decoded page within the limits, with streamed pieces moved into place.
 fn parse(text: &str, limits: &Limits) -> Result<Arena> {
-    let mut tree = engine::parse_document(text, limits)?;
+    let text = crate::html::repair::close_unclosed_title(text);
+    let mut tree = engine::parse_document(&text, limits)?;
     streaming::place_streamed_segments(&mut tree);
     limits::check()?;
     Ok(tree)

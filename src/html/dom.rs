@@ -57,10 +57,12 @@ pub const BLOCK: TagSet = TagSet::of(&[
 ]);
 
 /// Elements that never hold article text.
+/// Not `math`: MathML's token elements hold the formula's text, which is article text. Ruby
+/// readings (`rt`, and the `rp` parentheses around them) annotate the text; they are not it.
 pub const NON_CONTENT: TagSet = TagSet::of(&[
-    "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas",
-    "button", "input", "select", "textarea", "option", "link", "meta", "head", "video", "audio", "source",
-    "track", "map", "dialog", "label",
+    "script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "canvas", "button",
+    "input", "select", "textarea", "option", "link", "meta", "head", "video", "audio", "source", "track",
+    "map", "dialog", "label", "rt", "rp",
 ]);
 
 /// The heading elements.

@@ -9,5 +9,6 @@ pub mod decode;
 pub mod dom;
 pub mod engine;
 mod keys;
+pub mod repair;
 pub mod select;
 pub mod text;

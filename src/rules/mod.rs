@@ -104,6 +104,8 @@ struct DomRuleDef {
     keep_if_prose: bool,
     #[serde(default)]
     keep_if_prose_unless: Vec<String>,
+    #[serde(default)]
+    any_size: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -153,6 +155,8 @@ pub struct DomRule {
     pub keep_if_prose: bool,
     /// ...unless its class/id contains one of these (modals, menus, cookie boxes).
     pub keep_if_prose_unless: Vec<String>,
+    /// Removed whatever share of the page's text or prose it holds (text no reader sees).
+    pub any_size: bool,
 }
 
 /// A compiled block rule: a rendered text block of the article that matches is dropped.
@@ -386,6 +390,7 @@ fn compile_dom(d: DomRuleDef, path: &Path) -> Result<DomRule> {
         in_content: d.in_content,
         keep_if_prose: d.keep_if_prose,
         keep_if_prose_unless: lower(d.keep_if_prose_unless),
+        any_size: d.any_size,
         id: d.id,
     })
 }
