@@ -454,7 +454,7 @@ pub struct CrawlInfo {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Block {
     /// The text, whitespace collapsed, `\n` for `<br>` (a code block's text as written, a
-    /// table's rows one a line with cells tab-separated, a formula's TeX).
+    /// table's rows one a line with cells tab-separated, a formula's TeX source or MathML tokens).
     pub text: String,
     /// Characters of `text`.
     pub chars: usize,
@@ -493,7 +493,7 @@ pub enum BlockKind {
     },
     /// A data table: `text` has its caption and rows.
     Table(Table),
-    /// A display formula: `text` is its TeX.
+    /// A display formula: `text` is its TeX source (or its MathML's tokens), `md` its TeX.
     Math,
     /// A figure caption (`<figcaption>`), following its images.
     Caption,

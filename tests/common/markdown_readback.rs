@@ -1,5 +1,7 @@
 //! Reading an `expected.md` back with a CommonMark + GFM parser (pulldown-cmark, tables and
-//! math on): its words must be the words of the record's `text` (image alt texts aside),
+//! math on): its words (`\w+` runs, as the body metric counts them) must be the words of the
+//! record's `text` (image alt texts aside; a formula's TeX without its commands, since `text`
+//! may hold the MathML's tokens where the Markdown has TeX),
 //! and, when the case has a `structure.json`, the parser must find exactly the headings
 //! (level and text), tables (row by row), code blocks (language and text, byte for byte)
 //! and list items (depth and first words) listed there.
@@ -27,8 +29,13 @@ fn parse(md: &str) -> Found {
     let mut cell: Option<String> = None;
     let mut item: Option<(usize, String)> = None;
     for ev in Parser::new_ext(md, opts) {
+        let math;
         let piece: Option<&str> = match &ev {
-            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => Some(t),
+            Event::Text(t) | Event::Code(t) => Some(t),
+            Event::InlineMath(t) | Event::DisplayMath(t) => {
+                math = format!(" {t} ");
+                Some(&math)
+            }
             _ => None,
         };
         if let Some(t) = piece {
@@ -109,11 +116,24 @@ fn words(s: &str) -> Vec<&str> {
     s.split_whitespace().collect()
 }
 
+/// The words of a text as a reader sees them: its `\w+` runs once TeX commands and
+/// environments (`\frac`, `\begin{matrix}`) and script marks (`_`, `^`) are left out, on
+/// both sides, since `text` may hold a formula's TeX or its MathML's tokens.
+fn tokens(s: &str) -> Vec<String> {
+    static TEX: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\\(?:begin|end)\{[a-z*]+\}|\\[A-Za-z]+|[_^]").expect("static pattern")
+    });
+    static WORD: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"\w+").expect("static pattern"));
+    let plain = TEX.replace_all(s, " ");
+    WORD.find_iter(&plain).map(|m| m.as_str().to_string()).collect()
+}
+
 /// Problems of one case's `expected.md` read back.
 pub fn check(name: &str, md: &str, text: &str, dir: &Path) -> Vec<String> {
     let mut problems = Vec::new();
     let found = parse(md);
-    let (got, want) = (words(&found.words), words(text));
+    let (got, want) = (tokens(&found.words), tokens(text));
     if got != want {
         let at = got
             .iter()

@@ -98,7 +98,7 @@ fn block_body(b: &Block) -> String {
             let fence = "`".repeat((longest_run(&b.text, '`') + 1).max(MIN_FENCE));
             format!("{fence}{}\n{}\n{fence}", lang.as_deref().unwrap_or(""), b.text)
         }
-        BlockKind::Math => format!("$${}$$", b.text),
+        BlockKind::Math => format!("$${}$$", b.md),
         BlockKind::Table(t) => table(t),
         BlockKind::Paragraph | BlockKind::Caption => b.md.replace('\n', "\\\n"),
     }

@@ -3,13 +3,16 @@
 //! over/under, fences, tables). Also which elements are the rendered duplicate of a formula
 //! (KaTeX's `katex-html`, MathJax's output), to be skipped.
 
-use crate::html::arena::{Arena, AttrName, NodeId, NodeKind, Tag};
+use crate::html::arena::{Arena, AttrName, Edge, NodeId, NodeKind, Tag};
 use crate::html::text;
 
 /// A formula met in the body.
 pub struct Formula {
-    /// Its TeX, whitespace collapsed.
+    /// Its TeX, whitespace collapsed (for the Markdown).
     pub tex: String,
+    /// Its words for `text`: the TeX source when the page has one, else the MathML's tokens
+    /// a space apart (what a reader sees, not a conversion of ours).
+    pub text: String,
     /// Display (a block of its own) rather than inline.
     pub display: bool,
 }
@@ -52,10 +55,7 @@ fn is_mjx_container(tree: &Arena, n: NodeId) -> bool {
 pub fn formula(tree: &Arena, n: NodeId, tag: Tag) -> Option<Formula> {
     if tag == Tag::MATH {
         let display = tree.attr(n, "display") == Some("block");
-        return Some(Formula {
-            tex: math_tex(tree, n),
-            display,
-        });
+        return Some(math_formula(tree, n, display));
     }
     if tag == Tag::SCRIPT {
         let ty = tree.attr_by_id(n, AttrName::TYPE)?;
@@ -63,41 +63,80 @@ pub fn formula(tree: &Arena, n: NodeId, tag: Tag) -> Option<Formula> {
             return None;
         }
         let src: String = tree.children(n).map(|c| tree.text(c)).collect();
+        let tex = text::collapse_ws(&src);
         return Some(Formula {
-            tex: text::collapse_ws(&src),
+            text: tex.clone(),
+            tex,
             display: ty.contains("mode=display"),
         });
     }
     if is_mjx_container(tree, n) {
         let math = tree.descendants(n).find(|d| tree.tag_is(*d, Tag::MATH))?;
-        return Some(Formula {
-            tex: math_tex(tree, math),
-            display: tree.attr(n, "display") == Some("true"),
-        });
+        return Some(math_formula(tree, math, tree.attr(n, "display") == Some("true")));
     }
     let class = tree.attr_by_id(n, AttrName::CLASS)?;
     if !class.contains("katex") || !tree.classes(n).any(|c| c == "katex" || c == "katex-display") {
         return None;
     }
     let math = tree.descendants(n).find(|d| tree.tag_is(*d, Tag::MATH))?;
-    Some(Formula {
-        tex: math_tex(tree, math),
-        display: tree.classes(n).any(|c| c == "katex-display"),
-    })
+    Some(math_formula(
+        tree,
+        math,
+        tree.classes(n).any(|c| c == "katex-display"),
+    ))
 }
 
-/// The TeX of a `<math>`: its TeX annotation, else its MathML converted.
-fn math_tex(tree: &Arena, math: NodeId) -> String {
+/// The formula of a `<math>`: its TeX annotation (also its text), else its MathML converted
+/// to TeX, with the MathML's tokens as its text.
+fn math_formula(tree: &Arena, math: NodeId, display: bool) -> Formula {
     let annotation = tree.descendants(math).find(|d| {
         tree.is_element(*d)
             && tree.name(*d) == "annotation"
             && tree.attr(*d, "encoding") == Some(TEX_ENCODING)
     });
-    let tex = match annotation {
-        Some(a) => text_of(tree, a),
-        None => mathml(tree, math, 0),
-    };
-    text::collapse_ws(&tex)
+    match annotation {
+        Some(a) => {
+            let tex = text::collapse_ws(&text_of(tree, a));
+            Formula {
+                text: tex.clone(),
+                tex,
+                display,
+            }
+        }
+        None => Formula {
+            tex: text::collapse_ws(&mathml(tree, math, 0)),
+            text: token_text(tree, math),
+            display,
+        },
+    }
+}
+
+/// The text of MathML's token elements (`mi`, `mn`, `mo`, `mtext`, `ms`), a space apart,
+/// annotations left out.
+fn token_text(tree: &Arena, math: NodeId) -> String {
+    let mut out = String::new();
+    let mut walk = tree.traverse(math);
+    while let Some(edge) = walk.next() {
+        let Edge::Open(d) = edge else { continue };
+        if !tree.is_element(d) {
+            continue;
+        }
+        match tree.name(d) {
+            "annotation" | "annotation-xml" => walk.skip_children(d),
+            "mi" | "mn" | "mo" | "mtext" | "ms" => {
+                let t = text::collapse_ws(&text_of(tree, d));
+                if !t.is_empty() {
+                    if !out.is_empty() {
+                        out.push(' ');
+                    }
+                    out.push_str(&t);
+                }
+                walk.skip_children(d);
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 fn text_of(tree: &Arena, n: NodeId) -> String {
@@ -207,13 +246,26 @@ mod tests {
     use crate::html::engine;
     use crate::limits::Limits;
 
-    fn tex(html: &str) -> String {
+    fn formula(html: &str) -> Formula {
         let tree = engine::parse_document(html, &Limits::default()).expect("parse");
         let m = tree
             .descendants(NodeId::ROOT)
             .find(|d| tree.tag_is(*d, Tag::MATH))
             .expect("math");
-        math_tex(&tree, m)
+        math_formula(&tree, m, false)
+    }
+
+    fn tex(html: &str) -> String {
+        formula(html).tex
+    }
+
+    #[test]
+    fn bare_mathml_reads_as_its_tokens_with_tex_beside() {
+        let f = formula("<math><mi>a</mi><mo>≠</mo><mn>0</mn><msqrt><mi>x</mi></msqrt></math>");
+        assert_eq!(f.text, "a ≠ 0 x");
+        assert_eq!(f.tex, "a≠0\\sqrt{x}");
+        let f = formula("<math><semantics><mi>x</mi><annotation encoding=\"application/x-tex\">x^2</annotation></semantics></math>");
+        assert_eq!((f.text.as_str(), f.tex.as_str()), ("x^2", "x^2"), "a TeX source is both");
     }
 
     #[test]

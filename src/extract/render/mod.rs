@@ -201,9 +201,11 @@ impl Renderer<'_> {
             _ => match math::formula(tree, n, tag) {
                 Some(f) if f.display => {
                     self.flush();
-                    self.push(f.tex, String::new(), BlockKind::Math, "math", Vec::new());
+                    // The Markdown block is written from `md`: the TeX.
+                    let md = if self.opts.markdown { f.tex } else { String::new() };
+                    self.push(f.text, md, BlockKind::Math, "math", Vec::new());
                 }
-                Some(f) => self.line.push_raw(&f.tex, &format!("${}$", f.tex)),
+                Some(f) => self.line.push_raw(&f.text, &format!("${}$", f.tex)),
                 None => return dom::is_non_content(tree, n),
             },
         }
