@@ -265,7 +265,11 @@ mod tests {
         assert_eq!(f.text, "a ≠ 0 x");
         assert_eq!(f.tex, "a≠0\\sqrt{x}");
         let f = formula("<math><semantics><mi>x</mi><annotation encoding=\"application/x-tex\">x^2</annotation></semantics></math>");
-        assert_eq!((f.text.as_str(), f.tex.as_str()), ("x^2", "x^2"), "a TeX source is both");
+        assert_eq!(
+            (f.text.as_str(), f.tex.as_str()),
+            ("x^2", "x^2"),
+            "a TeX source is both"
+        );
     }
 
     #[test]
