@@ -156,6 +156,8 @@ impl Extractor {
     /// bundled rules; the limits default to the CLI's (32 MiB, 1,500,000 nodes, nesting
     /// 512, 10 s; `page_timeout=0` for none).
     #[new]
+    // One argument per Python keyword: the signature is the Python API.
+    #[allow(clippy::too_many_arguments)]
     #[pyo3(signature = (selectors=None, *, explain=false, markdown=false, links=false, article_html=false, max_page_size=None, max_nodes=None, max_nesting=None, page_timeout=None))]
     fn new(
         selectors: Option<&Bound<'_, PyAny>>,
