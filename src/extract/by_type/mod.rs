@@ -77,13 +77,29 @@ pub fn merge_roots(tree: &Arena, a: &[NodeId], b: &[NodeId]) -> Vec<NodeId> {
 /// articles called listings in the readability set as they were.
 const MIN_ADDED_SHARE: f64 = 1.0;
 
+/// An area (a listing without items, a service page) with fewer characters outside links
+/// than this is menus and link lists: a handful of words of its own, the least a page says.
+const MIN_AREA_OWN_CHARS: usize = 25;
+
 /// True when the typed roots are worth joining to readability's roots: one of them holds
 /// or sits inside one of readability's (a thread's posts in the container readability
 /// picked are then spared by its conditional cleaning; a landing page's `<main>` holds
 /// readability's section), or they add enough text (see [`MIN_ADDED_SHARE`]; always so
-/// for an [`Plan::area`]: an article called a listing keeps its body).
+/// for an [`Plan::area`] with text that is not links: an article called a listing keeps its
+/// body).
 pub fn adds_enough(tree: &Arena, plan: &Plan, chosen: &[NodeId]) -> bool {
     let typed = &plan.roots;
+    // An area whose text is all links is navigation (a page of menus), never a body.
+    let own_chars: usize = typed
+        .iter()
+        .map(|n| {
+            let st = dom::text_stats(tree, *n);
+            st.chars.saturating_sub(st.link_chars)
+        })
+        .sum();
+    if plan.area && own_chars < MIN_AREA_OWN_CHARS {
+        return false;
+    }
     let overlaps = |t: &NodeId| {
         chosen
             .iter()
