@@ -45,20 +45,11 @@ enum Open {
 fn safe<'a>(event: Event<'a>, open: &mut Vec<Open>) -> Option<Event<'a>> {
     let hidden = open.contains(&Open::DroppedImage);
     match event {
-        Event::Start(Tag::Link { ref dest_url, .. }) => {
-            let state = if is_web(dest_url) {
-                Open::Kept
-            } else {
-                Open::DroppedLink
-            };
-            open.push(state);
-            (state == Open::Kept && !hidden).then_some(event)
-        }
-        Event::Start(Tag::Image { ref dest_url, .. }) => {
-            let state = if is_web(dest_url) {
-                Open::Kept
-            } else {
-                Open::DroppedImage
+        Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. }) => {
+            let state = match (is_web(dest_url), &event) {
+                (true, _) => Open::Kept,
+                (false, Event::Start(Tag::Image { .. })) => Open::DroppedImage,
+                (false, _) => Open::DroppedLink,
             };
             open.push(state);
             (state == Open::Kept && !hidden).then_some(event)

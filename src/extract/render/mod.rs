@@ -281,6 +281,11 @@ impl Renderer<'_> {
         if raw.starts_with('#') {
             return None;
         }
+        self.web_url(raw)
+    }
+
+    /// `raw` made absolute against the page URL, if it is an http(s) URL then.
+    fn web_url(&self, raw: &str) -> Option<String> {
         let url = match self.opts.base {
             Some(base) => base.join(raw).ok()?,
             None => Url::parse(raw).ok()?,
@@ -311,14 +316,7 @@ impl Renderer<'_> {
                     .next()
                     .filter(|s| !s.starts_with("data:"))
             })?;
-        let url = match self.opts.base {
-            Some(base) => base.join(raw).ok()?,
-            None => Url::parse(raw).ok()?,
-        };
-        if !matches!(url.scheme(), "http" | "https") {
-            return None;
-        }
-        let url = url.to_string();
+        let url = self.web_url(raw)?;
         let lower = url.to_ascii_lowercase();
         if PIXEL_MARKERS.iter().any(|m| lower.contains(m)) || !self.seen_images.insert(url.clone()) {
             return None;
