@@ -5,10 +5,12 @@
 //! compiled into the binary; `--selectors DIR` adds a user's own on top.
 
 pub mod classes;
+pub mod pattern;
 
 use crate::error::{Error, Result};
 use crate::html::select::Sel;
 use crate::model::Method;
+use pattern::Pattern;
 use regex::Regex;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -143,7 +145,7 @@ pub struct DomRule {
     /// Substrings of class + id that veto a class match (e.g. `article`, `content`).
     pub unless_class_contains: Vec<String>,
     /// The element's text must match this as well (anchored as written).
-    pub text_pattern: Option<Regex>,
+    pub text_pattern: Option<Pattern>,
     /// Only remove when the element's text is at most this many characters.
     pub max_chars: Option<usize>,
     /// Dropped on the lenient retry pass (Readability's "unlikely candidates").
@@ -165,7 +167,7 @@ pub struct BlockRule {
     /// Rule id.
     pub id: String,
     /// Pattern the block's text must match.
-    pub pattern: Option<Regex>,
+    pub pattern: Option<Pattern>,
     /// The block must be at most this long (characters).
     pub max_chars: Option<usize>,
     /// At least this share of the block's characters must be link text.
@@ -365,6 +367,10 @@ fn compile_regex(p: &str, path: &Path, rule: &str) -> Result<Regex> {
     Regex::new(p).map_err(|e| invalid(path, rule, &format!("bad regex: {e}")))
 }
 
+fn compile_pattern(p: &str, path: &Path, rule: &str) -> Result<Pattern> {
+    Pattern::new(p).map_err(|e| invalid(path, rule, &format!("bad regex: {e}")))
+}
+
 fn compile_dom(d: DomRuleDef, path: &Path) -> Result<DomRule> {
     let lower = |v: Vec<String>| v.into_iter().map(|s| s.to_lowercase()).collect::<Vec<_>>();
     if d.selectors.is_empty() && d.class_tokens.is_empty() && d.class_contains.is_empty() {
@@ -380,7 +386,7 @@ fn compile_dom(d: DomRuleDef, path: &Path) -> Result<DomRule> {
         text_pattern: d
             .text_pattern
             .as_deref()
-            .map(|p| compile_regex(p, path, &d.id))
+            .map(|p| compile_pattern(p, path, &d.id))
             .transpose()?,
         class_tokens: lower(d.class_tokens),
         class_contains: lower(d.class_contains),
@@ -407,7 +413,7 @@ fn compile_block(b: BlockRuleDef, path: &Path) -> Result<BlockRule> {
         pattern: b
             .pattern
             .as_deref()
-            .map(|p| compile_regex(p, path, &b.id))
+            .map(|p| compile_pattern(p, path, &b.id))
             .transpose()?,
         max_chars: b.max_chars,
         min_link_ratio: b.min_link_ratio,
