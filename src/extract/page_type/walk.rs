@@ -293,7 +293,22 @@ pub(super) struct Walk {
     open_forms: Vec<usize>,
     ids: Option<AttrIds>,
     /// [`Walk::class_facts`] of the class values seen.
-    class_memo: FxHashMap<Box<str>, (VocabBits, u64)>,
+    class_memo: FxHashMap<Box<str>, ClassFacts>,
+}
+
+/// Class substrings that mark a comments list (with the ids `comments`, `respond`,
+/// `disqus_thread`: [`Counts::comments_section`]).
+const COMMENTS_CLASSES: &[&str] = &["comments-area", "comment-list", "commentlist"];
+
+/// What a `class` value says, the same for every element that carries it.
+#[derive(Clone, Copy)]
+struct ClassFacts {
+    /// Its vocabulary kinds.
+    vocab: VocabBits,
+    /// Its sibling shape ([`classes::class_shape`]).
+    shape: u64,
+    /// It contains one of [`COMMENTS_CLASSES`].
+    comments: bool,
 }
 
 /// The walk's state for one open element.
@@ -427,16 +442,25 @@ impl Walk {
         })
     }
 
-    /// The vocabulary and the sibling shape of a `class` value, computed once per distinct
-    /// value (a page repeats a few hundred class strings over thousands of elements).
-    fn class_facts(&mut self, class: Option<&str>) -> (VocabBits, u64) {
+    /// The vocabulary, the sibling shape and the comments-list test of a `class` value,
+    /// computed once per distinct value (a page repeats a few hundred class strings over
+    /// thousands of elements).
+    fn class_facts(&mut self, class: Option<&str>) -> ClassFacts {
         let Some(c) = class else {
-            return (0, classes::class_shape(None));
+            return ClassFacts {
+                vocab: 0,
+                shape: classes::class_shape(None),
+                comments: false,
+            };
         };
         if let Some(f) = self.class_memo.get(c) {
             return *f;
         }
-        let f = (classes::vocab_of(c), classes::class_shape(Some(c)));
+        let f = ClassFacts {
+            vocab: classes::vocab_of(c),
+            shape: classes::class_shape(Some(c)),
+            comments: COMMENTS_CLASSES.iter().any(|k| c.contains(k)),
+        };
         self.class_memo.insert(c.into(), f);
         f
     }
@@ -445,8 +469,8 @@ impl Walk {
     fn element(&mut self, a: &Arena, id: NodeId, tag: Tag, parent: &Frame, slot: u32) {
         let class = a.attr_by_id(id, AttrName::CLASS);
         let el_id = a.attr_by_id(id, AttrName::ID);
-        let (class_vocab, shape) = self.class_facts(class);
-        let vocab = class_vocab | el_id.map_or(0, classes::vocab_of);
+        let facts = self.class_facts(class);
+        let vocab = facts.vocab | el_id.map_or(0, classes::vocab_of);
         self.els.push(El {
             id,
             tag,
@@ -456,17 +480,12 @@ impl Walk {
             text_end: self.stream.len() as u32,
             ctx: parent.ctx,
             vocab,
-            sig: classes::signature(tag.id(), shape),
+            sig: classes::signature(tag.id(), facts.shape),
         });
         self.aggs.push(Agg::default());
         let c = &mut self.counts;
         let idv = el_id.unwrap_or("").trim();
-        let cl = class.unwrap_or("");
-        if matches!(idv, "comments" | "respond" | "disqus_thread")
-            || ["comments-area", "comment-list", "commentlist"]
-                .iter()
-                .any(|k| cl.contains(k))
-        {
+        if facts.comments || matches!(idv, "comments" | "respond" | "disqus_thread") {
             c.comments_section = true;
         }
         let rel = a.attr_by_id(id, AttrName::REL).unwrap_or("");
