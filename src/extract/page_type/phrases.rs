@@ -547,16 +547,43 @@ const LEX_WORDS: &[(Lex, &[&str])] = &[
     ),
 ];
 
-/// Word → bit set of its [`Lex`] classes.
-static LEX_MAP: LazyLock<FxHashMap<&'static str, u8>> = LazyLock::new(|| {
-    let mut m: FxHashMap<&'static str, u8> = FxHashMap::default();
+/// The word classes: word → bit set of its [`Lex`] classes, and for each first byte the
+/// lengths (bit `len`) of the words starting with it, so that an ASCII word whose (first
+/// byte, length) no listed word has skips the lowercasing and the hash lookup (most words).
+struct LexMap {
+    words: FxHashMap<&'static str, u8>,
+    shapes: [u32; 256],
+}
+
+static LEX_MAP: LazyLock<LexMap> = LazyLock::new(|| {
+    let mut words: FxHashMap<&'static str, u8> = FxHashMap::default();
+    let mut shapes = [0u32; 256];
     for (class, list) in LEX_WORDS {
         for w in *list {
-            *m.entry(*w).or_default() |= 1 << (*class as u8);
+            *words.entry(*w).or_default() |= 1 << (*class as u8);
+            if let Some(&b) = w.as_bytes().first() {
+                if w.len() < 32 {
+                    shapes[usize::from(b)] |= 1 << w.len();
+                }
+            }
         }
     }
-    m
+    LexMap { words, shapes }
 });
+
+impl LexMap {
+    /// False when `w` (at most [`LEX_MAX_WORD_BYTES`] bytes) cannot be a listed word: it is
+    /// ASCII (lowercasing keeps its length and maps its first byte alone) and no listed word
+    /// has its lowercase first byte and its length.
+    fn may_hold(&self, w: &str) -> bool {
+        match w.as_bytes().first() {
+            Some(&b) if w.is_ascii() => {
+                self.shapes[usize::from(b.to_ascii_lowercase())] & (1 << w.len()) != 0
+            }
+            _ => true,
+        }
+    }
+}
 
 /// Longest word looked up in the word classes (longer words are in none).
 const LEX_MAX_WORD_BYTES: usize = 16;
@@ -572,7 +599,7 @@ pub(super) fn count_lex(text: &str, counts: &mut [u32; LEX_CLASSES], budget: u32
             break;
         }
         n += 1;
-        if w.len() > LEX_MAX_WORD_BYTES {
+        if w.len() > LEX_MAX_WORD_BYTES || !map.may_hold(w) {
             continue;
         }
         let key: &str = if w.bytes().any(|c| c.is_ascii_uppercase() || c >= 0x80) {
@@ -582,7 +609,7 @@ pub(super) fn count_lex(text: &str, counts: &mut [u32; LEX_CLASSES], budget: u32
         } else {
             w
         };
-        if let Some(bits) = map.get(key) {
+        if let Some(bits) = map.words.get(key) {
             for (k, c) in counts.iter_mut().enumerate() {
                 if bits & (1 << k) != 0 {
                     *c += 1;
@@ -591,4 +618,60 @@ pub(super) fn count_lex(text: &str, counts: &mut [u32; LEX_CLASSES], budget: u32
         }
     }
     n
+}
+
+#[cfg(test)]
+mod lex_tests {
+    use super::*;
+
+    /// `count_lex` without the (first byte, length) prefilter.
+    fn count_lex_plain(text: &str, counts: &mut [u32; LEX_CLASSES], budget: u32) -> u32 {
+        let mut n = 0;
+        for w in words(text) {
+            if n >= budget {
+                break;
+            }
+            n += 1;
+            if w.len() > LEX_MAX_WORD_BYTES {
+                continue;
+            }
+            if let Some(bits) = LEX_MAP.words.get(
+                w.chars()
+                    .flat_map(char::to_lowercase)
+                    .collect::<String>()
+                    .as_str(),
+            ) {
+                for (k, c) in counts.iter_mut().enumerate() {
+                    if bits & (1 << k) != 0 {
+                        *c += 1;
+                    }
+                }
+            }
+        }
+        n
+    }
+
+    #[test]
+    fn the_prefilter_counts_as_the_plain_lookup() {
+        let mut texts: Vec<String> = Vec::new();
+        for (_, list) in LEX_WORDS {
+            let all = list.join(" ");
+            texts.push(all.clone());
+            texts.push(all.to_uppercase());
+            texts.push(
+                list.iter()
+                    .map(|w| format!("{w}s x{w} {w}é"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+        }
+        texts.push("İstanbul ÉTÉ Straße The QUICK brown fox, 12 options; über-Type".into());
+        for t in &texts {
+            for budget in [3, 1000] {
+                let (mut a, mut b) = ([0; LEX_CLASSES], [0; LEX_CLASSES]);
+                let n = count_lex(t, &mut a, budget);
+                assert_eq!((n, a), (count_lex_plain(t, &mut b, budget), b), "{t}");
+            }
+        }
+    }
 }
