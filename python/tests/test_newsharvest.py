@@ -198,7 +198,7 @@ def test_iter_extract_streams_a_generator_in_order():
         list(newsharvest.iter_extract([pages[0][0], b""], errors="raise"))
 
 
-def test_extract_many_releases_the_gil_and_runs_in_parallel():
+def test_extract_many_releases_the_gil():
     """Another Python thread makes progress while `extract_many` works, with one worker
     thread and with two. A structural check, not a timing one: with the GIL held for the
     whole call the counting thread could not run at all between the call's start and its
