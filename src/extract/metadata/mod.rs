@@ -28,7 +28,7 @@ use jsonld::{str_field, JsonLd};
 use meta_tags::{
     Metas, AUTHOR_META_KEYS, DC_TITLE_KEYS, DESCRIPTION_KEYS, IMAGE_KEYS, KEYWORDS_KEYS, LANGUAGE_KEYS,
     MODIFIED_KEYS, OG_TITLE_KEYS, OG_TYPE_KEYS, OTHER_TITLE_KEYS, PUBLISHED_KEYS, SECTION_KEYS,
-    SITE_NAME_KEYS, TAG_KEY, URL_KEYS,
+    SITE_NAME_KEYS, TAG_KEY, URL_KEYS, WEAK_PUBLISHED_KEYS,
 };
 use std::sync::LazyLock;
 
@@ -137,7 +137,12 @@ pub fn extract(
     md.jsonld_types = ld.types.clone();
     md.site_name = metas.first(SITE_NAME_KEYS).or_else(|| ld.publisher_name.clone());
     md.authors = authors_of(&src, md.site_name.as_deref());
-    md.published = published(&src);
+    let titles: Vec<&str> = [&md.html_title, &md.og_title]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    md.published = published(&src, &titles);
     md.modified = declared_date(&src, &["dateModified"], MODIFIED_KEYS, false);
     md.language = language(&src, content_language);
     md.description = metas
@@ -300,27 +305,51 @@ fn declared_date(
 }
 
 /// The publication date: declared (JSON-LD, meta, `<time>`), else in the URL, else shown
-/// in a date element or next to the headline.
-fn published(src: &Sources<'_, '_>) -> Option<Dated> {
+/// in a date element, next to the headline (an `h1`, else a sub-heading repeating one of
+/// the declared `titles`), after a publication label, and last after a label of the last
+/// change (the only date such a page shows).
+fn published(src: &Sources<'_, '_>, titles: &[&str]) -> Option<Dated> {
     let now = src.now;
-    declared_date(
+    let declared = declared_date(
         src,
         &["datePublished", "dateCreated", "uploadDate"],
         PUBLISHED_KEYS,
         true,
-    )
-    .or_else(|| {
-        let d = src.url.and_then(|u| dates::date_from_url(u.as_str()))?;
-        dates::is_plausible(&d, now).then_some((d.iso, DateSource::Url))
-    })
-    .or_else(|| page::text_date(src.tree, src.doc, now).map(|d| (d, DateSource::Text)))
-    .or_else(|| {
-        // A listing's h1 ("Archive for Politics") sits above other articles' dates.
-        (!jsonld::is_listing(&src.ld.types))
-            .then(|| page::headline_date(src.tree, now))
-            .flatten()
-            .map(|d| (d, DateSource::Text))
-    })
+    );
+    // A generic `<meta name=date>` is often the page's last change (TYPO3 and other CMSs
+    // write it on every save): the date shown at the headline, when there is one, wins.
+    let weak = matches!(declared, Some((_, DateSource::Meta)))
+        && PUBLISHED_KEYS
+            .iter()
+            .filter(|k| !WEAK_PUBLISHED_KEYS.contains(k))
+            .all(|k| src.metas.first(&[k]).is_none());
+    if weak {
+        if let Some(d) = page::headline_date(src.tree, now) {
+            return Some((d, DateSource::Text));
+        }
+    }
+    declared
+        .or_else(|| {
+            let d = src.url.and_then(|u| dates::date_from_url(u.as_str()))?;
+            dates::is_plausible(&d, now).then_some((d.iso, DateSource::Url))
+        })
+        .or_else(|| page::text_date(src.tree, src.doc, now).map(|d| (d, DateSource::Text)))
+        .or_else(|| {
+            // A listing's h1 ("Archive for Politics") sits above other articles' dates.
+            (!jsonld::is_listing(&src.ld.types))
+                .then(|| {
+                    page::headline_date(src.tree, now)
+                        .or_else(|| page::subheading_date(src.tree, titles, now))
+                })
+                .flatten()
+                .map(|d| (d, DateSource::Text))
+        })
+        .or_else(|| {
+            page::label_date(src.tree, false, now)
+                .or_else(|| page::script_date(src.tree, now))
+                .or_else(|| page::label_date(src.tree, true, now))
+                .map(|d| (d, DateSource::Text))
+        })
 }
 
 /// The page's language: `<html lang>`, JSON-LD, meta tags, the HTTP header.
