@@ -43,6 +43,9 @@ static CANONICAL: LazyLock<Sel> = LazyLock::new(|| Sel::constant(r#"link[rel~="c
 
 static HTML_LANG: LazyLock<Sel> = LazyLock::new(|| Sel::constant("html[lang], html[xml\\:lang]"));
 
+/// Length of the `YYYY-MM-DD` day every ISO date starts with (days compare as text).
+const ISO_DAY_LEN: usize = 10;
+
 /// A name shorter than this (squashed) is not compared with authors: "AP" or "tv" would
 /// match too much.
 const MIN_ORG_NAME_CHARS: usize = 3;
@@ -317,14 +320,18 @@ fn published(src: &Sources<'_, '_>, titles: &[&str]) -> Option<Dated> {
         true,
     );
     // A generic `<meta name=date>` is often the page's last change (TYPO3 and other CMSs
-    // write it on every save): the date shown at the headline, when there is one, wins.
-    let weak = matches!(declared, Some((_, DateSource::Meta)))
-        && PUBLISHED_KEYS
+    // write it on every save): an earlier date shown at the headline is the publication.
+    let weak = match &declared {
+        Some((d, DateSource::Meta)) => PUBLISHED_KEYS
             .iter()
             .filter(|k| !WEAK_PUBLISHED_KEYS.contains(k))
-            .all(|k| src.metas.first(&[k]).is_none());
-    if weak {
-        if let Some(d) = page::headline_date(src.tree, now) {
+            .all(|k| src.metas.first(&[k]).is_none())
+            .then_some(d.as_str()),
+        _ => None,
+    };
+    if let Some(meta) = weak {
+        let shown = page::headline_date(src.tree, now);
+        if let Some(d) = shown.filter(|d| d.get(..ISO_DAY_LEN) < meta.get(..ISO_DAY_LEN)) {
             return Some((d, DateSource::Text));
         }
     }

@@ -302,9 +302,17 @@ fn date_in_script_data_or_next_to_a_subheading() {
 #[test]
 fn generic_date_meta_yields_to_the_date_at_the_headline() {
     let m = md(
-        r#"<html><head><meta name="date" content="2021-12-20T11:02:44+01:00"></head><body><h1>Riesling birthday posts win prizes</h1><p>27.01.2022</p><p>Text.</p></body></html>"#,
+        r#"<html><head><meta name="date" content="2022-01-26T14:32:06+02:00"></head><body><h1>Riesling birthday posts win prizes</h1><p>21.01.2022</p><p>Text.</p></body></html>"#,
     );
-    assert_eq!(m.published, Some(("2022-01-27".to_string(), DateSource::Text)));
+    assert_eq!(m.published, Some(("2022-01-21".to_string(), DateSource::Text)));
+    // A later date at the headline is another page's or an update: the meta stays.
+    let m = md(
+        r#"<html><head><meta name="date" content="2017-05-01T17:05:00+02:00"></head><body><h1>Riesling birthday posts win prizes</h1><p>26.02.2020</p></body></html>"#,
+    );
+    assert_eq!(
+        m.published,
+        Some(("2017-05-01T17:05:00+02:00".to_string(), DateSource::Meta))
+    );
     // A specific key stays first.
     let m = md(
         r#"<html><head><meta property="article:published_time" content="2021-12-20T11:02:44+01:00"></head><body><h1>Riesling birthday posts win prizes</h1><p>27.01.2022</p></body></html>"#,
