@@ -36,7 +36,23 @@ static TITLE: LazyLock<Sel> = LazyLock::new(|| Sel::constant("title"));
 
 static H2: LazyLock<Sel> = LazyLock::new(|| Sel::constant("h2"));
 
-/// How many h2 headings are kept as title candidates.
+static H3: LazyLock<Sel> = LazyLock::new(|| Sel::constant("h3"));
+
+static FEED_LINK: LazyLock<Sel> = LazyLock::new(|| {
+    Sel::constant(r#"link[rel~="alternate" i][type*="rss" i], link[rel~="alternate" i][type*="atom" i]"#)
+});
+
+/// Separators between the site's name and the rest of a feed link's title ("Site » Feed",
+/// "Site - Atom").
+const FEED_TITLE_SEPARATORS: &[&str] = &[" » ", " - ", " | ", " – ", " — ", " :: "];
+
+/// Words a feed link's title adds after the site's name ("ArchWiki Atom feed").
+const FEED_WORDS: &[&str] = &["feed", "rss", "(rss)", "atom", "(atom)", "rss2", "2.0"];
+
+/// A feed title part shorter than this ("RSS") names no site.
+const MIN_FEED_SITE_CHARS: usize = 4;
+
+/// How many h2 (and h3) headings are kept as title candidates.
 const MAX_H2S: usize = 10;
 
 static CANONICAL: LazyLock<Sel> = LazyLock::new(|| Sel::constant(r#"link[rel~="canonical" i]"#));
@@ -67,8 +83,13 @@ pub struct Metadata {
     /// Texts of the first `<h2>` elements (old blog themes put the post title there and the
     /// site name in the h1).
     pub h2s: Vec<String>,
+    /// Texts of the first `<h3>` elements (readability's title rule weighs h1–h3).
+    pub h3s: Vec<String>,
     /// `<title>`.
     pub html_title: Option<String>,
+    /// The site's name as its feed link gives it (`<link rel=alternate type=…rss…
+    /// title="Site » Feed">` → "Site"): a blog often declares no other.
+    pub feed_site: Option<String>,
     /// Site name.
     pub site_name: Option<String>,
     /// Authors, normalised.
@@ -193,12 +214,24 @@ fn read_titles(md: &mut Metadata, src: &Sources<'_, '_>) {
         .map(|h| dom::inner_text(tree, h))
         .filter(|t| !t.is_empty())
         .collect();
-    md.h2s = H2
+    md.h2s = first_headings(tree, &H2);
+    md.h3s = first_headings(tree, &H3);
+    md.feed_site = FEED_LINK
         .select(tree)
-        .map(|h| dom::inner_text(tree, h))
-        .filter(|t| !t.is_empty())
-        .take(MAX_H2S)
-        .collect();
+        .filter_map(|l| tree.attr(l, "title"))
+        .map(|t| {
+            let t = collapse_ws(t);
+            let cut = FEED_TITLE_SEPARATORS.iter().filter_map(|s| t.find(s)).min();
+            let mut words: Vec<&str> = t[..cut.unwrap_or(t.len())].split_whitespace().collect();
+            while words
+                .last()
+                .is_some_and(|w| FEED_WORDS.contains(&w.to_lowercase().as_str()))
+            {
+                words.pop();
+            }
+            words.join(" ")
+        })
+        .find(|t| t.chars().count() >= MIN_FEED_SITE_CHARS);
     md.jsonld_title = src
         .ld
         .article
@@ -207,6 +240,15 @@ fn read_titles(md: &mut Metadata, src: &Sources<'_, '_>) {
     md.dc_title = src.metas.first(DC_TITLE_KEYS);
     md.og_title = src.metas.first(OG_TITLE_KEYS);
     md.other_meta_title = src.metas.first(OTHER_TITLE_KEYS);
+}
+
+/// The texts of the first [`MAX_H2S`] non-empty headings `sel` selects.
+fn first_headings(tree: &Arena, sel: &Sel) -> Vec<String> {
+    sel.select(tree)
+        .map(|h| dom::inner_text(tree, h))
+        .filter(|t| !t.is_empty())
+        .take(MAX_H2S)
+        .collect()
 }
 
 /// The writers: JSON-LD, then meta tags, then bylines in the page. A source naming only the

@@ -333,6 +333,19 @@ fn generic_date_meta_yields_to_the_date_at_the_headline() {
 }
 
 #[test]
+fn feed_link_names_the_site() {
+    let m = md(
+        r#"<html><head><title>x</title><link rel="alternate" type="application/rss+xml" title="ArchWiki Atom feed" href="/feed"><link rel="alternate" type="application/rss+xml" title="Other » Feed" href="/f2"></head><body><h3>Installation steps</h3></body></html>"#,
+    );
+    assert_eq!(m.feed_site.as_deref(), Some("ArchWiki"));
+    assert_eq!(m.h3s, vec!["Installation steps"]);
+    let m = md(
+        r#"<html><head><link rel="alternate" type="application/atom+xml" title="Time 4 talks » Feed"></head><body></body></html>"#,
+    );
+    assert_eq!(m.feed_site.as_deref(), Some("Time 4 talks"));
+}
+
+#[test]
 fn code_is_not_a_byline() {
     let m = md(
         r#"<html><body><pre><code><span class="k">PARTITION</span> <span class="k">BY</span> status</code></pre><p>PARTITION BY Status is a clause.</p></body></html>"#,
