@@ -14,6 +14,19 @@ const SEPARATORS: &[&str] = &[
 const MIN_H1_IN_TITLE_CHARS: usize = 10;
 /// A `<title>` part shorter than this many words is a site name, not a headline.
 const MIN_HEADLINE_WORDS: usize = 3;
+/// A sub-heading (h2, h3) shorter than this is a section label, not the headline
+/// (readability-lxml's lower bound for a heading found in `<title>`).
+const MIN_SUBHEAD_TITLE_CHARS: usize = 15;
+/// A heading longer than this is a paragraph set as a heading (readability-lxml's bound).
+const MAX_HEADING_TITLE_CHARS: usize = 150;
+/// A `<title>` part contained in the host's name is the site only from this length on
+/// ("dianahr" in getdianahr.com; "news" is too common a word).
+const MIN_PART_IN_HOST_CHARS: usize = 5;
+/// A `<title>` part of at most this many words beside the headline is a section label
+/// (the issue's floor: a part of 4+ words is a headline).
+const MAX_SECTION_LABEL_WORDS: usize = 3;
+/// Separators that set a site or section off a headline, with spaces around them.
+const SPACED_SEPARATORS: &[&str] = &[" | ", " - ", " – ", " — ", " :: ", " / ", " · ", " • ", " » "];
 
 /// True when two titles are the same text up to case, spacing and punctuation.
 pub fn same_title(a: &str, b: &str) -> bool {
@@ -41,6 +54,17 @@ fn is_site_part(part: &str, site: Option<&str>, host: Option<&str>) -> bool {
         let hs = squash(h);
         let ls = squash(label);
         if p == hs || p == ls || (ls.len() >= 4 && p.starts_with(&ls)) {
+            return true;
+        }
+        // The registrable name, not a subdomain: "Vanguard" on investor.vanguard.com,
+        // "Newegg.com" on promotions.newegg.com, "DianaHR" on getdianahr.com.
+        if let Some(main) = host_main_label(h).map(squash).filter(|m| *m != ls) {
+            if p == main || (main.len() >= 4 && p.starts_with(&main)) {
+                return true;
+            }
+        }
+        let main = host_main_label(h).map_or(ls, squash);
+        if p.len() >= MIN_PART_IN_HOST_CHARS && main.contains(&p) {
             return true;
         }
     }
@@ -140,6 +164,57 @@ fn decorates(title: &str, h1: &str) -> bool {
     false
 }
 
+/// True when `title` is the sub-heading `h` with a site or section set off by a spaced
+/// separator ("What do people love about Rust? | Rust Blog").
+fn decorates_subhead(title: &str, h: &str) -> bool {
+    let n = h.chars().count();
+    if !(MIN_SUBHEAD_TITLE_CHARS..=MAX_HEADING_TITLE_CHARS).contains(&n) {
+        return false;
+    }
+    let h = h.trim();
+    title
+        .strip_prefix(h)
+        .is_some_and(|rest| SPACED_SEPARATORS.iter().any(|s| rest.starts_with(s)))
+        || title
+            .strip_suffix(h)
+            .is_some_and(|rest| SPACED_SEPARATORS.iter().any(|s| rest.ends_with(s)))
+}
+
+/// The longest sub-heading (h2, h3) of headline length that opens or ends `title` (a
+/// `<title>` without the site's name), the rest being the page's section ("Headline -
+/// Sport", where "Sport" is the h1, the section meta or a breadcrumb): readability-lxml's
+/// rule, for pages whose headline is not an `h1`. Any other rest ("| Code", "- Chapter 1
+/// - Author") is part of the title, as Readability keeps it.
+fn subhead_in_title<'a>(md: &'a Metadata, title: &str, crumbs: &[String]) -> Option<&'a String> {
+    let sections: Vec<String> = md
+        .section
+        .iter()
+        .chain(crumbs)
+        .chain(&md.h1s)
+        .map(|s| squash(s))
+        .collect();
+    let label_rest = |rest: &str| {
+        let words = rest
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count();
+        let label = squash(rest);
+        words <= MAX_SECTION_LABEL_WORDS && !label.is_empty() && sections.contains(&label)
+    };
+    md.h2s
+        .iter()
+        .chain(&md.h3s)
+        .filter(|h| {
+            let n = h.chars().count();
+            let h = h.trim();
+            (MIN_SUBHEAD_TITLE_CHARS..=MAX_HEADING_TITLE_CHARS).contains(&n)
+                && (title.strip_prefix(h).is_some_and(label_rest)
+                    || title.strip_suffix(h).is_some_and(label_rest))
+                && decorates_subhead(title, h)
+        })
+        .max_by_key(|h| h.len())
+}
+
 /// Remove a breadcrumb trail glued in front of the title ("Home LATEST NEWS Title").
 pub fn strip_breadcrumb(title: &str, crumbs: &[String]) -> String {
     let mut t = title.trim().to_string();
@@ -161,6 +236,57 @@ pub fn strip_breadcrumb(title: &str, crumbs: &[String]) -> String {
     t
 }
 
+/// The title from `<title>` when no meta title is declared: its headline part, or the
+/// heading it repeats; `h1s` are the cleaned h1s that do not name the site.
+fn from_html_title(
+    md: &Metadata,
+    t: &str,
+    h1s: &[String],
+    site: Option<&str>,
+    host: Option<&str>,
+    crumbs: &[String],
+) -> Option<String> {
+    let c = strip_breadcrumb(&html_title_headline(t, site, host), crumbs);
+    if !c.is_empty() {
+        // An h1 contained in <title> is the headline without decoration.
+        if let Some(h) = h1s
+            .iter()
+            .find(|h| h.chars().count() >= MIN_H1_IN_TITLE_CHARS && t.contains(h.as_str()))
+        {
+            return Some(h.clone());
+        }
+        if let Some(h) = subhead_in_title(md, &c, crumbs) {
+            return Some(h.clone());
+        }
+        // "Site » Blog Archive » Headline": a later part of <title> that a heading
+        // repeats (the first part is what the rules above already weighed).
+        if let Some(part) = title_parts(t).skip(1).find(|p| {
+            p.split_whitespace().count() >= MIN_HEADLINE_WORDS
+                && !is_site_part(p, site, host)
+                && h1s.iter().chain(&md.h2s).any(|h| same_title(h, p))
+        }) {
+            return Some(part.to_string());
+        }
+        // <title> is only the site's name: the page's own h1 says more.
+        if is_site_part(&c, site, host) {
+            if let Some(h) = h1s.first() {
+                return Some(h.clone());
+            }
+            // Its h1 is the site's name too: the first sub-heading of headline length.
+            let h1_is_site = !md.h1s.is_empty() && h1s.is_empty();
+            if let Some(h) =
+                md.h2s.iter().filter(|_| h1_is_site).find(|h| {
+                    h.split_whitespace().count() >= MIN_HEADLINE_WORDS && !is_site_part(h, site, host)
+                })
+            {
+                return Some(h.clone());
+            }
+        }
+        return Some(c);
+    }
+    None
+}
+
 /// Pick and clean the title.
 pub fn choose(
     md: &Metadata,
@@ -169,6 +295,13 @@ pub fn choose(
     host: Option<&str>,
     crumbs: &[String],
 ) -> Option<String> {
+    // A blog that declares no site name names itself in its feed link, when `<title>`
+    // ends with that name (a section's feed, "Code (RSS)", names no site).
+    let feed = md.feed_site.as_deref().filter(|f| {
+        let f = squash(f);
+        !f.is_empty() && md.html_title.as_deref().is_some_and(|t| squash(t).ends_with(&f))
+    });
+    let site = site.or(feed);
     let clean = |t: &str| strip_breadcrumb(&strip_site(&collapse_ws(t), site, host), crumbs);
     if let Some(t) = rule_title.filter(|t| !t.is_empty()) {
         return Some(clean(&t));
@@ -180,6 +313,10 @@ pub fn choose(
     // A visible <h1> that agrees with a declared title is the surest choice.
     for h in &md.h1s {
         let hc = clean(h);
+        // A blog's h1 and <title> both name the blog: agreeing, they say nothing.
+        if feed.is_some_and(|f| same_title(f, &hc)) {
+            continue;
+        }
         if metas.iter().any(|m| same_title(&clean(m), &hc))
             || md
                 .html_title
@@ -215,36 +352,18 @@ pub fn choose(
             if let Some(h) = h1s.iter().find(|h| decorates(&c, h)) {
                 return Some(h.clone());
             }
+            if let Some(h) = md.h2s.iter().find(|h| decorates_subhead(&c, h)) {
+                return Some(h.trim().to_string());
+            }
             return Some(c);
         }
     }
-    if let Some(t) = &md.html_title {
-        let c = strip_breadcrumb(&html_title_headline(t, site, host), crumbs);
-        if !c.is_empty() {
-            // An h1 contained in <title> is the headline without decoration.
-            if let Some(h) = h1s
-                .iter()
-                .find(|h| h.chars().count() >= MIN_H1_IN_TITLE_CHARS && t.contains(h.as_str()))
-            {
-                return Some(h.clone());
-            }
-            // "Site » Blog Archive » Headline": a later part of <title> that a heading
-            // repeats (the first part is what the rules above already weighed).
-            if let Some(part) = title_parts(t).skip(1).find(|p| {
-                p.split_whitespace().count() >= MIN_HEADLINE_WORDS
-                    && !is_site_part(p, site, host)
-                    && h1s.iter().chain(&md.h2s).any(|h| same_title(h, p))
-            }) {
-                return Some(part.to_string());
-            }
-            // <title> is only the site's name: the page's own h1 says more.
-            if is_site_part(&c, site, host) {
-                if let Some(h) = h1s.first() {
-                    return Some(h.clone());
-                }
-            }
-            return Some(c);
-        }
+    if let Some(t) = md
+        .html_title
+        .as_deref()
+        .and_then(|t| from_html_title(md, t, &h1s, site, host, crumbs))
+    {
+        return Some(t);
     }
     h1s.first().cloned().or_else(|| md.h1s.first().map(|h| clean(h)))
 }
@@ -390,6 +509,75 @@ mod tests {
         assert_eq!(
             choose(&md, None, None, Some("www.anwaltniemeyer.de"), &[]).as_deref(),
             Some("Willkommen!")
+        );
+    }
+
+    #[test]
+    fn subheading_headline_beside_a_section_label() {
+        // "Headline - Sport - Site": the h1 is the section, the headline an h2.
+        let md = Metadata {
+            h1s: vec!["Sport".into()],
+            h2s: vec!["Council approves new stadium plan".into()],
+            html_title: Some("Council approves new stadium plan - Sport - Riverside Courier".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            choose(&md, None, Some("Riverside Courier"), None, &[]).as_deref(),
+            Some("Council approves new stadium plan")
+        );
+        // A rest that is not the page's section stays part of the title.
+        let md = Metadata {
+            h1s: vec!["Hi, I'm Nicolas.".into()],
+            h2s: vec!["Get your Frontend JavaScript Code Covered".into()],
+            html_title: Some("Get your Frontend JavaScript Code Covered | Code | Nicolas Perriault".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            choose(&md, None, None, Some("nicolas.perriault.net"), &[]).as_deref(),
+            Some("Get your Frontend JavaScript Code Covered | Code")
+        );
+        // A declared title that is an h2 plus the site: the h2.
+        let md = Metadata {
+            og_title: Some("What do people love about Rust? | Rust Blog".into()),
+            h2s: vec!["What do people love about Rust?".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            choose(&md, None, None, None, &[]).as_deref(),
+            Some("What do people love about Rust?")
+        );
+    }
+
+    #[test]
+    fn site_named_by_its_feed_or_registrable_host() {
+        // <title>, h1 and feed all name the blog: the post's h2 is the headline.
+        let md = Metadata {
+            h1s: vec!["The Allotment Diary".into()],
+            h2s: vec!["Planting garlic before the first frost".into()],
+            html_title: Some("The Allotment Diary".into()),
+            feed_site: Some("The Allotment Diary".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            choose(&md, None, None, Some("allotmentdiary.blog.test"), &[]).as_deref(),
+            Some("Planting garlic before the first frost")
+        );
+        // The registrable name of a subdomain host is the site.
+        assert_eq!(
+            strip_site(
+                "Index Funds: How to Invest | Vanguard",
+                None,
+                Some("investor.vanguard.com")
+            ),
+            "Index Funds: How to Invest"
+        );
+        assert_eq!(
+            strip_site(
+                "Top 5 HR Management Software in 2026 | DianaHR",
+                None,
+                Some("www.getdianahr.com")
+            ),
+            "Top 5 HR Management Software in 2026"
         );
     }
 

@@ -144,6 +144,9 @@ pub(super) const PUBLISHED_KEYS: &[&str] = &[
     "release_date",
     "timestamp",
 ];
+/// Generic date keys among [`PUBLISHED_KEYS`]: many CMSs fill them with the date of the
+/// page's last change, so a date shown at the headline is trusted more.
+pub(super) const WEAK_PUBLISHED_KEYS: &[&str] = &["date", "dc.date", "timestamp"];
 /// The modification date.
 pub(super) const MODIFIED_KEYS: &[&str] = &[
     "article:modified_time",

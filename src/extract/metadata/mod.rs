@@ -28,7 +28,7 @@ use jsonld::{str_field, JsonLd};
 use meta_tags::{
     Metas, AUTHOR_META_KEYS, DC_TITLE_KEYS, DESCRIPTION_KEYS, IMAGE_KEYS, KEYWORDS_KEYS, LANGUAGE_KEYS,
     MODIFIED_KEYS, OG_TITLE_KEYS, OG_TYPE_KEYS, OTHER_TITLE_KEYS, PUBLISHED_KEYS, SECTION_KEYS,
-    SITE_NAME_KEYS, TAG_KEY, URL_KEYS,
+    SITE_NAME_KEYS, TAG_KEY, URL_KEYS, WEAK_PUBLISHED_KEYS,
 };
 use std::sync::LazyLock;
 
@@ -36,12 +36,31 @@ static TITLE: LazyLock<Sel> = LazyLock::new(|| Sel::constant("title"));
 
 static H2: LazyLock<Sel> = LazyLock::new(|| Sel::constant("h2"));
 
-/// How many h2 headings are kept as title candidates.
+static H3: LazyLock<Sel> = LazyLock::new(|| Sel::constant("h3"));
+
+static FEED_LINK: LazyLock<Sel> = LazyLock::new(|| {
+    Sel::constant(r#"link[rel~="alternate" i][type*="rss" i], link[rel~="alternate" i][type*="atom" i]"#)
+});
+
+/// Separators between the site's name and the rest of a feed link's title ("Site » Feed",
+/// "Site - Atom").
+const FEED_TITLE_SEPARATORS: &[&str] = &[" » ", " - ", " | ", " – ", " — ", " :: "];
+
+/// Words a feed link's title adds after the site's name ("ArchWiki Atom feed").
+const FEED_WORDS: &[&str] = &["feed", "rss", "(rss)", "atom", "(atom)", "rss2", "2.0"];
+
+/// A feed title part shorter than this ("RSS") names no site.
+const MIN_FEED_SITE_CHARS: usize = 4;
+
+/// How many h2 (and h3) headings are kept as title candidates.
 const MAX_H2S: usize = 10;
 
 static CANONICAL: LazyLock<Sel> = LazyLock::new(|| Sel::constant(r#"link[rel~="canonical" i]"#));
 
 static HTML_LANG: LazyLock<Sel> = LazyLock::new(|| Sel::constant("html[lang], html[xml\\:lang]"));
+
+/// Length of the `YYYY-MM-DD` day every ISO date starts with (days compare as text).
+const ISO_DAY_LEN: usize = 10;
 
 /// A name shorter than this (squashed) is not compared with authors: "AP" or "tv" would
 /// match too much.
@@ -64,8 +83,13 @@ pub struct Metadata {
     /// Texts of the first `<h2>` elements (old blog themes put the post title there and the
     /// site name in the h1).
     pub h2s: Vec<String>,
+    /// Texts of the first `<h3>` elements (readability's title rule weighs h1–h3).
+    pub h3s: Vec<String>,
     /// `<title>`.
     pub html_title: Option<String>,
+    /// The site's name as its feed link gives it (`<link rel=alternate type=…rss…
+    /// title="Site » Feed">` → "Site"): a blog often declares no other.
+    pub feed_site: Option<String>,
     /// Site name.
     pub site_name: Option<String>,
     /// Authors, normalised.
@@ -137,7 +161,12 @@ pub fn extract(
     md.jsonld_types = ld.types.clone();
     md.site_name = metas.first(SITE_NAME_KEYS).or_else(|| ld.publisher_name.clone());
     md.authors = authors_of(&src, md.site_name.as_deref());
-    md.published = published(&src);
+    let titles: Vec<&str> = [&md.html_title, &md.og_title]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    md.published = published(&src, &titles);
     md.modified = declared_date(&src, &["dateModified"], MODIFIED_KEYS, false);
     md.language = language(&src, content_language);
     md.description = metas
@@ -185,12 +214,24 @@ fn read_titles(md: &mut Metadata, src: &Sources<'_, '_>) {
         .map(|h| dom::inner_text(tree, h))
         .filter(|t| !t.is_empty())
         .collect();
-    md.h2s = H2
+    md.h2s = first_headings(tree, &H2);
+    md.h3s = first_headings(tree, &H3);
+    md.feed_site = FEED_LINK
         .select(tree)
-        .map(|h| dom::inner_text(tree, h))
-        .filter(|t| !t.is_empty())
-        .take(MAX_H2S)
-        .collect();
+        .filter_map(|l| tree.attr(l, "title"))
+        .map(|t| {
+            let t = collapse_ws(t);
+            let cut = FEED_TITLE_SEPARATORS.iter().filter_map(|s| t.find(s)).min();
+            let mut words: Vec<&str> = t[..cut.unwrap_or(t.len())].split_whitespace().collect();
+            while words
+                .last()
+                .is_some_and(|w| FEED_WORDS.contains(&w.to_lowercase().as_str()))
+            {
+                words.pop();
+            }
+            words.join(" ")
+        })
+        .find(|t| t.chars().count() >= MIN_FEED_SITE_CHARS);
     md.jsonld_title = src
         .ld
         .article
@@ -199,6 +240,15 @@ fn read_titles(md: &mut Metadata, src: &Sources<'_, '_>) {
     md.dc_title = src.metas.first(DC_TITLE_KEYS);
     md.og_title = src.metas.first(OG_TITLE_KEYS);
     md.other_meta_title = src.metas.first(OTHER_TITLE_KEYS);
+}
+
+/// The texts of the first [`MAX_H2S`] non-empty headings `sel` selects.
+fn first_headings(tree: &Arena, sel: &Sel) -> Vec<String> {
+    sel.select(tree)
+        .map(|h| dom::inner_text(tree, h))
+        .filter(|t| !t.is_empty())
+        .take(MAX_H2S)
+        .collect()
 }
 
 /// The writers: JSON-LD, then meta tags, then bylines in the page. A source naming only the
@@ -300,27 +350,55 @@ fn declared_date(
 }
 
 /// The publication date: declared (JSON-LD, meta, `<time>`), else in the URL, else shown
-/// in a date element or next to the headline.
-fn published(src: &Sources<'_, '_>) -> Option<Dated> {
+/// in a date element, next to the headline (an `h1`, else a sub-heading repeating one of
+/// the declared `titles`), after a publication label, and last after a label of the last
+/// change (the only date such a page shows).
+fn published(src: &Sources<'_, '_>, titles: &[&str]) -> Option<Dated> {
     let now = src.now;
-    declared_date(
+    let declared = declared_date(
         src,
         &["datePublished", "dateCreated", "uploadDate"],
         PUBLISHED_KEYS,
         true,
-    )
-    .or_else(|| {
-        let d = src.url.and_then(|u| dates::date_from_url(u.as_str()))?;
-        dates::is_plausible(&d, now).then_some((d.iso, DateSource::Url))
-    })
-    .or_else(|| page::text_date(src.tree, src.doc, now).map(|d| (d, DateSource::Text)))
-    .or_else(|| {
-        // A listing's h1 ("Archive for Politics") sits above other articles' dates.
-        (!jsonld::is_listing(&src.ld.types))
-            .then(|| page::headline_date(src.tree, now))
-            .flatten()
-            .map(|d| (d, DateSource::Text))
-    })
+    );
+    // A generic `<meta name=date>` is often the page's last change (TYPO3 and other CMSs
+    // write it on every save): an earlier date shown at the headline is the publication.
+    let weak = match &declared {
+        Some((d, DateSource::Meta)) => PUBLISHED_KEYS
+            .iter()
+            .filter(|k| !WEAK_PUBLISHED_KEYS.contains(k))
+            .all(|k| src.metas.first(&[k]).is_none())
+            .then_some(d.as_str()),
+        _ => None,
+    };
+    if let Some(meta) = weak {
+        let shown = page::headline_date(src.tree, now);
+        if let Some(d) = shown.filter(|d| d.get(..ISO_DAY_LEN) < meta.get(..ISO_DAY_LEN)) {
+            return Some((d, DateSource::Text));
+        }
+    }
+    declared
+        .or_else(|| {
+            let d = src.url.and_then(|u| dates::date_from_url(u.as_str()))?;
+            dates::is_plausible(&d, now).then_some((d.iso, DateSource::Url))
+        })
+        .or_else(|| page::text_date(src.tree, src.doc, now).map(|d| (d, DateSource::Text)))
+        .or_else(|| {
+            // A listing's h1 ("Archive for Politics") sits above other articles' dates.
+            (!jsonld::is_listing(&src.ld.types))
+                .then(|| {
+                    page::headline_date(src.tree, now)
+                        .or_else(|| page::subheading_date(src.tree, titles, now))
+                })
+                .flatten()
+                .map(|d| (d, DateSource::Text))
+        })
+        .or_else(|| {
+            page::label_date(src.tree, false, now)
+                .or_else(|| page::script_date(src.tree, now))
+                .or_else(|| page::label_date(src.tree, true, now))
+                .map(|d| (d, DateSource::Text))
+        })
 }
 
 /// The page's language: `<html lang>`, JSON-LD, meta tags, the HTTP header.

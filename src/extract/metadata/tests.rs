@@ -243,6 +243,109 @@ fn date_standing_below_or_above_the_headline() {
 }
 
 #[test]
+fn labelled_dates_anywhere() {
+    // A label alone in its element, the date in the next one, far from the headline.
+    let m = extract(
+        &parse(
+            r#"<html><body><h1>Les gardiens du phare</h1><ol><li>00:00 a</li><li>02:15 b</li><li>06:40 c</li><li>10:05 d</li><li>13:30 e</li><li>17:45 f</li><li>21:10 g</li></ol><ul><li><p class="title">Mise en ligne</p><p class="content">23 mai 2024</p></li></ul></body></html>"#,
+        ),
+        None,
+        None,
+    );
+    assert_eq!(m.published, Some(("2024-05-23".to_string(), DateSource::Text)));
+    // A label of the last change is the date only when the page shows no other.
+    let m = extract(
+        &parse(
+            r#"<html><body><h2>Download</h2><p>Text.</p><p id="pageinfo">BeginnersGuide/Download (last edited 2019-11-10 13:28:18 by Someone)</p></body></html>"#,
+        ),
+        None,
+        None,
+    );
+    assert_eq!(
+        m.published,
+        Some(("2019-11-10T13:28:18".to_string(), DateSource::Text))
+    );
+    let m = extract(
+        &parse(
+            r#"<html><body><p>Aktualisiert am 17.01.2021</p><p><strong>Erschienen am:</strong> 01.11.2020</p></body></html>"#,
+        ),
+        None,
+        None,
+    );
+    assert_eq!(m.published, Some(("2020-11-01".to_string(), DateSource::Text)));
+}
+
+#[test]
+fn date_in_script_data_or_next_to_a_subheading() {
+    let m = extract(
+        &parse(
+            r#"<html><body><div id="app"></div><script>window.__STATE__={"block":{"createdAt":"2022-01-31T15:58:43+01:00","enabled":true}}</script></body></html>"#,
+        ),
+        None,
+        None,
+    );
+    assert_eq!(
+        m.published,
+        Some(("2022-01-31T15:58:43+01:00".to_string(), DateSource::Text))
+    );
+    // The headline is an h2 repeating <title>; the h1 is the site's name.
+    let m = extract(
+        &parse(
+            r#"<html><head><title>Planting garlic before the first frost</title></head><body><h1>The Allotment Diary blog</h1><p>Notes from plot 14</p><p>a</p><p>b</p><p>c</p><p>d</p><p>e</p><p>f</p><p>g</p><p>h</p><p>i</p><p>j</p><p>k</p><p>l</p><h2>Planting garlic before the first frost</h2><p class="x">Sunday, 13 October 2024</p></body></html>"#,
+        ),
+        None,
+        None,
+    );
+    assert_eq!(m.published, Some(("2024-10-13".to_string(), DateSource::Text)));
+}
+
+#[test]
+fn generic_date_meta_yields_to_the_date_at_the_headline() {
+    let m = md(
+        r#"<html><head><meta name="date" content="2022-01-26T14:32:06+02:00"></head><body><h1>Riesling birthday posts win prizes</h1><p>21.01.2022</p><p>Text.</p></body></html>"#,
+    );
+    assert_eq!(m.published, Some(("2022-01-21".to_string(), DateSource::Text)));
+    // A later date at the headline is another page's or an update: the meta stays.
+    let m = md(
+        r#"<html><head><meta name="date" content="2017-05-01T17:05:00+02:00"></head><body><h1>Riesling birthday posts win prizes</h1><p>26.02.2020</p></body></html>"#,
+    );
+    assert_eq!(
+        m.published,
+        Some(("2017-05-01T17:05:00+02:00".to_string(), DateSource::Meta))
+    );
+    // A specific key stays first.
+    let m = md(
+        r#"<html><head><meta property="article:published_time" content="2021-12-20T11:02:44+01:00"></head><body><h1>Riesling birthday posts win prizes</h1><p>27.01.2022</p></body></html>"#,
+    );
+    assert_eq!(
+        m.published,
+        Some(("2021-12-20T11:02:44+01:00".to_string(), DateSource::Meta))
+    );
+    // A date element with a two-digit year yields to one that writes the year in full.
+    let m = extract(
+        &parse(
+            r#"<html><body><div class="seminar-datum">19.1.23, 10:00-11:30 Uhr</div><div class="post-date">20.12.2022</div></body></html>"#,
+        ),
+        None,
+        None,
+    );
+    assert_eq!(m.published, Some(("2022-12-20".to_string(), DateSource::Text)));
+}
+
+#[test]
+fn feed_link_names_the_site() {
+    let m = md(
+        r#"<html><head><title>x</title><link rel="alternate" type="application/rss+xml" title="ArchWiki Atom feed" href="/feed"><link rel="alternate" type="application/rss+xml" title="Other » Feed" href="/f2"></head><body><h3>Installation steps</h3></body></html>"#,
+    );
+    assert_eq!(m.feed_site.as_deref(), Some("ArchWiki"));
+    assert_eq!(m.h3s, vec!["Installation steps"]);
+    let m = md(
+        r#"<html><head><link rel="alternate" type="application/atom+xml" title="Time 4 talks » Feed"></head><body></body></html>"#,
+    );
+    assert_eq!(m.feed_site.as_deref(), Some("Time 4 talks"));
+}
+
+#[test]
 fn code_is_not_a_byline() {
     let m = md(
         r#"<html><body><pre><code><span class="k">PARTITION</span> <span class="k">BY</span> status</code></pre><p>PARTITION BY Status is a clause.</p></body></html>"#,

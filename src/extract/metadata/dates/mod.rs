@@ -38,6 +38,10 @@ const MIN_PLAUSIBLE_YEAR: i32 = 1995;
 /// Days a date may lie after "now": absorbs time-zone skew and slightly early timestamps.
 const MAX_FUTURE_DAYS: i64 = 1;
 
+/// A two-digit year from this one up is of the 1900s (the web's news pages start in
+/// [`MIN_PLAUSIBLE_YEAR`]); below it, of the 2000s.
+const TWO_DIGIT_YEARS_IN_1900S: i32 = 95;
+
 /// Length of a compact `YYYYMMDD` date.
 const COMPACT_DATE_LEN: usize = 8;
 
@@ -86,7 +90,7 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
     let zones = zones.join("|");
     let unresolved = UNRESOLVED_ZONE_NAMES.join("|");
     let time = format!(
-        r"(?:(?:\s*(?i:,|\||at|um|à|a\s+las|às|alle|om|kl\.|-|–)\s*|\s+|T)(?P<h>[0-9]{{1,2}})[:h.](?P<mi>[0-9]{{2}})(?::(?P<s>[0-9]{{2}})(?:[.,][0-9]{{1,9}})?)?(?:\s*(?P<ap>[AaPp])\.?\s?[Mm]\b\.?)?(?:\s*(?:Uhr|h)\b)?(?:\s*(?:(?:GMT|UTC)?(?P<tzo>[+-][0-9]{{1,2}}(?::?[0-9]{{2}})?)\b|(?P<tzn>{zones})\b|(?:{unresolved})\b))?)"
+        r"(?:(?:\s*(?i:,|\||at|um|à|a\s+las|às|alle|om|kl\.|-|–)\s*|\s+|T)(?P<h>[0-9]{{1,2}})[:h.](?P<mi>[0-9]{{2}})(?::(?P<s>[0-9]{{2}})(?:[.,:][0-9]{{1,9}})?)?(?:\s*(?P<ap>[AaPp])\.?\s?[Mm]\b\.?)?(?:\s*(?:Uhr|h)\b)?(?:\s*(?:(?:GMT|UTC)?(?P<tzo>[+-][0-9]{{1,2}}(?::?[0-9]{{2}})?)\b|(?P<tzn>{zones})\b|(?:{unresolved})\b))?)"
     );
     let weekday = format!(r"(?:(?i:{weekdays})\b\.?,?\s*)?");
     let article = r"(?:(?i:le|el|am|on|den|il|em|op|dnia)\s+)?";
@@ -100,6 +104,10 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         // European 03.05.2021 / 3.5.2021.
         format!(
             r"\b(?P<d>[0-9]{{1,2}})\.\s?(?P<m>[0-9]{{1,2}})\.\s?(?P<y>[0-9]{{4}})(?:{time}|\b)"
+        ),
+        // European with a two-digit year: 03.02.22 (a version number has more parts).
+        format!(
+            r"\b(?P<d>[0-9]{{1,2}})\.(?P<m>[0-9]{{1,2}})\.(?P<yy>[0-9]{{2}})(?:{time}|\b)(?:[^.0-9]|\.(?:[^0-9]|$)|$)"
         ),
         // 05/03/2021 or 05-03-2021: month first unless the first number cannot be a month.
         format!(
@@ -137,6 +145,8 @@ static URL_PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         r"/(?P<y>(?:19|20)[0-9]{2})/(?P<m>[0-9]{1,2})/(?P<d>[0-9]{1,2})(?:[/_.\-]|$)",
         r"(?:^|[/_.\-])(?P<y>(?:19|20)[0-9]{2})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})(?:[/_.\-]|$)",
         r"(?:^|[/_.\-])(?P<y>(?:19|20)[0-9]{2})(?P<m>[01][0-9])(?P<d>[0-3][0-9])(?:[/_.\-]|$)",
+        // Day first, as European CMSs write it: /23-01-2024-slug/, /meldungen/29-10-2021.
+        r"/(?P<d>[0-3]?[0-9])-(?P<m>[01]?[0-9])-(?P<y>(?:19|20)[0-9]{2})(?:[/_.\-]|$)",
     ]
     .iter()
     .map(|src| Regex::new(src).expect("constant regex"))
@@ -265,7 +275,10 @@ fn month_number(name: &str) -> Option<u32> {
 
 /// Turns the captures of one [`PATTERNS`] match into a validated date.
 fn build(caps: &Captures) -> Option<PageDate> {
-    let year: i32 = caps.name("y")?.as_str().parse().ok()?;
+    let year: i32 = match caps.name("y") {
+        Some(y) => y.as_str().parse().ok()?,
+        None => full_year(caps.name("yy")?.as_str().parse().ok()?),
+    };
     let (month, day) = if let Some(name) = caps.name("mname") {
         (month_number(name.as_str())?, num(caps, "d")?)
     } else if let (Some(a), Some(b)) = (num(caps, "a"), num(caps, "b")) {
@@ -287,6 +300,16 @@ fn build(caps: &Captures) -> Option<PageDate> {
     };
     let time = NaiveTime::from_hms_opt(hour, num(caps, "mi")?, num(caps, "s").unwrap_or(0))?;
     Some(render(date, Some(time), zone_offset(caps)?))
+}
+
+/// The century of a two-digit year: news pages with such dates are from the web's years,
+/// so `95`–`99` are the 1990s and the rest this century.
+fn full_year(yy: i32) -> i32 {
+    if yy >= TWO_DIGIT_YEARS_IN_1900S {
+        1900 + yy
+    } else {
+        2000 + yy
+    }
 }
 
 /// Converts a 12-hour clock hour with an "a"/"p" marker to 0..=23.

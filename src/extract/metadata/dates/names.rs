@@ -297,3 +297,90 @@ pub(super) fn alternation<'a>(words: impl IntoIterator<Item = &'a str>) -> Strin
         .collect::<Vec<_>>()
         .join("|")
 }
+
+/// Labels a page puts before its publication date, alone in an element ("Mise en ligne" →
+/// "23 mai 2024") or in front of the date ("Erschienen am 01.11.2023"). Lower case.
+pub(super) const PUBLISHED_LABELS: &[&str] = &[
+    // English
+    "published",
+    "published on",
+    "first published",
+    "date published",
+    "publication date",
+    "posted",
+    "posted on",
+    "released",
+    "date",
+    // German
+    "veröffentlicht",
+    "veröffentlicht am",
+    "erschienen",
+    "erschienen am",
+    "erstellt",
+    "erstellt am",
+    "publiziert",
+    "publiziert am",
+    "eingestellt",
+    "eingestellt am",
+    "datum",
+    // French
+    "publié",
+    "publié le",
+    "publiée le",
+    "mis en ligne",
+    "mis en ligne le",
+    "mise en ligne",
+    "mise en ligne le",
+    "date de publication",
+    // Spanish, Portuguese
+    "publicado",
+    "publicado el",
+    "publicado em",
+    "publicada",
+    "fecha de publicación",
+    "fecha",
+    "data de publicação",
+    // Italian
+    "pubblicato",
+    "pubblicato il",
+    "data di pubblicazione",
+    "data",
+    // Polish, Dutch
+    "opublikowano",
+    "data publikacji",
+    "gepubliceerd",
+    "gepubliceerd op",
+    "geplaatst",
+    "geplaatst op",
+];
+
+/// Labels of the date a page was last changed: a published date only on a page that shows
+/// no other. Lower case.
+pub(super) const MODIFIED_LABELS: &[&str] = &[
+    "updated",
+    "updated on",
+    "last updated",
+    "last modified",
+    "last edited",
+    "modified",
+    "aktualisiert",
+    "aktualisiert am",
+    "zuletzt aktualisiert",
+    "zuletzt geändert",
+    "letzte änderung",
+    "geändert am",
+    "stand",
+    "mis à jour",
+    "mis à jour le",
+    "mise à jour",
+    "mise à jour le",
+    "actualizado",
+    "actualizado el",
+    "atualizado",
+    "atualizado em",
+    "aggiornato",
+    "aggiornato il",
+    "zaktualizowano",
+    "bijgewerkt",
+    "bijgewerkt op",
+];

@@ -174,6 +174,27 @@ fn european_dotted() {
 }
 
 #[test]
+fn european_dotted_two_digit_year() {
+    assert_eq!(parse_date("03.02.22"), day("2022-02-03"));
+    assert_eq!(parse_date("3.2.98"), day("1998-02-03"));
+    assert_eq!(
+        find_date_in_text("Eingestellt von Anna Keller am 03.02.22 – 14:10"),
+        local("2022-02-03T14:10:00")
+    );
+    // Version numbers are not dates.
+    assert_eq!(find_date_in_text("Release 1.2.10.4 is out"), None);
+    assert_eq!(find_date_in_text("Am 03.02.2022 beschlossen"), day("2022-02-03"));
+}
+
+#[test]
+fn seconds_with_a_colon_before_the_fraction() {
+    assert_eq!(
+        parse_date("2022-01-10T22:06:08:684Z"),
+        full("2022-01-10T22:06:08+00:00")
+    );
+}
+
+#[test]
 fn year_first_slashes() {
     assert_eq!(parse_date("2021/05/03"), day("2021-05-03"));
 }
@@ -318,6 +339,23 @@ fn url_slash_path() {
     assert_eq!(
         date_from_url("https://example.com/2021/05/03/some-story/"),
         day("2021-05-03")
+    );
+}
+
+#[test]
+fn url_day_first_path() {
+    assert_eq!(
+        date_from_url("https://example.test/it/newsroom/23-01-2024-la-coppa/17-412.html"),
+        day("2024-01-23")
+    );
+    assert_eq!(
+        date_from_url("https://example.test/media-news/meldungen/29-10-2021"),
+        day("2021-10-29")
+    );
+    // Day and month without a year are not a date.
+    assert_eq!(
+        date_from_url("https://example.test/artikel/30-11-buch-der-woche-1619"),
+        None
     );
 }
 
