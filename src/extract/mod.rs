@@ -304,11 +304,14 @@ fn find_body(
     limits::check()?;
     if body.chars < MIN_BODY_CHARS {
         let mut tree = parse(text, &pass.opts.limits)?;
-        if pass.noscript {
-            // The same expansion as the classified copy's, so the finds name the same nodes.
-            page_type::noscript::expand_noscript(&mut tree, &pass.opts.limits);
-        }
-        let retry = extract_body(tree, pass, false);
+        // The same expansion as the classified copy's, so the finds name the same nodes; on
+        // an article page, an app shell's article may be only in a long `<noscript>`.
+        let expanded = page_type::noscript::expand_noscript(&mut tree, &pass.opts.limits) > 0;
+        let lenient = Pass {
+            noscript: pass.noscript || expanded,
+            ..*pass
+        };
+        let retry = extract_body(tree, &lenient, false);
         limits::check()?;
         if retry.chars > body.chars {
             body = retry;
