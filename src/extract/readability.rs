@@ -62,8 +62,10 @@ static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
 /// Class/id weight of an element: +25 for a positive hint in its class or id, -25 for a
 /// negative one. A hint counts once: a wrapper named `content` in both its class and its id
 /// (`div.content#main`) is not worth two paragraphs more than the article's own container.
+/// On the elements whose tag already says "the content" (`main`, `article`) the class and
+/// the id each count, as in Readability.
 pub fn class_weight(tree: &Arena, node: NodeId) -> f64 {
-    let (mut positive, mut negative) = (false, false);
+    let (mut positive, mut negative) = (0u8, 0u8);
     if tree.is_element(node) {
         let (class, id) = (
             tree.attr_by_id(node, AttrName::CLASS),
@@ -85,13 +87,17 @@ pub fn class_weight(tree: &Arena, node: NodeId) -> f64 {
                 .filter(|t| !BUILDER_PREFIXES.iter().any(|p| t.starts_with(p)))
                 .collect::<Vec<_>>()
                 .join(" ");
-            negative |= NEGATIVE.is_match(&v_neg);
-            positive |= POSITIVE.is_match(&v);
+            negative += u8::from(NEGATIVE.is_match(&v_neg));
+            positive += u8::from(POSITIVE.is_match(&v));
         }
     }
-    let hint = |h: bool| if h { CLASS_WEIGHT } else { 0.0 };
+    let each = tree.tag_in(node, CONTENT_TAGS);
+    let hint = |n: u8| CLASS_WEIGHT * f64::from(if each { n } else { n.min(1) });
     hint(positive) - hint(negative)
 }
+
+/// Elements whose tag names them the page's content: their class and id hints each count.
+const CONTENT_TAGS: TagSet = TagSet::of(&["main", "article"]);
 
 const BUILDER_PREFIXES: &[&str] = &["elementor-", "et_pb_", "wpb_", "vc_", "fl-", "wp-block-"];
 
