@@ -10,6 +10,7 @@
 //! Out: an [`Article`] (or why there is none).
 
 pub mod by_type;
+mod lead;
 pub mod links;
 pub mod metadata;
 pub mod page_type;
@@ -20,7 +21,7 @@ pub mod title;
 
 use crate::clean::{self, Removals};
 use crate::error::{Error, Result};
-use crate::html::arena::{Arena, AttrName, NodeId, Tag, TagSet};
+use crate::html::arena::{Arena, AttrName, NodeId};
 use crate::html::decode;
 use crate::html::dom;
 use crate::html::engine;
@@ -303,11 +304,14 @@ fn find_body(
     limits::check()?;
     if body.chars < MIN_BODY_CHARS {
         let mut tree = parse(text, &pass.opts.limits)?;
-        if pass.noscript {
-            // The same expansion as the classified copy's, so the finds name the same nodes.
-            page_type::noscript::expand_noscript(&mut tree, &pass.opts.limits);
-        }
-        let retry = extract_body(tree, pass, false);
+        // The same expansion as the classified copy's, so the finds name the same nodes; on
+        // an article page, an app shell's article may be only in a long `<noscript>`.
+        let expanded = page_type::noscript::expand_noscript(&mut tree, &pass.opts.limits) > 0;
+        let lenient = Pass {
+            noscript: pass.noscript || expanded,
+            ..*pass
+        };
+        let retry = extract_body(tree, &lenient, false);
         limits::check()?;
         if retry.chars > body.chars {
             body = retry;
@@ -433,7 +437,7 @@ fn extract_body(mut tree: Arena, pass: &Pass<'_>, strict: bool) -> Body {
         if let Some(c) = readability::find_content(&tree) {
             roots = c.roots;
         }
-        with_lead(&tree, &mut roots);
+        lead::with_lead(&tree, &mut roots);
         if let Some((kind, p)) = plan.filter(|(_, p)| by_type::adds_enough(&tree, p, &roots)) {
             roots = by_type::merge_roots(&tree, &p.roots, &roots);
             protect = p.roots;
@@ -451,7 +455,7 @@ fn extract_body(mut tree: Arena, pass: &Pass<'_>, strict: bool) -> Body {
     if method != Method::Readability && body.1 < min_chars {
         if let Some(c) = readability::find_content(&tree) {
             let mut roots = c.roots;
-            with_lead(&tree, &mut roots);
+            lead::with_lead(&tree, &mut roots);
             body = render_and_clean(&mut tree, &roots, &[], pass, &mut rm);
             method = Method::Readability;
         }
@@ -512,105 +516,6 @@ fn render_and_clean(
     }
     let chars = blocks.iter().map(|b| b.chars).sum();
     (blocks, chars)
-}
-
-/// Class/id tokens of a standfirst: the lead paragraph that pages put next to the headline,
-/// outside the container of the body.
-const LEAD_TOKENS: &[&str] = &[
-    "lead",
-    "intro",
-    "teaser",
-    "excerpt",
-    "summary",
-    "standfirst",
-    "subtitle",
-    "subheadline",
-    "deck",
-    "dek",
-    "bajada",
-    "sommario",
-    "chapo",
-    "chapeau",
-    "abstract",
-    "lede",
-];
-/// A standfirst is at least a sentence…
-const LEAD_MIN_CHARS: usize = 40;
-/// …and at most a paragraph or two.
-const LEAD_MAX_CHARS: usize = 800;
-/// A standfirst is text, not a list of links.
-const LEAD_MAX_LINK_DENSITY: f64 = 0.3;
-/// The standfirst shares an ancestor with the body at most this many levels above the body.
-const LEAD_MAX_LEVELS: usize = 4;
-
-/// Elements a standfirst does not contain: a standfirst is a paragraph or two of text.
-const NOT_IN_LEAD: TagSet = TagSet::of(&["h1", "ul", "ol", "li", "nav", "form", "time", "table", "figure"]);
-
-/// Prepend to the roots a standfirst that sits before the first root, outside it, near it.
-fn with_lead(tree: &Arena, roots: &mut Vec<NodeId>) {
-    if let Some(id) = roots.first().and_then(|r| find_lead(tree, *r)) {
-        roots.insert(0, id);
-    }
-}
-
-/// The standfirst before `root`: the nearest preceding element with a lead class token.
-fn find_lead(tree: &Arena, root: NodeId) -> Option<NodeId> {
-    // The body's text, read only once a candidate gets as far as the last test.
-    let body_text = std::cell::OnceCell::new();
-    let body_text = || {
-        body_text
-            .get_or_init(|| text::collapse_ws(&dom::inner_text(tree, root)))
-            .as_str()
-    };
-    let mut cur = root;
-    for _ in 0..LEAD_MAX_LEVELS {
-        let parent = tree.parent(cur)?;
-        if !tree.is_element(parent) || tree.tag_is(parent, Tag::BODY) || tree.tag_is(parent, Tag::HTML) {
-            return None;
-        }
-        for sib in tree.prev_siblings(cur) {
-            if let Some(id) = lead_in(tree, sib, &body_text) {
-                return Some(id);
-            }
-        }
-        cur = parent;
-    }
-    None
-}
-
-/// The last standfirst-like element of a subtree (outermost when nested), if any: a
-/// depth-first search that visits later children first.
-fn lead_in<'t>(tree: &Arena, node: NodeId, body_text: &impl Fn() -> &'t str) -> Option<NodeId> {
-    let mut stack = vec![node];
-    while let Some(n) = stack.pop() {
-        if !tree.is_element(n) || limits::tick() {
-            continue;
-        }
-        if is_lead(tree, n, body_text) {
-            return Some(n);
-        }
-        stack.extend(tree.children(n));
-    }
-    None
-}
-
-fn is_lead<'t>(tree: &Arena, node: NodeId, body_text: &impl Fn() -> &'t str) -> bool {
-    let ci = dom::class_id(tree, node);
-    if !ci
-        .split(|c: char| !c.is_alphanumeric())
-        .any(|t| LEAD_TOKENS.contains(&t))
-    {
-        return false;
-    }
-    if dom::count_tags(tree, node, NOT_IN_LEAD) > 0 {
-        return false;
-    }
-    let st = dom::text_stats(tree, node);
-    if st.chars < LEAD_MIN_CHARS || st.chars > LEAD_MAX_CHARS || st.link_density() > LEAD_MAX_LINK_DENSITY {
-        return false;
-    }
-    let t = text::collapse_ws(&dom::inner_text(tree, node));
-    !body_text().contains(&t)
 }
 
 /// Among all elements matching the selectors (tried in order), the one with the most text.

@@ -4,7 +4,7 @@
 //! cleaning"). In: a parsed, pre-cleaned document. Out: the ids of the nodes whose text is
 //! the article, in document order. No text rendering here (see `render`).
 
-use crate::html::arena::{Arena, AttrName, NodeId, Tag, TagSet};
+use crate::html::arena::{Arena, AttrName, NodeId, NodeKind, Tag, TagSet};
 use crate::html::dom::{self, StatsTable, TextStats};
 use regex::Regex;
 use std::collections::HashMap;
@@ -59,9 +59,13 @@ static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("constant regex")
 });
 
-/// Class/id weight of an element: +25 per positive hint, -25 per negative one.
+/// Class/id weight of an element: +25 for a positive hint in its class or id, -25 for a
+/// negative one. A hint counts once: a wrapper named `content` in both its class and its id
+/// (`div.content#main`) is not worth two paragraphs more than the article's own container.
+/// On the elements whose tag already says "the content" (`main`, `article`) the class and
+/// the id each count, as in Readability.
 pub fn class_weight(tree: &Arena, node: NodeId) -> f64 {
-    let mut w = 0.0;
+    let (mut positive, mut negative) = (0u8, 0u8);
     if tree.is_element(node) {
         let (class, id) = (
             tree.attr_by_id(node, AttrName::CLASS),
@@ -83,16 +87,17 @@ pub fn class_weight(tree: &Arena, node: NodeId) -> f64 {
                 .filter(|t| !BUILDER_PREFIXES.iter().any(|p| t.starts_with(p)))
                 .collect::<Vec<_>>()
                 .join(" ");
-            if NEGATIVE.is_match(&v_neg) {
-                w -= CLASS_WEIGHT;
-            }
-            if POSITIVE.is_match(&v) {
-                w += CLASS_WEIGHT;
-            }
+            negative += u8::from(NEGATIVE.is_match(&v_neg));
+            positive += u8::from(POSITIVE.is_match(&v));
         }
     }
-    w
+    let each = tree.tag_in(node, CONTENT_TAGS);
+    let hint = |n: u8| CLASS_WEIGHT * f64::from(if each { n } else { n.min(1) });
+    hint(positive) - hint(negative)
 }
+
+/// Elements whose tag names them the page's content: their class and id hints each count.
+const CONTENT_TAGS: TagSet = TagSet::of(&["main", "article"]);
 
 const BUILDER_PREFIXES: &[&str] = &["elementor-", "et_pb_", "wpb_", "vc_", "fl-", "wp-block-"];
 
@@ -228,31 +233,113 @@ fn score_paragraphs(
             return None;
         }
         if !is_scorable(tree, node) {
+            // Text the page did not wrap in paragraphs, between the blocks of a container.
+            for st in text_runs(tree, node, stats) {
+                let ancestors = std::iter::once(node).chain(tree.ancestors(node));
+                add_score(tree, &mut scores, &mut order, ancestors, paragraph_score(st));
+            }
             continue;
         }
         let st = stats.get(node);
         if st.chars < MIN_PARAGRAPH_CHARS {
             continue;
         }
-        let score =
-            1.0 + st.commas as f64 + (st.chars as f64 / CHARS_PER_POINT).floor().min(MAX_LENGTH_POINTS);
-        for (level, anc) in tree.ancestors(node).take(SCORE_LEVELS).enumerate() {
-            let Some(tag) = tree.tag(anc).filter(|t| *t != Tag::HTML) else {
-                break;
-            };
-            let entry = scores.entry(anc).or_insert_with(|| {
-                order.push(anc);
-                tag_score(tag) + class_weight(tree, anc)
-            });
-            let divider = match level {
-                0 => 1.0,
-                1 => 2.0,
-                l => l as f64 * FAR_LEVEL_DIVIDER,
-            };
-            *entry += score / divider;
-        }
+        add_score(
+            tree,
+            &mut scores,
+            &mut order,
+            tree.ancestors(node),
+            paragraph_score(st),
+        );
     }
     Some((scores, order))
+}
+
+/// Readability's points of a paragraph: one, one per comma, one per 100 characters (up to 3).
+fn paragraph_score(st: TextStats) -> f64 {
+    1.0 + st.commas as f64 + (st.chars as f64 / CHARS_PER_POINT).floor().min(MAX_LENGTH_POINTS)
+}
+
+/// Give a paragraph's score to its first ancestors (`ancestors`, nearest first), divided by
+/// the level; an ancestor met for the first time starts at its tag and class/id weight.
+fn add_score(
+    tree: &Arena,
+    scores: &mut HashMap<NodeId, f64>,
+    order: &mut Vec<NodeId>,
+    ancestors: impl Iterator<Item = NodeId>,
+    score: f64,
+) {
+    for (level, anc) in ancestors.take(SCORE_LEVELS).enumerate() {
+        let Some(tag) = tree.tag(anc).filter(|t| *t != Tag::HTML) else {
+            break;
+        };
+        let entry = scores.entry(anc).or_insert_with(|| {
+            order.push(anc);
+            tag_score(tag) + class_weight(tree, anc)
+        });
+        let divider = match level {
+            0 => 1.0,
+            1 => 2.0,
+            l => l as f64 * FAR_LEVEL_DIVIDER,
+        };
+        *entry += score / divider;
+    }
+}
+
+/// A run of links between blocks is navigation, not a paragraph left unwrapped.
+const RUN_MAX_LINK_DENSITY: f64 = 0.3;
+/// Elements whose text is already scored as one paragraph: no runs inside them.
+const PARAGRAPH_TAGS: TagSet = TagSet::of(&["p", "pre", "td"]);
+
+/// The paragraphs a container holds as bare text: runs of text and inline elements between
+/// its block children, split at `<br><br>` (Readability.js wraps them in `<p>`), each long
+/// enough to score and with few links. Only for a container with block children (else the
+/// container itself is scored as one paragraph) outside scored paragraphs.
+fn text_runs(tree: &Arena, node: NodeId, stats: &StatsTable<'_>) -> Vec<TextStats> {
+    let mut runs = Vec::new();
+    let bare_text = |c: NodeId| tree.kind(c) == NodeKind::Text && !tree.text(c).trim().is_empty();
+    if !tree.is_element(node)
+        || tree.tag_in(node, PARAGRAPH_TAGS)
+        || tree.tag_is(node, Tag::BODY)
+        || !tree.children(node).any(bare_text)
+        || !tree.children(node).any(|c| tree.tag_in(c, DIV_BLOCK_CHILDREN))
+        || tree.ancestors(node).any(|a| tree.tag_in(a, PARAGRAPH_TAGS))
+    {
+        return runs;
+    }
+    let mut run = TextStats::default();
+    let mut after_br = false;
+    let mut flush = |run: &mut TextStats| {
+        if run.chars >= MIN_PARAGRAPH_CHARS && run.link_density() <= RUN_MAX_LINK_DENSITY {
+            runs.push(*run);
+        }
+        *run = TextStats::default();
+    };
+    for c in tree.children(node) {
+        if tree.tag_is(c, Tag::BR) {
+            if after_br {
+                flush(&mut run);
+            }
+            after_br = true;
+            continue;
+        }
+        let st = stats.get(c);
+        if tree.is_element(c)
+            && (dom::is_block(tree, c) || tree.descendants(c).skip(1).any(|d| dom::is_block(tree, d)))
+        {
+            flush(&mut run);
+            after_br = false;
+            continue;
+        }
+        if st.chars > 0 && !(tree.kind(c) == NodeKind::Text && tree.text(c).trim().is_empty()) {
+            after_br = false;
+        }
+        run.chars += st.chars;
+        run.link_chars += st.link_chars;
+        run.commas += st.commas;
+    }
+    flush(&mut run);
+    runs
 }
 
 /// The candidates by score scaled by their link density, best first; `scores` gets the
@@ -462,13 +549,27 @@ fn prose_chars(tree: &Arena, node: NodeId, stats: &StatsTable<'_>) -> usize {
     tree.descendants(node)
         .filter(|d| match tree.tag(*d) {
             Some(Tag::P) => true,
-            Some(Tag::LI) => dom::count_tags(tree, *d, P_OR_LI) <= 1,
+            // A list item of paragraphs counts by its paragraphs.
+            Some(Tag::LI) => dom::count_tags(tree, *d, P_OR_LI) == 0,
             _ => false,
         })
+        .filter(|d| !in_teaser_item(tree, *d))
         .map(|d| stats.get(d))
         .filter(|st| st.chars >= CLIMB_PROSE_MIN_CHARS && st.link_density() < CLIMB_PROSE_MAX_LINK_DENSITY)
         .map(|st| st.chars)
         .sum()
+}
+
+/// List items this many levels up from a paragraph make it a teaser's line.
+const TEASER_ITEM_LEVELS: usize = 3;
+
+/// True for a paragraph in (or a list item that is) a teaser: a list item with a heading
+/// (`li > (a > h3) + p`, a headline and its one-line summary), which links to another story.
+fn in_teaser_item(tree: &Arena, node: NodeId) -> bool {
+    std::iter::once(node)
+        .chain(tree.ancestors(node).take(TEASER_ITEM_LEVELS))
+        .find(|a| tree.tag_is(*a, Tag::LI))
+        .is_some_and(|li| dom::count_tags(tree, li, dom::HEADINGS) > 0)
 }
 
 /// Readability's conditional cleaning: inside the chosen roots, find containers (div,
