@@ -4,6 +4,7 @@
 //! tokens at every non-alphanumeric character (`post-signature` → `post`, `signature`) and
 //! a token must equal a listed word.
 
+use crate::model::PageType;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -81,6 +82,11 @@ pub static FORUM_CHROME_LINE: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("constant regex")
 });
+
+/// Block rules (ids of `[[block]]` in `selectors/_global.toml`) that a page type's body is
+/// exempt from: a listing's items are linked titles on their own, which the link-only
+/// paragraph rule takes for a link inserted into an article.
+pub const EXEMPT_BLOCK_RULES: &[(PageType, &[&str])] = &[(PageType::Listing, &["insert.link-only"])];
 
 /// True when a lowercased class/id value holds one of `words` as a token.
 pub fn has_token(class_id: &str, words: &[&str]) -> bool {
