@@ -75,10 +75,11 @@ pub const SERVICE_FURNITURE: &[&str] = &[
 pub const FURNITURE_ROLES: &[&str] = &["navigation", "banner", "contentinfo", "search", "complementary"];
 
 /// A whole line of per-post chrome: a user statistic ("Posts: 4,032", "Joined: May 2019",
-/// "Reputation: 12"), a button label ("Reply", "Quote", "Like"), a counter ("3 likes").
+/// "Reputation: 12"), a button label ("Reply", "Quote", "Like", a quote's "Click to
+/// expand..."), a counter ("3 likes"). A quote's "X said:" header stays: the gold keeps it.
 pub static FORUM_CHROME_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:(?:posts|messages|joined|join date|registered|member since|reputation|reaction score|points|location|rank|likes received|solutions|karma|trophies)\s*:?\s*[\w ,./-]{0,30}|(?:reply|quote|like|share|report|multi-?quote|reply with quote|thanks|link|permalink|#\d+|\d+\s+(?:likes?|replies|reply|views?|posts?))\s*)$",
+        r"(?i)^(?:(?:posts|messages|joined|join date|registered|member since|reputation|reaction score|points|location|rank|likes received|solutions|karma|trophies)\s*:?\s*[\w ,./-]{0,30}|(?:reply|quote|like|share|report|multi-?quote|reply with quote|thanks|link|permalink|click to (?:expand|shrink)\s*(?:\.\.\.|…)?|#\d+|\d+\s+(?:likes?|replies|reply|views?|posts?))\s*)$",
     )
     .expect("constant regex")
 });
