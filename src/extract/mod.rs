@@ -424,27 +424,29 @@ fn extract_body(mut tree: Arena, pass: &Pass<'_>, strict: bool) -> Body {
     // The typed roots (a thread's posts, a listing's items) are kept whole; readability's
     // choice joins them, so nothing it found is lost.
     let mut protect = Vec::new();
+    let mut whole_plan = false;
     if roots.is_empty() {
         let plan = pass
             .by_type
             .and_then(|(k, f)| by_type::plan(&tree, k, f).map(|p| (k, p)));
-        if let Some((_, p)) = &plan {
-            clean::elements::remove_nodes(&mut tree, &p.drop, "type.chrome", &mut rm);
-            if p.key_value {
-                by_type::key_value_rows(&mut tree, &p.roots);
-            }
-        }
         if let Some(c) = readability::find_content(&tree) {
             roots = c.roots;
         }
         lead::with_lead(&tree, &mut roots);
-        if let Some((kind, p)) = plan.filter(|(_, p)| by_type::adds_enough(&tree, p, &roots)) {
-            roots = by_type::merge_roots(&tree, &p.roots, &roots);
-            protect = p.roots;
+        let joined = plan.and_then(|(k, p)| by_type::to_join(&tree, &p, &roots).map(|j| (k, p, j)));
+        if let Some((kind, p, (typed, whole))) = joined {
+            clean::elements::remove_nodes(&mut tree, &p.drop, "type.chrome", &mut rm);
+            if p.key_value {
+                by_type::key_value_rows(&mut tree, &typed);
+            }
+            roots.retain(|r| dom::is_within(&tree, *r, NodeId::ROOT));
+            roots = by_type::merge_roots(&tree, &typed, &roots);
+            protect = typed;
+            whole_plan = whole;
             method = Method::ByType(kind);
         }
     }
-    let mut body = render_and_clean(&mut tree, &roots, &protect, pass, &mut rm);
+    let mut body = render_and_clean(&mut tree, &roots, (&protect, whole_plan), pass, &mut rm);
     // A theme is a guess from a fingerprint: when its body selector yields too little, score
     // the page instead. A site file is the user's word: only an empty body falls back.
     let min_chars = if matches!(method, Method::Site(_)) {
@@ -456,7 +458,7 @@ fn extract_body(mut tree: Arena, pass: &Pass<'_>, strict: bool) -> Body {
         if let Some(c) = readability::find_content(&tree) {
             let mut roots = c.roots;
             lead::with_lead(&tree, &mut roots);
-            body = render_and_clean(&mut tree, &roots, &[], pass, &mut rm);
+            body = render_and_clean(&mut tree, &roots, (&[], false), pass, &mut rm);
             method = Method::Readability;
         }
     }
@@ -469,11 +471,13 @@ fn extract_body(mut tree: Arena, pass: &Pass<'_>, strict: bool) -> Body {
 }
 
 /// Render the roots and clean the blocks: readability's conditional cleaning first, except
-/// inside (and around) the `protect`ed typed roots.
+/// inside (and around) the `protect`ed typed roots. `(protect, whole)`: `whole` when the
+/// type's whole plan joined (not only its core, see [`by_type::to_join`]): the page is then
+/// cleaned by its type's block rules ([`by_type::block_rules`]).
 fn render_and_clean(
     tree: &mut Arena,
     roots: &[NodeId],
-    protect: &[NodeId],
+    (protect, whole): (&[NodeId], bool),
     pass: &Pass<'_>,
     rm: &mut Removals,
 ) -> (Vec<Block>, usize) {
@@ -510,9 +514,14 @@ fn render_and_clean(
         Some(r) => (r.strip_text.as_slice(), format!("{}.strip_text", r.method)),
         None => (&[][..], String::new()),
     };
-    let mut blocks = clean::blocks::filter_blocks(blocks, &pass.rules.block, site_patterns, &site_id, rm);
+    let typed_rules = pass
+        .by_type
+        .filter(|_| whole)
+        .and_then(|(k, _)| by_type::block_rules(k, &pass.rules.block));
+    let block_rules = typed_rules.as_deref().unwrap_or(&pass.rules.block);
+    let mut blocks = clean::blocks::filter_blocks(blocks, block_rules, site_patterns, &site_id, rm);
     if let Some((kind, _)) = pass.by_type {
-        blocks = by_type::filter_blocks(kind, blocks, rm);
+        blocks = by_type::filter_blocks(kind, blocks, whole, rm);
     }
     let chars = blocks.iter().map(|b| b.chars).sum();
     (blocks, chars)

@@ -162,7 +162,7 @@ pub struct DomRule {
 }
 
 /// A compiled block rule: a rendered text block of the article that matches is dropped.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct BlockRule {
     /// Rule id.
     pub id: String,

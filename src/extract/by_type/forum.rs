@@ -44,6 +44,8 @@ pub(super) fn plan(tree: &Arena, finds: &Finds) -> Option<Plan> {
         drop,
         key_value: false,
         area: false,
+        core: Vec::new(),
+        beside: Vec::new(),
     })
 }
 

@@ -28,6 +28,7 @@ use crate::extract::page_type::Finds;
 use crate::html::arena::{Arena, AttrName, Edge, NodeId, Tag, TagSet};
 use crate::html::dom;
 use crate::model::{Block, PageType};
+use crate::rules::BlockRule;
 
 /// What to render for a page type.
 #[derive(Debug, Default)]
@@ -43,6 +44,13 @@ pub struct Plan {
     /// Render two-cell table rows and `dt`/`dd` pairs as "key: value" lines
     /// ([`key_value_rows`]): a product's specifications.
     pub key_value: bool,
+    /// The structure found inside the roots (a listing's items inside its area), when the
+    /// roots are wider: it decides whether the roots join readability's choice (see
+    /// [`to_join`]).
+    pub core: Vec<NodeId>,
+    /// Nodes that count with the core for the text it adds, not for the overlap (a
+    /// listing's headline and intro: the intro is often readability's choice itself).
+    pub beside: Vec<NodeId>,
 }
 
 /// The plan for a page of type `kind` (see the module comment).
@@ -81,37 +89,67 @@ const MIN_ADDED_SHARE: f64 = 1.0;
 /// than this is menus and link lists: a handful of words of its own, the least a page says.
 const MIN_AREA_OWN_CHARS: usize = 25;
 
-/// True when the typed roots are worth joining to readability's roots: one of them holds
+/// The typed roots to join to readability's roots, if they are worth it: one of them holds
 /// or sits inside one of readability's (a thread's posts in the container readability
 /// picked are then spared by its conditional cleaning; a landing page's `<main>` holds
 /// readability's section), or they add enough text (see [`MIN_ADDED_SHARE`]; always so
 /// for an [`Plan::area`] with text that is not links: an article called a listing keeps its
-/// body).
-pub fn adds_enough(tree: &Arena, plan: &Plan, chosen: &[NodeId]) -> bool {
-    let typed = &plan.roots;
-    // An area whose text is all links is navigation (a page of menus), never a body.
-    let own_chars: usize = typed
-        .iter()
-        .map(|n| {
-            let st = dom::text_stats(tree, *n);
-            st.chars.saturating_sub(st.link_chars)
-        })
-        .sum();
-    if plan.area && own_chars < MIN_AREA_OWN_CHARS {
-        return false;
-    }
+/// body). A plan with a [`Plan::core`] is judged by its core and [`Plan::beside`]: the
+/// wider roots join when readability's choice holds the whole core (it agrees that the
+/// items are the content) or when core and beside add enough text apart from it (a
+/// listing's items beside a short intro); when they only overlap it (readability chose one
+/// item, or an article's body with teasers around it: an article called a listing), the
+/// core and what is beside it join, not the wider roots (the area around an article's body
+/// holds its chrome).
+/// Out: the roots to join and whether they are the whole plan.
+pub fn to_join(tree: &Arena, plan: &Plan, chosen: &[NodeId]) -> Option<(Vec<NodeId>, bool)> {
     let overlaps = |t: &NodeId| {
         chosen
             .iter()
             .any(|c| dom::is_within(tree, *t, *c) || dom::is_within(tree, *c, *t))
     };
-    if !plan.area && typed.iter().any(overlaps) {
-        return true;
+    if plan.core.is_empty() {
+        let typed = &plan.roots;
+        if plan.area && own_chars(tree, typed) < MIN_AREA_OWN_CHARS {
+            // An area whose text is all links is navigation (a page of menus), never a body.
+            return None;
+        }
+        let join = (!plan.area && typed.iter().any(overlaps)) || adds_enough(tree, plan.area, typed, chosen);
+        return join.then(|| (typed.clone(), true));
     }
+    let core: Vec<NodeId> = plan.core.iter().chain(&plan.beside).copied().collect();
+    let holds_core = plan
+        .core
+        .iter()
+        .all(|k| chosen.iter().any(|c| dom::is_within(tree, *k, *c)));
+    if holds_core || adds_enough(tree, false, &core, chosen) {
+        return Some((plan.roots.clone(), true));
+    }
+    plan.core
+        .iter()
+        .chain(&plan.beside)
+        .any(overlaps)
+        .then_some((core, false))
+}
+
+/// Characters outside links under the nodes.
+fn own_chars(tree: &Arena, nodes: &[NodeId]) -> usize {
+    nodes
+        .iter()
+        .map(|n| {
+            let st = dom::text_stats(tree, *n);
+            st.chars.saturating_sub(st.link_chars)
+        })
+        .sum()
+}
+
+/// True when the typed roots' text outside readability's roots is at least
+/// [`MIN_ADDED_SHARE`] of the latter (an area counts all its text, also when it holds them).
+fn adds_enough(tree: &Arena, area: bool, typed: &[NodeId], chosen: &[NodeId]) -> bool {
     let chars = |n: &NodeId| dom::text_stats(tree, *n).chars as f64;
     let chosen_chars: f64 = chosen.iter().map(chars).sum();
     let merged: f64 = merge_roots(tree, typed, chosen).iter().map(chars).sum();
-    let merged = if plan.area {
+    let merged = if area {
         typed.iter().map(chars).sum::<f64>().max(merged)
     } else {
         merged
@@ -131,11 +169,57 @@ pub fn spare(tree: &Arena, junk: &mut Vec<NodeId>, protect: &[NodeId]) {
     });
 }
 
-/// Drop the rendered blocks that are per-type chrome (a forum's "Posts: 4,032" lines).
-pub fn filter_blocks(kind: PageType, blocks: Vec<Block>, rm: &mut Removals) -> Vec<Block> {
-    if kind != PageType::Forum {
-        return blocks;
+/// The block rules that apply to a page of type `kind` (all but its
+/// [`vocab::EXEMPT_BLOCK_RULES`]), or `None` when all do.
+pub fn block_rules(kind: PageType, rules: &[BlockRule]) -> Option<Vec<BlockRule>> {
+    let exempt = vocab::EXEMPT_BLOCK_RULES.iter().find(|(k, _)| *k == kind)?.1;
+    Some(
+        rules
+            .iter()
+            .filter(|r| !exempt.contains(&r.id.as_str()))
+            .cloned()
+            .collect(),
+    )
+}
+
+/// Drop the rendered blocks that are per-type chrome: a forum's "Posts: 4,032" lines, and on
+/// a listing whose `whole` plan joined the body, the short link labels that the exempt
+/// link-only rule would have dropped ([`is_link_label`]).
+pub fn filter_blocks(kind: PageType, blocks: Vec<Block>, whole: bool, rm: &mut Removals) -> Vec<Block> {
+    match kind {
+        PageType::Forum => forum_lines(blocks, rm),
+        PageType::Listing if whole => blocks
+            .into_iter()
+            .filter(|b| {
+                let label = is_link_label(b);
+                if label {
+                    rm.add("type.listing-link-label", || b.text.clone());
+                }
+                !label
+            })
+            .collect(),
+        _ => blocks,
     }
+}
+
+/// Share of link characters that makes a paragraph a link on its own.
+const LINK_ONLY_SHARE: f64 = 0.9;
+/// A listing's linked item title has at least this many words, on one line; a linked
+/// paragraph of fewer is a label ("Service", "Show all"), one of several lines a row of
+/// links, which a listing keeps no more than an article (it is exempt from the link-only
+/// rule, see [`vocab::EXEMPT_BLOCK_RULES`]).
+const LINK_TITLE_MIN_WORDS: usize = 3;
+
+/// A paragraph that is links and nothing else, and not an item's title.
+fn is_link_label(b: &Block) -> bool {
+    matches!(b.tag.as_str(), "p" | "div")
+        && b.chars > 0
+        && b.link_chars as f64 >= LINK_ONLY_SHARE * b.chars as f64
+        && (b.text.split_whitespace().count() < LINK_TITLE_MIN_WORDS || b.text.trim().contains('\n'))
+}
+
+/// Drop the lines of per-post chrome from a forum's blocks.
+fn forum_lines(blocks: Vec<Block>, rm: &mut Removals) -> Vec<Block> {
     let mut out = Vec::with_capacity(blocks.len());
     for mut b in blocks {
         let lines: Vec<&str> = b.text.split('\n').collect();
@@ -283,6 +367,14 @@ fn furniture_in(tree: &Arena, root: NodeId, also: impl Fn(&Arena, NodeId) -> boo
     marked(tree, root, |t, n| {
         (is_furniture(t, n) && (dom::text_stats(t, n).chars as f64) <= WRAPPER_SHARE * total) || also(t, n)
     })
+}
+
+/// The nearest element holding both nodes.
+pub(super) fn common_ancestor(tree: &Arena, a: NodeId, b: NodeId) -> Option<NodeId> {
+    std::iter::once(a)
+        .chain(tree.ancestors(a))
+        .find(|x| dom::is_within(tree, b, *x))
+        .filter(|x| tree.is_element(*x))
 }
 
 /// The `<body>` element, if the page has one.

@@ -6,7 +6,7 @@
 //! headline) and page furniture are dropped; specification rows read "key: value". Without a headline, the main area (as a
 //! service page's) without reviews and other products.
 
-use super::{attached, body, class_has, furniture_in, vocab, Plan};
+use super::{attached, body, class_has, common_ancestor, furniture_in, vocab, Plan};
 use crate::extract::page_type::Finds;
 use crate::html::arena::{Arena, AttrName, NodeId};
 use crate::html::dom;
@@ -38,6 +38,8 @@ pub(super) fn plan(tree: &Arena, finds: &Finds) -> Option<Plan> {
         drop,
         key_value: true,
         area: false,
+        core: Vec::new(),
+        beside: Vec::new(),
     })
 }
 
@@ -46,12 +48,4 @@ fn is_review(tree: &Arena, n: NodeId) -> bool {
     tree.attr_by_id(n, AttrName::ITEMPROP)
         .is_some_and(|p| p.split_whitespace().any(|t| t.eq_ignore_ascii_case("review")))
         || class_has(tree, n, vocab::PRODUCT_REVIEWS)
-}
-
-/// The nearest element holding both nodes.
-fn common_ancestor(tree: &Arena, a: NodeId, b: NodeId) -> Option<NodeId> {
-    std::iter::once(a)
-        .chain(tree.ancestors(a))
-        .find(|x| dom::is_within(tree, b, *x))
-        .filter(|x| tree.is_element(*x))
 }

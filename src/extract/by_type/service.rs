@@ -15,6 +15,8 @@ pub(super) fn plan(tree: &Arena) -> Option<Plan> {
         drop,
         key_value: false,
         area: false,
+        core: Vec::new(),
+        beside: Vec::new(),
     })
 }
 

@@ -4,6 +4,7 @@
 //! tokens at every non-alphanumeric character (`post-signature` → `post`, `signature`) and
 //! a token must equal a listed word.
 
+use crate::model::PageType;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -74,13 +75,19 @@ pub const SERVICE_FURNITURE: &[&str] = &[
 pub const FURNITURE_ROLES: &[&str] = &["navigation", "banner", "contentinfo", "search", "complementary"];
 
 /// A whole line of per-post chrome: a user statistic ("Posts: 4,032", "Joined: May 2019",
-/// "Reputation: 12"), a button label ("Reply", "Quote", "Like"), a counter ("3 likes").
+/// "Reputation: 12"), a button label ("Reply", "Quote", "Like", a quote's "Click to
+/// expand..."), a counter ("3 likes"). A quote's "X said:" header stays: the gold keeps it.
 pub static FORUM_CHROME_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:(?:posts|messages|joined|join date|registered|member since|reputation|reaction score|points|location|rank|likes received|solutions|karma|trophies)\s*:?\s*[\w ,./-]{0,30}|(?:reply|quote|like|share|report|multi-?quote|reply with quote|thanks|link|permalink|#\d+|\d+\s+(?:likes?|replies|reply|views?|posts?))\s*)$",
+        r"(?i)^(?:(?:posts|messages|joined|join date|registered|member since|reputation|reaction score|points|location|rank|likes received|solutions|karma|trophies)\s*:?\s*[\w ,./-]{0,30}|(?:reply|quote|like|share|report|multi-?quote|reply with quote|thanks|link|permalink|click to (?:expand|shrink)\s*(?:\.\.\.|…)?|#\d+|\d+\s+(?:likes?|replies|reply|views?|posts?))\s*)$",
     )
     .expect("constant regex")
 });
+
+/// Block rules (ids of `[[block]]` in `selectors/_global.toml`) that a page type's body is
+/// exempt from: a listing's items are linked titles on their own, which the link-only
+/// paragraph rule takes for a link inserted into an article.
+pub const EXEMPT_BLOCK_RULES: &[(PageType, &[&str])] = &[(PageType::Listing, &["insert.link-only"])];
 
 /// True when a lowercased class/id value holds one of `words` as a token.
 pub fn has_token(class_id: &str, words: &[&str]) -> bool {
