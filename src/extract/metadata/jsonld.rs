@@ -19,17 +19,22 @@ const MAX_JSONLD_DEPTH: usize = 6;
 /// JSON-LD types of pages that list other pages.
 const LISTING_TYPES: &[&str] = &["collectionpage", "itemlist", "searchresultspage", "profilepage"];
 
-/// JSON-LD `@type`s that describe an article.
+/// The first [`ARTICLE_TYPES`] entries up to here are articles proper; from here on come
+/// looser types (`posting`, `webpage`, `review`, `recipe`, …) that rank after any of them
+/// when the object is also a `WebPage`.
+const ARTICLE_PROPER: usize = 14;
+
+/// JSON-LD `@type`s that describe an article, best first (the order ranks the candidates).
 const ARTICLE_TYPES: &[&str] = &[
     "newsarticle",
     "article",
     "blogposting",
-    "reportagenews",
+    "reportagenewsarticle",
     "analysisnewsarticle",
     "opinionnewsarticle",
     "backgroundnewsarticle",
     "reviewnewsarticle",
-    "livebloggosting",
+    "satiricalarticle",
     "liveblogposting",
     "report",
     "scholarlyarticle",
@@ -127,10 +132,12 @@ impl JsonLd {
                 .min()
             {
                 // Prefer real article types over WebPage; among equals the first.
-                let rank = if types.iter().any(|t| t == "webpage" || t == "medicalwebpage") && rank >= 14 {
+                let rank = if types.iter().any(|t| t == "webpage" || t == "medicalwebpage")
+                    && rank >= ARTICLE_PROPER
+                {
                     rank + 100
                 } else {
-                    rank.min(13)
+                    rank.min(ARTICLE_PROPER - 1)
                 };
                 if best.as_ref().is_none_or(|(r, _)| rank < *r) {
                     best = Some((rank, o.clone()));

@@ -45,6 +45,19 @@ fn jsonld_article_wins() {
 }
 
 #[test]
+fn jsonld_reportage_article_is_an_article_and_outranks_a_web_page() {
+    // `ReportageNewsArticle` was misspelt in the type list and never matched.
+    let m = md(
+        r#"<html><head><script type="application/ld+json">{"@graph":[{"@type":"WebPage","headline":"Site page","datePublished":"2020-01-01"},{"@type":"ReportageNewsArticle","headline":"The report","datePublished":"2021-06-07T09:00:00Z"}]}</script></head><body></body></html>"#,
+    );
+    assert_eq!(m.jsonld_title.as_deref(), Some("The report"));
+    assert_eq!(
+        m.published,
+        Some(("2021-06-07T09:00:00+00:00".to_string(), DateSource::JsonLd))
+    );
+}
+
+#[test]
 fn jsonld_in_cdata_or_with_raw_line_breaks() {
     let m = md(
         "<html><head><script type=\"application/ld+json\">\n  <![CDATA[\n  {\"@type\":\"NewsArticle\",\"headline\":\"Wrapped headline\"}\n  ]]>\n</script></head><body></body></html>",
