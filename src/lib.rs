@@ -43,6 +43,7 @@ pub mod output;
 pub mod record;
 pub mod rules;
 pub mod serve;
+pub mod url_params;
 pub mod warc;
 
 pub use error::{Error, Result};

@@ -61,17 +61,10 @@ fn extract_directory_is_deterministic_and_complete() {
     }
 }
 
-#[test]
-fn stdin_with_url_and_explain() {
-    let html = std::fs::read(fixture("case-seed-tagdiv")).expect("fixture");
+/// Run the binary with `args`, `input` on its stdin; its output once it exits.
+fn run_with_stdin(args: &[&str], input: &[u8]) -> std::process::Output {
     let mut child = bin()
-        .args([
-            "extract",
-            "--explain",
-            "--url",
-            "https://www.dailymeridian-news.test/russians/",
-            "-",
-        ])
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -80,9 +73,24 @@ fn stdin_with_url_and_explain() {
         .stdin
         .take()
         .expect("stdin")
-        .write_all(&html)
+        .write_all(input)
         .expect("write");
-    let out = child.wait_with_output().expect("wait");
+    child.wait_with_output().expect("wait")
+}
+
+#[test]
+fn stdin_with_url_and_explain() {
+    let html = std::fs::read(fixture("case-seed-tagdiv")).expect("fixture");
+    let out = run_with_stdin(
+        &[
+            "extract",
+            "--explain",
+            "--url",
+            "https://www.dailymeridian-news.test/russians/",
+            "-",
+        ],
+        &html,
+    );
     assert_eq!(out.status.code(), Some(0));
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(r["title"], "Russians and Brits to discuss Ukraine in Moscow");
@@ -404,4 +412,35 @@ fn parquet_output_holds_the_records_of_jsonl_output() {
     assert!(String::from_utf8_lossy(&o.stderr).contains(".parquet"));
     assert!(!d.join("other.jsonl").exists());
     let _ = std::fs::remove_dir_all(d);
+}
+
+#[test]
+fn links_and_images_lose_tracking_parameters() {
+    let para = "The council met on Tuesday to agree the budget for the coming year, after weeks of talks between the parties. ";
+    let html = format!(
+        "<html><head><title>Budget agreed</title></head><body><article><h1>Budget agreed</h1>\
+         <p>{p}{p}</p><p>{p} Read the <a href=\"/report?id=7&amp;utm_source=tw&amp;fbclid=abc\">full report</a> online.</p>\
+         <figure><img src=\"https://cdn.test/pic.jpg?w=800&amp;utm_medium=social\" alt=\"The chamber\"></figure>\
+         <p>{p}{p}</p></article></body></html>",
+        p = para
+    );
+    let out = run_with_stdin(
+        &[
+            "extract",
+            "--markdown",
+            "--links",
+            "--url",
+            "https://news.test/a/budget",
+            "-",
+        ],
+        html.as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let md = r["markdown"].as_str().expect("markdown");
+    assert!(
+        md.contains("[full report](<https://news.test/report?id=7>)"),
+        "{md}"
+    );
+    assert_eq!(r["images"][0]["url"], "https://cdn.test/pic.jpg?w=800");
 }

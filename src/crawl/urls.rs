@@ -11,78 +11,9 @@ use std::net::IpAddr;
 use regex::Regex;
 use url::Url;
 
-/// Query parameter names that only track the visitor or campaign and never change the page.
-/// Matched ASCII case-insensitively against the percent-decoded key.
-pub const TRACKING_PARAMS: &[&str] = &[
-    "fbclid",               // Facebook click id
-    "gclid",                // Google Ads click id
-    "dclid",                // Google Display click id
-    "gbraid",               // Google Ads iOS app-to-web id
-    "wbraid",               // Google Ads iOS web-to-app id
-    "msclkid",              // Microsoft Ads click id
-    "mc_cid",               // Mailchimp campaign id
-    "mc_eid",               // Mailchimp subscriber id
-    "igshid",               // Instagram share id
-    "yclid",                // Yandex click id
-    "_ga",                  // Google Analytics cross-domain linker
-    "_gl",                  // Google Analytics linker (gtag)
-    "ref_src",              // Twitter/X referral source
-    "ref_url",              // Twitter/X referral page
-    "spm",                  // Alibaba/Taobao tracking
-    "twclid",               // Twitter/X Ads click id
-    "ttclid",               // TikTok Ads click id
-    "li_fat_id",            // LinkedIn first-party ad id
-    "_hsenc",               // HubSpot email tracking
-    "_hsmi",                // HubSpot email tracking
-    "mkt_tok",              // Marketo email tracking
-    "oly_anon_id",          // Omeda
-    "oly_enc_id",           // Omeda
-    "vero_id",              // Vero email tracking
-    "_openstat",            // Yandex Openstat
-    "xtor",                 // AT Internet (Le Monde, Le Figaro, most French news sites)
-    "ncid",                 // Yahoo/Verizon Media campaign id
-    "ocid",                 // MSN/Microsoft Start campaign id
-    "cmpid",                // campaign id (Economist, Telegraph, many others)
-    "cmp",                  // Guardian share and campaign codes (CMP=share_btn_tw)
-    "smid",                 // New York Times share id
-    "icid",                 // internal campaign id
-    "ito",                  // Times/Sun internal tracking
-    "s_cid",                // Adobe Analytics campaign id
-    "sr_share",             // share tracking
-    "mbid",                 // Marketo/Mailchimp ids
-    "rb_clickid",           // Outbrain/Revcontent click id
-    "_branch_match_id",     // Branch deep-link id
-    "__twitter_impression", // Twitter embed impression flag
-    // Session ids: the same page under a new URL for every visitor (a crawler trap).
-    "phpsessid",  // PHP
-    "jsessionid", // Java servlets (also as a `;jsessionid=` path parameter)
-    "sessionid",  // generic
-    "session_id", // generic
-    "sessid",     // generic
-    "cfid",       // ColdFusion
-    "cftoken",    // ColdFusion
-    "oscsid",     // osCommerce
-    "zenid",      // Zen Cart
-];
+use crate::url_params;
+pub use crate::url_params::{SESSION_PARAMS_IF_TOKEN, TRACKING_PARAMS, TRACKING_PARAM_PREFIXES};
 
-/// Query parameter name prefixes that mark a whole family of tracking parameters.
-pub const TRACKING_PARAM_PREFIXES: &[&str] = &[
-    "utm_",         // Google Analytics campaign parameters (utm_source, utm_medium, ...)
-    "pk_",          // Matomo/Piwik campaign parameters
-    "mtm_",         // Matomo campaign parameters (new names)
-    "at_",          // AT Internet (at_medium, at_campaign)
-    "ns_",          // comScore (ns_campaign, ns_mchannel; BBC)
-    "fb_",          // Facebook (fb_action_ids, fb_ref, fb_source)
-    "wt.",          // Webtrends (WT.mc_id)
-    "aspsessionid", // ASP classic session cookie (ASPSESSIONIDQSTRCBAT)
-];
-
-/// Query keys that are session ids only when the value looks like a session token
-/// ([`SESSION_TOKEN_MIN_CHARS`] letters and digits): `sid` is a story id on some sites
-/// (Slashdot's `sid=07/01/01/1234`), a session on others.
-pub const SESSION_PARAMS_IF_TOKEN: &[&str] = &["sid", "s"];
-/// A session token is at least this long (Heritrix strips `sid` values of 32).
-pub const SESSION_TOKEN_MIN_CHARS: usize = 16;
 /// Path parameters that carry a session id (`/page;jsessionid=ABC?x=1`).
 const SESSION_PATH_PARAMS: &[&str] = &["jsessionid", "phpsessid", "sessionid", "sid"];
 
@@ -119,8 +50,7 @@ pub const NON_PAGE_SEGMENTS: &[&str] = &[
 /// Canonical form for dedup.
 ///
 /// Scheme and host lowercased (the `url` crate does this when parsing), default port dropped,
-/// fragment dropped, tracking and session parameters ([`TRACKING_PARAMS`],
-/// [`TRACKING_PARAM_PREFIXES`], [`SESSION_PARAMS_IF_TOKEN`] with a token value) removed,
+/// fragment dropped, tracking and session parameters ([`url_params::is_noise_pair`]) removed,
 /// remaining query pairs sorted by key (stable: duplicates keep their order), empty pairs and
 /// an empty query (`?` alone) removed. Session ids in the path go too: `;jsessionid=…`
 /// parameters and ASP.NET's cookieless `/(S(…))/` segment. The rest of the path is kept as
@@ -196,55 +126,17 @@ fn is_aspnet_session_segment(seg: &str) -> bool {
         && inner.contains("S(")
 }
 
-/// The percent-decoded value of a raw `key=value` query pair.
-fn decoded_value(pair: &str) -> String {
-    let raw = pair.split_once('=').map_or("", |(_, v)| v);
-    url::form_urlencoded::parse(format!("x={raw}").as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
-}
-
-/// A value that looks like a session token: long, letters and digits only, both present.
-fn is_session_token(v: &str) -> bool {
-    v.len() >= SESSION_TOKEN_MIN_CHARS
-        && v.bytes().all(|b| b.is_ascii_alphanumeric())
-        && v.bytes().any(|b| b.is_ascii_digit())
-        && v.bytes().any(|b| b.is_ascii_alphabetic())
-}
-
-/// A `sid=<token>`-like pair (see [`SESSION_PARAMS_IF_TOKEN`]).
-fn is_session_pair(key: &str, raw: &str) -> bool {
-    SESSION_PARAMS_IF_TOKEN.contains(&key.to_ascii_lowercase().as_str())
-        && is_session_token(&decoded_value(raw))
-}
-
 /// The query string with tracking pairs and empty pairs removed and the rest sorted by key.
 fn canonical_query(query: &str) -> String {
     let mut pairs: Vec<(String, &str)> = query
         .split('&')
         .filter(|p| !p.is_empty())
-        .map(|p| (decoded_key(p), p))
-        .filter(|(key, raw)| !is_tracking_param(key) && !is_session_pair(key, raw))
+        .filter(|p| !url_params::is_noise_pair(p))
+        .map(|p| (url_params::decoded_key(p), p))
         .collect();
     // `sort_by` is stable, so duplicate keys keep their relative order.
     pairs.sort_by(|a, b| a.0.cmp(&b.0));
     pairs.iter().map(|(_, raw)| *raw).collect::<Vec<_>>().join("&")
-}
-
-/// The percent-decoded key of a raw `key=value` query pair.
-fn decoded_key(pair: &str) -> String {
-    let raw_key = pair.split('=').next().unwrap_or(pair);
-    url::form_urlencoded::parse(raw_key.as_bytes())
-        .next()
-        .map(|(k, _)| k.into_owned())
-        .unwrap_or_default()
-}
-
-/// Whether a (decoded) query key is a known tracking parameter.
-fn is_tracking_param(key: &str) -> bool {
-    let key = key.to_ascii_lowercase();
-    TRACKING_PARAMS.contains(&key.as_str()) || TRACKING_PARAM_PREFIXES.iter().any(|p| key.starts_with(p))
 }
 
 /// Resolve `href` against `base` (if any) and canonicalize it.

@@ -284,13 +284,14 @@ impl Renderer<'_> {
         self.web_url(raw)
     }
 
-    /// `raw` made absolute against the page URL, if it is an http(s) URL then.
+    /// `raw` made absolute against the page URL, if it is an http(s) URL then, without its
+    /// tracking and session query pairs ([`crate::url_params`]).
     fn web_url(&self, raw: &str) -> Option<String> {
         let url = match self.opts.base {
             Some(base) => base.join(raw).ok()?,
             None => Url::parse(raw).ok()?,
         };
-        matches!(url.scheme(), "http" | "https").then(|| url.to_string())
+        matches!(url.scheme(), "http" | "https").then(|| crate::url_params::without_noise(url).to_string())
     }
 
     /// An image's record, unless it is a pixel, an icon, a repeat or has no usable URL.
