@@ -1,9 +1,9 @@
 //! Repeated structure: for each element with at least [`GROUP_MIN_MEMBERS`] element
 //! children, the children are grouped by signature (tag + class tokens without digits, see
 //! `classes::signature`); a signature shared by that many children is a group. Three kinds
-//! are kept: the best teaser group (most members with a title link: a listing's items), post
-//! groups (text blocks with a user or a date each and no linked title: a thread's posts), and
-//! the best price group (a product grid). The members' nodes are kept ([`GroupNodes`]) for
+//! are kept: the best teaser group (most members with a title link: a listing's items; every
+//! teaser group's members are kept too), post groups (text blocks with a user or a date each
+//! and no linked title: a thread's posts), and the best price group (a product grid). The members' nodes are kept ([`GroupNodes`]) for
 //! the extraction by type (`crate::extract::by_type`). In: the [`Walk`]. Out: [`Groups`].
 
 use super::walk::{Walk, IN_NAV_HEADER_FOOTER};
@@ -53,6 +53,9 @@ pub struct Teasers {
 pub struct GroupNodes {
     /// The best teaser group's members.
     pub teasers: Vec<NodeId>,
+    /// Every teaser group's members, groups in document order of their containers (the
+    /// listing plan picks the one nearest the headline).
+    pub teaser_groups: Vec<Vec<NodeId>>,
     /// The post group with the most words.
     pub posts: Vec<NodeId>,
     /// The best price group's members.
@@ -158,6 +161,9 @@ fn keep(out: &mut Groups, s: &Shape, w: &Walk, members: &[usize], post_words: &m
     let mean = s.words as f32 / s.n;
     let teaser =
         s.title_link >= TEASER_LINK_SHARE && (TEASER_MIN_MEAN_WORDS..=TEASER_MAX_MEAN_WORDS).contains(&mean);
+    if teaser {
+        out.nodes.teaser_groups.push(ids());
+    }
     if teaser && s.n * s.title_link > out.teasers.items {
         out.teasers = Teasers {
             items: s.n * s.title_link,
